@@ -1,0 +1,98 @@
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/fileio.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "%s", "/tmp/dw-fileio-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_write_then_read_keeps_mode(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/Dockerfile", dir);
+    struct err e;
+    assert_int_equal(file_write_atomic(path, "FROM a\n", 7, 0640, &e), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0640);
+    assert_int_equal(chmod(path, 0755), 0);
+    assert_int_equal(file_write_atomic(path, "FROM b", 6, 0600, &e), 0);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0755); /* the existing mode wins */
+    struct buf b = BUF_INIT;
+    assert_int_equal(file_read_all(path, 0, &b, &e), 0);
+    assert_string_equal(buf_cstr(&b), "FROM b");
+    buf_release(&b);
+}
+
+static void test_read_errors(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/nope", dir);
+    struct err e;
+    struct buf b = BUF_INIT;
+    assert_int_equal(file_read_all(path, 0, &b, &e), ERR_IO);
+    assert_string_equal(e.path, path);
+    assert_int_equal(file_read_all(dir, 0, &b, &e), ERR_IO);
+    assert_non_null(strstr(e.msg, "is a directory"));
+    snprintf(path, sizeof path, "%s/big", dir);
+    assert_int_equal(file_write_atomic(path, "0123456789", 10, 0644, &e), 0);
+    assert_int_equal(file_read_all(path, 5, &b, &e), ERR_TOO_LARGE);
+    assert_int_equal(b.len, 0);
+    buf_release(&b);
+}
+
+static void test_failed_write_leaves_original(void **state)
+{
+    (void)state;
+    /* A directory that does not exist: the temp file cannot be created,
+     * nothing is written, and the error names the path. */
+    char path[128];
+    snprintf(path, sizeof path, "%s/missing-dir/Dockerfile", dir);
+    struct err e;
+    assert_int_equal(file_write_atomic(path, "x", 1, 0644, &e), ERR_IO);
+    assert_string_equal(e.path, path);
+    /* No temp files are left beside an existing file after success. */
+    snprintf(path, sizeof path, "%s/kept", dir);
+    assert_int_equal(file_write_atomic(path, "one", 3, 0644, &e), 0);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls '%s' | grep dwtmp)\"", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_write_then_read_keeps_mode),
+        cmocka_unit_test(test_read_errors),
+        cmocka_unit_test(test_failed_write_leaves_original),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
