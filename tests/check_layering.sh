@@ -27,7 +27,7 @@ declare -A libs=(
   [grammar]="tree_sitter/api.h"
   [analyzer]="tree_sitter/api.h pcre2.h yaml.h"
   [rules]=""
-  [builder]="archive.h archive_entry.h zlib.h openssl/ curl/"
+  [builder]="archive.h archive_entry.h zlib.h openssl/ curl/ jansson.h"
   [cli]="tree_sitter/api.h jansson.h"
   [lsp]="jansson.h"
 )
