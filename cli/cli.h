@@ -76,5 +76,6 @@ void cli_error(const char *fmt, ...)
  * in its own cmd_<name>.c. */
 extern const struct cli_cmd cli_cmd_help;
 extern const struct cli_cmd cli_cmd_version;
+extern const struct cli_cmd cli_cmd_parse;
 
 #endif

@@ -8,6 +8,9 @@
  * options live in its own file. */
 static const struct cli_cmd *const commands[] = {
     &cli_cmd_help,
+#ifdef DW_HAVE_GRAMMAR
+    &cli_cmd_parse,
+#endif
     &cli_cmd_version,
 };
 

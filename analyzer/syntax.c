@@ -1,0 +1,448 @@
+#include "analyzer/syntax.h"
+
+#include "common/err.h"
+#include "grammar/grammar.h"
+
+#include <string.h>
+
+TSTree *syn_parse(const char *text, uint32_t len)
+{
+    TSParser *p = ts_parser_new();
+    if (!ts_parser_set_language(p, tree_sitter_dockwright_dockerfile())) {
+        ts_parser_delete(p);
+        return NULL;
+    }
+    TSTree *t = ts_parser_parse_string(p, NULL, text, len);
+    ts_parser_delete(p);
+    return t;
+}
+
+static bool type_is(TSNode n, const char *type)
+{
+    return strcmp(ts_node_type(n), type) == 0;
+}
+
+bool syn_is_instruction(TSNode node)
+{
+    const char *t = ts_node_type(node);
+    size_t n = strlen(t);
+    return n > 12 && strcmp(t + n - 12, "_instruction") == 0;
+}
+
+int syn_escape_char(TSNode root, const char *src)
+{
+    /* The scanner honours the last valid escape directive of the header;
+     * BuildKit reports a second one as an error, so they agree whenever the
+     * file is valid. */
+    int esc = '\\';
+    uint32_t n = ts_node_named_child_count(root);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode d = ts_node_named_child(root, i);
+        if (!type_is(d, "parser_directive"))
+            continue;
+        TSNode name = ts_node_child_by_field_name(d, "name", 4);
+        TSNode value = ts_node_child_by_field_name(d, "value", 5);
+        if (ts_node_is_null(name) || ts_node_is_null(value))
+            continue;
+        uint32_t ns = ts_node_start_byte(name), ne = ts_node_end_byte(name);
+        uint32_t vs = ts_node_start_byte(value), ve = ts_node_end_byte(value);
+        if (!str_eq_nocase(str_make(src + ns, ne - ns), STR_LIT("escape")) || ve - vs != 1)
+            continue;
+        if (src[vs] == '\\' || src[vs] == '`')
+            esc = src[vs];
+    }
+    return esc;
+}
+
+static bool is_dropped(TSNode n)
+{
+    return type_is(n, "line_continuation") || type_is(n, "comment");
+}
+
+/* Appends [from, to) of src minus the dropped nodes below node. */
+static int append_logical(TSNode node, const char *src, uint32_t from, uint32_t to,
+                          struct buf *out)
+{
+    uint32_t pos = from;
+    uint32_t n = ts_node_child_count(node);
+    for (uint32_t i = 0; i < n && pos < to; i++) {
+        TSNode c = ts_node_child(node, i);
+        uint32_t cs = ts_node_start_byte(c), ce = ts_node_end_byte(c);
+        if (ce <= pos || cs >= to)
+            continue;
+        if (is_dropped(c)) {
+            if (cs > pos && buf_append(out, src + pos, cs - pos))
+                return ERR_TOO_LARGE;
+            pos = ce;
+        } else if (ts_node_child_count(c) > 0) {
+            if (cs > pos && buf_append(out, src + pos, cs - pos))
+                return ERR_TOO_LARGE;
+            int rc = append_logical(c, src, cs > pos ? cs : pos, ce < to ? ce : to, out);
+            if (rc)
+                return rc;
+            pos = ce < to ? ce : to;
+        }
+    }
+    if (pos < to && buf_append(out, src + pos, to - pos))
+        return ERR_TOO_LARGE;
+    return 0;
+}
+
+int syn_logical_text(TSNode node, const char *src, struct buf *out)
+{
+    return append_logical(node, src, ts_node_start_byte(node), ts_node_end_byte(node), out);
+}
+
+/* ------------------------------------------------------------------ */
+/* Go's strconv.Quote                                                  */
+
+/* Decodes one UTF-8 sequence; returns its length, or 0 when invalid. */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t len;
+    uint32_t c, min;
+    if ((s[0] & 0xE0) == 0xC0) {
+        len = 2, c = s[0] & 0x1F, min = 0x80;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        len = 3, c = s[0] & 0x0F, min = 0x800;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        len = 4, c = s[0] & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+/* An approximation of Go's unicode.IsPrint for non-ASCII code points: the
+ * controls, format characters, separators other than U+0020 and the
+ * private/unassigned areas that matter in practice are not printable. */
+static bool go_printable(uint32_t c)
+{
+    if (c < 0xA0)
+        return false;
+    if (c == 0xAD || (c >= 0x600 && c <= 0x605) || c == 0x61C || c == 0x6DD || c == 0x70F)
+        return false;
+    if ((c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) ||
+        (c >= 0x205F && c <= 0x206F) || c == 0x3000 || c == 0xFEFF || c == 0x1680)
+        return false;
+    if ((c >= 0xE000 && c <= 0xF8FF) || (c >= 0xFFF9 && c <= 0xFFFB) || c == 0xFFFE ||
+        c == 0xFFFF || c >= 0xF0000)
+        return false;
+    return true;
+}
+
+int syn_go_quote(struct buf *out, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (buf_append_char(out, '"'))
+        return ERR_TOO_LARGE;
+    for (size_t i = 0; i < len;) {
+        unsigned char b = p[i];
+        int rc = 0;
+        if (b < 0x80) {
+            switch (b) {
+            case '\a': rc = buf_append_cstr(out, "\\a"); break;
+            case '\b': rc = buf_append_cstr(out, "\\b"); break;
+            case '\f': rc = buf_append_cstr(out, "\\f"); break;
+            case '\n': rc = buf_append_cstr(out, "\\n"); break;
+            case '\r': rc = buf_append_cstr(out, "\\r"); break;
+            case '\t': rc = buf_append_cstr(out, "\\t"); break;
+            case '\v': rc = buf_append_cstr(out, "\\v"); break;
+            case '"': rc = buf_append_cstr(out, "\\\""); break;
+            case '\\': rc = buf_append_cstr(out, "\\\\"); break;
+            default:
+                if (b < 0x20 || b == 0x7F)
+                    rc = buf_printf(out, "\\x%02x", b);
+                else
+                    rc = buf_append_char(out, (char)b);
+            }
+            i++;
+        } else {
+            uint32_t cp;
+            size_t n = utf8_decode(p + i, len - i, &cp);
+            if (!n) {
+                rc = buf_printf(out, "\\x%02x", b);
+                i++;
+            } else {
+                if (go_printable(cp))
+                    rc = buf_append(out, p + i, n);
+                else if (cp < 0x10000)
+                    rc = buf_printf(out, "\\u%04x", cp);
+                else
+                    rc = buf_printf(out, "\\U%08x", cp);
+                i += n;
+            }
+        }
+        if (rc)
+            return ERR_TOO_LARGE;
+    }
+    return buf_append_char(out, '"') ? ERR_TOO_LARGE : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* BuildKit's AST dump                                                 */
+
+struct dump {
+    const char *src;
+    int escape;
+    struct buf *out;
+    struct buf tmp;
+};
+
+static int quote_arg(struct dump *d, const char *s, size_t len)
+{
+    if (buf_append_char(d->out, ' '))
+        return ERR_TOO_LARGE;
+    return syn_go_quote(d->out, s, len);
+}
+
+/* Dumps the logical text of [from, to) inside node as one argument. */
+static int arg_range(struct dump *d, TSNode node, uint32_t from, uint32_t to)
+{
+    buf_reset(&d->tmp);
+    if (append_logical(node, d->src, from, to, &d->tmp))
+        return ERR_TOO_LARGE;
+    struct str t = buf_str(&d->tmp);
+    return quote_arg(d, t.ptr, t.len);
+}
+
+static int arg_node(struct dump *d, TSNode n)
+{
+    return arg_range(d, n, ts_node_start_byte(n), ts_node_end_byte(n));
+}
+
+/* A flag word with BuildKit's flag quoting removed: quotes group, the escape
+ * char escapes the next character, a trailing escape char is dropped. */
+static int flag_word(struct dump *d, TSNode flag, struct buf *words)
+{
+    buf_reset(&d->tmp);
+    if (syn_logical_text(flag, d->src, &d->tmp))
+        return ERR_TOO_LARGE;
+    struct str t = buf_str(&d->tmp);
+    struct buf w = BUF_INIT;
+    char quote = 0;
+    int rc = 0;
+    for (size_t i = 0; i < t.len && !rc; i++) {
+        char c = t.ptr[i];
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+            else
+                rc = buf_append_char(&w, c);
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == d->escape) {
+            if (i + 1 < t.len)
+                rc = buf_append_char(&w, t.ptr[++i]);
+        } else {
+            rc = buf_append_char(&w, c);
+        }
+    }
+    if (!rc && words->len)
+        rc = buf_append_char(words, ' ');
+    if (!rc)
+        rc = syn_go_quote(words, buf_cstr(&w), w.len);
+    buf_release(&w);
+    return rc;
+}
+
+/* Decodes a json_string node into d->tmp. */
+static int json_decode(struct dump *d, TSNode s)
+{
+    buf_reset(&d->tmp);
+    uint32_t n = ts_node_child_count(s);
+    int rc = 0;
+    for (uint32_t i = 0; i < n && !rc; i++) {
+        TSNode c = ts_node_child(s, i);
+        uint32_t cs = ts_node_start_byte(c), ce = ts_node_end_byte(c);
+        if (type_is(c, "text")) {
+            rc = buf_append(&d->tmp, d->src + cs, ce - cs);
+        } else if (type_is(c, "json_escape_sequence") && ce - cs >= 2) {
+            char e = d->src[cs + 1];
+            switch (e) {
+            case 'b': rc = buf_append_char(&d->tmp, '\b'); break;
+            case 'f': rc = buf_append_char(&d->tmp, '\f'); break;
+            case 'n': rc = buf_append_char(&d->tmp, '\n'); break;
+            case 'r': rc = buf_append_char(&d->tmp, '\r'); break;
+            case 't': rc = buf_append_char(&d->tmp, '\t'); break;
+            case 'u': {
+                uint32_t cp = 0;
+                for (uint32_t k = cs + 2; k < ce; k++) {
+                    char h = d->src[k];
+                    cp = cp * 16 + (uint32_t)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+                }
+                /* UTF-8 encode (a lone surrogate becomes U+FFFD as Go does). */
+                if (cp >= 0xD800 && cp <= 0xDFFF)
+                    cp = 0xFFFD;
+                char u[4];
+                size_t ul;
+                if (cp < 0x80) {
+                    u[0] = (char)cp, ul = 1;
+                } else if (cp < 0x800) {
+                    u[0] = (char)(0xC0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 0x3F)), ul = 2;
+                } else {
+                    u[0] = (char)(0xE0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                    u[2] = (char)(0x80 | (cp & 0x3F)), ul = 3;
+                }
+                rc = buf_append(&d->tmp, u, ul);
+                break;
+            }
+            default: rc = buf_append_char(&d->tmp, e);
+            }
+        }
+    }
+    return rc ? ERR_TOO_LARGE : 0;
+}
+
+static int json_args(struct dump *d, TSNode arr)
+{
+    uint32_t n = ts_node_named_child_count(arr);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode s = ts_node_named_child(arr, i);
+        if (!type_is(s, "json_string"))
+            continue;
+        if (json_decode(d, s))
+            return ERR_TOO_LARGE;
+        struct str t = buf_str(&d->tmp);
+        if (quote_arg(d, t.ptr, t.len))
+            return ERR_TOO_LARGE;
+    }
+    return 0;
+}
+
+static int dump_instruction(struct dump *d, TSNode ins);
+
+/* The arguments of one instruction (everything after the flags). */
+static int dump_args(struct dump *d, TSNode ins)
+{
+    const char *type = ts_node_type(ins);
+    uint32_t n = ts_node_child_count(ins);
+    int rc = 0;
+    if (strcmp(type, "unknown_instruction") == 0)
+        return quote_arg(d, "", 0);
+    if (strcmp(type, "onbuild_instruction") == 0) {
+        TSNode trig = ts_node_child_by_field_name(ins, "trigger", 7);
+        if (ts_node_is_null(trig))
+            return 0;
+        if (buf_append_cstr(d->out, " ("))
+            return ERR_TOO_LARGE;
+        rc = dump_instruction(d, trig);
+        return rc ? rc : (buf_append_char(d->out, ')') ? ERR_TOO_LARGE : 0);
+    }
+    bool pairs = strcmp(type, "env_instruction") == 0 || strcmp(type, "label_instruction") == 0;
+    bool whole = strcmp(type, "user_instruction") == 0;
+    /* Skip the keyword (child 0) and the flags. */
+    uint32_t i = 1;
+    while (i < n && (type_is(ts_node_child(ins, i), "flag") || is_dropped(ts_node_child(ins, i))))
+        i++;
+    if (whole) {
+        /* USER: the whole rest of the line is the one argument. */
+        if (i < n)
+            rc = arg_range(d, ins, ts_node_start_byte(ts_node_child(ins, i)), ts_node_end_byte(ins));
+        return rc;
+    }
+    for (; i < n && !rc; i++) {
+        TSNode c = ts_node_child(ins, i);
+        if (is_dropped(c) || !ts_node_is_named(c)) {
+            /* Keywords inside the arguments (AS, CMD, NONE) are printed as
+             * written; other anonymous tokens are syntax. */
+            const char *t = ts_node_type(c);
+            if (strcmp(t, "AS") == 0 || strcmp(t, "CMD") == 0 || strcmp(t, "NONE") == 0)
+                rc = arg_node(d, c);
+            continue;
+        }
+        if (type_is(c, "json_string_array")) {
+            rc = json_args(d, c);
+        } else if (pairs && (type_is(c, "env_pair") || type_is(c, "label_pair"))) {
+            TSNode k = ts_node_named_child(c, 0);
+            TSNode v = ts_node_child_by_field_name(c, "value", 5);
+            bool legacy = !ts_node_is_null(v) && type_is(v, "legacy_value");
+            rc = arg_node(d, k);
+            if (!rc)
+                rc = ts_node_is_null(v) ? quote_arg(d, "", 0)
+                                        : arg_range(d, c, ts_node_start_byte(v), ts_node_end_byte(v));
+            if (!rc)
+                rc = legacy ? quote_arg(d, "", 0) : quote_arg(d, "=", 1);
+        } else if (type_is(c, "heredoc_block")) {
+            continue; /* bodies are not printed */
+        } else {
+            rc = arg_node(d, c);
+        }
+    }
+    return rc;
+}
+
+static int dump_instruction(struct dump *d, TSNode ins)
+{
+    if (!syn_is_instruction(ins))
+        return 0;
+    TSNode kw = ts_node_child(ins, 0);
+    if (strcmp(ts_node_type(ins), "unknown_instruction") == 0)
+        kw = ts_node_child_by_field_name(ins, "name", 4);
+    if (ts_node_is_null(kw))
+        return 0;
+    if (buf_append_char(d->out, '('))
+        return ERR_TOO_LARGE;
+    for (uint32_t k = ts_node_start_byte(kw); k < ts_node_end_byte(kw); k++) {
+        char c = d->src[k];
+        if (buf_append_char(d->out, (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c))
+            return ERR_TOO_LARGE;
+    }
+    struct buf flags = BUF_INIT;
+    uint32_t n = ts_node_child_count(ins);
+    int rc = 0;
+    for (uint32_t i = 1; i < n && !rc; i++) {
+        TSNode c = ts_node_child(ins, i);
+        if (type_is(c, "flag"))
+            rc = flag_word(d, c, &flags);
+    }
+    if (!rc && flags.len)
+        rc = buf_printf(d->out, " [%s]", buf_cstr(&flags));
+    buf_release(&flags);
+    if (!rc)
+        rc = dump_args(d, ins);
+    if (!rc && buf_append_char(d->out, ')'))
+        rc = ERR_TOO_LARGE;
+    return rc;
+}
+
+static int dump_children(struct dump *d, TSNode node)
+{
+    uint32_t n = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode c = ts_node_named_child(node, i);
+        int rc = 0;
+        if (syn_is_instruction(c)) {
+            rc = dump_instruction(d, c);
+            if (!rc && buf_append_char(d->out, '\n'))
+                rc = ERR_TOO_LARGE;
+        } else if (type_is(c, "ERROR")) {
+            rc = dump_children(d, c);
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int syn_dump_buildkit(TSNode root, const char *src, struct buf *out)
+{
+    struct dump d = { src, syn_escape_char(root, src), out, BUF_INIT };
+    int rc = dump_children(&d, root);
+    buf_release(&d.tmp);
+    return rc;
+}
