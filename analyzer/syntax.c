@@ -71,6 +71,10 @@ static int append_logical(TSNode node, const char *src, uint32_t from, uint32_t 
         if (ce <= pos || cs >= to)
             continue;
         if (is_dropped(c)) {
+            /* A comment line goes whole, with the blanks before its '#'. */
+            if (type_is(c, "comment"))
+                while (cs > pos && (src[cs - 1] == ' ' || src[cs - 1] == '\t'))
+                    cs--;
             if (cs > pos && buf_append(out, src + pos, cs - pos))
                 return ERR_TOO_LARGE;
             pos = ce;

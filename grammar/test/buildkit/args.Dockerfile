@@ -1,0 +1,5 @@
+ARG VERSION=3.20
+FROM --platform=$BUILDPLATFORM alpine:${VERSION} AS base
+ARG VERSION
+RUN echo $VERSION
+COPY $SRC ${DEST:-/app}/
