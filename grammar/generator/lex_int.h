@@ -1,0 +1,92 @@
+/* The lexer's private state, shared by lexer.c, lex_conflict.c, lex_dfa.c,
+ * lex_render.c and their unit tests. Never include from outside the
+ * lexical side of tsgen. */
+#ifndef DW_GRAMMAR_GENERATOR_LEX_INT_H
+#define DW_GRAMMAR_GENERATOR_LEX_INT_H
+
+#include "lexer.h"
+#include "nfa.h"
+
+/* Relation flags of an ordered token pair (i, j), lexer.pair[i * n + j]. */
+enum lex_pair_flag {
+    LP_SAME = 1 << 0,       /* i and j match a common string */
+    LP_LOSES_SAME = 1 << 1, /* ... and j wins it (lexer_prefer_token) */
+    LP_DIFF = 1 << 2,       /* i matches a string j does not */
+    LP_PREFIX = 1 << 3,     /* i matches a proper prefix of a string j matches */
+    /* j goes on past a point where i is complete, the lexer follows it
+     * (longest match), and j ends up matching: j wins over i. */
+    LP_CONT = 1 << 4,
+    LP_VALID_CONT = 1 << 5, /* ... on a character a token in following[i] can start with */
+    LP_SEP = 1 << 6,        /* ... on a separator character */
+    /* i is complete where j could go on, and i's precedence stops the
+     * lexer there: i wins over j's longer match. */
+    LP_BLOCKS = 1 << 7,
+};
+
+/* DFA state accept values besides a terminal index. */
+#define LEX_NO_ACCEPT (-1)
+#define LEX_ACCEPT_END (-2) /* the end symbol (after `if (eof)`) */
+#define LEX_NONE UINT32_MAX
+
+/* A transition of a DFA state on [lo, hi]. */
+struct lex_trans {
+    uint32_t lo, hi;
+    uint32_t target;
+    uint32_t token; /* the token the move belongs to, or NFA_MIXED (for helper names) */
+    bool skip;      /* a separator: SKIP instead of ADVANCE */
+};
+
+struct lex_dstate {
+    int32_t accept;      /* terminal index, LEX_NO_ACCEPT or LEX_ACCEPT_END */
+    uint32_t eof_target; /* state to go to at end of input, or LEX_NONE */
+    uint32_t t_off, n_t; /* transitions in lex_dfa.trans, sorted by lo, disjoint */
+};
+
+/* A lex function's DFA after minimisation and numbering. */
+struct lex_dfa {
+    struct lex_dstate *states;
+    uint32_t n_states;
+    struct lex_trans *trans;
+    uint32_t n_trans;
+};
+
+struct lexer {
+    struct arena *a;
+    const struct lexical_grammar *g;
+    uint32_t n; /* tokens */
+    struct nfa nfa;
+    struct nfa_token *toks;
+    /* Per token: the code points it can start with (no separators), and
+     * every code point its own transitions use. */
+    struct crange **first;
+    uint32_t *n_first;
+    struct crange **chars;
+    uint32_t *n_chars;
+    /* The code points a separator can start with. */
+    struct crange *sep_chars;
+    uint32_t n_sep_chars;
+    uint8_t *pair; /* n * n relation flags; NULL before lexer_analyze */
+    struct lex_dfa main, keywords;
+};
+
+static inline uint8_t lex_pair(const struct lexer *lx, uint32_t i, uint32_t j)
+{
+    return lx->pair[(size_t)i * lx->n + j];
+}
+
+/* Builds the DFA of a set of start points (subset construction, conflict
+ * resolution, minimisation, BFS numbering). starts[k] lists the NFA states
+ * of start k, eof[k] whether end of input is valid there (NULL: never);
+ * on return start_ids[k] is the DFA state of start k. Heap scratch only;
+ * the result lives in lx->a. */
+void lex_dfa_build(struct lexer *lx, const struct u32s *starts, const bool *eof, uint32_t n_starts,
+                   struct lex_dfa *out, uint32_t *start_ids);
+
+/* Runs dfa from state over input[0..n), as the tree-sitter runtime runs a
+ * lex function: separators move the token start, the last accepted token
+ * wins. Returns the token (LEX_ACCEPT_END for the end symbol) with
+ * start and end set to its code-point offsets, or LEX_NO_ACCEPT. For tests. */
+int32_t lex_dfa_run(const struct lex_dfa *dfa, uint32_t state, const uint32_t *input, size_t n,
+                    size_t *start, size_t *end);
+
+#endif

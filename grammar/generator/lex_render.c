@@ -1,0 +1,343 @@
+/* Rendering the lex DFAs as C for the 0.20.7 parser.h macros. */
+#include "lex_int.h"
+
+#include "common/vec.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Sets with more tests than this become a helper function. */
+#define LEX_INLINE_TESTS 8
+/* Conditions wrap before this column. */
+#define LEX_LINE_WIDTH 100
+
+struct helper {
+    struct crange *r;
+    uint32_t n;
+    char *name;
+};
+
+struct prefix_count {
+    const char *prefix;
+    uint32_t count;
+};
+
+struct render_ctx {
+    const struct lexer *lx;
+    const struct lexer_names *names;
+    struct {
+        struct helper *items;
+        size_t len, cap;
+    } helpers;
+    struct {
+        struct prefix_count *items;
+        size_t len, cap;
+    } counts;
+    struct buf helper_out;
+    int rc;
+};
+
+DW_PRINTF(3, 4) static void put(struct render_ctx *c, struct buf *b, const char *fmt, ...)
+{
+    if (c->rc)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    c->rc = buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+/* A code point as C: a character literal when printable ASCII or a common
+ * control escape, else a number. */
+static void put_char(struct render_ctx *c, struct buf *b, uint32_t cp)
+{
+    switch (cp) {
+    case '\t': put(c, b, "'\\t'"); return;
+    case '\n': put(c, b, "'\\n'"); return;
+    case '\v': put(c, b, "'\\v'"); return;
+    case '\f': put(c, b, "'\\f'"); return;
+    case '\r': put(c, b, "'\\r'"); return;
+    case '\'': put(c, b, "'\\''"); return;
+    case '\\': put(c, b, "'\\\\'"); return;
+    default: break;
+    }
+    if (cp >= 0x20 && cp < 0x7F)
+        put(c, b, "'%c'", (char)cp);
+    else
+        put(c, b, "%u", cp);
+}
+
+static const char *token_name(const struct render_ctx *c, int32_t accept)
+{
+    if (accept == LEX_ACCEPT_END)
+        return c->names->end_name;
+    return c->names->enum_names[accept];
+}
+
+/* Emits a balanced comparison tree over r[lo..hi) testing `c`. */
+static void put_search(struct render_ctx *c, struct buf *b, const struct crange *r, uint32_t lo,
+                       uint32_t hi, unsigned depth)
+{
+    if (hi - lo == 1) {
+        if (r[lo].lo == r[lo].hi) {
+            put(c, b, "c == ");
+            put_char(c, b, r[lo].lo);
+        } else {
+            put(c, b, "(");
+            put_char(c, b, r[lo].lo);
+            put(c, b, " <= c && c <= ");
+            put_char(c, b, r[lo].hi);
+            put(c, b, ")");
+        }
+        return;
+    }
+    uint32_t mid = lo + (hi - lo) / 2;
+    put(c, b, "(c < ");
+    put_char(c, b, r[mid].lo);
+    put(c, b, "\n%*s? ", (int)(2 * depth + 4), "");
+    put_search(c, b, r, lo, mid, depth + 1);
+    put(c, b, "\n%*s: ", (int)(2 * depth + 4), "");
+    put_search(c, b, r, mid, hi, depth + 1);
+    put(c, b, ")");
+}
+
+/* The helper testing r[0..n), shared between identical sets. */
+static const char *helper_for(struct render_ctx *c, const struct crange *r, uint32_t n,
+                              uint32_t token)
+{
+    for (size_t k = 0; k < c->helpers.len; k++)
+        if (cranges_equal(c->helpers.items[k].r, c->helpers.items[k].n, r, n))
+            return c->helpers.items[k].name;
+    const char *prefix = token != NFA_MIXED ? c->names->enum_names[token] : "lex";
+    struct prefix_count *pc = NULL;
+    for (size_t k = 0; k < c->counts.len && !pc; k++)
+        if (strcmp(c->counts.items[k].prefix, prefix) == 0)
+            pc = &c->counts.items[k];
+    if (!pc) {
+        pc = VEC_PUSH_ZERO(&c->counts);
+        pc->prefix = prefix;
+    }
+    pc->count++;
+    struct helper *h = VEC_PUSH_ZERO(&c->helpers);
+    h->name = arena_printf(c->lx->a, "%s_character_set_%u", prefix, pc->count);
+    h->r = ARENA_NEW_ARRAY(c->lx->a, struct crange, n);
+    memcpy(h->r, r, n * sizeof *r);
+    h->n = n;
+    put(c, &c->helper_out, "static inline bool %s(int32_t c) {\n  return ", h->name);
+    put_search(c, &c->helper_out, r, 0, n, 0);
+    put(c, &c->helper_out, ";\n}\n\n");
+    return h->name;
+}
+
+/* Appends the terms of a condition, wrapping long lines. */
+struct cond_writer {
+    struct render_ctx *c;
+    struct buf *b;
+    const char *join;
+    size_t line_start;
+    bool first;
+};
+
+static void cond_term(struct cond_writer *w, struct buf *term)
+{
+    if (!w->first) {
+        put(w->c, w->b, " %s", w->join);
+        if (w->b->len - w->line_start + term->len + 1 > LEX_LINE_WIDTH) {
+            put(w->c, w->b, "\n          ");
+            w->line_start = w->b->len - 10;
+        } else {
+            put(w->c, w->b, " ");
+        }
+    }
+    put(w->c, w->b, "%s", buf_cstr(term));
+    w->first = false;
+    buf_reset(term);
+}
+
+/* One transition's condition on `lookahead`. The transitions of a state
+ * are tested in order, so characters handled by earlier ones (done) may
+ * be folded in when that makes the test shorter. */
+static void put_condition(struct render_ctx *c, struct buf *b, const struct cset *set,
+                          const struct cset *done, uint32_t token)
+{
+    /* The positive form: set's ranges, bridging gaps that are all done. */
+    struct cset pos, neg, all;
+    cset_init(&pos);
+    cset_init(&neg);
+    cset_init(&all);
+    for (uint32_t k = 0; k < set->n; k++) {
+        if (pos.n) {
+            struct crange gap = { pos.r[pos.n - 1].hi + 1, set->r[k].lo - 1 };
+            if (cranges_subset(&gap, 1, done->r, done->n)) {
+                pos.r[pos.n - 1].hi = set->r[k].hi;
+                continue;
+            }
+        }
+        cset_add_range(&pos, set->r[k].lo, set->r[k].hi);
+    }
+    /* The negative form: what is neither in set nor done must be excluded
+     * (end of input, code point 0, among it); gaps between exclusions that
+     * hold no character of set may be excluded too. */
+    cset_add_ranges(&all, set->r, set->n);
+    cset_add_ranges(&all, done->r, done->n);
+    cset_negate(&all);
+    for (uint32_t k = 0; k < all.n; k++) {
+        if (neg.n) {
+            struct crange gap = { neg.r[neg.n - 1].hi + 1, all.r[k].lo - 1 };
+            if (!cranges_intersect(&gap, 1, set->r, set->n)) {
+                neg.r[neg.n - 1].hi = all.r[k].hi;
+                continue;
+            }
+        }
+        cset_add_range(&neg, all.r[k].lo, all.r[k].hi);
+    }
+    struct buf term = BUF_INIT;
+    struct cond_writer w = { .c = c, .b = b, .line_start = 0, .first = true };
+    /* The line so far: "      if (" */
+    w.line_start = b->len >= 10 ? b->len - 10 : 0;
+    uint32_t tests = pos.n <= neg.n ? pos.n : neg.n;
+    if (tests > LEX_INLINE_TESTS) {
+        put(c, b, "%s(lookahead)", helper_for(c, pos.r, pos.n, token));
+    } else if (pos.n <= neg.n) {
+        w.join = "||";
+        for (uint32_t k = 0; k < pos.n; k++) {
+            if (pos.r[k].lo == pos.r[k].hi) {
+                put(c, &term, "lookahead == ");
+                put_char(c, &term, pos.r[k].lo);
+            } else {
+                put(c, &term, "(");
+                put_char(c, &term, pos.r[k].lo);
+                put(c, &term, " <= lookahead && lookahead <= ");
+                put_char(c, &term, pos.r[k].hi);
+                put(c, &term, ")");
+            }
+            cond_term(&w, &term);
+        }
+    } else {
+        w.join = "&&";
+        for (uint32_t k = 0; k < neg.n; k++) {
+            if (neg.r[k].lo == neg.r[k].hi) {
+                put(c, &term, "lookahead != ");
+                put_char(c, &term, neg.r[k].lo);
+            } else {
+                put(c, &term, "(lookahead < ");
+                put_char(c, &term, neg.r[k].lo);
+                put(c, &term, " || ");
+                put_char(c, &term, neg.r[k].hi);
+                put(c, &term, " < lookahead)");
+            }
+            cond_term(&w, &term);
+        }
+    }
+    buf_release(&term);
+    cset_release(&pos);
+    cset_release(&neg);
+    cset_release(&all);
+}
+
+/* The transitions of one state grouped by where they go. */
+struct move_group {
+    struct cset set;
+    uint32_t target;
+    uint32_t token;
+    bool skip;
+    uint64_t size;
+};
+
+static int cmp_group(const void *a, const void *b)
+{
+    const struct move_group *x = a, *y = b;
+    /* The most specific first: fewer characters, then by character. */
+    if (x->size != y->size)
+        return x->size < y->size ? -1 : 1;
+    if (x->set.r[0].lo != y->set.r[0].lo)
+        return x->set.r[0].lo < y->set.r[0].lo ? -1 : 1;
+    if (x->target != y->target)
+        return x->target < y->target ? -1 : 1;
+    return (int)x->skip - (int)y->skip;
+}
+
+static void render_fn(struct render_ctx *c, const struct lex_dfa *d, const char *fn,
+                      struct buf *out)
+{
+    struct buf body = BUF_INIT;
+    bool uses_eof = false, uses_lookahead = false;
+    struct {
+        struct move_group *items;
+        size_t len, cap;
+    } groups = VEC_INIT;
+    struct cset done;
+    cset_init(&done);
+    for (uint32_t q = 0; q < d->n_states; q++) {
+        const struct lex_dstate *st = &d->states[q];
+        put(c, &body, "    case %u:\n", q);
+        if (st->accept != LEX_NO_ACCEPT)
+            put(c, &body, "      ACCEPT_TOKEN(%s);\n", token_name(c, st->accept));
+        if (st->eof_target != LEX_NONE) {
+            put(c, &body, "      if (eof) ADVANCE(%u);\n", st->eof_target);
+            uses_eof = true;
+        }
+        groups.len = 0;
+        for (uint32_t k = 0; k < st->n_t; k++) {
+            const struct lex_trans *t = &d->trans[st->t_off + k];
+            struct move_group *g = NULL;
+            for (size_t j = 0; j < groups.len && !g; j++)
+                if (groups.items[j].target == t->target && groups.items[j].skip == t->skip)
+                    g = &groups.items[j];
+            if (!g) {
+                g = VEC_PUSH_ZERO(&groups);
+                cset_init(&g->set);
+                g->target = t->target;
+                g->skip = t->skip;
+                g->token = t->token;
+            } else if (g->token != t->token) {
+                g->token = NFA_MIXED;
+            }
+            cset_add_range(&g->set, t->lo, t->hi);
+        }
+        for (size_t j = 0; j < groups.len; j++)
+            groups.items[j].size = cranges_size(groups.items[j].set.r, groups.items[j].set.n);
+        if (groups.len)
+            qsort(groups.items, groups.len, sizeof *groups.items, cmp_group);
+        cset_clear(&done);
+        for (size_t j = 0; j < groups.len; j++) {
+            struct move_group *g = &groups.items[j];
+            put(c, &body, "      if (");
+            put_condition(c, &body, &g->set, &done, g->token);
+            put(c, &body, ") %s(%u);\n", g->skip ? "SKIP" : "ADVANCE", g->target);
+            cset_add_ranges(&done, g->set.r, g->set.n);
+            uses_lookahead = true;
+            cset_release(&g->set);
+        }
+        put(c, &body, "      END_STATE();\n");
+    }
+    put(c, out, "static bool %s(TSLexer *lexer, TSStateId state) {\n", fn);
+    put(c, out, "  START_LEXER();\n  eof = lexer->eof(lexer);\n");
+    /* Keep -Wall quiet when no state tests them. */
+    if (!uses_eof)
+        put(c, out, "  (void)eof;\n");
+    if (!uses_lookahead)
+        put(c, out, "  (void)lookahead;\n");
+    put(c, out, "  switch (state) {\n%s", buf_cstr(&body));
+    put(c, out, "    default:\n      return false;\n  }\n}\n\n");
+    cset_release(&done);
+    VEC_RELEASE(&groups);
+    buf_release(&body);
+}
+
+int lexer_render(const struct lexer *lx, struct buf *out, const struct lexer_names *names)
+{
+    struct render_ctx c = { .lx = lx, .names = names };
+    buf_init(&c.helper_out, 0);
+    struct buf fns = BUF_INIT;
+    render_fn(&c, &lx->main, names->lex_fn, &fns);
+    if (lx->keywords.n_states)
+        render_fn(&c, &lx->keywords, names->keyword_fn, &fns);
+    put(&c, out, "%s%s", buf_cstr(&c.helper_out), buf_cstr(&fns));
+    buf_release(&fns);
+    buf_release(&c.helper_out);
+    VEC_RELEASE(&c.helpers);
+    VEC_RELEASE(&c.counts);
+    return c.rc ? ERR_TOO_LARGE : 0;
+}
