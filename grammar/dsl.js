@@ -48,6 +48,15 @@ function describe(value) {
   return JSON.stringify(value);
 }
 
+// What `$.name` gives for a name that is not a rule: an error as soon as
+// it is used as a rule, but a valid alias target (alias($.x, $.new_name)
+// names a node type that needs no rule of its own).
+class UndefinedSymbol {
+  constructor(name) {
+    this.name = name;
+  }
+}
+
 // Rule values are plain objects with a string `type`; symbols come from
 // the `$` proxy as {type: 'SYMBOL', name}.
 function isRule(value) {
@@ -58,6 +67,7 @@ function isRule(value) {
 // Turns what a grammar author may write where a rule is expected into a
 // rule object: a string is a literal token, a RegExp a pattern.
 function normalize(value, what) {
+  if (value instanceof UndefinedSymbol) return fail(`undefined symbol '${value.name}'`);
   if (typeof value === 'string') return { type: 'STRING', value };
   if (value instanceof RegExp) {
     if (value.flags) return { type: 'PATTERN', value: value.source, flags: value.flags };
@@ -155,7 +165,7 @@ function alias(rule, value) {
   if (typeof value === 'string') {
     return { type: 'ALIAS', content, named: false, value };
   }
-  if (isRule(value) && value.type === 'SYMBOL') {
+  if ((isRule(value) && value.type === 'SYMBOL') || value instanceof UndefinedSymbol) {
     return { type: 'ALIAS', content, named: true, value: value.name };
   }
   return fail(`alias() value must be a string or a symbol, got ${describe(value)}`);
@@ -175,7 +185,7 @@ function makeSymbolProxy(known) {
         // Symbol-keyed lookups (util.inspect, Symbol.toPrimitive, ...)
         // and `then` (a thenable check) are not grammar symbols.
         if (typeof name !== 'string' || name === 'then') return undefined;
-        if (known !== null && !known.has(name)) fail(`undefined symbol '${name}'`);
+        if (known !== null && !known.has(name)) return new UndefinedSymbol(name);
         return symbol(name);
       },
       set() {
@@ -205,6 +215,7 @@ function callOption(options, key, args) {
 function symbolNames(list, what) {
   if (!Array.isArray(list)) fail(`${what} must return an array`);
   return list.map((item) => {
+    if (item instanceof UndefinedSymbol) fail(`undefined symbol '${item.name}'`);
     if (isRule(item) && item.type === 'SYMBOL') return item.name;
     return fail(`${what} entries must be symbols ($.name), got ${describe(item)}`);
   });
@@ -283,6 +294,9 @@ function grammar(baseGrammar, options) {
   let word = base ? base.word : undefined;
   if (options.word !== undefined) {
     const value = callOption(options, 'word', [$]);
+    if (value instanceof UndefinedSymbol) {
+      withContext("'word'", () => fail(`undefined symbol '${value.name}'`));
+    }
     if (!isRule(value) || value.type !== 'SYMBOL') {
       withContext("'word'", () => fail(`word must be a symbol ($.name), got ${describe(value)}`));
     }

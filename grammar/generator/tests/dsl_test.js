@@ -77,6 +77,7 @@ test('every DSL function and its shape', () => {
         field('f', $.number),
         alias($.number, 'anon'),
         alias($.number, $.other),
+        alias($.number, $.not_a_rule),
         blank(),
         /x/i,
       ),
@@ -103,8 +104,10 @@ test('every DSL function and its shape', () => {
   assert.deepStrictEqual(m[10], { type: 'FIELD', name: 'f', content: num });
   assert.deepStrictEqual(m[11], { type: 'ALIAS', content: num, named: false, value: 'anon' });
   assert.deepStrictEqual(m[12], { type: 'ALIAS', content: num, named: true, value: 'other' });
-  assert.deepStrictEqual(m[13], { type: 'BLANK' });
-  assert.deepStrictEqual(m[14], { type: 'PATTERN', value: 'x', flags: 'i' });
+  // An alias may name a node type that has no rule.
+  assert.deepStrictEqual(m[13], { type: 'ALIAS', content: num, named: true, value: 'not_a_rule' });
+  assert.deepStrictEqual(m[14], { type: 'BLANK' });
+  assert.deepStrictEqual(m[15], { type: 'PATTERN', value: 'x', flags: 'i' });
   // Key order inside rule objects, as tree-sitter writes them.
   assert.deepStrictEqual(Object.keys(m[11]), ['type', 'content', 'named', 'value']);
   assert.deepStrictEqual(Object.keys(m[5]), ['type', 'value', 'content']);
@@ -191,6 +194,12 @@ test('undefined symbol in conflicts, word and inline', () => {
   assert.match(failure(`module.exports = grammar({
     name: 'bad', inline: $ => [$.ghost], rules: { source: $ => 'x' } });`),
   /'inline': undefined symbol 'ghost'/);
+  assert.match(failure(`module.exports = grammar({
+    name: 'bad', extras: $ => [$.ghost], rules: { source: $ => 'x' } });`),
+  /'extras': undefined symbol 'ghost'/);
+  assert.match(failure(`module.exports = grammar({
+    name: 'bad', rules: { source: $ => alias($.ghost, 'x') } });`),
+  /rule 'source': undefined symbol 'ghost'/);
 });
 
 test('bad arguments are named', () => {
