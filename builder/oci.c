@@ -574,6 +574,22 @@ int bld_config_write(const struct bld_image_config *c, struct buf *out, struct e
 
 /* ---- small helpers ---------------------------------------------------- */
 
+int bld_layout_check(const char *json, size_t len, const char *what, struct err *err)
+{
+    json_t *root = load_json(json, len, what, err);
+    if (!root)
+        return err->code;
+    json_t *v = json_object_get(root, "imageLayoutVersion");
+    int rc = 0;
+    if (!json_is_string(v))
+        rc = err_set(err, ERR_INVALID, "%s: missing 'imageLayoutVersion'", what);
+    else if (strcmp(json_string_value(v), "1.0.0") != 0)
+        rc = err_set(err, ERR_UNSUPPORTED, "%s: unsupported image layout version '%s'", what,
+                     json_string_value(v));
+    json_decref(root);
+    return rc;
+}
+
 const char *bld_descriptor_annotation(const struct bld_descriptor *d, const char *key)
 {
     for (size_t i = 0; i < d->n_annotations; i++)

@@ -132,6 +132,9 @@ DW_NODISCARD int bld_index_write(const struct bld_index *ix, struct buf *out, st
 DW_NODISCARD int bld_config_write(const struct bld_image_config *c, struct buf *out,
                                   struct err *err);
 
+/* Checks the content of an oci-layout file: imageLayoutVersion "1.0.0". */
+DW_NODISCARD int bld_layout_check(const char *json, size_t len, const char *what, struct err *err);
+
 /* The value of an annotation, or NULL. */
 const char *bld_descriptor_annotation(const struct bld_descriptor *d, const char *key);
 /* Media-type classes (OCI and Docker spellings). */

@@ -309,6 +309,25 @@ int bld_blob_writer_commit(struct bld_blob_writer *w, const struct bld_digest *e
     return rc;
 }
 
+int bld_store_adopt_blob(struct bld_store *s, const char *path, const struct bld_digest *d,
+                         struct err *err)
+{
+    char *final = blob_path_heap(s, d);
+    int rc = bld_store_lock(s, err);
+    if (!rc) {
+        if (rename(path, final) != 0)
+            rc = err_sys(err, final, "cannot store blob '%s'", final);
+        bld_store_unlock(s);
+    }
+    free(final);
+    return rc;
+}
+
+const char *bld_store_tmp_dir(const struct bld_store *s, struct arena *a)
+{
+    return arena_printf(a, "%s/tmp", s->root);
+}
+
 int bld_store_put_blob(struct bld_store *s, const void *p, size_t n, struct bld_digest *out,
                        struct err *err)
 {

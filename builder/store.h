@@ -80,6 +80,13 @@ void bld_blob_writer_abort(struct bld_blob_writer *w);
 /* Stores n bytes as a blob; out receives its digest. */
 DW_NODISCARD int bld_store_put_blob(struct bld_store *s, const void *p, size_t n,
                                     struct bld_digest *out, struct err *err);
+/* Moves the file at path (on the store's filesystem, normally under
+ * bld_store_tmp_dir, already checked by the caller to hash to d) into the
+ * store as blob d. */
+DW_NODISCARD int bld_store_adopt_blob(struct bld_store *s, const char *path,
+                                      const struct bld_digest *d, struct err *err);
+/* The store's directory for temporary files, in arena a. */
+const char *bld_store_tmp_dir(const struct bld_store *s, struct arena *a);
 /* The path of a blob (whether or not it exists), in arena a. */
 const char *bld_store_blob_path(const struct bld_store *s, const struct bld_digest *d,
                                 struct arena *a);
