@@ -83,14 +83,13 @@ function blank() {
 
 function seq(...members) {
   if (members.length === 0) fail('seq() needs at least one argument');
-  const rules = members.map((m, i) => normalize(m, `seq argument ${i + 1}`));
-  return rules.length === 1 ? rules[0] : { type: 'SEQ', members: rules };
+  // A single member is kept wrapped, as tree-sitter's own DSL does.
+  return { type: 'SEQ', members: members.map((m, i) => normalize(m, `seq argument ${i + 1}`)) };
 }
 
 function choice(...members) {
   if (members.length === 0) fail('choice() needs at least one argument');
-  const rules = members.map((m, i) => normalize(m, `choice argument ${i + 1}`));
-  return rules.length === 1 ? rules[0] : { type: 'CHOICE', members: rules };
+  return { type: 'CHOICE', members: members.map((m, i) => normalize(m, `choice argument ${i + 1}`)) };
 }
 
 function optional(value) {
