@@ -87,6 +87,7 @@ struct runner {
     struct seen_type *types;
     size_t n_types, cap_types;
     unsigned passed, failed;
+    unsigned n_reparses, n_mutations; /* checks made, for --verbose */
     uint64_t rng;
 };
 
@@ -222,10 +223,13 @@ static void remember_field(struct runner *r, const char *parent, const char *fie
 static void collect(struct runner *r, TSTreeCursor *c, const char *parent, size_t case_index)
 {
     TSNode node = ts_tree_cursor_current_node(c);
-    if (ts_node_is_named(node))
+    /* A query cursor finds no match on an empty node (an empty program),
+     * so only nodes with text are remembered. */
+    bool has_text = ts_node_end_byte(node) > ts_node_start_byte(node);
+    if (ts_node_is_named(node) && has_text)
         remember_type(r, ts_node_type(node), case_index);
     const char *field = ts_tree_cursor_current_field_name(c);
-    if (field && parent)
+    if (field && parent && has_text)
         remember_field(r, parent, field, ts_node_is_named(node), case_index);
     if (ts_tree_cursor_goto_first_child(c)) {
         do {
@@ -240,6 +244,7 @@ static void compare_reparse(struct runner *r, const char *what, const TSTree *in
                             const TSTree *fresh)
 {
     char *a = tree_string(fresh), *b = tree_string(inc);
+    r->n_reparses++;
     if (strcmp(a, b) != 0) {
         char *pa = sexp_pretty(a), *pb = sexp_pretty(b);
         char *d = text_diff(pa, pb);
@@ -395,6 +400,7 @@ static void check_mutations(struct runner *r, const struct corpus_case *k, const
         size_t len = n - del + ins;
         text[len] = '\0';
 
+        r->n_mutations++;
         char what[96];
         snprintf(what, sizeof what, "mutation %d (replace %zu byte(s) at %zu with %zu)", m + 1, del,
                  pos, ins);
@@ -459,6 +465,10 @@ static void run_case(struct runner *r, size_t index)
     }
     check_incremental(r, k, tree);
     check_mutations(r, k, tree);
+    if (r->verbose) {
+        note(r, "  %u reparses compared, %u mutations parsed\n", r->n_reparses, r->n_mutations);
+        r->n_reparses = r->n_mutations = 0;
+    }
     free(actual_raw);
     ts_tree_delete(tree);
 }
