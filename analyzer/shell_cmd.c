@@ -1,0 +1,352 @@
+/* Commands as run: wrappers (rules.md "Shell analysis": the wrapper and the
+ * command it starts both count as run), `sh -c` detection, and the flag
+ * queries over a command's argv. */
+#include "analyzer/shell.h"
+
+#include "analyzer/shell_int.h"
+#include "common/arena.h"
+#include "common/compiler.h"
+
+#include <string.h>
+
+struct str sh_call_name(const struct sh_call *c)
+{
+    struct str v = c->argv[0].value;
+    size_t k = v.len;
+    while (k > 0 && v.ptr[k - 1] != '/')
+        k--;
+    return str_make(v.ptr + k, v.len - k);
+}
+
+bool sh_call_is(const struct sh_call *c, const char *name)
+{
+    return str_eq_cstr(sh_call_name(c), name);
+}
+
+/* ------------------------------------------------------------- arguments */
+
+static bool in_list(const char *const *list, struct str name)
+{
+    for (; list && *list; list++)
+        if (str_eq_cstr(name, *list))
+            return true;
+    return false;
+}
+
+static bool short_takes_value(const struct sh_flag_spec *spec, char c)
+{
+    return spec && spec->short_values && c != '\0' && strchr(spec->short_values, c);
+}
+
+void sh_arg_iter_init(struct sh_arg_iter *it, const struct sh_call *c, uint32_t from,
+                      const struct sh_flag_spec *spec)
+{
+    it->call = c;
+    it->spec = spec;
+    it->i = from;
+    it->flags_done = false;
+}
+
+bool sh_arg_next(struct sh_arg_iter *it, struct sh_arg *out)
+{
+    const struct sh_call *c = it->call;
+    if (it->i >= c->argc)
+        return false;
+    uint32_t i = it->i;
+    struct str v = c->argv[i].value;
+    memset(out, 0, sizeof *out);
+    out->index = i;
+    out->value_index = i;
+    it->i = i + 1;
+    if (it->flags_done || v.len < 2 || v.ptr[0] != '-') {
+        out->kind = SH_ARG_OPERAND;
+        out->name = v;
+        if (it->spec && it->spec->stop_at_operand)
+            it->flags_done = true;
+        return true;
+    }
+    if (v.ptr[1] == '-') {
+        if (v.len == 2) {
+            out->kind = SH_ARG_END;
+            it->flags_done = true;
+            return true;
+        }
+        out->kind = SH_ARG_LONG;
+        const char *eq = memchr(v.ptr + 2, '=', v.len - 2);
+        if (eq) {
+            out->name = str_make(v.ptr + 2, (size_t)(eq - v.ptr) - 2);
+            out->has_value = true;
+            out->value = str_make(eq + 1, v.len - (size_t)(eq + 1 - v.ptr));
+        } else {
+            out->name = str_make(v.ptr + 2, v.len - 2);
+            if (it->spec && in_list(it->spec->long_values, out->name) && i + 1 < c->argc) {
+                out->has_value = true;
+                out->value = c->argv[i + 1].value;
+                out->value_index = i + 1;
+                it->i = i + 2;
+            }
+        }
+        return true;
+    }
+    out->kind = SH_ARG_SHORT;
+    out->name = str_make(v.ptr + 1, v.len - 1);
+    for (size_t k = 1; k < v.len; k++) {
+        if (!short_takes_value(it->spec, v.ptr[k]))
+            continue;
+        out->name = str_make(v.ptr + 1, k);
+        if (k + 1 < v.len) {
+            out->has_value = true;
+            out->value = str_make(v.ptr + k + 1, v.len - k - 1);
+        } else if (i + 1 < c->argc) {
+            out->has_value = true;
+            out->value = c->argv[i + 1].value;
+            out->value_index = i + 1;
+            it->i = i + 2;
+        }
+        break;
+    }
+    return true;
+}
+
+bool sh_call_find_flag(const struct sh_call *c, char short_flag, const char *long_name,
+                       const struct sh_flag_spec *spec, struct sh_arg *out)
+{
+    struct sh_arg_iter it;
+    struct sh_arg a;
+    sh_arg_iter_init(&it, c, 1, spec);
+    while (sh_arg_next(&it, &a)) {
+        if (a.kind == SH_ARG_LONG && long_name && str_eq_cstr(a.name, long_name)) {
+            if (out)
+                *out = a;
+            return true;
+        }
+        if (a.kind != SH_ARG_SHORT || short_flag == '\0' ||
+            !memchr(a.name.ptr, short_flag, a.name.len))
+            continue;
+        if (out) {
+            *out = a;
+            /* Only the last letter of a cluster takes the value. */
+            if (a.name.ptr[a.name.len - 1] != short_flag) {
+                out->has_value = false;
+                out->value = str_make(a.name.ptr, 0);
+                out->value_index = a.index;
+            }
+        }
+        return true;
+    }
+    return false;
+}
+
+bool sh_call_has_short(const struct sh_call *c, char flag, const struct sh_flag_spec *spec)
+{
+    return sh_call_find_flag(c, flag, NULL, spec, NULL);
+}
+
+bool sh_call_has_long(const struct sh_call *c, const char *name, const struct sh_flag_spec *spec)
+{
+    return sh_call_find_flag(c, '\0', name, spec, NULL);
+}
+
+const struct sh_word *sh_call_operand(const struct sh_call *c, uint32_t k,
+                                      const struct sh_flag_spec *spec)
+{
+    struct sh_arg_iter it;
+    struct sh_arg a;
+    sh_arg_iter_init(&it, c, 1, spec);
+    while (sh_arg_next(&it, &a))
+        if (a.kind == SH_ARG_OPERAND && k-- == 0)
+            return &c->argv[a.index];
+    return NULL;
+}
+
+const struct sh_word **sh_call_operands(const struct sh_call *c, uint32_t k,
+                                        const struct sh_flag_spec *spec, struct arena *a,
+                                        uint32_t *n)
+{
+    struct sh_arg_iter it;
+    struct sh_arg arg;
+    const struct sh_word **out = NULL;
+    uint32_t count = 0, seen = 0;
+    sh_arg_iter_init(&it, c, 1, spec);
+    while (sh_arg_next(&it, &arg)) {
+        if (arg.kind != SH_ARG_OPERAND || seen++ < k)
+            continue;
+        if (!out)
+            out = arena_alloc(a, (size_t)c->argc * sizeof *out);
+        out[count++] = &c->argv[arg.index];
+    }
+    *n = count;
+    return out;
+}
+
+/* --------------------------------------------------------------- wrappers */
+
+/* How a wrapper's own options look, so that the command it starts can be
+ * found: the first word after its options (and, for env and sudo, after
+ * NAME=value words; for timeout, after the duration). */
+struct wrapper {
+    const char *name;
+    const char *short_values;
+    const char *const *long_values;
+    bool assigns;           /* NAME=value words may precede the command */
+    uint32_t operands;      /* operands before the command (timeout DURATION) */
+    const char *no_command; /* short flags with which nothing is run (command -v) */
+};
+
+static const char *const env_long[] = { "unset", "chdir", "split-string", NULL };
+static const char *const sudo_long[] = {
+    "user", "group", "host",       "prompt",     "chroot",          "chdir",
+    "role", "type",  "other-user", "close-from", "command-timeout", NULL
+};
+static const char *const xargs_long[] = { "arg-file",  "delimiter",        "max-args", "max-procs",
+                                          "max-chars", "process-slot-var", NULL };
+static const char *const nice_long[] = { "adjustment", NULL };
+static const char *const time_long[] = { "format", "output", NULL };
+static const char *const timeout_long[] = { "signal", "kill-after", NULL };
+static const char *const stdbuf_long[] = { "input", "output", "error", NULL };
+
+static const struct wrapper wrappers[] = {
+    { "env", "uCS", env_long, true, 0, NULL },
+    { "sudo", "CDghpRrTtUu", sudo_long, true, 0, "lVvKe" },
+    { "xargs", "aEdILnPs", xargs_long, false, 0, NULL },
+    { "nice", "n", nice_long, false, 0, NULL },
+    { "nohup", NULL, NULL, false, 0, NULL },
+    { "time", "fo", time_long, false, 0, NULL },
+    { "timeout", "sk", timeout_long, false, 1, NULL },
+    { "command", NULL, NULL, false, 0, "vV" },
+    { "exec", "a", NULL, false, 0, NULL },
+    { "stdbuf", "ioe", stdbuf_long, false, 0, NULL },
+};
+
+static const struct wrapper *find_wrapper(struct str name)
+{
+    for (size_t k = 0; k < DW_ARRAY_LEN(wrappers); k++)
+        if (str_eq_cstr(name, wrappers[k].name))
+            return &wrappers[k];
+    return NULL;
+}
+
+/* The index of the command the wrapper at argv[at] starts, or 0 for none. */
+static uint32_t wrapped_command(const struct sh_node *n, uint32_t at, const struct wrapper *w)
+{
+    uint32_t j = at + 1, operands = w->operands;
+    while (j < n->argc) {
+        struct str v = n->argv[j].value;
+        if (str_eq_cstr(v, "--")) {
+            j++;
+            break;
+        }
+        if (v.len > 1 && v.ptr[0] == '-') {
+            if (v.ptr[1] == '-') {
+                struct str name = str_make(v.ptr + 2, v.len - 2);
+                bool has_eq = memchr(name.ptr, '=', name.len) != NULL;
+                j += !has_eq && in_list(w->long_values, name) ? 2 : 1;
+                continue;
+            }
+            uint32_t step = 1;
+            for (size_t k = 1; k < v.len; k++) {
+                char c = v.ptr[k];
+                if (w->no_command && c != '\0' && strchr(w->no_command, c))
+                    return 0;
+                if (w->short_values && c != '\0' && strchr(w->short_values, c)) {
+                    step = k + 1 < v.len ? 1 : 2;
+                    break;
+                }
+            }
+            j += step;
+            continue;
+        }
+        if (w->assigns && sh_int_assignment(v, NULL)) {
+            j++;
+            continue;
+        }
+        if (operands) {
+            operands--;
+            j++;
+            continue;
+        }
+        break;
+    }
+    return j < n->argc ? j : 0;
+}
+
+void sh_int_unwrap(struct sh_node *n, struct arena *a)
+{
+    if (n->argc == 0)
+        return;
+    /* Each wrapper advances by at least one word, so argc bounds the runs. */
+    uint32_t *runs = arena_alloc(a, (size_t)n->argc * sizeof *runs);
+    uint32_t count = 0, at = 0;
+    runs[count++] = 0;
+    for (;;) {
+        struct sh_call c = { n, n->argv + at, n->argc - at };
+        const struct wrapper *w = find_wrapper(sh_call_name(&c));
+        if (!w)
+            break;
+        uint32_t next = wrapped_command(n, at, w);
+        if (next <= at)
+            break;
+        runs[count++] = next;
+        at = next;
+    }
+    n->runs = runs;
+    n->n_runs = count;
+}
+
+/* ---------------------------------------------------------------- sh -c */
+
+static bool is_shell(struct str name)
+{
+    static const char *const shells[] = {
+        "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "posh"
+    };
+    for (size_t k = 0; k < DW_ARRAY_LEN(shells); k++)
+        if (str_eq_cstr(name, shells[k]))
+            return true;
+    return false;
+}
+
+int32_t sh_int_shell_c(const struct sh_node *n, bool *pipefail)
+{
+    if (n->n_runs == 0)
+        return -1;
+    uint32_t at = n->runs[n->n_runs - 1];
+    struct sh_call c = { n, n->argv + at, n->argc - at };
+    struct str name = sh_call_name(&c);
+    if (str_eq_cstr(name, "busybox") && at + 1 < n->argc && is_shell(n->argv[at + 1].value))
+        at++;
+    else if (!is_shell(name))
+        return -1;
+    bool has_c = false, pf = false;
+    uint32_t j = at + 1;
+    while (j < n->argc) {
+        struct str v = n->argv[j].value;
+        if (v.len < 2 || (v.ptr[0] != '-' && v.ptr[0] != '+'))
+            break;
+        if (str_eq_cstr(v, "--") || str_eq_cstr(v, "-")) {
+            j++;
+            break;
+        }
+        if (v.ptr[0] == '-' && v.ptr[1] == '-') {
+            struct str o = str_make(v.ptr + 2, v.len - 2);
+            j += str_eq_cstr(o, "rcfile") || str_eq_cstr(o, "init-file") ? 2 : 1;
+            continue;
+        }
+        uint32_t opts = 0;
+        for (size_t k = 1; k < v.len; k++) {
+            if (v.ptr[k] == 'c')
+                has_c = true;
+            else if (v.ptr[k] == 'o' || v.ptr[k] == 'O')
+                opts++;
+        }
+        j++;
+        /* Each o takes the next word as an option name: -euxo pipefail. */
+        for (; opts && j < n->argc; opts--, j++)
+            if (str_eq_cstr(n->argv[j].value, "pipefail"))
+                pf = v.ptr[0] == '-';
+    }
+    if (!has_c || j >= n->argc)
+        return -1;
+    *pipefail = pf;
+    return (int32_t)j;
+}
