@@ -196,10 +196,13 @@ static void put_condition(struct render_ctx *c, struct buf *b, const struct cset
     struct cond_writer w = { .c = c, .b = b, .line_start = 0, .first = true };
     /* The line so far: "      if (" */
     w.line_start = b->len >= 10 ? b->len - 10 : 0;
-    uint32_t tests = pos.n <= neg.n ? pos.n : neg.n;
+    /* Fewer tests win; on a tie a set that runs to the last code point
+     * reads better as exclusions (`lookahead != 0 && lookahead != '\n'`). */
+    bool positive = pos.n < neg.n || (pos.n == neg.n && pos.r[pos.n - 1].hi != RX_MAX_CP);
+    uint32_t tests = positive ? pos.n : neg.n;
     if (tests > LEX_INLINE_TESTS) {
         put(c, b, "%s(lookahead)", helper_for(c, pos.r, pos.n, token));
-    } else if (pos.n <= neg.n) {
+    } else if (positive) {
         w.join = "||";
         for (uint32_t k = 0; k < pos.n; k++) {
             if (pos.r[k].lo == pos.r[k].hi) {
