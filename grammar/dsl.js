@@ -394,6 +394,27 @@ function writeAtomic(file, text) {
   }
 }
 
+// Loads grammar.js (an absolute path) and returns its grammar.json text.
+// Every problem, in the DSL or in the grammar's own JavaScript, is thrown
+// as a DslError whose message names the rule where one is known.
+function generateJson(file) {
+  Object.assign(globalThis, GLOBALS);
+  let result;
+  try {
+    result = require(file);
+  } catch (e) {
+    if (e instanceof DslError) throw e;
+    // A JavaScript error in grammar.js itself (syntax error, throw, ...):
+    // its message and the line it points at.
+    const where = e && e.stack ? String(e.stack).split('\n').slice(0, 2).join(' ') : String(e);
+    throw new DslError(where);
+  }
+  if (result === null || typeof result !== 'object' || typeof result.grammar !== 'object') {
+    throw new DslError('module.exports is not a grammar (use module.exports = grammar({...}))');
+  }
+  return JSON.stringify(result.grammar, null, 2) + '\n';
+}
+
 function main(argv) {
   let input = null;
   let output = null;
@@ -422,26 +443,14 @@ function main(argv) {
     process.exit(2);
   }
 
-  Object.assign(globalThis, GLOBALS);
-  let result;
+  let text;
   try {
-    result = require(file);
+    text = generateJson(file);
   } catch (e) {
-    if (e instanceof DslError) {
-      process.stderr.write(`dsl.js: ${input}: ${e.message}\n`);
-      process.exit(1);
-    }
-    // A JavaScript error in grammar.js itself (syntax error, throw, ...).
-    const where = (e && e.stack ? String(e.stack).split('\n').slice(0, 2).join(' ') : String(e));
-    process.stderr.write(`dsl.js: ${input}: ${where}\n`);
+    if (!(e instanceof DslError)) throw e;
+    process.stderr.write(`dsl.js: ${input}: ${e.message}\n`);
     process.exit(1);
   }
-  if (result === null || typeof result !== 'object' || typeof result.grammar !== 'object') {
-    process.stderr.write(`dsl.js: ${input}: module.exports is not a grammar (use module.exports = grammar({...}))\n`);
-    process.exit(1);
-  }
-
-  const text = JSON.stringify(result.grammar, null, 2) + '\n';
   if (output === null) {
     process.stdout.write(text);
     return;
@@ -454,4 +463,9 @@ function main(argv) {
   }
 }
 
-main(process.argv.slice(2));
+if (require.main === module) {
+  main(process.argv.slice(2));
+} else {
+  // For tests: the generator without the command line around it.
+  module.exports = { generateJson, DslError };
+}

@@ -27,14 +27,28 @@ function run(args) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// Most tests load the grammar in this process (dsl.js exports its
+// generator when required); the command line is tested separately.
+const { generateJson, DslError } = require(dsl);
+
 function generate(source) {
-  const r = run([writeGrammar(source)]);
-  assert.strictEqual(r.status, 0, `dsl.js failed: ${r.stderr}`);
-  assert.ok(r.stdout.endsWith('}\n'), 'output ends with a newline');
-  return { json: JSON.parse(r.stdout), text: r.stdout };
+  const text = generateJson(writeGrammar(source));
+  assert.ok(text.endsWith('}\n'), 'output ends with a newline');
+  return { json: JSON.parse(text), text };
 }
 
 function failure(source) {
+  try {
+    generateJson(writeGrammar(source));
+  } catch (e) {
+    if (!(e instanceof DslError)) throw e;
+    return e.message;
+  }
+  throw new assert.AssertionError({ message: 'the grammar was accepted' });
+}
+
+// The command line: exit 1, nothing on stdout, the message on stderr.
+function cliFailure(source) {
   const r = run([writeGrammar(source)]);
   assert.strictEqual(r.status, 1, `want exit 1, got ${r.status}: ${r.stdout}${r.stderr}`);
   assert.strictEqual(r.stdout, '', 'nothing on stdout');
@@ -168,9 +182,7 @@ test('inheritance: base rules keep their place, callbacks see the originals', ()
       comment: $ => /#.*/,
     },
   });`);
-  const r = run([child]);
-  assert.strictEqual(r.status, 0, r.stderr);
-  const json = JSON.parse(r.stdout);
+  const json = JSON.parse(generateJson(child));
   assert.strictEqual(json.name, 'child');
   assert.deepStrictEqual(Object.keys(json.rules), ['source', 'a', 'b', 'c', 'comment']);
   assert.deepStrictEqual(json.rules.a, { type: 'CHOICE', members: [{ type: 'STRING', value: 'a' }, { type: 'STRING', value: 'A' }] });
@@ -179,11 +191,11 @@ test('inheritance: base rules keep their place, callbacks see the originals', ()
 });
 
 test('undefined symbol names the rule and the symbol', () => {
-  const err = failure(`module.exports = grammar({
+  const err = cliFailure(`module.exports = grammar({
     name: 'bad',
     rules: { source: $ => seq($.item, ';'), item: $ => $.nowhere },
   });`);
-  assert.match(err, /rule 'item': undefined symbol 'nowhere'/);
+  assert.match(err, /^dsl\.js: .*grammar\.js: rule 'item': undefined symbol 'nowhere'\n$/);
   assert.ok(!err.includes('    at '), 'no stack trace');
 });
 
@@ -232,7 +244,7 @@ test('bad arguments are named', () => {
 });
 
 test('a JavaScript error in grammar.js exits 1 with the message', () => {
-  assert.match(failure(`module.exports = grammar({ name: 'x', rules: { source: $ => oops() } });`),
+  assert.match(cliFailure(`module.exports = grammar({ name: 'x', rules: { source: $ => oops() } });`),
     /oops is not defined/);
 });
 
