@@ -837,7 +837,7 @@ static void release_state(struct run_state *s)
 static void kill_container(pid_t helper, pid_t init)
 {
     if (init > 0)
-        (void)0; /* pid 1 dying takes the namespace with it */
+        kill(init, SIGKILL); /* pid 1 dying takes the namespace with it */
     if (helper > 0)
         kill(helper, SIGKILL);
 }

@@ -143,24 +143,18 @@ DW_NORETURN static void fail_userns(const struct run_plan *p, int e)
  * mapping an unprivileged process may write for itself). */
 static void enter_userns(const struct run_plan *p)
 {
-    /* A process that changed its uid (dockwright started by root, then
-     * dropped) is not dumpable, and its /proc/self files then belong to
-     * root: it could not write its own id maps. */
-    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     if (unshare(CLONE_NEWUSER) < 0)
         fail_userns(p, errno);
     char map[64];
     int rc = write_file("/proc/self/setgroups", "deny");
     if (rc < 0 && rc != -ENOENT)
-        fail(p, ERR_UNSUPPORTED, -rc, "cannot write /proc/self/setgroups of the user namespace");
+        fail_userns(p, -rc);
     snprintf(map, sizeof map, "0 %u 1\n", (unsigned)p->host_uid);
     if ((rc = write_file("/proc/self/uid_map", map)) < 0)
-        fail(p, ERR_UNSUPPORTED, -rc, "cannot map uid %u in the user namespace",
-             (unsigned)p->host_uid);
+        fail_userns(p, -rc);
     snprintf(map, sizeof map, "0 %u 1\n", (unsigned)p->host_gid);
     if ((rc = write_file("/proc/self/gid_map", map)) < 0)
-        fail(p, ERR_UNSUPPORTED, -rc, "cannot map gid %u in the user namespace",
-             (unsigned)p->host_gid);
+        fail_userns(p, -rc);
 }
 
 DW_NORETURN static void init_main(const struct run_plan *p, int life_fd);
@@ -681,6 +675,7 @@ static void reap_and_report(const struct run_plan *p, pid_t cmd)
 
 static void init_main(const struct run_plan *p, int life_fd)
 {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     struct pollfd pf = { .fd = life_fd, .events = POLLIN };
     if (poll(&pf, 1, 0) > 0 && (pf.revents & (POLLHUP | POLLERR)))
         _exit(RUN_EXIT_SETUP); /* the helper died before we could notice */
