@@ -143,18 +143,24 @@ DW_NORETURN static void fail_userns(const struct run_plan *p, int e)
  * mapping an unprivileged process may write for itself). */
 static void enter_userns(const struct run_plan *p)
 {
+    /* A process that changed its uid (dockwright started by root, then
+     * dropped) is not dumpable, and its /proc/self files then belong to
+     * root: it could not write its own id maps. */
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     if (unshare(CLONE_NEWUSER) < 0)
         fail_userns(p, errno);
     char map[64];
     int rc = write_file("/proc/self/setgroups", "deny");
     if (rc < 0 && rc != -ENOENT)
-        fail_userns(p, -rc);
+        fail(p, ERR_UNSUPPORTED, -rc, "cannot write /proc/self/setgroups of the user namespace");
     snprintf(map, sizeof map, "0 %u 1\n", (unsigned)p->host_uid);
     if ((rc = write_file("/proc/self/uid_map", map)) < 0)
-        fail_userns(p, -rc);
+        fail(p, ERR_UNSUPPORTED, -rc, "cannot map uid %u in the user namespace",
+             (unsigned)p->host_uid);
     snprintf(map, sizeof map, "0 %u 1\n", (unsigned)p->host_gid);
     if ((rc = write_file("/proc/self/gid_map", map)) < 0)
-        fail_userns(p, -rc);
+        fail(p, ERR_UNSUPPORTED, -rc, "cannot map gid %u in the user namespace",
+             (unsigned)p->host_gid);
 }
 
 DW_NORETURN static void init_main(const struct run_plan *p, int life_fd);
@@ -220,6 +226,9 @@ static void fd_path(char *out, size_t size, int fd)
 static void stub_created(void *vctx, const char *path, bool is_dir)
 {
     struct init_ctx *c = vctx;
+    /* A truncated path would make the cleanup remove the wrong entry. */
+    if (strlen(path) >= RUN_REC_TEXT)
+        fail(c->p, ERR_TOO_LARGE, 0, "mount point path is longer than %d bytes", RUN_REC_TEXT - 1);
     send_simple(c->p, is_dir ? RUN_REC_STUB_DIR : RUN_REC_STUB_FILE, 0, path);
 }
 
@@ -234,6 +243,8 @@ static void stub_parent(void *vctx, const char *parent)
         return;
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s", parent);
+    if (strlen(parent) >= RUN_REC_TEXT)
+        fail(c->p, ERR_TOO_LARGE, 0, "mount point path is longer than %d bytes", RUN_REC_TEXT - 1);
     while (path[0]) {
         int fd = run_open_beneath(c->upperfd, path, O_PATH);
         if (fd >= 0) {
@@ -394,7 +405,7 @@ static void mount_dev(struct init_ctx *c)
     static const char *const links[][2] = {
         { "fd", "/proc/self/fd" },       { "stdin", "/proc/self/fd/0" },
         { "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
-        { "ptmx", "pts/ptmx" },          { "core", "/proc/kcore" },
+        { "ptmx", "pts/ptmx" },
     };
     for (size_t i = 0; i < DW_ARRAY_LEN(links); i++)
         if (symlinkat(links[i][1], dev, links[i][0]) < 0)

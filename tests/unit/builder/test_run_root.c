@@ -464,6 +464,31 @@ static void test_timeout_and_leftovers(void **state)
     out_release(&out);
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static void raise_sigint(void *ctx, enum bld_stream s, const char *data, size_t len)
+{
+    on_output(ctx, s, data, len);
+    raise(SIGINT);
+}
+
+/* Is a process running "sleep 37" (the marker the test starts)? */
+static bool marker_sleep_running(void)
+{
+    FILE *p = popen("grep -l -a -x 'sleep.37.' /proc/[0-9]*/cmdline 2>/dev/null", "r");
+    assert_non_null(p);
+    char line[256];
+    bool found = fgets(line, sizeof line, p) != NULL;
+    pclose(p);
+    return found;
+}
+
 static void test_cancel(void **state)
 {
     (void)state;
@@ -487,6 +512,55 @@ static void test_cancel(void **state)
     assert_true(res.wall_ns < 5000000000ull);
     /* Even a killed run leaves no mount point behind. */
     assert_false(exists(upper, "etc/resolv.conf"));
+
+    /* A SIGINT to dockwright, whose handler sets the flag, kills the whole
+     * process tree of the container, background processes included. */
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    assert_int_equal(sigaction(SIGINT, &sa, &old), 0);
+    interrupted = 0;
+    buf_reset(&out.o);
+    out.cancel_on_line = NULL;
+    new_layer();
+    opts_for(&o, lower, &out);
+    o.on_output = raise_sigint;
+    o.cancel = &interrupted;
+    o.text = "sleep 37 & sleep 37 & echo started; wait";
+    assert_int_equal(bld_run(&o, &res, &e), 0);
+    assert_int_equal(sigaction(SIGINT, &old, NULL), 0);
+    assert_int_equal(res.outcome, BLD_RUN_CANCELLED);
+    assert_false(marker_sleep_running());
+    out_release(&out);
+}
+
+static void test_fd_sinks(void **state)
+{
+    (void)state;
+    static const char *lower[1];
+    lower[0] = rootfs;
+    char path[400];
+    snprintf(path, sizeof path, "%s/stdout-sink", base);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    assert_true(fd >= 0);
+    struct out out;
+    out_init(&out);
+    struct bld_run_result res;
+    struct err e;
+    new_layer();
+    struct bld_run_opts o;
+    opts_for(&o, lower, &out);
+    o.on_output = NULL;
+    o.stdout_fd = fd;
+    o.stderr_fd = -1; /* discarded */
+    o.text = "echo to-fd; echo dropped >&2";
+    assert_int_equal(bld_run(&o, &res, &e), 0);
+    assert_int_equal(res.exit_code, 0);
+    close(fd);
+    struct buf got = BUF_INIT;
+    assert_int_equal(file_read_all(path, 0, &got, &e), 0);
+    assert_string_equal(buf_cstr(&got), "to-fd\n");
+    buf_release(&got);
     out_release(&out);
 }
 
@@ -608,6 +682,7 @@ int main(void)
         cmocka_unit_test(test_command_not_found),
         cmocka_unit_test(test_timeout_and_leftovers),
         cmocka_unit_test(test_cancel),
+        cmocka_unit_test(test_fd_sinks),
         cmocka_unit_test(test_bad_options),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
