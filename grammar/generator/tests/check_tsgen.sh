@@ -6,6 +6,8 @@
 #                                              non-empty line of EXPECT is in
 #                                              its message, and no output file
 #                                              is left behind
+#   check_tsgen.sh runner-selftest RUNNER CORPUS the corpus runner reports the
+#                                              wrong expectations of CORPUS
 set -u
 mode=${1:?usage: check_tsgen.sh determinism|rejected TSGEN ...}
 tsgen=${2:?}
@@ -77,8 +79,25 @@ case $mode in
     cat "$tmp/out"
     exit $status
     ;;
+  runner-selftest)
+    corpus=${3:?}
+    "$tsgen" "$corpus" >"$tmp/out" 2>&1
+    rc=$?
+    cat "$tmp/out"
+    if grep -q "no parser: tsgen failed" "$tmp/out"; then
+      echo "the grammar has no parser yet: skipping"
+      exit 77
+    fi
+    status=0
+    [ $rc = 1 ] || { echo "FAIL: the runner exited with $rc, want 1"; status=1; }
+    for want in "ok 1 - Right" "FAIL 2 - Wrong tree" "tree differs (- expected, + actual)" \
+                "FAIL 3 - Marked as an error" "expected an error (:error)" "passed, 2 failed"; do
+      grep -qF -- "$want" "$tmp/out" || { echo "FAIL: the output lacks: $want"; status=1; }
+    done
+    exit $status
+    ;;
   *)
-    echo "usage: check_tsgen.sh determinism|rejected TSGEN ..." >&2
+    echo "usage: check_tsgen.sh determinism|rejected|runner-selftest TSGEN ..." >&2
     exit 2
     ;;
 esac
