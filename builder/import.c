@@ -307,6 +307,10 @@ static int place_blob(struct source *src, const struct bld_digest *d, int64_t si
     char name[BLD_DIGEST_STR_LEN + 1], rel[sizeof "blobs/sha256/" + BLD_DIGEST_HEX_LEN];
     bld_digest_string(d, name);
     snprintf(rel, sizeof rel, "blobs/sha256/%s", name + 7);
+    /* Content addressing: a blob the store has is this blob (reads of the
+     * store verify it). docker-archive blobs were put there already. */
+    if (bld_store_has_blob(src->store, d))
+        return 0;
     if (src->kind != BLD_ARCHIVE_OCI_LAYOUT) {
         struct staged *f = find_staged(src, rel);
         if (!f)
@@ -314,15 +318,13 @@ static int place_blob(struct source *src, const struct bld_digest *d, int64_t si
         if (!bld_digest_eq(&f->digest, d) || (size >= 0 && (uint64_t)size != f->size))
             return err_set(err, ERR_INVALID, "'%s': blob %s does not match its descriptor",
                            src->path, name);
-        if (f->adopted || bld_store_has_blob(src->store, d))
+        if (f->adopted)
             return 0;
         int rc = bld_store_adopt_blob(src->store, f->tmp, d, err);
         if (!rc)
             f->adopted = true;
         return rc;
     }
-    if (bld_store_has_blob(src->store, d))
-        return 0;
     size_t n = strlen(src->path) + sizeof rel + 1;
     char *path = xmalloc(n);
     snprintf(path, n, "%s/%s", src->path, rel);
@@ -627,12 +629,15 @@ static int import_docker_image(struct source *src, json_t *img, size_t index, co
         struct staged *lf = find_staged(src, ln);
         const char *filter = NULL;
         struct bld_digest diff = { { 0 } };
+        const char *at = NULL;
         if (!lf)
             rc = err_set(err, ERR_NOT_FOUND, "%s: layer '%s' is not in the archive", what, ln);
+        else /* a layer listed twice was moved into the store the first time */
+            at = lf->adopted ? bld_store_blob_path(src->store, &lf->digest, a) : lf->tmp;
         if (!rc)
-            rc = sniff(lf->tmp, &filter, err);
+            rc = sniff(at, &filter, err);
         if (!rc && filter)
-            rc = uncompressed_digest(lf->tmp, &diff, err);
+            rc = uncompressed_digest(at, &diff, err);
         else if (!rc)
             diff = lf->digest;
         if (!rc && !bld_digest_eq(&diff, &config.diff_ids[i])) {
