@@ -555,6 +555,22 @@ static int generate_net_files(struct run_state *s, const char *hostname, struct 
     return write_scratch(p->hosts, hosts, strlen(hosts), err);
 }
 
+/* The container's / is the upper dir itself: overlayfs shows its mode and
+ * owner, not the image's. Give it those of the top lower layer's root, so
+ * that a mkdtemp'd (0700) upper dir does not lock non-root users out. Best
+ * effort: a rootless build may not chown, and the layer writer does not
+ * record the root directory anyway. */
+static void match_root(const struct bld_run_opts *o)
+{
+    struct stat lst, ust;
+    if (o->n_lower == 0 || stat(o->lower[o->n_lower - 1], &lst) < 0 || stat(o->upper, &ust) < 0)
+        return;
+    if ((ust.st_mode & 07777) != (lst.st_mode & 07777))
+        (void)chmod(o->upper, lst.st_mode & 07777);
+    if (ust.st_uid != lst.st_uid || ust.st_gid != lst.st_gid)
+        (void)!chown(o->upper, lst.st_uid, lst.st_gid);
+}
+
 static bool env_has(const struct bld_run_opts *o, const char *key)
 {
     size_t k = strlen(key);
@@ -623,6 +639,7 @@ static int build_plan(struct run_state *s, const struct bld_run_opts *o, uint64_
         }
         p->root_data = arena_strdup(a, buf_cstr(&d));
         buf_release(&d);
+        match_root(o);
     }
 
     /* The command. */

@@ -35,7 +35,11 @@
  * with "userxattr" (Linux 5.11+). Only uid/gid 0 exist in the container
  * then; a USER other than root fails with ERR_UNSUPPORTED.
  *
- * Needs Linux 5.6 or later (openat2), 5.9 for close_range. */
+ * The upper dir's own mode and owner are set to those of the top lower
+ * layer's root before the run: overlayfs shows them as the container's /.
+ *
+ * Rootful runs need a kernel with overlayfs and the namespaces (any 4.x+);
+ * rootless ones Linux 5.11 or later (overlayfs in a user namespace). */
 #ifndef DW_BUILDER_RUN_H
 #define DW_BUILDER_RUN_H
 

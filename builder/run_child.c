@@ -437,6 +437,44 @@ static void mount_dev(struct init_ctx *c)
     fs_at(c, "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
 }
 
+/* Remounts read-only every mount below the container path prefix (a
+ * recursive bind brings the host's submounts along, writable). Best
+ * effort: mount points with blanks (escaped in mountinfo) are skipped. */
+static void readonly_below(struct init_ctx *c, const char *prefix)
+{
+    char want[PATH_MAX];
+    snprintf(want, sizeof want, "%s%s", c->p->merged, prefix);
+    int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    char *info = NULL;
+    size_t len = 0;
+    int rc = run_read_fd(fd, 1u << 22, &info, &len);
+    close(fd);
+    if (rc < 0)
+        return;
+    for (char *line = info; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        /* Fields: id parent major:minor root mount-point ... */
+        char *f = line;
+        for (int i = 0; i < 4 && f; i++) {
+            f = strchr(f, ' ');
+            if (f)
+                f++;
+        }
+        char *end = f ? strchr(f, ' ') : NULL;
+        if (end) {
+            *end = '\0';
+            if (strncmp(f, want, strlen(want)) == 0)
+                mount(NULL, f, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(f), NULL);
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    free(info);
+}
+
 /* sysfs read-only; a user namespace that does not own the network
  * namespace may not mount it: then the host's /sys is bound read-only, and
  * if that fails too the container has an empty /sys. */
@@ -446,14 +484,19 @@ static void mount_sys(struct init_ctx *c)
     char fp[64];
     fd_path(fp, sizeof fp, fd);
     unsigned long fl = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    /* Without MS_REC first: the host's cgroup mounts below /sys would stay
+     * writable under a read-only /sys. A user namespace may refuse to bind
+     * a mount without the mounts locked on top of it; then recursively. */
     if (mount("sysfs", fp, "sysfs", fl, NULL) < 0 &&
-        mount("/sys", fp, NULL, MS_BIND | MS_REC, NULL) == 0) {
+        (mount("/sys", fp, NULL, MS_BIND, NULL) == 0 ||
+         mount("/sys", fp, NULL, MS_BIND | MS_REC, NULL) == 0)) {
         close(fd);
         fd = run_resolve(c->rootfd, "/sys", NULL, (char[PATH_MAX]){ 0 }, PATH_MAX);
         if (fd >= 0) {
             fd_path(fp, sizeof fp, fd);
             mount(NULL, fp, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(fp), NULL);
         }
+        readonly_below(c, "/sys/");
     }
     if (fd >= 0)
         close(fd);

@@ -217,6 +217,9 @@ static void test_user(void **state)
     struct bld_run_result res;
     struct err e;
     new_layer();
+    /* A private upper dir: the container's / must still look like the
+     * image's (0755), or user app could not reach anything. */
+    assert_int_equal(chmod(upper, 0700), 0);
     struct bld_run_opts o;
     opts_for(&o, lower, &out);
     o.user = "app";
