@@ -1,17 +1,17 @@
 /* The token conflict map and keyword identification.
  *
- * For each pair of tokens the two NFAs run together from their starts
- * (subset simulation over character ranges, without separators: those are
- * only looked at as the character after a completed token). Each explored
- * point carries, besides the NFA states:
- * - whether the lexer really gets there: a move that the lexer drops (the
- *   complete token's precedence beats it) still leads on for the relations
- *   about strings (same, different, prefix) but not for the ones about what
- *   the lexer does (continuation, blocking, winning a common string);
- * - the token that completed last on the way and what the character after
- *   its completion was (can it start a following token, is it a separator),
- *   so that when the other token later wins past it, the kind of conflict
- *   is known even if both went on together for a while. */
+ * For each pair of tokens the two NFAs run together from their start
+ * states, separator loops included (a subset simulation over character
+ * ranges). At each point the completed tokens, the moves, and which token
+ * is left alive tell how one token can win over the other; the flags are
+ * tree-sitter's token conflict statuses (lex_int.h).
+ *
+ * Beyond tree-sitter, each point also remembers the token that completed
+ * last on the way (as long as the lexer would have followed every move
+ * since) and whether the character after its end could start a following
+ * token: when the other token later goes on alone, it has won past that
+ * completion even though both went on together for a while (/a(bc)?/
+ * against /abd/ on "abd"). */
 #include "lex_int.h"
 
 #include "common/vec.h"
@@ -19,12 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The extra key word of an explored point. */
-#define X_REACH 1u
-#define X_PEND_I 2u /* i completed last */
-#define X_PEND_J 4u /* j completed last */
-#define X_PEND_VALID 8u
-#define X_PEND_SEP 16u
+/* The extra key word of an explored point: the pending completion. */
+#define X_PEND_I 1u /* i completed last */
+#define X_PEND_J 2u /* j completed last */
+#define X_PEND_VALID 4u
 
 struct pair_ctx {
     struct lexer *lx;
@@ -49,6 +47,25 @@ static void push_point(struct pair_ctx *c, uint32_t extra, const uint32_t *set, 
         VEC_PUSH(&c->stack, id);
 }
 
+/* Whether the lexer takes move mv over the completion of token done, as
+ * lex_dfa.c decides it (tree-sitter's rule). */
+static bool move_preferred(const struct lexer *lx, const struct nfa_moves *m,
+                           const struct nfa_move *mv, uint32_t done, bool has_sep)
+{
+    int32_t p = lx->toks[done].prec;
+    if (mv->prec != p)
+        return mv->prec > p;
+    if (mv->sep)
+        return false;
+    if (!has_sep)
+        return true;
+    const uint32_t *next = nfa_move_states(m, mv);
+    for (uint32_t k = 0; k < mv->n_s; k++)
+        if (lx->nfa.states[next[k]].token == done)
+            return true;
+    return false;
+}
+
 static void explore_pair(struct pair_ctx *c, uint32_t i, uint32_t j)
 {
     struct lexer *lx = c->lx;
@@ -56,10 +73,10 @@ static void explore_pair(struct pair_ctx *c, uint32_t i, uint32_t j)
     uint32_t tok[2] = { i, j };
     sset_release(&c->seen);
     VEC_CLEAR(&c->stack);
-    uint32_t seeds[2] = { lx->toks[i].start, lx->toks[j].start };
+    uint32_t seeds[2] = { lx->toks[i].start_sep, lx->toks[j].start_sep };
     struct u32s start = VEC_INIT;
     nfa_closure(nfa, &c->sc, seeds, 2, &start);
-    push_point(c, X_REACH, start.items, start.len);
+    push_point(c, 0, start.items, start.len);
     VEC_RELEASE(&start);
 
     while (c->stack.len) {
@@ -76,16 +93,9 @@ static void explore_pair(struct pair_ctx *c, uint32_t i, uint32_t j)
             if (st->kind == NFA_ACCEPT)
                 comp[w] = true;
         }
-        bool reach = extra & X_REACH;
         int pend = extra & X_PEND_I ? 0 : extra & X_PEND_J ? 1 : -1;
-        if (reach && pend >= 0 && !live[pend] && live[!pend]) {
-            uint8_t f = LP_CONT;
-            if (extra & X_PEND_VALID)
-                f |= LP_VALID_CONT;
-            if (extra & X_PEND_SEP)
-                f |= LP_SEP;
-            flag(lx, tok[pend], tok[!pend], f);
-        }
+        if (pend >= 0 && !live[pend] && live[!pend])
+            flag(lx, tok[!pend], tok[pend], LP_CONT | (extra & X_PEND_VALID ? LP_VALID_CONT : 0));
         if (!live[0] || !live[1]) {
             /* One token is left alone: it matches strings the other does
              * not, and nothing more can happen between them. */
@@ -95,44 +105,49 @@ static void explore_pair(struct pair_ctx *c, uint32_t i, uint32_t j)
                 flag(lx, j, i, LP_DIFF);
             continue;
         }
+        nfa_moves_compute(&c->moves, nfa, &c->sc, c->set.items, c->set.len);
+        bool has_sep = false;
+        for (size_t m = 0; m < c->moves.moves.len; m++)
+            has_sep = has_sep || c->moves.moves.items[m].sep;
+
         int done = -1; /* the completion the lexer would take here */
+        for (int w = 0; w < 2; w++) {
+            if (!comp[w])
+                continue;
+            if (has_sep)
+                flag(lx, tok[w], tok[!w], LP_SEP);
+            if (!comp[!w])
+                flag(lx, tok[w], tok[!w], LP_DIFF);
+        }
         if (comp[0] && comp[1]) {
-            flag(lx, i, j, LP_SAME);
-            flag(lx, j, i, LP_SAME);
             done = lexer_prefer_token(lx, i, j) ? 0 : 1;
-            if (reach)
-                flag(lx, tok[!done], tok[done], LP_LOSES_SAME);
+            flag(lx, tok[done], tok[!done], LP_SAME_WIN);
         } else if (comp[0] || comp[1]) {
             done = comp[0] ? 0 : 1;
-            flag(lx, tok[done], tok[!done], LP_DIFF);
         }
-        nfa_moves_compute(&c->moves, nfa, &c->sc, c->set.items, c->set.len);
+
         for (size_t m = 0; m < c->moves.moves.len; m++) {
             const struct nfa_move *mv = &c->moves.moves.items[m];
             const uint32_t *next = nfa_move_states(&c->moves, mv);
-            bool nlive[2] = { false, false };
-            for (uint32_t k = 0; k < mv->n_s; k++)
-                nlive[nfa->states[next[k]].token == i ? 0 : 1] = true;
-            for (int w = 0; w < 2; w++)
-                if (comp[w] && nlive[!w])
-                    flag(lx, tok[w], tok[!w], LP_PREFIX);
-            uint32_t nextra = extra & ~X_REACH;
-            bool kept = true;
+            uint32_t nextra = extra;
             if (done >= 0) {
-                kept = mv->prec > lx->toks[tok[done]].prec ||
-                       (mv->prec == lx->toks[tok[done]].prec && !mv->sep);
-                if (reach && !kept && nlive[!done])
-                    flag(lx, tok[done], tok[!done], LP_BLOCKS);
-                const struct crange *r = nfa_move_ranges(&c->moves, mv);
-                nextra = done == 0 ? X_PEND_I : X_PEND_J;
+                bool nlive[2] = { false, false };
+                for (uint32_t k = 0; k < mv->n_s; k++)
+                    nlive[nfa->states[next[k]].token == i ? 0 : 1] = true;
                 uint32_t t = tok[done];
-                if (cranges_intersect(r, mv->n_r, c->follow[t], c->n_follow[t]))
-                    nextra |= X_PEND_VALID;
-                if (cranges_intersect(r, mv->n_r, lx->sep_chars, lx->n_sep_chars))
-                    nextra |= X_PEND_SEP;
+                bool kept = move_preferred(lx, &c->moves, mv, t, has_sep);
+                bool valid = cranges_intersect(nfa_move_ranges(&c->moves, mv), mv->n_r,
+                                               c->follow[t], c->n_follow[t]);
+                if (nlive[!done] && !nlive[done]) {
+                    if (kept)
+                        flag(lx, tok[!done], t, LP_CONT | (valid ? LP_VALID_CONT : 0));
+                    else
+                        flag(lx, t, tok[!done], LP_BLOCK);
+                }
+                nextra = 0;
+                if (kept)
+                    nextra = (done == 0 ? X_PEND_I : X_PEND_J) | (valid ? X_PEND_VALID : 0);
             }
-            if (reach && kept)
-                nextra |= X_REACH;
             push_point(c, nextra, next, mv->n_s);
         }
     }
@@ -160,11 +175,9 @@ void lexer_analyze(struct lexer *lx, const struct tokset *following)
         c.n_follow[t] = cs.n;
     }
     cset_release(&cs);
-    for (uint32_t i = 0; i < n; i++) {
-        flag(lx, i, i, LP_SAME);
+    for (uint32_t i = 0; i < n; i++)
         for (uint32_t j = i + 1; j < n; j++)
             explore_pair(&c, i, j);
-    }
     nfa_scratch_release(&c.sc);
     nfa_moves_release(&c.moves);
     sset_release(&c.seen);
@@ -180,15 +193,12 @@ static uint8_t pair_of(const struct lexer *lx, uint32_t i, uint32_t j)
 
 bool lexer_does_conflict(const struct lexer *lx, uint32_t i, uint32_t j)
 {
-    if (i == j)
-        return false;
-    return (pair_of(lx, i, j) & (LP_VALID_CONT | LP_SEP | LP_LOSES_SAME)) ||
-           (pair_of(lx, j, i) & LP_BLOCKS);
+    return pair_of(lx, i, j) & (LP_VALID_CONT | LP_SEP | LP_SAME_WIN);
 }
 
 bool lexer_does_match_same_string(const struct lexer *lx, uint32_t i, uint32_t j)
 {
-    return pair_of(lx, i, j) & LP_SAME;
+    return pair_of(lx, i, j) & LP_SAME_WIN;
 }
 
 bool lexer_does_match_different_string(const struct lexer *lx, uint32_t i, uint32_t j)
@@ -198,24 +208,24 @@ bool lexer_does_match_different_string(const struct lexer *lx, uint32_t i, uint3
 
 bool lexer_does_match_prefix(const struct lexer *lx, uint32_t i, uint32_t j)
 {
-    return pair_of(lx, i, j) & LP_PREFIX;
+    return pair_of(lx, i, j) & LP_BLOCK;
 }
 
 bool lexer_does_match_shorter_or_longer(const struct lexer *lx, uint32_t i, uint32_t j)
 {
-    return (pair_of(lx, i, j) & LP_PREFIX) || (pair_of(lx, j, i) & LP_PREFIX);
+    return (pair_of(lx, i, j) & (LP_VALID_CONT | LP_SEP)) && !(pair_of(lx, j, i) & LP_SEP);
 }
 
 bool lexer_does_overlap(const struct lexer *lx, uint32_t i, uint32_t j)
 {
-    if (i == j)
-        return true;
-    /* Continuations, separator matches and blocking all imply a prefix. */
-    return (pair_of(lx, i, j) & (LP_SAME | LP_PREFIX)) || (pair_of(lx, j, i) & LP_PREFIX);
+    return pair_of(lx, i, j) & (LP_SEP | LP_BLOCK | LP_SAME_WIN | LP_CONT);
 }
 
 /* ------------------------------------------------------------------ */
 /* Keywords                                                             */
+
+/* The flags that make up tree-sitter's "conflict status" of a pair. */
+#define LP_STATUS (LP_SAME_WIN | LP_DIFF | LP_BLOCK | LP_CONT | LP_VALID_CONT | LP_SEP)
 
 struct tokset lexer_identify_keywords(struct lexer *lx, const struct lex_state_tokens *states,
                                       uint32_t n_states, struct sym word)
@@ -227,8 +237,8 @@ struct tokset lexer_identify_keywords(struct lexer *lx, const struct lex_state_t
         return kw;
     uint32_t w = word.index;
 
-    /* Candidates: made of the word token's characters, matching a string
-     * the word token matches and none that it does not. */
+    /* Candidates: made of the word token's characters, beating the word
+     * token on a string both match, and matching none it does not. */
     bool *cand = xcalloc(n ? n : 1, sizeof *cand);
     for (uint32_t t = 0; t < n; t++)
         cand[t] = t != w && lx->n_chars[t] &&
@@ -236,8 +246,8 @@ struct tokset lexer_identify_keywords(struct lexer *lx, const struct lex_state_t
                   lexer_does_match_same_string(lx, t, w) &&
                   !lexer_does_match_different_string(lx, t, w);
 
-    /* Two candidates that match a common string would shadow each other
-     * behind the word token: neither can be a keyword. */
+    /* A candidate that another candidate beats on some string would be
+     * shadowed by it behind the word token. */
     bool *keep = xcalloc(n ? n : 1, sizeof *keep);
     for (uint32_t t = 0; t < n; t++) {
         keep[t] = cand[t];
@@ -247,8 +257,8 @@ struct tokset lexer_identify_keywords(struct lexer *lx, const struct lex_state_t
     }
 
     /* Where a candidate k and another token t are valid without the word
-     * token, making k a keyword puts the word token beside t: that must not
-     * change the conflicts between them. */
+     * token, making k a keyword puts the word token beside t: the word
+     * token must stand to t as k does. */
     uint8_t *together = xcalloc((size_t)n * n + 1, 1);
     struct u32s members = VEC_INIT;
     for (uint32_t s = 0; s < n_states; s++) {
@@ -271,10 +281,9 @@ struct tokset lexer_identify_keywords(struct lexer *lx, const struct lex_state_t
             continue;
         bool ok = true;
         for (uint32_t t = 0; t < n && ok; t++) {
-            if (t == w || t == k || keep[t] || !together[(size_t)k * n + t])
+            if (t == w || cand[t] || !together[(size_t)k * n + t])
                 continue;
-            if (lexer_does_conflict(lx, k, t) != lexer_does_conflict(lx, w, t) ||
-                lexer_does_conflict(lx, t, k) != lexer_does_conflict(lx, t, w))
+            if ((lex_pair(lx, k, t) & LP_STATUS) != (lex_pair(lx, w, t) & LP_STATUS))
                 ok = false;
         }
         if (ok)

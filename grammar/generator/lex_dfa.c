@@ -307,10 +307,11 @@ struct group {
     bool eof;
 };
 
-/* Whether the lexer of a can also serve b (and the other way round): no
- * token of one set that is new to the other may win where a token of the
- * other should, and tokens never valid together in a parse state must not
- * overlap at all (their interplay was never checked by the parse table). */
+/* Whether the lexer of a can also serve b (and the other way round): a
+ * token of one set that is new to the other must not win where a token of
+ * the other should (by a longer or a common string, over its separators,
+ * or by stopping it with precedence), and tokens never valid together in
+ * a parse state must not overlap at all: nothing checked their interplay. */
 static bool compatible(const struct lexer *lx, const struct tokset *a, const struct tokset *b,
                        const uint8_t *coincident)
 {
@@ -323,7 +324,7 @@ static bool compatible(const struct lexer *lx, const struct tokset *a, const str
         for (uint32_t u = 0; u < n; u++) {
             if (!tokset_has(other, u))
                 continue;
-            if (lexer_does_conflict(lx, u, t))
+            if (lexer_does_conflict(lx, t, u) || lexer_does_match_prefix(lx, t, u))
                 return false;
             if (!coincident[(size_t)t * n + u] &&
                 (lexer_does_overlap(lx, t, u) || lexer_does_overlap(lx, u, t)))

@@ -7,20 +7,28 @@
 #include "lexer.h"
 #include "nfa.h"
 
-/* Relation flags of an ordered token pair (i, j), lexer.pair[i * n + j]. */
+/* Relation flags of an ordered token pair (i, j), lexer.pair[i * n + j]:
+ * what i can do to j when both are lexed from one start state. These are
+ * tree-sitter's token conflict statuses (see lexer.h). */
 enum lex_pair_flag {
-    LP_SAME = 1 << 0,       /* i and j match a common string */
-    LP_LOSES_SAME = 1 << 1, /* ... and j wins it (lexer_prefer_token) */
-    LP_DIFF = 1 << 2,       /* i matches a string j does not */
-    LP_PREFIX = 1 << 3,     /* i matches a proper prefix of a string j matches */
-    /* j goes on past a point where i is complete, the lexer follows it
-     * (longest match), and j ends up matching: j wins over i. */
-    LP_CONT = 1 << 4,
-    LP_VALID_CONT = 1 << 5, /* ... on a character a token in following[i] can start with */
-    LP_SEP = 1 << 6,        /* ... on a separator character */
-    /* i is complete where j could go on, and i's precedence stops the
-     * lexer there: i wins over j's longer match. */
-    LP_BLOCKS = 1 << 7,
+    /* Both match some string and i is preferred there (lexer_prefer_token). */
+    LP_SAME_WIN = 1 << 0,
+    /* i matches a string j does not. */
+    LP_DIFF = 1 << 1,
+    /* i is complete and preferred where j could go on, but the lexer stops
+     * (i's precedence beats the move, or separators could start there):
+     * i wins over j's longer match. */
+    LP_BLOCK = 1 << 2,
+    /* j is complete (the preferred completion) and i goes on past it
+     * without j, on a move the lexer takes: i wins by longest match. Also
+     * set when i and j went on together for a while and j fell away. */
+    LP_CONT = 1 << 3,
+    /* ... and the character after j's end can start a token that may
+     * follow j (separators included). */
+    LP_VALID_CONT = 1 << 4,
+    /* i is complete at a point where separator moves are possible: i
+     * matches text that j's separators would skip. */
+    LP_SEP = 1 << 5,
 };
 
 /* DFA state accept values besides a terminal index. */
@@ -56,15 +64,12 @@ struct lexer {
     uint32_t n; /* tokens */
     struct nfa nfa;
     struct nfa_token *toks;
-    /* Per token: the code points it can start with (no separators), and
-     * every code point its own transitions use. */
+    /* Per token: the code points it can start with (separators in front
+     * included), and every code point its own transitions use. */
     struct crange **first;
     uint32_t *n_first;
     struct crange **chars;
     uint32_t *n_chars;
-    /* The code points a separator can start with. */
-    struct crange *sep_chars;
-    uint32_t n_sep_chars;
     uint8_t *pair; /* n * n relation flags; NULL before lexer_analyze */
     struct lex_dfa main, keywords;
 };

@@ -30,13 +30,14 @@ struct lexer *lexer_new(const struct lexical_grammar *g, struct arena *a, struct
 
     struct nfa_scratch sc;
     struct u32s set = VEC_INIT;
-    struct cset cs, seps;
+    struct cset cs;
     cset_init(&cs);
-    cset_init(&seps);
     nfa_scratch_init(&sc, &lx->nfa);
     for (uint32_t t = 0; t < lx->n; t++) {
+        /* What a following token can start with, as the conflict analysis
+         * asks it: its first characters or a separator in front of it. */
         cset_clear(&cs);
-        nfa_closure(&lx->nfa, &sc, &lx->toks[t].start, 1, &set);
+        nfa_closure(&lx->nfa, &sc, &lx->toks[t].start_sep, 1, &set);
         for (size_t k = 0; k < set.len; k++) {
             const struct nfa_state *st = &lx->nfa.states[set.items[k]];
             if (st->kind == NFA_ADVANCE)
@@ -44,17 +45,7 @@ struct lexer *lexer_new(const struct lexical_grammar *g, struct arena *a, struct
         }
         lx->first[t] = cset_freeze(&cs, a);
         lx->n_first[t] = cs.n;
-        if (lx->toks[t].start_sep != lx->toks[t].start) {
-            nfa_closure(&lx->nfa, &sc, &lx->toks[t].start_sep, 1, &set);
-            for (size_t k = 0; k < set.len; k++) {
-                const struct nfa_state *st = &lx->nfa.states[set.items[k]];
-                if (st->kind == NFA_ADVANCE && st->sep)
-                    cset_add_ranges(&seps, st->r, st->n_r);
-            }
-        }
     }
-    lx->sep_chars = cset_freeze(&seps, a);
-    lx->n_sep_chars = seps.n;
 
     /* The characters of each token's own transitions (separators aside):
      * keyword candidates must use only characters of the word token. */
@@ -71,7 +62,6 @@ struct lexer *lexer_new(const struct lexical_grammar *g, struct arena *a, struct
     }
     free(per);
     cset_release(&cs);
-    cset_release(&seps);
     VEC_RELEASE(&set);
     nfa_scratch_release(&sc);
     return lx;

@@ -35,17 +35,23 @@ struct lexer *lexer_new(const struct lexical_grammar *g, struct arena *a, struct
 void lexer_analyze(struct lexer *lx, const struct tokset *following);
 
 /* Token-pair relations (valid after lexer_analyze), as tree-sitter defines
- * them:
- * - does_conflict(i, j): i and j cannot be lexed from one start state
- *   without changing which one wins: j can continue past a point where i is
- *   complete into something that may validly follow i, or j matches i's
- *   separators, or both match the same string and j wins it.
- * - does_match_same_string(i, j): some string is matched by both.
+ * them. Each tells what i can do to j when both are lexed from one start
+ * state ("where j should" = where a lexer for j without i returns j):
+ * - does_conflict(i, j): i can win where j should: i goes on past a point
+ *   where j is complete, on a character that can start a token following j
+ *   (a separator in front of one included); or i matches text that j's
+ *   separators would skip; or both match a string and i is preferred.
+ * - does_match_same_string(i, j): i and j match a common string and i is
+ *   preferred there (prefer_token).
  * - does_match_different_string(i, j): i matches some string that j does not.
- * - does_match_prefix(i, j): i matches a string that is a proper prefix of a
- *   string j matches.
- * - does_match_shorter_or_longer(i, j): one can stop where the other goes on.
- * - does_overlap(i, j): any of the above in either direction.
+ * - does_match_prefix(i, j): i is complete where j could go on, and the
+ *   lexer stops at i (i's precedence beats j's move): i wins with a proper
+ *   prefix of a string of j.
+ * - does_match_shorter_or_longer(i, j): i goes on past j as in
+ *   does_conflict (valid continuation or separators), and j does not match
+ *   i's separators.
+ * - does_overlap(i, j): i can take j's text in any way: going on past j
+ *   (valid or not), a prefix win, a common string it wins, separators.
  * - prefer_token(i, j): when both are complete at the same point, i wins
  *   (higher explicit precedence, then higher implicit precedence, then the
  *   lower index). */
