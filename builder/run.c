@@ -1000,7 +1000,7 @@ static int execute(struct run_state *s, const struct bld_run_opts *o, uint64_t s
     close_fd(&sinks[0].fd);
     close_fd(&sinks[1].fd);
     free(sinks);
-    int hst;
+    int hst = 0;
     while (waitpid(helper, &hst, 0) < 0 && errno == EINTR)
         ;
     res->wall_ns = now_ns() - start;

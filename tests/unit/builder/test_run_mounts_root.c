@@ -417,6 +417,39 @@ static void test_symlinked_mount_point(void **state)
     buf_release(&out);
 }
 
+/* FROM scratch: no lower layer; every mount point (/proc, /dev, /sys,
+ * /etc/hosts, the bound busybox) is created for the run and removed again,
+ * leaving only what the command wrote. */
+static void test_scratch_image(void **state)
+{
+    (void)state;
+    struct buf out = BUF_INIT;
+    struct bld_run_result res;
+    struct err e;
+    struct bld_run_opts o;
+    sh_opts(&o, &out, NULL);
+    o.lower = NULL;
+    o.n_lower = 0;
+    char bb[400];
+    snprintf(bb, sizeof bb, "%s/bin/busybox", rootfs);
+    struct bld_mount m = { .type = BLD_MOUNT_BIND, .target = "/bin/busybox", .source = bb };
+    o.mounts = &m;
+    o.n_mounts = 1;
+    const char *argv[] = { "/bin/busybox", "sh", "-c",
+                           "/bin/busybox echo made > /out; /bin/busybox ls /" };
+    o.form = BLD_CMD_EXEC;
+    o.argv = argv;
+    o.argc = 4;
+    assert_int_equal(bld_run(&o, &res, &e), 0);
+    assert_int_equal(res.exit_code, 0);
+    assert_string_equal(buf_cstr(&out), "bin\ndev\netc\nout\nproc\nsys\n");
+    assert_true(in_upper("out"));
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "test \"$(ls -A '%s')\" = out", upper);
+    assert_int_equal(system(cmd), 0);
+    buf_release(&out);
+}
+
 /* --- rootless ---------------------------------------------------------------- */
 
 /* As root, a user namespace mapping 0 to 0 takes the rootless code path. */
@@ -589,6 +622,7 @@ int main(void)
         cmocka_unit_test(test_no_mount_leaks),
         cmocka_unit_test(test_plain_rootfs),
         cmocka_unit_test(test_symlinked_mount_point),
+        cmocka_unit_test(test_scratch_image),
         cmocka_unit_test(test_forced_userns),
         cmocka_unit_test(test_rootless),
     };
