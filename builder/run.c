@@ -775,7 +775,7 @@ static bool same_as_lower(const struct bld_run_opts *o, const char *path, const 
         int lfd = open(o->lower[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (lfd < 0)
             return false;
-        int fd = run_open_beneath(lfd, path, O_PATH);
+        int fd = bld_run_open_beneath(lfd, path, O_PATH);
         close(lfd);
         if (fd < 0)
             continue;
@@ -808,7 +808,7 @@ static void remove_stubs(const struct bld_run_opts *o, struct stub *stubs, size_
         if (!slash || !slash[1])
             continue;
         *slash = '\0';
-        int pfd = run_open_beneath(bfd, path, O_PATH | O_DIRECTORY);
+        int pfd = bld_run_open_beneath(bfd, path, O_PATH | O_DIRECTORY);
         *slash = '/';
         if (pfd < 0)
             continue;
@@ -842,7 +842,7 @@ static void release_state(struct run_state *s)
     if (s->scratch) {
         /* The scratch mount points were only ever mounted in the
          * container's namespace: plain directories here. */
-        (void)run_rmtree(s->scratch);
+        (void)bld_run_rmtree(s->scratch);
     }
     for (size_t i = 0; i < s->locks.len; i++)
         close(s->locks.items[i]);
@@ -899,7 +899,7 @@ static int execute(struct run_state *s, const struct bld_run_opts *o, uint64_t s
         return rc;
     }
     if (helper == 0)
-        run_helper_main(p);
+        bld_run_helper_main(p);
     close(rep[1]);
     close_fd(&out[1]);
     close_fd(&errp[1]);
@@ -1102,7 +1102,7 @@ int bld_run_probe(const char *tmp_dir, bool overlay, bool force_userns, struct e
         rc = execute(&s, &o, now_ns(), 0, &res, err);
     }
     release_state(&s);
-    (void)run_rmtree(dir);
+    (void)bld_run_rmtree(dir);
     if (rc < 0 && err->code != ERR_UNSUPPORTED)
         err->code = ERR_UNSUPPORTED;
     return rc < 0 ? ERR_UNSUPPORTED : 0;

@@ -165,7 +165,7 @@ static void enter_userns(const struct run_plan *p)
 
 DW_NORETURN static void init_main(const struct run_plan *p, int life_fd);
 
-void run_helper_main(const struct run_plan *p)
+void bld_run_helper_main(const struct run_plan *p)
 {
     /* Out of the caller's process group: a terminal's ^C reaches dockwright
      * only, which then kills the container through its init. */
@@ -246,7 +246,7 @@ static void stub_parent(void *vctx, const char *parent)
     if (strlen(parent) >= RUN_REC_TEXT)
         fail(c->p, ERR_TOO_LARGE, 0, "mount point path is longer than %d bytes", RUN_REC_TEXT - 1);
     while (path[0]) {
-        int fd = run_open_beneath(c->upperfd, path, O_PATH);
+        int fd = bld_run_open_beneath(c->upperfd, path, O_PATH);
         if (fd >= 0) {
             close(fd);
             return; /* already in the upper dir, and so are its parents */
@@ -272,7 +272,7 @@ static int mount_point(struct init_ctx *c, const char *path, bool dir)
         .ctx = c,
     };
     char canon[PATH_MAX];
-    int fd = run_resolve(c->rootfd, path, &mk, canon, sizeof canon);
+    int fd = bld_run_resolve(c->rootfd, path, &mk, canon, sizeof canon);
     if (fd < 0)
         fail(c->p, ERR_IO, -fd, "cannot create mount point %s", path);
     struct stat st;
@@ -319,7 +319,7 @@ static void bind_at(struct init_ctx *c, const char *src, const char *target, boo
     if (!ro)
         return;
     /* Reopen: the old fd names the mount point under the new mount. */
-    fd = run_resolve(c->rootfd, target, NULL, (char[PATH_MAX]){ 0 }, PATH_MAX);
+    fd = bld_run_resolve(c->rootfd, target, NULL, (char[PATH_MAX]){ 0 }, PATH_MAX);
     if (fd < 0)
         fail(c->p, ERR_IO, -fd, "cannot reopen %s", target);
     fd_path(fp, sizeof fp, fd);
@@ -367,12 +367,12 @@ static void mount_root(const struct run_plan *p)
 static struct str read_image_file(struct init_ctx *c, const char *path)
 {
     char canon[PATH_MAX];
-    int fd = run_resolve(c->rootfd, path, NULL, canon, sizeof canon);
+    int fd = bld_run_resolve(c->rootfd, path, NULL, canon, sizeof canon);
     if (fd < 0)
         return STR_NULL;
     char *data = NULL;
     size_t len = 0;
-    int rc = run_read_fd(fd, USER_FILE_LIMIT, &data, &len);
+    int rc = bld_run_read_fd(fd, USER_FILE_LIMIT, &data, &len);
     close(fd);
     if (rc == -EFBIG)
         fail(c->p, ERR_TOO_LARGE, 0, "%s is larger than %u bytes", path, USER_FILE_LIMIT);
@@ -384,7 +384,7 @@ static void mount_dev(struct init_ctx *c)
     static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
     fs_at(c, "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
     char canon[PATH_MAX];
-    int dev = run_resolve(c->rootfd, "/dev", NULL, canon, sizeof canon);
+    int dev = bld_run_resolve(c->rootfd, "/dev", NULL, canon, sizeof canon);
     if (dev < 0)
         fail(c->p, ERR_IO, -dev, "cannot open /dev");
     for (size_t i = 0; i < DW_ARRAY_LEN(nodes); i++) {
@@ -449,7 +449,7 @@ static void readonly_below(struct init_ctx *c, const char *prefix)
         return;
     char *info = NULL;
     size_t len = 0;
-    int rc = run_read_fd(fd, 1u << 22, &info, &len);
+    int rc = bld_run_read_fd(fd, 1u << 22, &info, &len);
     close(fd);
     if (rc < 0)
         return;
@@ -491,7 +491,7 @@ static void mount_sys(struct init_ctx *c)
         (mount("/sys", fp, NULL, MS_BIND, NULL) == 0 ||
          mount("/sys", fp, NULL, MS_BIND | MS_REC, NULL) == 0)) {
         close(fd);
-        fd = run_resolve(c->rootfd, "/sys", NULL, (char[PATH_MAX]){ 0 }, PATH_MAX);
+        fd = bld_run_resolve(c->rootfd, "/sys", NULL, (char[PATH_MAX]){ 0 }, PATH_MAX);
         if (fd >= 0) {
             fd_path(fp, sizeof fp, fd);
             mount(NULL, fp, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(fp), NULL);
@@ -774,7 +774,7 @@ static void init_main(const struct run_plan *p, int life_fd)
         .gid = user.gid,
     };
     char canon[PATH_MAX];
-    int wfd = run_resolve(c.rootfd, p->workdir, &wd, canon, sizeof canon);
+    int wfd = bld_run_resolve(c.rootfd, p->workdir, &wd, canon, sizeof canon);
     if (wfd < 0)
         fail(p, ERR_IO, -wfd, "cannot create the working directory %s", p->workdir);
     close(wfd);

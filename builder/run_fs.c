@@ -45,7 +45,7 @@ static bool only_slashes(const char *p)
     return *p == '\0';
 }
 
-int run_open_beneath(int dirfd, const char *path, int flags)
+int bld_run_open_beneath(int dirfd, const char *path, int flags)
 {
     int fd = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
@@ -118,8 +118,8 @@ static int create_entry(int dirfd, const char *comp, bool dir, const struct run_
     return 0;
 }
 
-int run_resolve(int rootfd, const char *path, const struct run_mkpath *mk, char *canon,
-                size_t canon_size)
+int bld_run_resolve(int rootfd, const char *path, const struct run_mkpath *mk, char *canon,
+                    size_t canon_size)
 {
     /* rest holds what is left to walk; a symlink's target is put in front. */
     char *rest = xmalloc(PATH_MAX * 2);
@@ -145,7 +145,7 @@ int run_resolve(int rootfd, const char *path, const struct run_mkpath *mk, char 
         if (strcmp(comp, "..") == 0) {
             /* At the root ".." stays at the root, as in a chroot. */
             canon_pop(canon);
-            int nfd = run_open_beneath(rootfd, canon, O_PATH | O_DIRECTORY);
+            int nfd = bld_run_open_beneath(rootfd, canon, O_PATH | O_DIRECTORY);
             if (nfd < 0) {
                 rc = nfd;
                 goto out;
@@ -243,7 +243,7 @@ out:
     return rc;
 }
 
-int run_read_fd(int opath_fd, size_t limit, char **data, size_t *len)
+int bld_run_read_fd(int opath_fd, size_t limit, char **data, size_t *len)
 {
     char proc[64];
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", opath_fd);
@@ -331,7 +331,7 @@ static int rm_children(int dfd)
     return rc;
 }
 
-int run_rmtree(const char *path)
+int bld_run_rmtree(const char *path)
 {
     struct stat st;
     if (lstat(path, &st) < 0)

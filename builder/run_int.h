@@ -89,11 +89,11 @@ struct run_rec {
 
 /* The helper process (child of dockwright): unshares, forks init, waits for
  * it and exits with its status. Never returns. */
-DW_NORETURN void run_helper_main(const struct run_plan *plan);
+DW_NORETURN void bld_run_helper_main(const struct run_plan *plan);
 
 /* --- filesystem helpers (run_fs.c) --- */
 
-/* What run_resolve does with a missing path component. */
+/* What bld_run_resolve does with a missing path component. */
 enum run_make {
     RUN_MAKE_NONE, /* fail with -ENOENT */
     RUN_MAKE_DIR,  /* create missing directories, the last one included */
@@ -121,23 +121,23 @@ struct run_mkpath {
  * the fd or a negative errno (-ELOOP after 40 links, -ENOTDIR,
  * -ENAMETOOLONG, ...). A dangling symlink is followed and its target
  * created, as runc does for mount points. */
-int run_resolve(int rootfd, const char *path, const struct run_mkpath *mk, char *canon,
-                size_t canon_size);
+int bld_run_resolve(int rootfd, const char *path, const struct run_mkpath *mk, char *canon,
+                    size_t canon_size);
 
 /* Opens path (components separated by '/', relative to dirfd) refusing
  * every symlink on the way; flags are added to O_NOFOLLOW|O_CLOEXEC for
  * the last component (intermediate ones are opened O_PATH|O_DIRECTORY).
  * "" opens dirfd itself. Returns the fd or a negative errno. */
-int run_open_beneath(int dirfd, const char *path, int flags);
+int bld_run_open_beneath(int dirfd, const char *path, int flags);
 
 /* Reads a regular file of at most limit bytes through an O_PATH fd into a
  * fresh heap buffer (free() it). Returns 0, or a negative errno (-EFBIG
  * when over the limit, -EINVAL when not a regular file). */
-int run_read_fd(int opath_fd, size_t limit, char **data, size_t *len);
+int bld_run_read_fd(int opath_fd, size_t limit, char **data, size_t *len);
 
 /* Removes path and everything below it without following symlinks,
  * making directories writable when needed. Returns 0 or a negative errno
  * (the first failure; it keeps going). ENOENT is not an error. */
-int run_rmtree(const char *path);
+int bld_run_rmtree(const char *path);
 
 #endif
