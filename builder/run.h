@@ -33,7 +33,10 @@
  * Rootless: when dockwright is not root (or force_userns is set), a user
  * namespace maps the caller's uid and gid to 0 and overlayfs is mounted
  * with "userxattr" (Linux 5.11+). Only uid/gid 0 exist in the container
- * then; a USER other than root fails with ERR_UNSUPPORTED.
+ * then (no subordinate id ranges, newuidmap is not used): a USER other than
+ * root fails with ERR_UNSUPPORTED, supplementary groups are not set, and
+ * files the caller does not own (layers extracted by another user) cannot
+ * be changed. The upper dir receives files owned by the caller.
  *
  * The upper dir's own mode and owner are set to those of the top lower
  * layer's root before the run: overlayfs shows them as the container's /.
@@ -200,7 +203,11 @@ void bld_run_opts_init(struct bld_run_opts *opts);
  * error when the container could not be set up: ERR_USAGE for bad opts,
  * ERR_NOT_FOUND for an unknown USER (BuildKit's message) or a missing
  * required secret, ERR_UNSUPPORTED when the kernel or the privileges do
- * not allow it (the message names what is missing), ERR_IO otherwise.
+ * not allow it (the message names what is missing), ERR_TOO_LARGE for a
+ * secret over 500 KiB or overlay options over a page, ERR_INTERNAL when
+ * the timeout or cancellation hit while waiting for a locked cache,
+ * ERR_IO otherwise. Mount points created before a setup failure are
+ * removed as after a run.
  * The caller's process, mounts and working directory are never changed.
  * Blocks; do not call from a thread that may exit before it returns. */
 DW_NODISCARD int bld_run(const struct bld_run_opts *opts, struct bld_run_result *res,
