@@ -8,6 +8,7 @@
 #include "builder/store.h"
 #include "common/arena.h"
 #include "common/buf.h"
+#include "common/xalloc.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -269,7 +270,7 @@ static void write_tar(const char *path, const struct member *m, size_t n, int fi
 /* A small layer tar in memory (uncompressed, as `docker save` writes). */
 static struct buf layer_tar(const char *file, const char *content)
 {
-    char *mem = malloc(65536);
+    char *mem = xmalloc(65536);
     size_t used = 0;
     struct archive *a = archive_write_new();
     archive_write_set_format_pax_restricted(a);
