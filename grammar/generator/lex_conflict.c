@@ -80,6 +80,14 @@ static void explore_pair(struct pair_ctx *c, uint32_t i, uint32_t j)
     VEC_RELEASE(&start);
 
     while (c->stack.len) {
+        if (sset_count(&c->seen) > lx->max_pair_points) {
+            /* Too many points to be a pair of real tokens: assume the worst
+             * of both, which only costs merges and keywords. */
+            uint8_t all = LP_SAME_WIN | LP_DIFF | LP_BLOCK | LP_CONT | LP_VALID_CONT | LP_SEP;
+            flag(lx, i, j, all);
+            flag(lx, j, i, all);
+            break;
+        }
         uint32_t id = VEC_POP(&c->stack), n, extra;
         const uint32_t *s = sset_get(&c->seen, id, &n, &extra);
         VEC_CLEAR(&c->set);

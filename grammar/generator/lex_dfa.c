@@ -82,7 +82,7 @@ static void subset_construct(struct lexer *lx, const struct u32s *starts, const 
         for (size_t m = 0; m < mv.moves.len; m++)
             has_sep = has_sep || mv.moves.items[m].sep;
 
-        uint32_t t_off = (uint32_t)d->trans.len;
+        uint32_t t_off = (uint32_t)d->trans.len, to_known;
         for (size_t m = 0; m < mv.moves.len; m++) {
             const struct nfa_move *v = &mv.moves.items[m];
             if (accept >= 0) {
@@ -108,8 +108,15 @@ static void subset_construct(struct lexer *lx, const struct u32s *starts, const 
                 }
             }
             bool added;
-            uint32_t to =
-                sset_intern(&tab, flag && v->sep ? 1 : 0, nfa_move_states(&mv, v), v->n_s, &added);
+            uint32_t key = flag && v->sep ? 1 : 0;
+            if (d->states.len + 1 >= lx->max_states) {
+                /* Only a known set may still be a target; lexer_render
+                 * reports the overflow. */
+                lx->too_large = true;
+                if (!sset_find(&tab, key, nfa_move_states(&mv, v), v->n_s, &to_known))
+                    continue;
+            }
+            uint32_t to = sset_intern(&tab, key, nfa_move_states(&mv, v), v->n_s, &added);
             if (added) {
                 VEC_PUSH(&work, to);
                 struct raw_state *rs = VEC_PUSH_ZERO(&d->states);
@@ -311,24 +318,22 @@ struct group {
  * token of one set that is new to the other must not win where a token of
  * the other should (by a longer or a common string, over its separators,
  * or by stopping it with precedence), and tokens never valid together in
- * a parse state must not overlap at all: nothing checked their interplay. */
-static bool compatible(const struct lexer *lx, const struct tokset *a, const struct tokset *b,
-                       const uint8_t *coincident)
+ * a parse state must not overlap at all: nothing checked their interplay.
+ * forbidden[t] holds the tokens t may not join for those reasons. */
+static bool compatible(uint32_t n, const struct tokset *a, const struct tokset *b,
+                       const struct tokset *forbidden)
 {
-    uint32_t n = lx->n;
-    for (uint32_t t = 0; t < n; t++) {
-        bool in_a = tokset_has(a, t), in_b = tokset_has(b, t);
-        if (in_a == in_b)
-            continue;
-        const struct tokset *other = in_a ? b : a;
-        for (uint32_t u = 0; u < n; u++) {
-            if (!tokset_has(other, u))
-                continue;
-            if (lexer_does_conflict(lx, t, u) || lexer_does_match_prefix(lx, t, u))
-                return false;
-            if (!coincident[(size_t)t * n + u] &&
-                (lexer_does_overlap(lx, t, u) || lexer_does_overlap(lx, u, t)))
-                return false;
+    for (uint32_t w = 0; w < a->n_words; w++) {
+        uint64_t diff = a->bits[w] ^ b->bits[w];
+        while (diff) {
+            uint32_t t = w * 64 + (uint32_t)__builtin_ctzll(diff);
+            diff &= diff - 1;
+            if (t >= n)
+                break;
+            const struct tokset *other = tokset_has(a, t) ? b : a;
+            for (uint32_t k = 0; k < other->n_words; k++)
+                if (other->bits[k] & forbidden[t].bits[k])
+                    return false;
         }
     }
     return true;
@@ -370,6 +375,18 @@ void lexer_build(struct lexer *lx, const struct lex_state_tokens *states, uint32
             for (size_t b = 0; b < members.len; b++)
                 coincident[(size_t)members.items[a] * n + members.items[b]] = 1;
     }
+    struct tokset *forbidden = xcalloc(n ? n : 1, sizeof *forbidden);
+    for (uint32_t t = 0; t < n; t++) {
+        tokset_init(&forbidden[t], &scratch, n);
+        for (uint32_t u = 0; u < n; u++) {
+            if (u == t)
+                continue;
+            if (lexer_does_conflict(lx, t, u) || lexer_does_match_prefix(lx, t, u) ||
+                (!coincident[(size_t)t * n + u] &&
+                 (lexer_does_overlap(lx, t, u) || lexer_does_overlap(lx, u, t))))
+                tokset_add(&forbidden[t], u);
+        }
+    }
 
     struct {
         struct group *items;
@@ -379,7 +396,7 @@ void lexer_build(struct lexer *lx, const struct lex_state_tokens *states, uint32
     for (uint32_t s = 0; s < n_states; s++) {
         size_t g = 0;
         for (; g < groups.len; g++)
-            if (compatible(lx, &groups.items[g].tokens, &eff[s], coincident))
+            if (compatible(n, &groups.items[g].tokens, &eff[s], forbidden))
                 break;
         if (g == groups.len) {
             struct group *ng = VEC_PUSH_ZERO(&groups);
@@ -400,6 +417,16 @@ void lexer_build(struct lexer *lx, const struct lex_state_tokens *states, uint32
         eof[g] = groups.items[g].eof;
     }
     lex_dfa_build(lx, starts, eof, (uint32_t)groups.len, &lx->main, start_ids);
+    lx->n_groups = (uint32_t)groups.len;
+    lx->group_tokens = ARENA_NEW_ARRAY(lx->a, struct tokset, groups.len ? groups.len : 1);
+    lx->group_eof = ARENA_NEW_ARRAY(lx->a, bool, groups.len ? groups.len : 1);
+    for (size_t g = 0; g < groups.len; g++) {
+        tokset_init(&lx->group_tokens[g], lx->a, n);
+        tokset_union(&lx->group_tokens[g], &groups.items[g].tokens);
+        lx->group_eof[g] = groups.items[g].eof;
+    }
+    lx->group_of = ARENA_NEW_ARRAY(lx->a, uint32_t, n_states ? n_states : 1);
+    memcpy(lx->group_of, group_of, n_states * sizeof *group_of);
     for (uint32_t s = 0; s < n_states; s++)
         lex_state_of[s] = (uint16_t)start_ids[group_of[s]];
 
@@ -424,6 +451,7 @@ void lexer_build(struct lexer *lx, const struct lex_state_tokens *states, uint32
     VEC_RELEASE(&groups);
     VEC_RELEASE(&members);
     free(coincident);
+    free(forbidden);
     free(eff);
     arena_release(&scratch);
 }

@@ -35,6 +35,11 @@ enum lex_pair_flag {
 #define LEX_NO_ACCEPT (-1)
 #define LEX_ACCEPT_END (-2) /* the end symbol (after `if (eof)`) */
 #define LEX_NONE UINT32_MAX
+/* A lex function's states are numbered with TSStateId (uint16_t). */
+#define LEX_MAX_STATES 65535u
+/* Points explored for one token pair before the analysis gives up and
+ * assumes every relation (exponential subset blow-ups, never real tokens). */
+#define LEX_PAIR_MAX_POINTS 50000u
 
 /* A transition of a DFA state on [lo, hi]. */
 struct lex_trans {
@@ -72,6 +77,17 @@ struct lexer {
     uint32_t *n_chars;
     uint8_t *pair; /* n * n relation flags; NULL before lexer_analyze */
     struct lex_dfa main, keywords;
+    /* The groups of lexer_build: each group's tokens and end-of-input
+     * validity, and the group of each parse state (for tests and stats). */
+    struct tokset *group_tokens;
+    bool *group_eof;
+    uint32_t n_groups;
+    uint32_t *group_of;
+    /* The limits (LEX_MAX_STATES and LEX_PAIR_MAX_POINTS unless a test
+     * lowers them to reach the limit cheaply). */
+    uint32_t max_states, max_pair_points;
+    /* A DFA hit max_states: it is incomplete and lexer_render fails. */
+    bool too_large;
 };
 
 static inline uint8_t lex_pair(const struct lexer *lx, uint32_t i, uint32_t j)

@@ -331,6 +331,8 @@ static void render_fn(struct render_ctx *c, const struct lex_dfa *d, const char 
 
 int lexer_render(const struct lexer *lx, struct buf *out, const struct lexer_names *names)
 {
+    if (lx->too_large)
+        return ERR_TOO_LARGE;
     struct render_ctx c = { .lx = lx, .names = names };
     buf_init(&c.helper_out, 0);
     struct buf fns = BUF_INIT;

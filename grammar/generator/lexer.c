@@ -18,6 +18,8 @@ struct lexer *lexer_new(const struct lexical_grammar *g, struct arena *a, struct
     lx->a = a;
     lx->g = g;
     lx->n = g->n_vars;
+    lx->max_states = LEX_MAX_STATES;
+    lx->max_pair_points = LEX_PAIR_MAX_POINTS;
     arena_on_release(a, lexer_cleanup, lx);
     lx->toks = ARENA_NEW_ARRAY(a, struct nfa_token, lx->n ? lx->n : 1);
     if (nfa_build(&lx->nfa, lx->toks, g, a, err))

@@ -102,7 +102,9 @@ struct lexer_names {
  * there are keywords, the keyword lex function, written with the 0.20.7
  * parser.h macros (START_LEXER, ADVANCE, SKIP, ACCEPT_TOKEN, END_STATE),
  * with `eof = lexer->eof(lexer);` after START_LEXER. Deterministic: the same
- * input gives the same bytes. Returns 0 or ERR_TOO_LARGE. */
+ * input gives the same bytes. Returns 0, or ERR_TOO_LARGE when out's limit
+ * is reached or a lex function would need more than 65535 states (the
+ * TSStateId range; lexer_build then stopped early). */
 int lexer_render(const struct lexer *lx, struct buf *out, const struct lexer_names *names);
 
 /* Statistics for reports and tests. */

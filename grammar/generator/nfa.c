@@ -646,6 +646,22 @@ static void sset_grow(struct sset_table *t)
     t->n_slots = n_slots;
 }
 
+bool sset_find(const struct sset_table *t, uint32_t extra, const uint32_t *set, size_t n,
+               uint32_t *id)
+{
+    if (!t->n_slots)
+        return false;
+    uint32_t h = sset_hash(extra, set, n) & (t->n_slots - 1);
+    while (t->slots[h]) {
+        if (sset_match(t, t->slots[h] - 1, extra, set, n)) {
+            *id = t->slots[h] - 1;
+            return true;
+        }
+        h = (h + 1) & (t->n_slots - 1);
+    }
+    return false;
+}
+
 uint32_t sset_intern(struct sset_table *t, uint32_t extra, const uint32_t *set, size_t n,
                      bool *added)
 {

@@ -13,7 +13,7 @@
 #include "tsgen.h"
 
 /* Build-time cap on the NFA (states of all tokens together). */
-#define NFA_MAX_STATES 2000000u
+#define NFA_MAX_STATES 500000u
 /* nfa_move.token when the advancing states belong to several tokens. */
 #define NFA_MIXED UINT32_MAX
 
@@ -151,6 +151,9 @@ void sset_release(struct sset_table *t);
 /* Returns the id of (extra, set[0..n)), adding it when new (*added). */
 uint32_t sset_intern(struct sset_table *t, uint32_t extra, const uint32_t *set, size_t n,
                      bool *added);
+/* Whether (extra, set[0..n)) is known; its id in *id. */
+bool sset_find(const struct sset_table *t, uint32_t extra, const uint32_t *set, size_t n,
+               uint32_t *id);
 /* The set with that id: its states (borrowed until the next intern) and extra. */
 const uint32_t *sset_get(const struct sset_table *t, uint32_t id, uint32_t *n, uint32_t *extra);
 static inline uint32_t sset_count(const struct sset_table *t)

@@ -258,6 +258,46 @@ static void test_deterministic(void **state)
     assert_memory_equal(first_states, f->lex_state_of, sizeof first_states);
 }
 
+/* A token whose DFA needs more states than TSStateId can number: the
+ * build stops and rendering reports it. */
+static void test_too_many_states(void **state)
+{
+    struct fixture *f = *state;
+    struct arena *a = &f->a;
+    tg_add(&f->tg, "blowup", r_pat(a, "[ab]*a[ab]{16}", NULL));
+    struct lex_state_tokens st[1] = { ls_make(&f->a, 1, false, 0, -1) };
+    struct err err;
+    f->lx = lexer_new(&f->tg.g, &f->a, &err);
+    assert_non_null(f->lx);
+    /* 2^17 states are needed; a lower limit reaches the same path fast. */
+    f->lx->max_states = 1000;
+    lexer_analyze(f->lx, NULL);
+    lexer_build(f->lx, st, 1, NULL, sym_make(SYM_NONE, 0), f->lex_state_of);
+    assert_true(f->lx->too_large);
+    assert_true(lexer_main_state_count(f->lx) <= 1000);
+    struct buf out = BUF_INIT;
+    const char *names[] = { "sym_blowup" };
+    struct lexer_names ln = { names, "ts_builtin_sym_end", "ts_lex", "ts_lex_keywords" };
+    assert_int_equal(lexer_render(f->lx, &out, &ln), ERR_TOO_LARGE);
+    buf_release(&out);
+}
+
+/* Two such tokens: their pair analysis gives up and assumes the worst. */
+static void test_pair_analysis_cap(void **state)
+{
+    struct fixture *f = *state;
+    struct arena *a = &f->a;
+    tg_add(&f->tg, "x", r_pat(a, "[ab]*a[ab]{15}c", NULL));
+    tg_add(&f->tg, "y", r_pat(a, "[ab]*b[ab]{15}d", NULL));
+    struct err err;
+    f->lx = lexer_new(&f->tg.g, &f->a, &err);
+    assert_non_null(f->lx);
+    f->lx->max_pair_points = 1000;
+    lexer_analyze(f->lx, NULL);
+    assert_true(lexer_does_conflict(f->lx, 0, 1));
+    assert_true(lexer_does_conflict(f->lx, 1, 0));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -270,6 +310,8 @@ int main(void)
         T(test_minimisation_merges),
         T(test_keyword_dfa),
         T(test_deterministic),
+        T(test_too_many_states),
+        T(test_pair_analysis_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
