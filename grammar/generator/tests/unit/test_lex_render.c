@@ -51,16 +51,24 @@ static void grammar0(struct gram *g)
     struct arena *a = &g->a;
     struct err err;
     tg_sep(&g->tg, r_pat(a, "\\s", NULL));
-    tg_add(&g->tg, "identifier", r_pat(a, "[\\p{L}_][\\p{L}\\p{Nd}_]*", NULL)); /* 0 */
-    tg_add(&g->tg, "if", r_str(a, "if"));                                       /* 1 */
-    tg_add(&g->tg, "=", r_str(a, "="));                                         /* 2 */
-    tg_add(&g->tg, "==", r_str(a, "=="));                                       /* 3 */
-    tg_add(&g->tg, "comment", r_pat(a, "#[^\\n]*", NULL));                      /* 4 */
-    tg_add(&g->tg, "string", r_pat(a, "\"([^\"\\\\]|\\\\.)*\"", NULL));         /* 5 */
-    tg_add(&g->tg, "number", r_pat(a, "\\d+", NULL));                           /* 6 */
-    tg_add(&g->tg, "(", r_wrap(a, RULE_IMMEDIATE_TOKEN, r_str(a, "(")));        /* 7 */
-    tg_add(&g->tg, "'", r_str(a, "'"));                                         /* 8 */
-    tg_add(&g->tg, "bs", r_str(a, "\\"));                                       /* 9 */
+    /* Letters of a few scripts and Arabic-Indic digits: a set with more
+     * than 8 ranges, so a character-set helper. */
+    tg_add(&g->tg, "identifier",
+           r_pat(a,
+                 "[a-zA-Z_\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u024f\\u0391-\\u03a9"
+                 "\\u03b1-\\u03c9\\u0400-\\u04ff\\u4e00-\\u9fff][a-zA-Z_0-9\\u00c0-\\u00d6"
+                 "\\u00d8-\\u00f6\\u00f8-\\u024f\\u0391-\\u03a9\\u03b1-\\u03c9\\u0400-\\u04ff"
+                 "\\u4e00-\\u9fff\\u0660-\\u0669]*",
+                 NULL));                                                 /* 0 */
+    tg_add(&g->tg, "if", r_str(a, "if"));                                /* 1 */
+    tg_add(&g->tg, "=", r_str(a, "="));                                  /* 2 */
+    tg_add(&g->tg, "==", r_str(a, "=="));                                /* 3 */
+    tg_add(&g->tg, "comment", r_pat(a, "#[^\\n]*", NULL));               /* 4 */
+    tg_add(&g->tg, "string", r_pat(a, "\"([^\"\\\\]|\\\\.)*\"", NULL));  /* 5 */
+    tg_add(&g->tg, "number", r_pat(a, "\\d+", NULL));                    /* 6 */
+    tg_add(&g->tg, "(", r_wrap(a, RULE_IMMEDIATE_TOKEN, r_str(a, "("))); /* 7 */
+    tg_add(&g->tg, "'", r_str(a, "'"));                                  /* 8 */
+    tg_add(&g->tg, "bs", r_str(a, "\\"));                                /* 9 */
     g->lx = lexer_new(&g->tg.g, a, &err);
     assert_non_null(g->lx);
     lexer_analyze(g->lx, NULL);
