@@ -71,11 +71,14 @@ struct lex_state_tokens {
     bool eof_valid;       /* end of input is a valid lookahead */
 };
 
-/* The keywords: tokens made of identifier characters that the word token
- * also matches, that shadow no other candidate, and whose replacement by
- * the word token adds no lexical conflict (tree-sitter's rules). states[]
- * are the parse states' valid terminals (before state merging). The result
- * is allocated in the lexer's arena; empty when word is not a terminal. */
+/* The keywords (tree-sitter's rules): tokens using only characters of the
+ * word token that beat it on a string both match and match no string it
+ * does not; minus those another such token beats on a common string, and
+ * those whose replacement by the word token would change the relations
+ * (lexer_does_*) with a token they share a parse state with where the word
+ * token is not valid. states[] are the parse states' valid terminals
+ * (before state merging). The result is allocated in the lexer's arena;
+ * empty when word is not a terminal. */
 struct tokset lexer_identify_keywords(struct lexer *lx, const struct lex_state_tokens *states,
                                       uint32_t n_states, struct sym word);
 
