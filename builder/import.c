@@ -173,7 +173,7 @@ static int stage_entry(struct source *src, struct bld_tar_stream *ts, struct sta
             off += w;
         }
     }
-    if (!rc && fsync(fd) != 0)
+    if (!rc && !src->store->unsafe_no_fsync && fsync(fd) != 0)
         rc = err_sys(err, f->tmp, "cannot write '%s'", f->tmp);
     close(fd);
     if (!rc)
@@ -921,7 +921,7 @@ static int export_dir(struct bld_store *s, const struct blob_list *blobs, const 
             break;
         }
         rc = stream_blob(s, &blobs->items[i], fd_write, &fd, err);
-        if (!rc && fsync(fd) != 0)
+        if (!rc && !s->unsafe_no_fsync && fsync(fd) != 0)
             rc = err_sys(err, path, "cannot write '%s'", path);
         close(fd);
     }
@@ -1043,7 +1043,7 @@ static int export_archive(struct bld_store *s, const struct blob_list *blobs,
     if (!rc && archive_write_close(t.ar) != ARCHIVE_OK)
         rc = tar_fail(&t, err);
     archive_write_free(t.ar);
-    if (!rc && fsync(fd) != 0)
+    if (!rc && !s->unsafe_no_fsync && fsync(fd) != 0)
         rc = err_sys(err, dest, "cannot write '%s'", dest);
     if (close(fd) != 0 && !rc)
         rc = err_sys(err, dest, "cannot write '%s'", dest);

@@ -261,7 +261,7 @@ int bld_blob_writer_commit(struct bld_blob_writer *w, const struct bld_digest *e
 {
     struct bld_digest d;
     int rc = 0;
-    if (fsync(w->fd) != 0) {
+    if (!w->store->unsafe_no_fsync && fsync(w->fd) != 0) {
         rc = err_sys(err, w->tmp_path, "cannot sync blob '%s'", w->tmp_path);
         bld_blob_writer_abort(w);
         return rc;
@@ -296,9 +296,11 @@ int bld_blob_writer_commit(struct bld_blob_writer *w, const struct bld_digest *e
         bld_store_unlock(w->store);
     }
     if (!rc) {
-        char *dir = join(w->store, "blobs/sha256");
-        fsync_dir(dir);
-        free(dir);
+        if (!w->store->unsafe_no_fsync) {
+            char *dir = join(w->store, "blobs/sha256");
+            fsync_dir(dir);
+            free(dir);
+        }
         if (out)
             *out = d;
         if (size)

@@ -32,6 +32,11 @@ struct bld_store {
     char *root;          /* heap copy of the store directory */
     int lock_fd;         /* <root>/lock, open for the store's lifetime */
     unsigned lock_depth; /* bld_store_lock nests within one process */
+    /* Skips fsync of blobs and exports: a crash may then leave a truncated
+     * blob under its final name (reads still detect it). For throwaway
+     * stores such as tests', like dpkg's --force-unsafe-io. Off by
+     * default. */
+    bool unsafe_no_fsync;
 };
 
 /* Appends the default store directory to out: $XDG_CACHE_HOME/dockwright,

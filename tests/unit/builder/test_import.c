@@ -58,6 +58,7 @@ static int setup(void **state)
     write_file(at("tree/etc/motd"), "hello from the test image\n");
     if (bld_store_open(&src, at("src-store"), &e))
         return -1;
+    src.unsafe_no_fsync = true; /* tests stay fast on a busy disk */
     /* One layer, a config and a manifest named app:1. */
     struct bld_layer_opts o = { 0, false, 0 };
     struct bld_layer_info li;
@@ -111,6 +112,7 @@ static void open_store(struct bld_store *s, const char *name)
     struct err e;
     if (bld_store_open(s, at(name), &e))
         fail_msg("open: %s", e.msg);
+    s->unsafe_no_fsync = true;
 }
 
 static bool dir_is_empty(const char *path)

@@ -22,6 +22,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <cmocka.h>
+#include <zlib.h>
 
 static char dir[512];
 static bool have_user_xattr;
@@ -317,6 +318,64 @@ static void test_round_trip_through_extraction(void **state)
     assert_true(bld_digest_eq(&again.diff_id, &info.diff_id));
 }
 
+static bool contains(const char *hay, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(hay + i, needle, k) == 0)
+            return true;
+    return false;
+}
+
+static void test_xattrs_optional(void **state)
+{
+    (void)state;
+    char p[700];
+    snprintf(p, sizeof p, "%s/src/b.txt", dir);
+    if (setxattr(p, "user.dw.test", "v1", 2, 0) != 0)
+        skip();
+    struct bld_layer_opts o = { 0, false, 0 };
+    struct bld_layer_info plain, with;
+    write_layer("nox.tgz", &o, &plain);
+    o.xattrs = true;
+    write_layer("x.tgz", &o, &with);
+    assert_false(bld_digest_eq(&plain.diff_id, &with.diff_id));
+    char path[700];
+    snprintf(path, sizeof path, "%s/x.tgz", dir);
+    struct archive *a = archive_read_new();
+    archive_read_support_filter_gzip(a);
+    archive_read_support_format_tar(a);
+    assert_int_equal(archive_read_open_filename(a, path, 10240), ARCHIVE_OK);
+    struct archive_entry *e;
+    int seen = 0;
+    while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+        const char *name, *n = archive_entry_pathname(e);
+        const void *v;
+        size_t size;
+        archive_entry_xattr_reset(e);
+        while (archive_entry_xattr_next(e, &name, &v, &size) == ARCHIVE_OK) {
+            /* the overlay's own attribute never goes into a layer */
+            assert_null(strstr(name, "overlay"));
+            if (strcmp(n, "b.txt") == 0 && strcmp(name, "user.dw.test") == 0) {
+                assert_int_equal(size, 2);
+                assert_memory_equal(v, "v1", 2);
+                seen++;
+            }
+        }
+    }
+    archive_read_free(a);
+    assert_int_equal(seen, 1);
+    /* Only the SCHILY.xattr form is written, as Docker writes it. */
+    gzFile gz = gzopen(path, "rb");
+    assert_non_null(gz);
+    static char tar[1 << 20];
+    int n = gzread(gz, tar, sizeof tar);
+    gzclose(gz);
+    assert_true(n > 0);
+    assert_true(contains(tar, (size_t)n, "SCHILY.xattr.user.dw.test=v1"));
+    assert_false(contains(tar, (size_t)n, "LIBARCHIVE.xattr"));
+}
+
 static void test_layer_into_store(void **state)
 {
     (void)state;
@@ -326,6 +385,7 @@ static void test_layer_into_store(void **state)
     struct bld_store s;
     struct err e;
     assert_int_equal(bld_store_open(&s, root, &e), 0);
+    s.unsafe_no_fsync = true;
     struct bld_layer_opts o = { 0, false, 9 };
     struct bld_layer_info info;
     struct bld_descriptor d;
@@ -374,6 +434,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sorted_and_normalised, setup, teardown),
         cmocka_unit_test_setup_teardown(test_source_date_epoch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_through_extraction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_xattrs_optional, setup, teardown),
         cmocka_unit_test_setup_teardown(test_layer_into_store, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

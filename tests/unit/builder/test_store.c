@@ -47,6 +47,8 @@ static void open_store(struct bld_store *s)
     struct err e;
     if (bld_store_open(s, root, &e) != 0)
         fail_msg("bld_store_open: %s", e.msg);
+    /* test_blob_write_read_verify keeps the default (fsync on) */
+    s->unsafe_no_fsync = true;
 }
 
 static void test_open_creates_layout(void **state)
@@ -83,6 +85,7 @@ static void test_blob_write_read_verify(void **state)
     (void)state;
     struct bld_store s;
     open_store(&s);
+    s.unsafe_no_fsync = false;
     struct err e;
     struct bld_digest d, want;
     assert_int_equal(bld_store_put_blob(&s, "hello", 5, &d, &e), 0);
@@ -285,6 +288,7 @@ static int child_writes(int id)
     struct err e;
     if (bld_store_open(&s, root, &e) != 0)
         return 1;
+    s.unsafe_no_fsync = true;
     for (int i = 0; i < PER_CHILD; i++) {
         char text[64], name[64];
         /* Half the blobs are written by both children. */
