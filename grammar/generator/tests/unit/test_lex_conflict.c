@@ -290,6 +290,54 @@ static void test_keyword_changing_conflicts(void **state)
     assert_true(tokset_has(&kw, KELSE));
 }
 
+/* The cases tree-sitter documents for its conflict map. */
+static void test_in_identifier_instanceof(void **state)
+{
+    struct fixture *f = *state;
+    struct arena *a = &f->a;
+    tg_add(&f->tg, "in", r_str(a, "in"));                 /* 0 */
+    tg_add(&f->tg, "identifier", r_pat(a, "\\w+", NULL)); /* 1 */
+    tg_add(&f->tg, "instanceof", r_str(a, "instanceof")); /* 2 */
+    make(f);
+    tokset_add(&f->follow[0], 1);
+    tokset_add(&f->follow[1], 0);
+    tokset_add(&f->follow[2], 1);
+    lexer_analyze(f->lx, f->follow);
+    assert_true(lexer_does_match_same_string(f->lx, 0, 1));
+    assert_false(lexer_does_match_same_string(f->lx, 1, 0));
+    assert_true(lexer_does_conflict(f->lx, 1, 0));
+    assert_true(lexer_does_conflict(f->lx, 1, 2));
+    assert_true(lexer_does_conflict(f->lx, 2, 0));
+}
+
+static void test_newline_and_separators(void **state)
+{
+    struct fixture *f = *state;
+    struct arena *a = &f->a;
+    tg_sep(&f->tg, r_pat(a, "\\s", NULL));
+    tg_add(&f->tg, "x", r_str(a, "x"));
+    tg_add(&f->tg, "newline", r_str(a, "\n"));
+    make(f);
+    lexer_analyze(f->lx, f->follow);
+    assert_true(lexer_does_conflict(f->lx, 1, 0));
+    assert_false(lexer_does_conflict(f->lx, 0, 1));
+}
+
+static void test_open_ended_token(void **state)
+{
+    struct fixture *f = *state;
+    struct arena *a = &f->a;
+    tg_sep(&f->tg, r_pat(a, "\\s", NULL));
+    tg_add(&f->tg, "x", r_str(a, "x"));
+    tg_add(&f->tg, "anything", r_prec(a, -1, r_pat(a, ".+", NULL)));
+    make(f);
+    lexer_analyze(f->lx, f->follow);
+    assert_true(lexer_does_match_shorter_or_longer(f->lx, 1, 0));
+    assert_false(lexer_does_match_shorter_or_longer(f->lx, 0, 1));
+    /* "x" stops the low-precedence /.+/ after "x". */
+    assert_true(lexer_does_match_prefix(f->lx, 0, 1));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -303,6 +351,9 @@ int main(void)
         T(test_separators),
         T(test_delayed_continuation),
         T(test_no_following),
+        T(test_in_identifier_instanceof),
+        T(test_newline_and_separators),
+        T(test_open_ended_token),
         T(test_keywords),
         T(test_keyword_changing_conflicts),
     };
