@@ -300,6 +300,16 @@ static int source_read(struct source *src, const char *name, struct buf *out, st
     return 0;
 }
 
+static bool source_has_blob(struct source *src, const struct bld_digest *d)
+{
+    if (bld_store_has_blob(src->store, d))
+        return true;
+    char hex[BLD_DIGEST_HEX_LEN + 1], rel[sizeof "blobs/sha256/" + BLD_DIGEST_HEX_LEN];
+    bld_digest_hex(d, hex);
+    snprintf(rel, sizeof rel, "blobs/sha256/%s", hex);
+    return source_has(src, rel);
+}
+
 /* Puts the blob d of the source into the store, checked against d and
  * size (when >= 0). */
 static int place_blob(struct source *src, const struct bld_digest *d, int64_t size, struct err *err)
@@ -385,13 +395,12 @@ static int copy_closure(struct source *src, const struct bld_descriptor *desc, i
         buf_release(&b);
         size_t copied = 0;
         for (size_t i = 0; !rc && i < ix.n_manifests; i++) {
-            rc = copy_closure(src, &ix.manifests[i], depth + 1, err);
             /* `docker save` and skopeo without --all write the platforms
-             * they have and keep the full index: the others are absent. */
-            if (rc == ERR_NOT_FOUND) {
-                rc = 0;
+             * they have and keep the full index: the others are absent.
+             * A manifest that is present must be complete. */
+            if (!source_has_blob(src, &ix.manifests[i].digest))
                 continue;
-            }
+            rc = copy_closure(src, &ix.manifests[i], depth + 1, err);
             copied++;
         }
         if (!rc && !copied && ix.n_manifests)

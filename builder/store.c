@@ -611,8 +611,13 @@ static int mark(struct bld_store *s, const struct bld_descriptor *desc, struct d
         if (!rc)
             rc = bld_index_parse(buf_cstr(&b), b.len, "image index", &a, &ix, err);
         buf_release(&b);
-        for (size_t i = 0; !rc && i < ix.n_manifests; i++)
+        for (size_t i = 0; !rc && i < ix.n_manifests; i++) {
+            /* Platforms never pulled or imported are absent by design
+             * (see import.h); there is nothing of theirs to keep. */
+            if (!bld_store_has_blob(s, &ix.manifests[i].digest))
+                continue;
             rc = mark(s, &ix.manifests[i], blobs, diff_ids, depth + 1, err);
+        }
     } else if (bld_media_type_is_manifest(desc->media_type)) {
         struct bld_manifest m;
         rc = bld_store_read_manifest(s, desc, &a, &m, err);

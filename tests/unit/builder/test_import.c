@@ -506,6 +506,45 @@ static void test_layout_dir_verification(void **state)
     bld_store_close(&s);
 }
 
+/* A multi-platform index of which only one platform is present, as
+ * `docker save` writes them: export, import and gc all cope. */
+static void test_partial_index(void **state)
+{
+    (void)state;
+    struct err e;
+    struct bld_descriptor m[2];
+    m[0] = app;
+    m[0].platform = &(struct bld_platform){ "linux", "amd64", NULL };
+    m[1] = app;
+    bld_digest_of("never pulled", 12, &m[1].digest);
+    m[1].platform = &(struct bld_platform){ "linux", "arm64", "v8" };
+    struct bld_index ix = { BLD_MT_OCI_INDEX, m, 2, NULL, 0 };
+    struct buf b = BUF_INIT;
+    assert_int_equal(bld_index_write(&ix, &b, &e), 0);
+    struct bld_descriptor d = { BLD_MT_OCI_INDEX, { { 0 } }, (int64_t)b.len, NULL, 0, NULL };
+    assert_int_equal(bld_store_put_blob(&src, b.data, b.len, &d.digest, &e), 0);
+    buf_release(&b);
+    assert_int_equal(bld_store_ref_set(&src, "multi:1", &d, &e), 0);
+    struct bld_gc_stats st;
+    assert_int_equal(bld_store_gc(&src, 0, &st, &e), 0);
+    assert_int_equal(st.blobs_removed, 0);
+    assert_int_equal(bld_export(&src, "multi:1", NULL, BLD_EXPORT_OCI_ARCHIVE, at("multi.tar"), &e),
+                     0);
+    assert_int_equal(
+        bld_export(&src, "multi:1", NULL, BLD_EXPORT_DOCKER_ARCHIVE, at("multi-d.tar"), &e),
+        ERR_UNSUPPORTED);
+    struct bld_store s;
+    open_store(&s, "m1");
+    struct bld_import_result r;
+    if (bld_import(&s, at("multi.tar"), NULL, &arena, &r, &e) != 0)
+        fail_msg("import: %s", e.msg);
+    assert_true(bld_digest_eq(&r.images[0].desc.digest, &d.digest));
+    assert_int_equal(bld_store_gc(&s, 0, &st, &e), 0);
+    assert_int_equal(st.blobs_removed, 0);
+    assert_int_equal(st.blobs_kept, 4); /* index, manifest, config, layer */
+    bld_store_close(&s);
+}
+
 /* Optional: real tools read the layout we write. */
 static bool have(const char *tool)
 {
@@ -554,6 +593,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_docker_archive_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oci_archive_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_layout_dir_verification, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_partial_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_external_tools_read_layout, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
