@@ -47,10 +47,8 @@ static void push_point(struct pair_ctx *c, uint32_t extra, const uint32_t *set, 
         VEC_PUSH(&c->stack, id);
 }
 
-/* Whether the lexer takes move mv over the completion of token done, as
- * lex_dfa.c decides it (tree-sitter's rule). */
-static bool move_preferred(const struct lexer *lx, const struct nfa_moves *m,
-                           const struct nfa_move *mv, uint32_t done, bool has_sep)
+bool lex_move_preferred(const struct lexer *lx, const struct nfa_moves *m,
+                        const struct nfa_move *mv, uint32_t done, bool has_sep)
 {
     int32_t p = lx->toks[done].prec;
     if (mv->prec != p)
@@ -143,7 +141,7 @@ static void explore_pair(struct pair_ctx *c, uint32_t i, uint32_t j)
                 for (uint32_t k = 0; k < mv->n_s; k++)
                     nlive[nfa->states[next[k]].token == i ? 0 : 1] = true;
                 uint32_t t = tok[done];
-                bool kept = move_preferred(lx, &c->moves, mv, t, has_sep);
+                bool kept = lex_move_preferred(lx, &c->moves, mv, t, has_sep);
                 bool valid = cranges_intersect(nfa_move_ranges(&c->moves, mv), mv->n_r,
                                                c->follow[t], c->n_follow[t]);
                 if (nlive[!done] && !nlive[done]) {

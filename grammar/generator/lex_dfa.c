@@ -85,28 +85,12 @@ static void subset_construct(struct lexer *lx, const struct u32s *starts, const 
         uint32_t t_off = (uint32_t)d->trans.len, to_known;
         for (size_t m = 0; m < mv.moves.len; m++) {
             const struct nfa_move *v = &mv.moves.items[m];
-            if (accept >= 0) {
-                /* Longest match, unless the complete token's precedence is
-                 * higher; at equal precedence separators never extend a
-                 * complete token, and where separators could start (the
-                 * token ended just before them) only the token itself may
-                 * go on. */
-                int32_t p = lx->toks[accept].prec;
-                if (v->prec < p)
-                    continue;
-                if (v->prec == p) {
-                    if (v->sep)
-                        continue;
-                    if (has_sep) {
-                        bool within = false;
-                        const uint32_t *nx = nfa_move_states(&mv, v);
-                        for (uint32_t k = 0; k < v->n_s && !within; k++)
-                            within = nfa->states[nx[k]].token == (uint32_t)accept;
-                        if (!within)
-                            continue;
-                    }
-                }
-            }
+            /* Longest match, unless the complete token's precedence is
+             * higher; at equal precedence separators never extend a
+             * complete token, and where separators could start (the token
+             * ended just before them) only the token itself may go on. */
+            if (accept >= 0 && !lex_move_preferred(lx, &mv, v, (uint32_t)accept, has_sep))
+                continue;
             bool added;
             uint32_t key = flag && v->sep ? 1 : 0;
             if (d->states.len + 1 >= lx->max_states) {

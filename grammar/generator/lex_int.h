@@ -95,6 +95,14 @@ static inline uint8_t lex_pair(const struct lexer *lx, uint32_t i, uint32_t j)
     return lx->pair[(size_t)i * lx->n + j];
 }
 
+/* Whether the lexer follows move mv (out of a set whose moves include
+ * separator moves when has_sep) rather than stop at the completion of
+ * token done: the move's precedence must be at least the completion's,
+ * and at equal precedence it must not be a separator move and, where
+ * separators could start, must lead on within done itself. */
+bool lex_move_preferred(const struct lexer *lx, const struct nfa_moves *m,
+                        const struct nfa_move *mv, uint32_t done, bool has_sep);
+
 /* Builds the DFA of a set of start points (subset construction, conflict
  * resolution, minimisation, BFS numbering). starts[k] lists the NFA states
  * of start k, eof[k] whether end of input is valid there (NULL: never);
