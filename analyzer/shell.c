@@ -26,6 +26,7 @@
 /* A heredoc waiting for the newline after which its body starts. */
 struct pending {
     struct sh_redir *r;
+    struct sh_node *owner; /* the command the redirection belongs to */
     struct pending *next;
 };
 
@@ -122,6 +123,7 @@ static void parse_word(struct parser *p, struct sh_node *owner, struct sh_word *
 static void dollar(struct parser *p, struct wb *b, bool quoted);
 static void backtick(struct parser *p, struct wb *b, bool quoted);
 static void dquote(struct parser *p, struct wb *b);
+static void wb_init(struct wb *b, struct parser *p, struct sh_node *owner);
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -516,12 +518,50 @@ static void unexpected(struct parser *p, const struct tok *t)
 
 /* --------------------------------------------------------------- heredocs */
 
+static void flush_heredocs(struct parser *p);
+
+/* The expansions of a heredoc body [from, to): read like the inside of
+ * double quotes (quotes are plain text), with the text cut at the body's
+ * end so that a broken `$(` cannot run into the lines after it. */
+static void body_expansions(struct parser *p, const struct pending *h, uint32_t from, uint32_t to)
+{
+    struct lex *lx = p->lx;
+    uint32_t saved_i = lx->i, saved_n = lx->n, saved_end = lx->last_end;
+    struct wb b;
+    wb_init(&b, p, h->owner);
+    b.mute = 1;
+    lx->n = to;
+    lx->i = from;
+    while (lx->i < lx->n && !p->abort) {
+        char c = lx->s[lx->i];
+        if (c == '\\')
+            lx->i += lx->i + 1 < lx->n ? 2 : 1;
+        else if (c == '$')
+            dollar(p, &b, true);
+        else if (c == '`')
+            backtick(p, &b, true);
+        else
+            lx->i++;
+    }
+    if (lx->hd_first) /* a heredoc inside a substitution of the body */
+        flush_heredocs(p);
+    lx->n = saved_n;
+    lx->i = saved_i;
+    lx->last_end = saved_end;
+    h->r->body_exps = b.exps;
+    h->r->n_body_exps = b.n_exps;
+}
+
 /* Reads the bodies of the pending heredocs from the cursor, which is just
  * past the newline that ends their command line. */
 static void read_heredocs(struct parser *p)
 {
     struct lex *lx = p->lx;
-    for (struct pending *h = lx->hd_first; h; h = h->next) {
+    /* Detached first: substitutions in a body may queue heredocs of their own. */
+    struct pending *list = lx->hd_first;
+    lx->hd_first = NULL;
+    lx->hd_tail = &lx->hd_first;
+    for (struct pending *h = list; h; h = h->next) {
         struct sh_redir *r = h->r;
         bool tabs = r->kind == SH_REDIR_HEREDOC_TABS;
         struct str d = r->target.value;
@@ -552,9 +592,9 @@ static void read_heredocs(struct parser *p)
                     (uint32_t)(r->target.raw.ptr - lx->s + r->target.raw.len),
                     "unterminated heredoc: no line '%.*s' before the end of the text",
                     (int)(d.len > 64 ? 64 : d.len), d.ptr);
+        if (r->body_expands && body_end > body)
+            body_expansions(p, h, body, body_end);
     }
-    lx->hd_first = NULL;
-    lx->hd_tail = &lx->hd_first;
 }
 
 /* At the end of a text: heredocs still waiting never got a body. */
@@ -1243,6 +1283,7 @@ static struct sh_redir *parse_redir(struct parser *p, struct sh_node *owner, con
         r->body_expands = !(r->target.flags & SH_WORD_QUOTED);
         struct pending *h = ARENA_NEW(p->a, struct pending);
         h->r = r;
+        h->owner = owner;
         *lx->hd_tail = h;
         lx->hd_tail = &h->next;
     }

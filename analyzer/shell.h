@@ -19,9 +19,10 @@
  * `a=(…)` (the bash forms set sh_script.bash). Commands inside `$( )`,
  * backticks and process substitutions are parsed as nested lists; the
  * argument of `sh -c` / `bash -c` (also behind wrappers) is parsed as a
- * nested script, one level deep. Not read: alias expansion, brace
- * expansion, expansions inside heredoc bodies, `select`/`coproc`
- * beyond a simple command. */
+ * nested script, one level deep; so are substitutions in the bodies of
+ * heredocs with an unquoted delimiter. Not read: alias expansion, brace
+ * and tilde expansion, `coproc`, bash `for … { }`; arithmetic is kept as
+ * text (only the expansions inside it are read). */
 #ifndef DW_ANALYZER_SHELL_H
 #define DW_ANALYZER_SHELL_H
 
@@ -158,6 +159,10 @@ struct sh_redir {
                             * kept for <<-), without the delimiter line;
                             * borrowed from sh_script.text */
     struct span body_span; /* the body in src */
+    /* When body_expands: the expansions in the body ($VAR, ${…}, $(…),
+     * backquotes; the commands of substitutions are visited). */
+    struct sh_expansion *body_exps;
+    uint32_t n_body_exps;
     struct sh_redir *next; /* the next redirection of the same command */
 };
 
@@ -415,6 +420,11 @@ const struct sh_script *sh_script_of(const struct sh_script *top, const struct s
  * element or background job it is not part of) and no `set +o pipefail`
  * after that, or a `sh -c` script's shell was started with -o pipefail. */
 bool sh_pipefail_before(const struct sh_script *top, const struct sh_node *node);
+/* The pipeline of two or more commands that node is an element of, or is
+ * inside an element of (`(a; b) | c`), with *index set to that element's
+ * position; NULL when there is none up to the enclosing substitution or
+ * script. For `curl … | sh`, the sh command's pipeline at index 1. */
+const struct sh_node *sh_pipeline_of(const struct sh_node *node, uint32_t *index);
 /* True when anc is node or one of its ancestors (through sh -c owners). */
 bool sh_node_contains(const struct sh_node *anc, const struct sh_node *node);
 

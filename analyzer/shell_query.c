@@ -129,17 +129,25 @@ static void emit(struct collector *c, const struct sh_node *n, uint32_t k,
 
 static void walk(struct collector *c, const struct sh_node *n, const struct sh_script *s);
 
+static void walk_exps(struct collector *c, const struct sh_expansion *e, uint32_t n,
+                      const struct sh_script *s)
+{
+    for (uint32_t k = 0; k < n; k++)
+        if (e[k].body)
+            walk(c, e[k].body, s);
+}
+
 static void walk_word(struct collector *c, const struct sh_word *w, const struct sh_script *s)
 {
-    for (uint32_t k = 0; k < w->n_exps; k++)
-        if (w->exps[k].body)
-            walk(c, w->exps[k].body, s);
+    walk_exps(c, w->exps, w->n_exps, s);
 }
 
 static void walk(struct collector *c, const struct sh_node *n, const struct sh_script *s)
 {
-    for (const struct sh_redir *r = n->redirs; r; r = r->next)
+    for (const struct sh_redir *r = n->redirs; r; r = r->next) {
         walk_word(c, &r->target, s);
+        walk_exps(c, r->body_exps, r->n_body_exps, s);
+    }
     if (n->name)
         walk_word(c, n->name, s);
     for (uint32_t k = 0; k < n->n_items; k++)
@@ -170,6 +178,22 @@ void sh_int_collect(struct sh_script *top, struct arena *a)
     walk(&c, top->root, top);
     top->cmds = c.v;
     top->n_cmds = c.n;
+}
+
+const struct sh_node *sh_pipeline_of(const struct sh_node *node, uint32_t *index)
+{
+    for (const struct sh_node *n = node; n->parent; n = n->parent) {
+        if (n->role == SH_ROLE_SUBST || n->role == SH_ROLE_SH_C)
+            return NULL;
+        const struct sh_node *par = n->parent;
+        if (par->kind != SH_PIPELINE || par->n_kids < 2)
+            continue;
+        for (uint32_t k = 0; k < par->n_kids; k++)
+            if (par->kids[k] == n && index)
+                *index = k;
+        return par;
+    }
+    return NULL;
 }
 
 bool sh_node_contains(const struct sh_node *anc, const struct sh_node *node)

@@ -674,6 +674,27 @@ static void test_heredoc(void **state)
     assert_true(str_eq_cstr(s->root->kids[0]->redirs->body, "no end\n"));
     s = parse("cat <<EOF");
     assert_true(has_problem(s, "unterminated heredoc"));
+    /* Expansions in a body with an unquoted delimiter; none when quoted. */
+    t = "cat <<EOF > /etc/conf\nversion=$VERSION\nuid=$(id -u)\nEOF\ncat <<'X'\n$NO\nX";
+    s = parse(t);
+    assert_int_equal(s->n_problems, 0);
+    r = s->root->kids[0]->redirs;
+    assert_int_equal(r->n_body_exps, 2);
+    assert_int_equal(r->body_exps[0].kind, SH_EXP_PARAM);
+    assert_true(str_eq_cstr(r->body_exps[0].name, "VERSION"));
+    assert_span(r->body_exps[0].span, at(t, "$VERSION", 0), at(t, "$VERSION", 0) + 8);
+    assert_true(r->body_exps[0].quoted);
+    assert_int_equal(r->body_exps[1].kind, SH_EXP_CMDSUBST);
+    assert_int_equal(s->n_cmds, 3);
+    assert_true(sh_call_is(&s->cmds[0].call, "id"));
+    assert_int_equal(s->cmds[0].ctx, SH_IN_SUBST);
+    assert_span(s->cmds[0].call.argv[0].span, at(t, "id -u", 0), at(t, "id -u", 0) + 2);
+    assert_int_equal(s->root->kids[1]->redirs->n_body_exps, 0);
+    /* A broken substitution stays inside its body. */
+    s = parse("cat <<EOF\n$(echo\nEOF\nls");
+    assert_true(has_problem(s, "unterminated command substitution"));
+    assert_int_equal(s->n_cmds, 3);
+    assert_true(sh_call_is(&s->cmds[2].call, "ls"));
     /* The Dockerfile shape: the command line, then one segment from the
      * line ending through the delimiter line. */
     const char *src = "RUN cat <<EOF > /f \\\n && ls\nbody\nEOF\nCMD x\n";
@@ -832,6 +853,28 @@ static void test_visit_ops_and_ctx(void **state)
     assert_int_equal(s->cmds[3].ctx, SH_IN_PIPELINE | SH_IN_BACKGROUND);
     assert_int_equal(s->cmds[4].ctx, 0);
     assert_int_equal(s->cmds[7].ctx, SH_IN_BRANCH);
+}
+
+static void test_pipeline_of(void **state)
+{
+    (void)state;
+    uint32_t idx = 99;
+    const struct sh_script *s = parse("set -e; curl -fsSL x | sudo sh && (a; b) | c");
+    /* set, curl, sudo, sh (started by sudo), a, b, c */
+    assert_int_equal(s->n_cmds, 7);
+    const struct sh_node *pipe = sh_pipeline_of(s->cmds[1].call.node, &idx);
+    assert_non_null(pipe);
+    assert_int_equal(idx, 0);
+    assert_true(sh_call_is(&s->cmds[3].call, "sh"));
+    assert_ptr_equal(sh_pipeline_of(s->cmds[3].call.node, &idx), pipe);
+    assert_int_equal(idx, 1);
+    assert_ptr_equal(pipe->kids[1], s->cmds[3].call.node);
+    assert_non_null(sh_pipeline_of(s->cmds[4].call.node, &idx));
+    assert_int_equal(idx, 0);
+    assert_null(sh_pipeline_of(s->cmds[0].call.node, &idx));
+    s = parse("echo $(a | b) && x");
+    assert_null(sh_pipeline_of(s->cmds[2].call.node, NULL));
+    assert_non_null(sh_pipeline_of(s->cmds[0].call.node, NULL));
 }
 
 static void test_pipefail(void **state)
@@ -1062,6 +1105,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_substitutions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compound_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_visit_ops_and_ctx, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pipeline_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pipefail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deep_nesting_is_capped, setup, teardown),
