@@ -113,9 +113,9 @@ struct exp_result {
  * means escape '\\', no flags, the default cap. On success fills *out from
  * arena a and returns 0.
  *
- * On failure returns ERR_SYNTAX (malformed substitution or quoting),
- * ERR_INVALID (`${v?msg}`/`${v:?msg}` on an unset or empty variable, a bad
- * pattern) or ERR_TOO_LARGE (a result over max_len, nesting over
+ * On failure returns ERR_SYNTAX (malformed substitution, quoting or
+ * pattern), ERR_INVALID (`${v?msg}`/`${v:?msg}` on an unset or empty
+ * variable) or ERR_TOO_LARGE (a result over max_len, nesting over
  * EXP_MAX_DEPTH, a pattern match over the work cap), with BuildKit's message
  * in err->msg (e.g. "syntax error: missing '}'", "syntax error: bad
  * substitution", "unsupported modifier (:=) in substitution", "syntax error:

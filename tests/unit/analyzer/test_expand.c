@@ -307,6 +307,10 @@ static void test_errors(void **state)
         { "${FOO:%x}", ERR_SYNTAX, "unsupported modifier (:%) in substitution", 15, 17 },
         { "${#FOO}", ERR_SYNTAX, "unsupported modifier (F) in substitution", 13, 14 },
         { "${FOO:=x", ERR_SYNTAX, "syntax error: missing '}'", 10, 18 },
+        /* After `:` any character is an operator, `}` too: its word runs to
+         * the next `}`. */
+        { "${FOO:}", ERR_SYNTAX, "syntax error: missing '}'", 10, 17 },
+        { "${FOO:}x}", ERR_SYNTAX, "unsupported modifier (:}) in substitution", 15, 17 },
         { "${FOO/x}", ERR_SYNTAX, "syntax error: missing '/' in ${}", 10, 18 },
         { "${FOO//}", ERR_SYNTAX, "syntax error: missing '/' in ${}", 10, 18 },
         { "${FOO//ww}", ERR_SYNTAX, "syntax error: missing '/' in ${}", 10, 20 },
