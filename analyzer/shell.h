@@ -316,7 +316,8 @@ struct sh_script {
     bool bash;
     struct span bash_span;
     /* Top script only (sh -c scripts leave these empty; their problems and
-     * commands are in the top script's lists): */
+     * commands are in the top script's lists). At most 256 problems are
+     * kept, in the order they were found. */
     struct sh_problem *problems;
     uint32_t n_problems;
     /* Every command with a program word, in execution order: the commands
@@ -418,7 +419,8 @@ const struct sh_script *sh_script_of(const struct sh_script *top, const struct s
  * `set -o pipefail` (`set -eo pipefail`, `set -euxo pipefail`, …) ran
  * before it in the same shell (not in a subshell, substitution, pipeline
  * element or background job it is not part of) and no `set +o pipefail`
- * after that, or a `sh -c` script's shell was started with -o pipefail. */
+ * after that, or a `sh -c` script's shell was started with -o pipefail.
+ * Linear in the number of commands of the script. */
 bool sh_pipefail_before(const struct sh_script *top, const struct sh_node *node);
 /* The pipeline of two or more commands that node is an element of, or is
  * inside an element of (`(a; b) | c`), with *index set to that element's
