@@ -102,10 +102,12 @@ int main(int argc, char **argv)
         return rc == ERR_INVALID || rc == ERR_SYNTAX ? 1 : 2;
     }
     int status = 0;
-    if (file_write_atomic(output, out.parser_c.data ? out.parser_c.data : "", out.parser_c.len,
-                          0644, &err) ||
-        (node_types && file_write_atomic(node_types, buf_cstr(&out.node_types), out.node_types.len,
-                                         0644, &err))) {
+    /* node-types.json first: build systems watch parser.c, which must not
+     * look fresh when its companion could not be written. */
+    if ((node_types && file_write_atomic(node_types, buf_cstr(&out.node_types), out.node_types.len,
+                                         0644, &err)) ||
+        file_write_atomic(output, out.parser_c.data ? out.parser_c.data : "", out.parser_c.len,
+                          0644, &err)) {
         char msg[ERR_MSG_MAX + ERR_PATH_MAX + 64];
         err_format(&err, msg, sizeof msg);
         fprintf(stderr, "tsgen: %s\n", msg);

@@ -48,6 +48,8 @@ struct renderer {
     /* parse actions */
     VEC(struct tentry) lists; /* distinct action lists (actions + reusable) */
     uint32_t *list_index;     /* offset of each list in ts_parse_actions */
+    uint32_t *list_map;       /* open addressing: list number, UINT32_MAX empty */
+    size_t map_cap;
     uint32_t n_action_slots;
 };
 
@@ -601,37 +603,64 @@ static bool pact_equal(const struct pact *a, const struct pact *b)
            a->production_id == b->production_id;
 }
 
+static uint64_t list_hash(const struct tentry *te)
+{
+    uint64_t h = tsgen_hash_bytes(TSGEN_HASH_SEED, &te->reusable, sizeof te->reusable);
+    for (uint32_t k = 0; k < te->n_actions; k++) {
+        const struct pact *a = &te->actions[k];
+        uint32_t parts[7] = { a->kind,        a->repetition,         a->state,        a->var,
+                              a->child_count, (uint32_t)a->dyn_prec, a->production_id };
+        h = tsgen_hash_bytes(h, parts, sizeof parts);
+    }
+    return h;
+}
+
+static bool list_equal(const struct tentry *o, const struct tentry *te)
+{
+    if (o->n_actions != te->n_actions || o->reusable != te->reusable)
+        return false;
+    for (uint32_t k = 0; k < te->n_actions; k++)
+        if (!pact_equal(&o->actions[k], &te->actions[k]))
+            return false;
+    return true;
+}
+
+/* The slot in the list map where te is or would go. */
+static uint32_t list_slot(const struct renderer *r, const struct tentry *te)
+{
+    uint32_t i = (uint32_t)(list_hash(te) & (r->map_cap - 1));
+    while (r->list_map[i] != UINT32_MAX && !list_equal(&r->lists.items[r->list_map[i]], te))
+        i = (i + 1) & (r->map_cap - 1);
+    return i;
+}
+
 /* Returns the ts_parse_actions index of an entry's list. */
 static uint32_t action_list(struct renderer *r, const struct tentry *te)
 {
-    for (size_t i = 0; i < r->lists.len; i++) {
-        const struct tentry *o = &r->lists.items[i];
-        if (o->n_actions != te->n_actions || o->reusable != te->reusable)
-            continue;
-        bool same = true;
-        for (uint32_t k = 0; k < te->n_actions && same; k++)
-            same = pact_equal(&o->actions[k], &te->actions[k]);
-        if (same)
-            return r->list_index[i];
-    }
-    return UINT32_MAX;
+    uint32_t slot = list_slot(r, te);
+    return r->list_map[slot] == UINT32_MAX ? UINT32_MAX : r->list_index[r->list_map[slot]];
 }
 
 static void collect_action_lists(struct renderer *r)
 {
     const struct parse_table *pt = r->pt;
-    size_t cap = 64;
-    r->list_index = xmalloc(cap * sizeof *r->list_index);
+    size_t n_entries = 0;
+    for (uint32_t s = 0; s < pt->n_states; s++)
+        n_entries += pt->states[s].n_terms;
+    r->map_cap = 64;
+    while (r->map_cap < 2 * n_entries + 2)
+        r->map_cap *= 2;
+    r->list_map = xmalloc(r->map_cap * sizeof *r->list_map);
+    memset(r->list_map, 0xff, r->map_cap * sizeof *r->list_map);
+    r->list_index = xmalloc((n_entries + 1) * sizeof *r->list_index);
     r->n_action_slots = 1; /* slot 0: the empty list */
     for (uint32_t s = 0; s < pt->n_states; s++)
         for (uint32_t t = 0; t < pt->states[s].n_terms; t++) {
             const struct tentry *te = &pt->states[s].terms[t];
-            if (action_list(r, te) != UINT32_MAX)
+            uint32_t slot = list_slot(r, te);
+            if (r->list_map[slot] != UINT32_MAX)
                 continue;
-            if (r->lists.len == cap) {
-                cap *= 2;
-                r->list_index = xreallocarray(r->list_index, cap, sizeof *r->list_index);
-            }
+            r->list_map[slot] = (uint32_t)r->lists.len;
             r->list_index[r->lists.len] = r->n_action_slots;
             VEC_PUSH(&r->lists, *te);
             r->n_action_slots += 1 + te->n_actions;
@@ -908,6 +937,7 @@ int render_parser(const struct syntax_grammar *syn, const struct lexical_grammar
     if (r->n_action_slots > 65535u) {
         VEC_RELEASE(&r->lists);
         free(r->list_index);
+        free(r->list_map);
         return err_set(err, ERR_INVALID,
                        "the parse table needs %u action slots; the runtime allows 65535",
                        r->n_action_slots);
@@ -936,6 +966,7 @@ int render_parser(const struct syntax_grammar *syn, const struct lexical_grammar
     }
     VEC_RELEASE(&r->lists);
     free(r->list_index);
+    free(r->list_map);
     if (rc)
         return err_set(err, rc, "parser.c is too large");
     return 0;
