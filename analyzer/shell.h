@@ -427,6 +427,14 @@ bool sh_pipefail_before(const struct sh_script *top, const struct sh_node *node)
  * position; NULL when there is none up to the enclosing substitution or
  * script. For `curl … | sh`, the sh command's pipeline at index 1. */
 const struct sh_node *sh_pipeline_of(const struct sh_node *node, uint32_t *index);
+/* Every expansion of the script in src order: in words, heredoc bodies,
+ * substitutions and the `sh -c` script (an expansion inside a double-quoted
+ * `sh -c "…$X…"` argument is listed once; bare names inside `$(( ))`
+ * are not expansions here). An arena array of *n pointers
+ * into the tree; NULL when *n is 0. For DW102-style questions: which
+ * variables does this RUN read. */
+const struct sh_expansion **sh_script_expansions(const struct sh_script *top, struct arena *a,
+                                                 uint32_t *n);
 /* True when anc is node or one of its ancestors (through sh -c owners). */
 bool sh_node_contains(const struct sh_node *anc, const struct sh_node *node);
 

@@ -7,6 +7,7 @@
 #include "common/arena.h"
 #include "common/compiler.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct collector {
@@ -269,4 +270,97 @@ bool sh_pipefail_before(const struct sh_script *top, const struct sh_node *node)
             apply_set(&v->call, &on);
     }
     return on;
+}
+
+/* ------------------------------------------------------------- expansions */
+
+struct xcollect {
+    struct arena *a;
+    const struct sh_expansion **v;
+    uint32_t n, cap;
+    const struct sh_word *outer; /* the sh -c argument while in its script */
+};
+
+static void x_node(struct xcollect *c, const struct sh_node *n);
+
+/* In a `sh -c "…"` script, an expansion the outer shell performs already
+ * (inside the argument's own expansions) is not listed a second time. */
+static bool outer_has(const struct xcollect *c, struct span s)
+{
+    if (!c->outer)
+        return false;
+    for (uint32_t k = 0; k < c->outer->n_exps; k++)
+        if (span_contains(c->outer->exps[k].span, s))
+            return true;
+    return false;
+}
+
+static void x_exps(struct xcollect *c, const struct sh_expansion *e, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        if (outer_has(c, e[k].span))
+            continue;
+        if (c->n == c->cap) {
+            uint32_t nc = c->cap ? c->cap * 2 : 16;
+            const struct sh_expansion **v = arena_alloc(c->a, (size_t)nc * sizeof *v);
+            if (c->n)
+                memcpy(v, c->v, (size_t)c->n * sizeof *v);
+            c->v = v;
+            c->cap = nc;
+        }
+        c->v[c->n++] = &e[k];
+        if (e[k].body)
+            x_node(c, e[k].body);
+    }
+}
+
+static void x_words(struct xcollect *c, const struct sh_word *w, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++)
+        x_exps(c, w[k].exps, w[k].n_exps);
+}
+
+static void x_node(struct xcollect *c, const struct sh_node *n)
+{
+    for (const struct sh_redir *r = n->redirs; r; r = r->next) {
+        x_words(c, &r->target, 1);
+        x_exps(c, r->body_exps, r->n_body_exps);
+    }
+    if (n->name)
+        x_words(c, n->name, 1);
+    x_words(c, n->items, n->n_items);
+    x_words(c, n->assigns, n->n_assigns);
+    x_words(c, n->argv, n->argc);
+    for (uint32_t k = 0; k < n->n_kids; k++)
+        x_node(c, n->kids[k]);
+    if (n->nested) {
+        const struct sh_word *saved = c->outer;
+        for (uint32_t k = 0; k < n->argc; k++)
+            if (n->argv[k].value.ptr == n->nested->text)
+                c->outer = &n->argv[k];
+        x_node(c, n->nested->root);
+        c->outer = saved;
+    }
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const struct sh_expansion *x = *(const struct sh_expansion *const *)a;
+    const struct sh_expansion *y = *(const struct sh_expansion *const *)b;
+    if (x->span.start != y->span.start)
+        return x->span.start < y->span.start ? -1 : 1;
+    /* An outer expansion starts where its first nested one may start
+     * (`${$(x)}` cannot, `$(…)` bodies start later): longer first. */
+    return x->span.end > y->span.end ? -1 : x->span.end < y->span.end ? 1 : 0;
+}
+
+const struct sh_expansion **sh_script_expansions(const struct sh_script *top, struct arena *a,
+                                                 uint32_t *n)
+{
+    struct xcollect c = { a, NULL, 0, 0, NULL };
+    x_node(&c, top->root);
+    if (c.n > 1)
+        qsort(c.v, c.n, sizeof *c.v, by_start);
+    *n = c.n;
+    return c.v;
 }

@@ -877,6 +877,29 @@ static void test_pipeline_of(void **state)
     assert_non_null(sh_pipeline_of(s->cmds[0].call.node, NULL));
 }
 
+static void test_expansions_list(void **state)
+{
+    (void)state;
+    const char *t = "FOO=$Z echo $A ${B:-$(cat $C)} \"$D\" 'x$E' <<EOF\n$F\nEOF\n"
+                    "sh -c 'echo $G' && sh -c \"echo $H\" && x=$((I + $J))";
+    const struct sh_script *s = parse(t);
+    assert_int_equal(s->n_problems, 0);
+    uint32_t n = 0;
+    const struct sh_expansion **e = sh_script_expansions(s, &A, &n);
+    const char *names[] = { "Z", "A", "B", "", "C", "D", "F", "G", "H", "", "J" };
+    assert_int_equal(n, 11);
+    for (uint32_t k = 0; k < n; k++)
+        assert_true(str_eq_cstr(e[k]->name, names[k]));
+    assert_int_equal(e[3]->kind, SH_EXP_CMDSUBST);
+    assert_int_equal(e[9]->kind, SH_EXP_ARITH);
+    assert_span(e[7]->span, at(t, "$G", 0), at(t, "$G", 0) + 2);
+    assert_span(e[8]->span, at(t, "$H", 0), at(t, "$H", 0) + 2);
+    for (uint32_t k = 1; k < n; k++)
+        assert_true(e[k - 1]->span.start <= e[k]->span.start);
+    assert_null(sh_script_expansions(parse("echo a"), &A, &n));
+    assert_int_equal(n, 0);
+}
+
 static void test_pipefail(void **state)
 {
     (void)state;
@@ -1106,6 +1129,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_compound_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_visit_ops_and_ctx, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pipeline_of, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expansions_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pipefail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deep_nesting_is_capped, setup, teardown),
