@@ -545,6 +545,44 @@ static void test_partial_index(void **state)
     bld_store_close(&s);
 }
 
+/* Names: every named image of a layout is imported; containerd's full
+ * name annotation wins over the bare tag in ref.name. */
+static void test_layout_names(void **state)
+{
+    (void)state;
+    struct err e;
+    assert_int_equal(bld_export(&src, "app:1", NULL, BLD_EXPORT_OCI_DIR, at("names"), &e), 0);
+    char dg[BLD_DIGEST_STR_LEN + 1];
+    bld_digest_string(&app.digest, dg);
+    const char *index = arena_printf(
+        &arena,
+        "{\"schemaVersion\":2,\"manifests\":["
+        "{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld,\"annotations\":{"
+        "\"io.containerd.image.name\":\"docker.io/library/app:1\","
+        "\"org.opencontainers.image.ref.name\":\"1\"}},"
+        "{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld,\"annotations\":{"
+        "\"org.opencontainers.image.ref.name\":\"plain\"}}]}",
+        BLD_MT_OCI_MANIFEST, dg, (long long)app.size, BLD_MT_OCI_MANIFEST, dg, (long long)app.size);
+    write_file(arena_printf(&arena, "%s/index.json", at("names")), index);
+    struct bld_store s;
+    open_store(&s, "n1");
+    struct bld_import_result r;
+    if (bld_import(&s, at("names"), NULL, &arena, &r, &e) != 0)
+        fail_msg("import: %s", e.msg);
+    assert_int_equal(r.n_images, 2);
+    assert_string_equal(r.images[0].name, "docker.io/library/app:1");
+    assert_string_equal(r.images[1].name, "plain");
+    struct bld_descriptor d;
+    assert_int_equal(bld_store_ref_get(&s, "docker.io/library/app:1", &arena, &d, &e), 0);
+    /* other annotations of the descriptor are kept in index.json */
+    assert_string_equal(bld_descriptor_annotation(&d, "io.containerd.image.name"),
+                        "docker.io/library/app:1");
+    /* a reference matches the full name too */
+    assert_int_equal(bld_import(&s, at("names"), "docker.io/library/app:1", &arena, &r, &e), 0);
+    assert_int_equal(r.n_images, 1);
+    bld_store_close(&s);
+}
+
 /* Optional: real tools read the layout we write. */
 static bool have(const char *tool)
 {
@@ -594,6 +632,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_oci_archive_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_layout_dir_verification, setup, teardown),
         cmocka_unit_test_setup_teardown(test_partial_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_layout_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_external_tools_read_layout, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
