@@ -3,7 +3,15 @@
 #include "common/err.h"
 #include "grammar/grammar.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+static void log_to_stderr(void *payload, TSLogType type, const char *msg)
+{
+    (void)payload;
+    fprintf(stderr, "%s %s\n", type == TSLogTypeLex ? "lex" : "parse", msg);
+}
 
 TSTree *syn_parse(const char *text, uint32_t len)
 {
@@ -12,6 +20,11 @@ TSTree *syn_parse(const char *text, uint32_t len)
         ts_parser_delete(p);
         return NULL;
     }
+    /* DOCKWRIGHT_TS_LOG=1 traces tree-sitter's lexing and parsing, for
+     * grammar debugging and bug reports. */
+    const char *trace = getenv("DOCKWRIGHT_TS_LOG");
+    if (trace && *trace && strcmp(trace, "0") != 0)
+        ts_parser_set_logger(p, (TSLogger){ NULL, log_to_stderr });
     TSTree *t = ts_parser_parse_string(p, NULL, text, len);
     ts_parser_delete(p);
     return t;
@@ -60,8 +73,7 @@ static bool is_dropped(TSNode n)
 }
 
 /* Appends [from, to) of src minus the dropped nodes below node. */
-static int append_logical(TSNode node, const char *src, uint32_t from, uint32_t to,
-                          struct buf *out)
+static int append_logical(TSNode node, const char *src, uint32_t from, uint32_t to, struct buf *out)
 {
     uint32_t pos = from;
     uint32_t n = ts_node_child_count(node);
@@ -342,10 +354,9 @@ static int dump_args(struct dump *d, TSNode ins)
         TSNode trig = ts_node_child_by_field_name(ins, "trigger", 7);
         if (ts_node_is_null(trig))
             return 0;
-        if (buf_append_cstr(d->out, " ("))
+        if (buf_append_char(d->out, ' '))
             return ERR_TOO_LARGE;
-        rc = dump_instruction(d, trig);
-        return rc ? rc : (buf_append_char(d->out, ')') ? ERR_TOO_LARGE : 0);
+        return dump_instruction(d, trig);
     }
     bool pairs = strcmp(type, "env_instruction") == 0 || strcmp(type, "label_instruction") == 0;
     bool whole = strcmp(type, "user_instruction") == 0;
@@ -356,7 +367,8 @@ static int dump_args(struct dump *d, TSNode ins)
     if (whole) {
         /* USER: the whole rest of the line is the one argument. */
         if (i < n)
-            rc = arg_range(d, ins, ts_node_start_byte(ts_node_child(ins, i)), ts_node_end_byte(ins));
+            rc =
+                arg_range(d, ins, ts_node_start_byte(ts_node_child(ins, i)), ts_node_end_byte(ins));
         return rc;
     }
     for (; i < n && !rc; i++) {
@@ -377,8 +389,9 @@ static int dump_args(struct dump *d, TSNode ins)
             bool legacy = !ts_node_is_null(v) && type_is(v, "legacy_value");
             rc = arg_node(d, k);
             if (!rc)
-                rc = ts_node_is_null(v) ? quote_arg(d, "", 0)
-                                        : arg_range(d, c, ts_node_start_byte(v), ts_node_end_byte(v));
+                rc = ts_node_is_null(v)
+                         ? quote_arg(d, "", 0)
+                         : arg_range(d, c, ts_node_start_byte(v), ts_node_end_byte(v));
             if (!rc)
                 rc = legacy ? quote_arg(d, "", 0) : quote_arg(d, "=", 1);
         } else if (type_is(c, "heredoc_block")) {

@@ -38,8 +38,8 @@ static int print_sexp(struct buf *out, TSTreeCursor *cur, int depth)
         if (field && buf_printf(out, "%s: ", field))
             return ERR_TOO_LARGE;
         if (ts_node_is_missing(n)) {
-            if (buf_printf(out, "(MISSING %s%s%s", ts_node_is_named(n) ? "" : "\"",
-                           ts_node_type(n), ts_node_is_named(n) ? "" : "\""))
+            if (buf_printf(out, "(MISSING %s%s%s", ts_node_is_named(n) ? "" : "\"", ts_node_type(n),
+                           ts_node_is_named(n) ? "" : "\""))
                 return ERR_TOO_LARGE;
         } else if (buf_printf(out, "(%s", ts_node_type(n))) {
             return ERR_TOO_LARGE;
@@ -71,11 +71,11 @@ static json_t *node_json(TSTreeCursor *cur)
 {
     TSNode n = ts_tree_cursor_current_node(cur);
     const char *field = ts_tree_cursor_current_field_name(cur);
-    json_t *o = json_pack("{s:s,s:b,s:I,s:I,s:o,s:o}", "type", ts_node_type(n), "named",
-                          ts_node_is_named(n), "start_byte", (json_int_t)ts_node_start_byte(n),
-                          "end_byte", (json_int_t)ts_node_end_byte(n), "start",
-                          point_json(ts_node_start_point(n)), "end",
-                          point_json(ts_node_end_point(n)));
+    json_t *o =
+        json_pack("{s:s,s:b,s:I,s:I,s:o,s:o}", "type", ts_node_type(n), "named",
+                  ts_node_is_named(n), "start_byte", (json_int_t)ts_node_start_byte(n), "end_byte",
+                  (json_int_t)ts_node_end_byte(n), "start", point_json(ts_node_start_point(n)),
+                  "end", point_json(ts_node_end_point(n)));
     if (field)
         json_object_set_new(o, "field", json_string(field));
     if (ts_node_is_missing(n))

@@ -23,21 +23,29 @@
 // immediate token that continues the current word: the parser sees whether a
 // blank came before it.
 const W = {
-  // Blank-split words (FROM image, COPY/ADD/VOLUME paths, EXPOSE): quotes are
-  // ordinary characters here, BuildKit splits on blanks first.
+  // Blank-split words (FROM image, COPY/ADD/VOLUME paths, EXPOSE): BuildKit
+  // splits on blanks before it looks at quotes, so a quote inside a word is
+  // text; a word may still start with a quoted string (`COPY "a" /b/`).
   plain: /[^\s$\\`]+/,
   // Quote-aware words (ENV/LABEL/ARG values, flag values, USER, WORKDIR,
   // STOPSIGNAL): quotes group, blanks end the word outside quotes.
   quoted: /[^\s$\\`"']+/,
   // Keys of ENV/LABEL/ARG pairs stop at '='.
   key: /[^\s$\\`"'=]+/,
-  // The first word of a legacy `ENV name value` value: it cannot start with
-  // '=', so that `name=value` always reads as a pair.
-  legacy: /[^\s$\\`"'=][^\s$\\`"']*/,
   // USER stops at ':' (user:group).
   user: /[^\s$\\`"':]+/,
   // --mount options: stop at ',' and '='.
   mount: /[^\s$\\`"',=]+/,
+};
+
+// The first piece of a word never starts with '=': where a token before it
+// may be followed by an immediate '=' (`--flag=value`, `name=value`), the
+// longest-match rule would otherwise read '=value' as the next word.
+const FIRST = {
+  plain: /[^\s$\\`="'][^\s$\\`]*/,
+  quoted: /[^\s$\\`"'=][^\s$\\`"']*/,
+  key: W.key,
+  user: /[^\s$\\`"':=][^\s$\\`"':]*/,
 };
 
 function kw(word) {
@@ -48,17 +56,13 @@ function kw(word) {
 // The pieces that continue a word: each touches the one before.
 function immPieces($, kind) {
   return [
-    alias(token.immediate(W[kind === 'legacy' ? 'quoted' : kind]), $.text),
+    alias(token.immediate(W[kind]), $.text),
     $._imm_dollar,
     alias($._imm_expansion, $.expansion),
     alias($._imm_escape_sequence, $.escape_sequence),
     $._imm_plain_backslash,
-    ...(kind === 'plain'
-      ? []
-      : [
-          alias($._imm_double_quoted_string, $.double_quoted_string),
-          alias($._imm_single_quoted_string, $.single_quoted_string),
-        ]),
+    alias($._imm_double_quoted_string, $.double_quoted_string),
+    alias($._imm_single_quoted_string, $.single_quoted_string),
   ];
 }
 
@@ -67,12 +71,13 @@ function immPieces($, kind) {
 function word($, kind) {
   return seq(
     choice(
-      alias(W[kind], $.text),
+      alias(FIRST[kind], $.text),
       $._dollar,
       $.expansion,
       $.escape_sequence,
       $._plain_backslash,
-      ...(kind === 'plain' ? [] : [$.double_quoted_string, $.single_quoted_string]),
+      $.double_quoted_string,
+      $.single_quoted_string,
     ),
     repeat(choice(...immPieces($, kind))),
   );
@@ -104,6 +109,7 @@ module.exports = grammar({
     $._json_open,
     $._flag_start,
     $._eof,
+    $.directive_value,
     $._error_sentinel,
   ],
 
@@ -125,7 +131,6 @@ module.exports = grammar({
         optional(field('value', $.directive_value)),
       ),
     directive_name: (_) => /[A-Za-z][A-Za-z0-9]*/,
-    directive_value: (_) => /[^\s]([^\r\n]*[^\s])?/,
 
     _instruction: ($) =>
       choice(
@@ -166,15 +171,19 @@ module.exports = grammar({
       seq(
         kw('RUN'),
         repeat($.flag),
-        choice(
-          $.json_string_array,
-          seq(alias($._shell_command_heredoc, $.shell_command), optional($._heredocs)),
+        optional(
+          choice(
+            $.json_string_array,
+            seq(alias($._shell_command_heredoc, $.shell_command), optional($._heredocs)),
+          ),
         ),
       ),
 
-    cmd_instruction: ($) => seq(kw('CMD'), repeat($.flag), $._command),
-    entrypoint_instruction: ($) => seq(kw('ENTRYPOINT'), repeat($.flag), $._command),
-    shell_instruction: ($) => seq(kw('SHELL'), repeat($.flag), $._command),
+    // A missing command parses; the analyzer reports it (BuildKit's message
+    // depends on the instruction).
+    cmd_instruction: ($) => seq(kw('CMD'), repeat($.flag), optional($._command)),
+    entrypoint_instruction: ($) => seq(kw('ENTRYPOINT'), repeat($.flag), optional($._command)),
+    shell_instruction: ($) => seq(kw('SHELL'), repeat($.flag), optional($._command)),
     _command: ($) => choice($.json_string_array, $.shell_command),
 
     shell_command: ($) => repeat1($.shell_fragment),
@@ -216,7 +225,7 @@ module.exports = grammar({
     key: ($) => word($, 'key'),
     value: ($) => immWord($, 'quoted'),
     // The legacy `ENV name value...` form: the value is the rest of the line.
-    legacy_value: ($) => seq(word($, 'legacy'), repeat(word($, 'quoted'))),
+    legacy_value: ($) => repeat1(word($, 'quoted')),
 
     // ------------------------------------------------------------------ ARG
     arg_instruction: ($) => seq(kw('ARG'), repeat($.flag), repeat1($.arg_pair)),
@@ -372,14 +381,11 @@ module.exports = grammar({
     single_quoted_string: ($) => seq("'", optional($._sq_content), token.immediate("'")),
     _imm_single_quoted_string: ($) =>
       seq(token.immediate("'"), optional($._sq_content), token.immediate("'")),
+    // Single quotes are literal: the escape char is text there (only a
+    // continuation at the line end still counts, as BuildKit joins lines
+    // before it looks at quotes).
     _sq_content: ($) =>
-      repeat1(
-        choice(
-          alias(token.immediate(/[^'\\`\n]+/), $.text),
-          alias($._imm_escape_sequence, $.escape_sequence),
-          $._imm_plain_backslash,
-        ),
-      ),
+      repeat1(choice(alias(token.immediate(/[^'\\`\n]+/), $.text), $._imm_plain_backslash)),
 
     // ----------------------------------------------------------- expansions
     // `$name`, `$1`, `$@` ...; a '$' before anything else is a literal.

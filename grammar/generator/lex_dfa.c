@@ -119,7 +119,8 @@ static void subset_construct(struct lexer *lx, const struct u32s *starts, const 
         rs->eof = flag != 0;
         rs->t_off = t_off;
         rs->n_t = (uint32_t)d->trans.len - t_off;
-        qsort(d->trans.items + t_off, rs->n_t, sizeof *d->trans.items, cmp_trans);
+        if (rs->n_t > 1)
+            qsort(d->trans.items + t_off, rs->n_t, sizeof *d->trans.items, cmp_trans);
         any_eof = any_eof || rs->eof;
     }
     /* raw_state.eof means "goes to this state at end of input". */

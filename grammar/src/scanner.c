@@ -45,6 +45,7 @@ enum token_type {
     JSON_OPEN,
     FLAG_START,
     EOF_TOKEN,
+    DIRECTIVE_VALUE,
     ERROR_SENTINEL,
 };
 
@@ -62,6 +63,9 @@ struct heredoc {
 
 struct scanner {
     int32_t escape; /* '\\' or '`' */
+    /* The escape char an `# escape=` directive sets once its value token is
+     * read (setting it earlier would make the value '`' a continuation). */
+    int32_t pending_escape;
     bool directives_done;
     uint8_t n_pending;
     struct heredoc pending[MAX_HEREDOCS];
@@ -88,6 +92,7 @@ unsigned tree_sitter_dockwright_dockerfile_external_scanner_serialize(void *payl
     struct scanner *s = payload;
     unsigned n = 0;
     buf[n++] = s->escape == '`' ? '`' : '\\';
+    buf[n++] = (char)s->pending_escape;
     buf[n++] = (char)s->directives_done;
     buf[n++] = (char)s->n_pending;
     for (unsigned i = 0; i < s->n_pending; i++) {
@@ -106,10 +111,11 @@ void tree_sitter_dockwright_dockerfile_external_scanner_deserialize(void *payloa
     struct scanner *s = payload;
     memset(s, 0, sizeof *s);
     s->escape = '\\';
-    if (len < 3)
+    if (len < 4)
         return;
     unsigned n = 0;
     s->escape = buf[n++] == '`' ? '`' : '\\';
+    s->pending_escape = (unsigned char)buf[n++];
     s->directives_done = buf[n++] != 0;
     unsigned count = (unsigned char)buf[n++];
     for (unsigned i = 0; i < count && i < MAX_HEREDOCS && n + 2 <= len; i++) {
@@ -241,7 +247,7 @@ static bool scan_directive_line(struct scanner *s, TSLexer *lx)
     /* `# escape=X`: only the exact values are honoured; anything else is an
      * error the analyzer reports, and the escape stays what it was. */
     if (strcmp(key, "escape") == 0 && last_nonblank_count == 1 && (first == '\\' || first == '`'))
-        s->escape = first;
+        s->pending_escape = first;
     return true;
 }
 
@@ -670,7 +676,11 @@ bool tree_sitter_dockwright_dockerfile_external_scanner_scan(void *payload, TSLe
     }
     bool blank_before = skipped > 0;
     bool line_start = false;
-    if (lx->lookahead == '#' || !blank_before)
+    /* libtree-sitter 0.20.7's get_column leaves the position at the line
+     * start when called at the end of input (its loop stops on eof before
+     * moving back), which would give a token of negative length: never ask
+     * there. */
+    if (!lx->eof(lx) && (lx->lookahead == '#' || !blank_before))
         line_start = lx->get_column(lx) == skipped;
 
     if (lx->eof(lx)) {
@@ -701,6 +711,21 @@ bool tree_sitter_dockwright_dockerfile_external_scanner_scan(void *payload, TSLe
         return false;
     }
 
+    if (valid[DIRECTIVE_VALUE] && !recovering && c != '\n') {
+        /* The rest of the directive line, without trailing blanks. */
+        while (!at_eol(lx)) {
+            bool blank = is_blank(lx->lookahead) || lx->lookahead == '\r';
+            advance(lx);
+            if (!blank)
+                lx->mark_end(lx);
+        }
+        if (s->pending_escape)
+            s->escape = s->pending_escape;
+        s->pending_escape = 0;
+        lx->result_symbol = DIRECTIVE_VALUE;
+        return true;
+    }
+
     /* Comments and directives exist only where a line starts with '#'. */
     if (line_start && c == '#') {
         advance(lx);
@@ -721,42 +746,48 @@ bool tree_sitter_dockwright_dockerfile_external_scanner_scan(void *payload, TSLe
     bool imm = !blank_before && !line_start;
 
     if (c == s->escape) {
-        /* A continuation, or an escape sequence inside a word. */
+        /* A continuation; or, inside a word, an escape sequence (the escape
+         * char and the next character) or, where escapes do not exist (in
+         * single quotes), the escape char as plain text. mark_end can only
+         * move forward, so each case marks its end before looking further. */
+        bool want_escape = valid[ESCAPE_SEQUENCE] || valid[IMM_ESCAPE_SEQUENCE];
+        bool want_plain = !want_escape && (valid[PLAIN_BACKSLASH] || valid[IMM_PLAIN_BACKSLASH]);
         advance(lx);
-        bool escaped_blank = false;
+        if (want_plain)
+            lx->mark_end(lx);
+        bool escaped = false; /* the escape sequence's end is marked */
         if (is_blank(lx->lookahead) || lx->lookahead == '\r') {
             advance(lx);
-            lx->mark_end(lx);
-            escaped_blank = true;
+            if (want_escape) {
+                lx->mark_end(lx);
+                escaped = true;
+            }
             while (is_blank(lx->lookahead) || lx->lookahead == '\r')
                 advance(lx);
         }
         if (at_eol(lx)) {
             if (!valid[LINE_CONTINUATION])
                 return false;
-            if (consume_newline(lx)) {
-                lx->mark_end(lx);
-                absorb_blank_lines(lx);
-            } else {
-                lx->mark_end(lx);
-            }
+            consume_newline(lx);
+            lx->mark_end(lx);
+            absorb_blank_lines(lx);
             lx->result_symbol = LINE_CONTINUATION;
             return true;
         }
-        if (!escaped_blank) {
-            advance(lx);
-            lx->mark_end(lx);
-        }
-        if (imm && valid[IMM_ESCAPE_SEQUENCE]) {
-            lx->result_symbol = IMM_ESCAPE_SEQUENCE;
+        if (want_escape) {
+            if (!escaped) {
+                advance(lx);
+                lx->mark_end(lx);
+            }
+            lx->result_symbol = (imm && valid[IMM_ESCAPE_SEQUENCE]) || !valid[ESCAPE_SEQUENCE]
+                                    ? IMM_ESCAPE_SEQUENCE
+                                    : ESCAPE_SEQUENCE;
             return true;
         }
-        if (valid[ESCAPE_SEQUENCE]) {
-            lx->result_symbol = ESCAPE_SEQUENCE;
-            return true;
-        }
-        if (valid[IMM_ESCAPE_SEQUENCE]) {
-            lx->result_symbol = IMM_ESCAPE_SEQUENCE;
+        if (want_plain) {
+            lx->result_symbol = (imm && valid[IMM_PLAIN_BACKSLASH]) || !valid[PLAIN_BACKSLASH]
+                                    ? IMM_PLAIN_BACKSLASH
+                                    : PLAIN_BACKSLASH;
             return true;
         }
         if (valid[SHELL_FRAGMENT] && !recovering && (blank_before || line_start))
