@@ -34,60 +34,60 @@ declare -A libs=(
 # Libraries everyone else may not use; libc and POSIX headers are free.
 known_libs="tree_sitter/ jansson pcre2 yaml archive zlib openssl/ curl/ cmocka"
 
+# Sets mod to the module of file $1 (no subshell: this runs per include).
 module_of() {
   case $1 in
-    grammar/generator/*) echo grammar/generator ;;
-    grammar/src/*) echo grammar/src ;;
-    */*) echo "${1%%/*}" ;;
+    grammar/generator/*) mod=grammar/generator ;;
+    grammar/src/*) mod=grammar/src ;;
+    */*) mod=${1%%/*} ;;
   esac
 }
 
 status=0
 report() { echo "$1: $2"; status=1; }
 
-while IFS= read -r file; do
-  mod=$(module_of "$file")
+# One grep over all files: "file:line:text" of every #include line.
+while IFS= read -r hit; do
+  file=${hit%%:*}
+  rest=${hit#*:}
+  n=${rest%%:*}
+  line=${rest#*:}
+  module_of "$file"
   [ -n "${allowed[$mod]+x}" ] || continue
-  n=0
-  while IFS= read -r line; do
-    n=$((n + 1))
-    [[ $line =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*([\"\<])([^\"\>]+)[\"\>] ]] || continue
-    kind=${BASH_REMATCH[1]} inc=${BASH_REMATCH[2]}
-    if [ "$kind" = '"' ]; then
+  [[ $line =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*([\"\<])([^\"\>]+)[\"\>] ]] || continue
+  kind=${BASH_REMATCH[1]} inc=${BASH_REMATCH[2]}
+  if [ "$kind" = '"' ]; then
+    case $inc in
+      */*)
+        target=${inc%/*}
+        [ "$target" = grammar/generator ] || target=${inc%%/*}
+        ok=0
+        for m in ${allowed[$mod]}; do [ "$m" = "$target" ] && ok=1; done
+        # rules/ may use analyzer/rule_api.h and nothing else of analyzer.
+        if [ "$mod" = rules ] && [ "$inc" = analyzer/rule_api.h ]; then ok=1; fi
+        # Only cli/ may include lsp/lsp.h, and nothing else of lsp/.
+        if [ "$mod" = cli ] && [ "$target" = lsp ] && [ "$inc" != lsp/lsp.h ]; then ok=0; fi
+        # builder/ may use analyzer/model.h and the .dockerignore matcher only.
+        if [ "$mod" = builder ] && [ "$target" = analyzer ]; then
+          case $inc in analyzer/model.h|analyzer/dockerignore.h|analyzer/analyzer.h) ;; *) ok=0 ;; esac
+        fi
+        [ $ok = 1 ] || report "$file:$n" "module '$mod' must not include \"$inc\" (STYLE.md section 1)"
+        ;;
+    esac
+    case $inc in *..*) report "$file:$n" "relative include \"$inc\" bypasses the module table" ;; esac
+  else
+    for lib in $known_libs; do
       case $inc in
-        */*)
-          target=${inc%/*}
-          [ "$target" = grammar/generator ] || target=${inc%%/*}
+        "$lib"*)
           ok=0
-          for m in ${allowed[$mod]}; do [ "$m" = "$target" ] && ok=1; done
-          # rules/ may use analyzer/rule_api.h and nothing else of analyzer.
-          if [ "$mod" = rules ] && [ "$inc" = analyzer/rule_api.h ]; then ok=1; fi
-          # Only cli/ may include lsp/lsp.h, and nothing else of lsp/.
-          if [ "$mod" = cli ] && [ "$target" = lsp ] && [ "$inc" != lsp/lsp.h ]; then ok=0; fi
-          # builder/ may use analyzer/model.h and the .dockerignore matcher only.
-          if [ "$mod" = builder ] && [ "$target" = analyzer ]; then
-            case $inc in analyzer/model.h|analyzer/dockerignore.h|analyzer/analyzer.h) ;; *) ok=0 ;; esac
-          fi
-          [ $ok = 1 ] || report "$file:$n" "module '$mod' must not include \"$inc\" (STYLE.md section 1)"
-          ;;
-        *)
-          # A same-folder include; "../x" escapes are forbidden outright.
+          for l in ${libs[$mod]}; do case $inc in "$l"*) ok=1 ;; esac; done
+          [ $ok = 1 ] || report "$file:$n" "module '$mod' must not include <$inc> (STYLE.md section 1)"
           ;;
       esac
-      case $inc in *..*) report "$file:$n" "relative include \"$inc\" bypasses the module table" ;; esac
-    else
-      for lib in $known_libs; do
-        case $inc in
-          "$lib"*)
-            ok=0
-            for l in ${libs[$mod]}; do case $inc in "$l"*) ok=1 ;; esac; done
-            [ $ok = 1 ] || report "$file:$n" "module '$mod' must not include <$inc> (STYLE.md section 1)"
-            ;;
-        esac
-      done
-    fi
-  done < "$file"
+    done
+  fi
 done < <(find common grammar analyzer rules builder cli lsp -type f \( -name '*.c' -o -name '*.h' \) \
-           -not -path 'grammar/generator/tests/*' 2>/dev/null | sort)
+           -not -path 'grammar/generator/tests/*' -not -path 'grammar/src/parser.c' 2>/dev/null | sort \
+         | xargs grep -nHE '^[[:space:]]*#[[:space:]]*include' /dev/null)
 
 exit $status
