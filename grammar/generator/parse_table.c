@@ -20,8 +20,11 @@
  * anyway, and minimisation rarely merges more than 10 to 1). */
 #define MAX_LR1_STATES 400000u
 
+/* Items are handled by key: (canonical item id << 1) | inherited-fields
+ * flag. See compute_canon for why different productions can share an
+ * item. */
 struct kitem {
-    uint32_t id; /* item id: see builder.prod_base */
+    uint32_t key;
     uint32_t la; /* offset of the lookahead words in builder.kernel_words */
 };
 
@@ -35,7 +38,7 @@ struct bstate {
 };
 
 struct closure_entry {
-    uint32_t id;
+    uint32_t key;
     uint64_t *la; /* n_words words, scratch */
 };
 
@@ -86,7 +89,9 @@ struct builder {
 
     /* scratch for one state */
     VEC(struct closure_entry) closure;
-    int32_t *slot_of_item; /* item id -> closure index, -1 */
+    int32_t *slot_of_item; /* item key -> closure index, -1 */
+    uint32_t *canon[2];    /* item id -> canonical item id, without/with the flag */
+    bool *passes_fields;   /* nonterminal: hidden with fields (inherited by parents) */
     uint64_t *scratch_words;
     size_t scratch_cap, scratch_used;
     struct tmp_entry *tmp; /* by lookahead index */
@@ -443,6 +448,178 @@ static uint32_t production_id(struct builder *b, const struct production *pr)
 }
 
 /* ------------------------------------------------------------------ */
+/* Item identity
+ *
+ * Once the parser is past a step, which symbol it was no longer matters:
+ * the REDUCE at the end is the same whatever the consumed children were,
+ * as long as their aliases and fields (and so the production id) agree.
+ * tree-sitter therefore treats two items of one rule as the same item when
+ * they have the same length, dynamic precedence, precedence before the dot,
+ * aliases and fields before the dot, and identical steps after it. This
+ * collapses, for example, the states after each alternative first token
+ * of `seq(choice(a, b, c), rest)` into one, and is the main reason its
+ * tables are small. The exception: once an item has consumed a hidden
+ * child with fields (the parent inherits them at that child's position),
+ * the consumed symbols matter too; such items carry a flag and compare
+ * their consumed symbols as well. */
+
+static bool prec_same(struct prec a, struct prec b)
+{
+    if (a.kind != b.kind)
+        return false;
+    if (a.kind == PREC_INT)
+        return a.value == b.value;
+    if (a.kind == PREC_NAME)
+        return strcmp(a.name, b.name) == 0;
+    return true;
+}
+
+static bool field_same(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+static bool step_same(const struct prod_step *a, const struct prod_step *b)
+{
+    return sym_eq(a->sym, b->sym) && prec_same(a->prec, b->prec) && a->assoc == b->assoc &&
+           alias_eq(a->alias, b->alias) && field_same(a->field, b->field);
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    return s ? tsgen_hash_bytes(h, s, strlen(s) + 1) : tsgen_hash_bytes(h, "", 1);
+}
+
+static uint64_t hash_prec(uint64_t h, struct prec p)
+{
+    uint32_t kind = (uint32_t)p.kind;
+    h = tsgen_hash_bytes(h, &kind, sizeof kind);
+    if (p.kind == PREC_INT)
+        h = tsgen_hash_bytes(h, &p.value, sizeof p.value);
+    if (p.kind == PREC_NAME)
+        h = hash_str(h, p.name);
+    return h;
+}
+
+static uint64_t item_signature(const struct production *pr, uint32_t s, bool flag)
+{
+    uint64_t h = TSGEN_HASH_SEED;
+    h = tsgen_hash_bytes(h, &pr->n_steps, sizeof pr->n_steps);
+    h = tsgen_hash_bytes(h, &pr->dyn_prec, sizeof pr->dyn_prec);
+    if (s > 0) {
+        h = hash_prec(h, pr->steps[s - 1].prec);
+        h = tsgen_hash_bytes(h, &pr->steps[s - 1].assoc, 1);
+    }
+    for (uint32_t i = 0; i < pr->n_steps; i++) {
+        const struct prod_step *st = &pr->steps[i];
+        h = hash_str(h, st->alias.value);
+        h = tsgen_hash_bytes(h, &st->alias.named, 1);
+        h = hash_str(h, st->field);
+        if (i >= s || flag)
+            h = tsgen_hash_bytes(h, &st->sym, sizeof st->sym);
+        if (i >= s) {
+            h = hash_prec(h, st->prec);
+            h = tsgen_hash_bytes(h, &st->assoc, 1);
+        }
+    }
+    return h;
+}
+
+static bool items_same(const struct production *a, const struct production *b, uint32_t s,
+                       bool flag)
+{
+    if (a->n_steps != b->n_steps || a->dyn_prec != b->dyn_prec)
+        return false;
+    if (s > 0 && (!prec_same(a->steps[s - 1].prec, b->steps[s - 1].prec) ||
+                  a->steps[s - 1].assoc != b->steps[s - 1].assoc))
+        return false;
+    for (uint32_t i = 0; i < a->n_steps; i++) {
+        const struct prod_step *x = &a->steps[i], *y = &b->steps[i];
+        if (i >= s) {
+            if (!step_same(x, y))
+                return false;
+        } else if (!alias_eq(x->alias, y->alias) || !field_same(x->field, y->field) ||
+                   (flag && !sym_eq(x->sym, y->sym))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void compute_canon(struct builder *b)
+{
+    const struct syntax_grammar *syn = b->syn;
+    for (int f = 0; f < 2; f++) {
+        b->canon[f] = ARENA_NEW_ARRAY(b->a, uint32_t, b->n_items + 1);
+        for (uint32_t id = 0; id < b->n_items; id++)
+            b->canon[f][id] = id;
+    }
+    uint32_t cap = 0;
+    uint32_t *table = NULL; /* production index + 1, 0 = empty */
+    uint64_t *sig = NULL;
+    for (uint32_t v = 0; v < b->n_vars; v++) {
+        const struct syntax_var *var = &syn->vars[v];
+        if (var->n_prods < 2)
+            continue;
+        uint32_t need = 4;
+        while (need < 2 * var->n_prods)
+            need *= 2;
+        if (need > cap) {
+            cap = need;
+            table = xreallocarray(table, cap, sizeof *table);
+            sig = xreallocarray(sig, cap, sizeof *sig);
+        }
+        uint32_t max_len = 0;
+        for (uint32_t p = 0; p < var->n_prods; p++)
+            if (var->prods[p].n_steps > max_len)
+                max_len = var->prods[p].n_steps;
+        for (uint32_t st = 1; st <= max_len; st++) {
+            for (int f = 0; f < 2; f++) {
+                memset(table, 0, need * sizeof *table);
+                for (uint32_t p = 0; p < var->n_prods; p++) {
+                    const struct production *pr = &var->prods[p];
+                    if (pr->n_steps < st)
+                        continue;
+                    uint64_t h = item_signature(pr, st, f);
+                    uint32_t i = (uint32_t)(h & (need - 1));
+                    while (table[i] &&
+                           !(sig[i] == h && items_same(&var->prods[table[i] - 1], pr, st, f)))
+                        i = (i + 1) & (need - 1);
+                    if (table[i]) {
+                        b->canon[f][b->prod_base[v][p] + st] = b->prod_base[v][table[i] - 1] + st;
+                    } else {
+                        table[i] = p + 1;
+                        sig[i] = h;
+                    }
+                }
+            }
+        }
+    }
+    free(table);
+    free(sig);
+    b->passes_fields = ARENA_NEW_ARRAY(b->a, bool, b->n_vars + 1);
+    for (uint32_t v = 0; v < b->n_vars; v++) {
+        if (!child_passes_fields(syn, &(struct prod_step){ .sym = sym_make(SYM_NONTERMINAL, v) }))
+            continue;
+        for (uint32_t f = 0; f < b->n_field_names && !b->passes_fields[v]; f++)
+            b->passes_fields[v] = b->var_fields[(size_t)v * b->n_field_names + f];
+    }
+}
+
+/* The key of the item after the dot moves over the next step. */
+static uint32_t successor_key(const struct builder *b, uint32_t key)
+{
+    uint32_t id = key >> 1, flag = key & 1;
+    const struct item_ref *it = &b->items[id];
+    struct sym s = prod_of(b, it->var, it->prod)->steps[it->step].sym;
+    if (s.kind == SYM_NONTERMINAL && b->passes_fields[s.index])
+        flag = 1;
+    return (b->canon[flag][id + 1] << 1) | flag;
+}
+
+/* ------------------------------------------------------------------ */
 /* Precedence comparison */
 
 static bool prec_item_matches(const struct prec_item *it, struct prec p, uint32_t var)
@@ -487,7 +664,7 @@ static uint64_t kernel_hash(const struct builder *b, const struct kitem *k, uint
 {
     uint64_t h = TSGEN_HASH_SEED;
     for (uint32_t i = 0; i < n; i++) {
-        h = tsgen_hash_bytes(h, &k[i].id, sizeof k[i].id);
+        h = tsgen_hash_bytes(h, &k[i].key, sizeof k[i].key);
         if (with_la)
             h = tsgen_hash_bytes(h, &words[k[i].la], b->n_words * sizeof *words);
     }
@@ -501,7 +678,7 @@ static bool kernel_equal(const struct builder *b, const struct bstate *s, const 
         return false;
     const struct kitem *sk = &b->kernel_items.items[s->kernel];
     for (uint32_t i = 0; i < n; i++) {
-        if (sk[i].id != k[i].id)
+        if (sk[i].key != k[i].key)
             return false;
         if (with_la && memcmp(&b->kernel_words.items[sk[i].la], &words[k[i].la],
                               b->n_words * sizeof *words) != 0)
@@ -586,7 +763,7 @@ static uint32_t add_state(struct builder *b, const struct kitem *k, uint32_t n,
     s.parent = parent;
     s.via = via;
     for (uint32_t j = 0; j < n; j++) {
-        struct kitem ki = { k[j].id, (uint32_t)b->kernel_words.len };
+        struct kitem ki = { k[j].key, (uint32_t)b->kernel_words.len };
         VEC_PUSH(&b->kernel_items, ki);
         VEC_RESERVE(&b->kernel_words, b->n_words);
         memcpy(&b->kernel_words.items[b->kernel_words.len], &words[k[j].la],
@@ -619,18 +796,18 @@ static uint64_t *scratch(struct builder *b)
 static void closure_reset(struct builder *b)
 {
     for (size_t i = 0; i < b->closure.len; i++)
-        b->slot_of_item[b->closure.items[i].id] = -1;
+        b->slot_of_item[b->closure.items[i].key] = -1;
     VEC_CLEAR(&b->closure);
     b->scratch_used = 0;
 }
 
-static uint64_t *closure_add(struct builder *b, uint32_t id)
+static uint64_t *closure_add(struct builder *b, uint32_t key)
 {
-    int32_t slot = b->slot_of_item[id];
+    int32_t slot = b->slot_of_item[key];
     if (slot >= 0)
         return b->closure.items[slot].la;
-    struct closure_entry e = { id, scratch(b) };
-    b->slot_of_item[id] = (int32_t)b->closure.len;
+    struct closure_entry e = { key, scratch(b) };
+    b->slot_of_item[key] = (int32_t)b->closure.len;
     VEC_PUSH(&b->closure, e);
     return e.la;
 }
@@ -642,24 +819,24 @@ static void closure_build(struct builder *b, const struct kitem *k, uint32_t n,
     uint64_t *child = xmalloc(w * sizeof *child);
     closure_reset(b);
     for (uint32_t i = 0; i < n; i++) {
-        uint64_t *la = closure_add(b, k[i].id);
+        uint64_t *la = closure_add(b, k[i].key);
         bits_union(la, &words[k[i].la], w);
     }
     /* Additions depend only on the kernel item's next symbol and its
      * lookaheads; the kernel items are all present before any addition. */
     for (uint32_t i = 0; i < n; i++) {
-        const struct item_ref *it = &b->items[k[i].id];
+        const struct item_ref *it = &b->items[k[i].key >> 1];
         const struct production *pr = prod_of(b, it->var, it->prod);
         if (it->step >= pr->n_steps || pr->steps[it->step].sym.kind != SYM_NONTERMINAL)
             continue;
         uint32_t nt = pr->steps[it->step].sym.index;
-        uint32_t after = k[i].id + 1;
+        uint32_t after = (k[i].key >> 1) + 1;
         memcpy(child, &b->first_after[(size_t)after * w], w * sizeof *child);
         if (b->nullable_after[after])
             bits_union(child, &words[k[i].la], w);
         for (uint32_t a = b->adds_start[nt]; a < b->adds_start[nt + 1]; a++) {
             const struct addition *ad = &b->adds[a];
-            uint64_t *la = closure_add(b, ad->id);
+            uint64_t *la = closure_add(b, b->canon[0][ad->id] << 1);
             bits_union(la, ad->la, w);
             if (ad->propagates)
                 bits_union(la, child, w);
@@ -789,7 +966,7 @@ static int resolve_conflict(struct builder *b, uint32_t state, uint32_t la)
     VEC(uint32_t) shift_items = VEC_INIT;
     VEC(uint32_t) reduce_items = VEC_INIT;
     for (size_t c = 0; c < b->closure.len; c++) {
-        uint32_t id = b->closure.items[c].id;
+        uint32_t id = b->closure.items[c].key >> 1;
         const struct item_ref *it = &b->items[id];
         if (it->var == b->n_vars)
             continue;
@@ -968,7 +1145,7 @@ static int cmp_succ(const void *x, const void *y)
 static int cmp_kitem(const void *x, const void *y)
 {
     const struct kitem *a = x, *b = y;
-    return a->id < b->id ? -1 : a->id > b->id;
+    return a->key < b->key ? -1 : a->key > b->key;
 }
 
 static int process_state(struct builder *b, uint32_t sid, bool *conflict)
@@ -983,7 +1160,7 @@ static int process_state(struct builder *b, uint32_t sid, bool *conflict)
 
     /* Reductions and accept */
     for (size_t c = 0; c < b->closure.len; c++) {
-        const struct item_ref *it = &b->items[b->closure.items[c].id];
+        const struct item_ref *it = &b->items[b->closure.items[c].key >> 1];
         const struct production *pr = prod_of(b, it->var, it->prod);
         if (it->step < pr->n_steps)
             continue;
@@ -1012,7 +1189,7 @@ static int process_state(struct builder *b, uint32_t sid, bool *conflict)
     /* Successors, grouped by the symbol after the dot */
     VEC(struct succ) succ = VEC_INIT;
     for (size_t c = 0; c < b->closure.len; c++) {
-        const struct item_ref *it = &b->items[b->closure.items[c].id];
+        const struct item_ref *it = &b->items[b->closure.items[c].key >> 1];
         const struct production *pr = prod_of(b, it->var, it->prod);
         if (it->step >= pr->n_steps)
             continue;
@@ -1031,21 +1208,30 @@ static int process_state(struct builder *b, uint32_t sid, bool *conflict)
         uint32_t n = 0;
         while (j < succ.len && succ.items[j].key == succ.items[i].key) {
             const struct closure_entry *ce = &b->closure.items[succ.items[j].closure_index];
-            kern[n].id = ce->id + 1;
+            kern[n].key = successor_key(b, ce->key);
             kern[n].la = n * w;
             memcpy(&words[(size_t)n * w], ce->la, w * sizeof *words);
             n++;
             j++;
         }
-        /* ids of one production's steps are consecutive, so sorting the
-         * advanced ids sorts the kernel; the words move with their items. */
+        /* Sort by key; items that became the same canonical item merge
+         * their lookaheads. */
         for (uint32_t x = 1; x < n; x++) {
-            for (uint32_t y = x; y > 0 && kern[y - 1].id > kern[y].id; y--) {
+            for (uint32_t y = x; y > 0 && kern[y - 1].key > kern[y].key; y--) {
                 struct kitem t = kern[y];
                 kern[y] = kern[y - 1];
                 kern[y - 1] = t;
             }
         }
+        uint32_t m = 0;
+        for (uint32_t x = 0; x < n; x++) {
+            if (m > 0 && kern[m - 1].key == kern[x].key) {
+                bits_union(&words[kern[m - 1].la], &words[kern[x].la], w);
+                continue;
+            }
+            kern[m++] = kern[x];
+        }
+        n = m;
         uint32_t key = succ.items[i].key;
         uint32_t next = add_state(b, kern, n, words, sid, key);
         if (next == UINT32_MAX) {
@@ -1101,7 +1287,7 @@ static int process_state(struct builder *b, uint32_t sid, bool *conflict)
             const struct item_ref *it = NULL;
             for (size_t c = 0; c < b->closure.len && !it; c++)
                 if (bits_has(b->closure.items[c].la, LA_NT_EXTRA_END))
-                    it = &b->items[b->closure.items[c].id];
+                    it = &b->items[b->closure.items[c].key >> 1];
             return err_set(b->err, ERR_INVALID,
                            "extras: extra rule '%s' must have an unambiguous ending",
                            it ? syn->vars[it->var].name : "?");
@@ -1363,9 +1549,10 @@ int parse_table_build(const struct syntax_grammar *syn, const struct lexical_gra
     struct prod_info empty = { 0 };
     VEC_PUSH(&b->infos, empty);
 
-    b->slot_of_item = xmalloc((size_t)(b->n_items + 1) * sizeof *b->slot_of_item);
-    memset(b->slot_of_item, 0xff, (size_t)(b->n_items + 1) * sizeof *b->slot_of_item);
-    b->scratch_cap = (size_t)(b->n_items + 1) * b->n_words;
+    compute_canon(b);
+    b->slot_of_item = xmalloc((size_t)(2 * b->n_items + 2) * sizeof *b->slot_of_item);
+    memset(b->slot_of_item, 0xff, (size_t)(2 * b->n_items + 2) * sizeof *b->slot_of_item);
+    b->scratch_cap = (size_t)(2 * b->n_items + 2) * b->n_words;
     b->scratch_words = xmalloc(b->scratch_cap * sizeof *b->scratch_words);
     b->tmp = xcalloc(b->n_la + 1, sizeof *b->tmp);
     b->goto_of = xmalloc((b->n_vars + 1) * sizeof *b->goto_of);
@@ -1376,7 +1563,7 @@ int parse_table_build(const struct syntax_grammar *syn, const struct lexical_gra
      * start. Then one entry state per first token of non-terminal extras. */
     uint64_t *words = xcalloc(b->n_words, sizeof *words);
     add_state(b, NULL, 0, words, UINT32_MAX, 0);
-    struct kitem start = { b->prod_base[b->n_vars][0], 0 };
+    struct kitem start = { b->prod_base[b->n_vars][0] << 1, 0 };
     bits_add(words, LA_END);
     add_state(b, &start, 1, words, UINT32_MAX, 0);
     free(words);
@@ -1408,7 +1595,7 @@ int parse_table_build(const struct syntax_grammar *syn, const struct lexical_gra
             size_t j = i;
             uint32_t n = 0;
             while (j < firsts.len && firsts.items[j].key == firsts.items[i].key) {
-                k[n].id = firsts.items[j].closure_index;
+                k[n].key = b->canon[0][firsts.items[j].closure_index] << 1;
                 k[n].la = n * b->n_words;
                 bits_add(&w1[(size_t)n * b->n_words], LA_NT_EXTRA_END);
                 n++;

@@ -75,12 +75,12 @@ static const struct {
     { '{', "LBRACE" }, { '}', "RBRACE" },  { '[', "LBRACK" }, { ']', "RBRACK" }, { '\\', "BSLASH" },
     { '|', "PIPE" },   { ':', "COLON" },   { ';', "SEMI" },   { '"', "DQUOTE" }, { '\'', "SQUOTE" },
     { '<', "LT" },     { '>', "GT" },      { ',', "COMMA" },  { '.', "DOT" },    { '?', "QMARK" },
-    { '/', "SLASH" },  { '\n', "LF" },     { '\r', "CR" },    { '\t', "TAB" },   { ' ', "SPACE" },
-    { '\0', "NULL" },
+    { '/', "SLASH" },  { '\n', "LF" },     { '\r', "CR" },    { '\t', "TAB" },
 };
 
-/* A C identifier from a node name, the way tree-sitter spells them:
- * "[" -> LBRACK, "--" -> DASH_DASH; other characters are dropped. */
+/* A C identifier from a node name, the way tree-sitter 0.20.7 spells them:
+ * "[" -> LBRACK, "--" -> DASH_DASH; other characters (space included) are
+ * dropped, and unique_id numbers the collisions ("\\ " -> BSLASH2). */
 static void sanitize(struct buf *b, const char *name)
 {
     size_t start = b->len;
