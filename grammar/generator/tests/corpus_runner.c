@@ -1,7 +1,7 @@
 /* The generator's corpus runner: checks a parser that tsgen generated
  * against a tree-sitter corpus file.
  *
- *   corpus_runner CORPUS [--tsgen-log FILE] [--only NAME] [--verbose]
+ *   corpus_runner CORPUS [--symbols FILE] [--tsgen-log FILE] [--only NAME] [--verbose]
  *
  * The language comes from runner_language(), defined in a one-line C file
  * that CMake generates per test grammar (it returns tree_sitter_<name>(),
@@ -31,7 +31,10 @@
  * corpus; a field never seen is a failure: the corpus must cover it),
  * every named type seen in the corpus is matched by its query, and bogus
  * node types and fields are rejected with TSQueryErrorNodeType and
- * TSQueryErrorField.
+ * TSQueryErrorField. With --symbols, each line `+ (name)` / `+ "text"` of
+ * FILE names a named / anonymous node type the language must have (queries
+ * can name it), and `- ...` one it must not have (a hidden, inlined or
+ * renamed rule); lines starting with '#' are comments.
  *
  * Prints one line per case and a closing "corpus: N passed, M failed";
  * exits 0 when everything passed, 1 otherwise, 2 on usage errors. */
@@ -635,6 +638,51 @@ static void run_queries(struct runner *r)
     buf_release(&src);
 }
 
+/* The --symbols file: node types that must or must not exist. */
+static void check_symbols(struct runner *r, const char *path)
+{
+    struct buf text = BUF_INIT;
+    struct err e;
+    if (file_read_all(path, CORPUS_LIMIT, &text, &e) != 0) {
+        fail(r, "  cannot read %s: %s\n", path, e.msg);
+        buf_release(&text);
+        return;
+    }
+    char *save = NULL;
+    unsigned lineno = 0;
+    char *copy = xstrdup(buf_cstr(&text));
+    for (char *line = copy; line; line = save) {
+        save = strchr(line, '\n');
+        if (save)
+            *save++ = '\0';
+        lineno++;
+        size_t n = strlen(line);
+        while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n == 0 || line[0] == '#')
+            continue;
+        char close = n >= 4 && line[2] == '(' ? ')' : '"';
+        if (n < 4 || (line[0] != '+' && line[0] != '-') || line[1] != ' ' ||
+            (line[2] != '(' && line[2] != '"') || line[n - 1] != close) {
+            fail(r, "  %s:%u: expected `+ (name)`, `+ \"text\"` or the same with '-'\n", path,
+                 lineno);
+            continue;
+        }
+        bool named = line[2] == '(';
+        const char *name = line + 3;
+        uint32_t len = (uint32_t)(n - 4);
+        TSSymbol sym = ts_language_symbol_for_name(r->lang, name, len, named);
+        if (line[0] == '+' && sym == 0)
+            fail(r, "  the language has no %s node type %s\n", named ? "named" : "anonymous",
+                 line + 2);
+        else if (line[0] == '-' && sym != 0)
+            fail(r, "  the language has a %s node type %s, which it should not\n",
+                 named ? "named" : "anonymous", line + 2);
+    }
+    free(copy);
+    buf_release(&text);
+}
+
 /* ------------------------------------------------------------------ */
 
 static void finish_check(struct runner *r, unsigned number, const char *name, uint32_t line)
@@ -662,17 +710,20 @@ static void print_log(const char *path)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: corpus_runner CORPUS [--tsgen-log FILE] [--only NAME] [--verbose]\n");
+    fprintf(stderr, "usage: corpus_runner CORPUS [--symbols FILE] [--tsgen-log FILE] [--only NAME] "
+                    "[--verbose]\n");
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    const char *path = NULL, *log = NULL, *only = NULL;
+    const char *path = NULL, *log = NULL, *only = NULL, *symbols = NULL;
     bool verbose = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--tsgen-log") == 0 && i + 1 < argc)
             log = argv[++i];
+        else if (strcmp(argv[i], "--symbols") == 0 && i + 1 < argc)
+            symbols = argv[++i];
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
             only = argv[++i];
         else if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0)
@@ -734,6 +785,10 @@ int main(int argc, char **argv)
     if (!only) {
         run_queries(&r);
         finish_check(&r, ++number, "queries", 1);
+    }
+    if (symbols && !only) {
+        check_symbols(&r, symbols);
+        finish_check(&r, ++number, "node types", 1);
     }
     printf("corpus: %u passed, %u failed\n", r.passed, r.failed);
 
