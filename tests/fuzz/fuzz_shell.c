@@ -98,6 +98,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_span(s->problems[k].span);
         check(s->problems[k].msg != NULL);
     }
+    uint32_t n_exps = 0;
+    const struct sh_expansion **exps = sh_script_expansions(s, &a, &n_exps);
+    for (uint32_t k = 0; k < n_exps; k++) {
+        check_span(exps[k]->span);
+        check(k == 0 || exps[k - 1]->span.start <= exps[k]->span.start);
+    }
     static const char *const longs[] = { "target", "output", NULL };
     static const struct sh_flag_spec spec = { "oct", longs, false };
     for (uint32_t k = 0; k < s->n_cmds; k++) {
