@@ -710,6 +710,8 @@ int render_node_types(const struct syntax_grammar *syn, const struct lexical_gra
         json_t *o = json_object();
         json_object_set_new(o, "type", json_string(n->name));
         json_object_set_new(o, "named", json_boolean(n->named));
+        if (n->named && strcmp(n->name, syn->vars[0].name) == 0 && n->has_fields)
+            json_object_set_new(o, "root", json_true());
         if (n->has_fields) {
             json_t *fo = json_object();
             if (n->n_fields)
@@ -730,7 +732,8 @@ int render_node_types(const struct syntax_grammar *syn, const struct lexical_gra
     if (!text)
         rc = err_set(err, ERR_INTERNAL, "could not serialise node-types.json");
     else {
-        if (buf_append_cstr(out, text) || buf_append_char(out, '\n'))
+        /* tree-sitter writes no final newline */
+        if (buf_append_cstr(out, text))
             rc = err_set(err, ERR_TOO_LARGE, "node-types.json is too large");
         free(text);
     }
