@@ -10,7 +10,8 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 
-static const char *const files[] = { "highlights.scm", "injections.scm", "folds.scm", "locals.scm" };
+static const char *const files[] = { "highlights.scm", "injections.scm", "folds.scm",
+                                     "locals.scm" };
 
 static const char *error_name(TSQueryError e)
 {
