@@ -62,6 +62,32 @@ static void test_deterministic(void **state)
     tsgen_output_release(&b);
 }
 
+/* Symbol identifiers are spelled as tree-sitter 0.20.7 spells them. */
+static void test_identifiers(void **state)
+{
+    (void)state;
+    const char *g = J_GRAMMAR(J_RULE("s", J_REPEAT(J_CHOICE(J_STR("\\\\") C J_STR("\\\\ ") C J_STR(
+                                              "--") C J_STR("[") C J_STR("\\n") C J_STR("a.b")))),
+                              "");
+    struct err err;
+    struct tsgen_output o;
+    assert_int_equal(tsgen_generate(g, strlen(g), true, &o, &err), 0);
+    const char *c = buf_cstr(&o.parser_c);
+    assert_non_null(strstr(c, "anon_sym_BSLASH = "));
+    assert_non_null(strstr(c, "anon_sym_BSLASH2 = "));
+    assert_non_null(strstr(c, "anon_sym_DASH_DASH = "));
+    assert_non_null(strstr(c, "anon_sym_LBRACK = "));
+    assert_non_null(strstr(c, "anon_sym_LF = "));
+    assert_non_null(strstr(c, "anon_sym_a_DOTb = "));
+    assert_non_null(strstr(c, "[anon_sym_BSLASH2] = \"\\\\ \","));
+    assert_non_null(strstr(c, "[anon_sym_LF] = \"\\n\","));
+    assert_non_null(strstr(c, "aux_sym_s_repeat1"));
+    /* the root entry of node-types.json */
+    assert_non_null(strstr(buf_cstr(&o.node_types),
+                           "\"type\": \"s\",\n    \"named\": true,\n    \"root\": true"));
+    tsgen_output_release(&o);
+}
+
 static void test_errors_are_reported(void **state)
 {
     (void)state;
@@ -308,9 +334,9 @@ static void test_end_to_end(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_deterministic),    cmocka_unit_test(test_errors_are_reported),
-        cmocka_unit_test(test_table_invariants), cmocka_unit_test(test_node_types),
-        cmocka_unit_test(test_end_to_end),
+        cmocka_unit_test(test_deterministic),       cmocka_unit_test(test_identifiers),
+        cmocka_unit_test(test_errors_are_reported), cmocka_unit_test(test_table_invariants),
+        cmocka_unit_test(test_node_types),          cmocka_unit_test(test_end_to_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -267,6 +267,27 @@ static void test_extras(void **state)
     built_release(&b);
 }
 
+/* Items of one rule that differ only in the symbols already consumed are
+ * one item: after "a" or "b" the parser is in the same state. */
+static void test_consumed_symbols_do_not_split_states(void **state)
+{
+    (void)state;
+    struct built b;
+    build(&b,
+          J_GRAMMAR(J_RULE("s", J_SEQ(J_CHOICE(J_STR("a") C J_STR("b")) C J_STR("x") C J_STR("y"))),
+                    ""));
+    assert_int_equal(b.rc, 0);
+    assert_int_equal(shift(&b, 1, "a"), shift(&b, 1, "b"));
+    built_release(&b);
+    /* ... unless a field tells them apart */
+    build(&b, J_GRAMMAR(J_RULE("s", J_SEQ(J_CHOICE(J_FIELD("f", J_STR("a")) C J_STR("b"))
+                                              C J_STR("x") C J_STR("y"))),
+                        ""));
+    assert_int_equal(b.rc, 0);
+    assert_int_not_equal(shift(&b, 1, "a"), shift(&b, 1, "b"));
+    built_release(&b);
+}
+
 static void test_prec_compare(void **state)
 {
     (void)state;
@@ -303,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_reduce_reduce),
         cmocka_unit_test(test_nullable_rule),
         cmocka_unit_test(test_extras),
+        cmocka_unit_test(test_consumed_symbols_do_not_split_states),
         cmocka_unit_test(test_prec_compare),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
