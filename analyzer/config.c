@@ -974,7 +974,8 @@ static DW_PRINTF(4, 5) int fail_at(struct err *err, enum err_code code, const st
 int cfg_check_rules(const struct cfg *c, const struct cfg_rule_ref *rules, size_t n,
                     struct err *err)
 {
-    size_t *owner = xcalloc(c->n_rules ? c->n_rules : 1, sizeof *owner);
+    /* first[r]: 1 + the index of the first section that names rule r. */
+    size_t *first = xcalloc(n ? n : 1, sizeof *first);
     int rc = 0;
     for (size_t i = 0; i < c->n_rules && !rc; i++) {
         const struct cfg_rule_options *o = &c->rules[i];
@@ -1009,18 +1010,16 @@ int cfg_check_rules(const struct cfg *c, const struct cfg_rule_ref *rules, size_
                              "unknown key '%s' (neither a config key nor a rule)", o->rule);
             break;
         }
-        owner[i] = r;
-        for (size_t k = 0; k < i; k++) {
-            if (owner[k] == r) {
-                const char *shown = rules[r].name ? rules[r].name : rules[r].id;
-                rc = fail_at(err, ERR_INVALID, &o->loc,
-                             "options for rule '%s' given twice (first at line %u)", shown,
-                             c->rules[k].loc.line);
-                break;
-            }
+        if (first[r]) {
+            const char *shown = rules[r].name ? rules[r].name : rules[r].id;
+            rc = fail_at(err, ERR_INVALID, &o->loc,
+                         "options for rule '%s' given twice (first at line %u)", shown,
+                         c->rules[first[r] - 1].loc.line);
+            break;
         }
+        first[r] = i + 1;
     }
-    free(owner);
+    free(first);
     return rc;
 }
 
