@@ -223,6 +223,39 @@ static void test_node_types(void **state)
     tsgen_output_release(&o);
 }
 
+static void test_node_types_supertypes(void **state)
+{
+    (void)state;
+    const char *g =
+        J_GRAMMAR(J_RULE("s", J_REPEAT(J_SYM("_expr")))
+                      C J_RULE("_expr", J_CHOICE(J_SYM("num") C J_SYM("call")))
+                          C J_RULE("call", J_SEQ(J_FIELD("fn", J_SYM("name")) C J_STR("(")
+                                                     C J_FIELD("arg", J_SYM("_expr")) C J_STR(")")))
+                              C J_RULE("num", J_PAT("[0-9]+")) C J_RULE("name", J_PAT("[a-z]+")),
+                  C "\"supertypes\":[\"_expr\"]" C "\"extras\":[" J_PAT("\\\\s") "]");
+    struct err err;
+    struct tsgen_output o;
+    assert_int_equal(tsgen_generate(g, strlen(g), true, &o, &err), 0);
+    /* the supertype stays a symbol, invisible, flagged */
+    assert_non_null(strstr(buf_cstr(&o.parser_c), ".supertype = true"));
+    json_error_t jerr;
+    json_t *root = json_loads(buf_cstr(&o.node_types), 0, &jerr);
+    assert_non_null(root);
+    /* supertypes come first, with their subtypes */
+    json_t *first = json_array_get(root, 0);
+    assert_string_equal(json_string_value(json_object_get(first, "type")), "_expr");
+    json_t *sub = json_object_get(first, "subtypes");
+    assert_int_equal(json_array_size(sub), 2);
+    assert_true(has_type(sub, "call", true) && has_type(sub, "num", true));
+    /* a field of the supertype lists the supertype, not its subtypes */
+    json_t *call = find_type(root, "call", true);
+    json_t *arg = json_object_get(json_object_get(call, "fields"), "arg");
+    assert_int_equal(json_array_size(json_object_get(arg, "types")), 1);
+    assert_true(has_type(json_object_get(arg, "types"), "_expr", true));
+    json_decref(root);
+    tsgen_output_release(&o);
+}
+
 /* ------------------------------------------------------------------ */
 /* End to end */
 
@@ -336,7 +369,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deterministic),       cmocka_unit_test(test_identifiers),
         cmocka_unit_test(test_errors_are_reported), cmocka_unit_test(test_table_invariants),
-        cmocka_unit_test(test_node_types),          cmocka_unit_test(test_end_to_end),
+        cmocka_unit_test(test_node_types),          cmocka_unit_test(test_node_types_supertypes),
+        cmocka_unit_test(test_end_to_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
