@@ -821,9 +821,10 @@ int cfg_find(struct arena *a, const char *start_dir, struct cfg_found *out, stru
 {
     out->path = NULL;
     out->mode = CFG_MODE_NONE;
-    char *abs = realpath(start_dir && *start_dir ? start_dir : ".", NULL);
+    const char *start = start_dir && *start_dir ? start_dir : ".";
+    char *abs = realpath(start, NULL);
     if (!abs)
-        return err_sys(err, start_dir, "cannot resolve directory '%s'", start_dir);
+        return err_sys(err, start, "cannot resolve directory '%s'", start);
     const char *dir = arena_strdup(a, abs);
     free(abs);
 
@@ -887,7 +888,8 @@ enum cfg_mode cfg_mode_for_path(const char *path)
     return CFG_MODE_DOCKWRIGHT;
 }
 
-int cfg_load(const char *start_dir, const struct cfg_cli *cli, struct cfg **out, struct err *err)
+int cfg_load(const char *start_dir, const struct cfg_cli *cli, const struct cfg_rule_ref *rules,
+             size_t n_rules, struct cfg **out, struct err *err)
 {
     *out = NULL;
     struct arena tmp;
@@ -923,6 +925,8 @@ int cfg_load(const char *start_dir, const struct cfg_cli *cli, struct cfg **out,
         rc = cfg_apply_env(c, err);
     if (!rc)
         rc = cfg_apply_cli(c, cli, err);
+    if (!rc && rules)
+        rc = cfg_check_rules(c, rules, n_rules, err);
     if (rc) {
         cfg_free(c);
         return rc;

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 struct err;
+struct cfg_rule_ref;
 
 /* Which kind of file a configuration came from. */
 enum cfg_mode {
@@ -280,9 +281,26 @@ void cfg_free(struct cfg *c);
  * a quoted "true" is a string. An empty value (`select:`, `~`, `null`) is
  * the same as leaving the key out.
  *
- * In hadolint mode, keys that hadolint does not define are warnings, not
- * errors (hadolint ignores unknown keys, and configs shared with it may
- * carry other tools' settings); wrong types are still errors. */
+ * A top-level key that is no config key is an error when it is within
+ * edit distance 2 of one or holds a scalar or list; when it holds a
+ * mapping (or nothing) it is kept as a rule option section, to be judged
+ * by cfg_check_rules. Relative paths (context, shellcheck.path with a `/`)
+ * are resolved against the file's directory.
+ *
+ * hadolint mode (rules.md table): `ignored` -> ignore; `override:
+ * {error,warning,info,style: [codes]}` -> severity entries in written
+ * order; `failure-threshold` (`ignore` means none); `no-fail: true` ->
+ * failure-threshold none, whatever the file's threshold says;
+ * `trustedRegistries` (one string or a list; the older spelling
+ * `trusted-registries` too) -> trusted-registries; `label-schema`,
+ * `strict-labels`, `no-color`, `verbose` -> the same settings;
+ * `disable-ignore-pragma: true` -> inline-ignores false; `format` and
+ * `formats` -> format, the first one named winning (a warning names the
+ * rest), hadolint formats without an equivalent (codeclimate, codacy,
+ * sonarqube, junit) -> tty with a warning, `gitlab_codeclimate` -> gitlab.
+ * Keys that hadolint does not define are warnings, not errors (hadolint
+ * ignores unknown keys, and a .hadolint.yaml may be shared with other
+ * tools); wrong types are still errors. */
 DW_NODISCARD int cfg_load_file(struct cfg *c, const char *path, struct err *err);
 /* cfg_load_file on text already in memory; path names it in messages and
  * gives the directory relative paths resolve against. */
@@ -310,7 +328,8 @@ DW_NODISCARD int cfg_apply_hadolint_env(struct cfg *c, struct err *err);
  * (booleans: 1, 0, true, false, yes, no, on, off, any case), and NO_COLOR
  * (no-color.org: set and not empty means no colour; DOCKWRIGHT_NO_COLOR
  * decides when both are set). A variable set to the empty string counts as
- * unset. DOCKWRIGHT_CONFIG is read by cfg_load, not here. ERR_INVALID for a
+ * unset. DOCKWRIGHT_CONTEXT is kept as given (relative to the current
+ * directory). DOCKWRIGHT_CONFIG is read by cfg_load, not here. ERR_INVALID for a
  * bad value ("DOCKWRIGHT_PREVIEW: must be a boolean ..."); c may then hold
  * part of the layer. */
 DW_NODISCARD int cfg_apply_env(struct cfg *c, struct err *err);
@@ -371,9 +390,14 @@ enum cfg_mode cfg_mode_for_path(const char *path);
 /* Everything, in precedence order: picks the file (cli->config, else
  * $DOCKWRIGHT_CONFIG, else cfg_find(start_dir); start_dir NULL means "."),
  * creates the cfg with that mode's defaults, applies HADOLINT_* when in
- * hadolint mode, the file, DOCKWRIGHT_*, then cli. Returns 0 and *out
- * (caller frees with cfg_free), or an error from any step and *out NULL. */
-DW_NODISCARD int cfg_load(const char *start_dir, const struct cfg_cli *cli, struct cfg **out,
+ * hadolint mode, the file, DOCKWRIGHT_*, then cli, and finally checks the
+ * rule option sections with cfg_check_rules when rules is not NULL (the
+ * registry, n_rules entries; pass it, or call cfg_check_rules yourself, or
+ * a misspelt rule section goes unnoticed). No file found is not an error:
+ * the defaults apply (mode NONE). Returns 0 and *out (caller frees with
+ * cfg_free), or an error from any step and *out NULL. */
+DW_NODISCARD int cfg_load(const char *start_dir, const struct cfg_cli *cli,
+                          const struct cfg_rule_ref *rules, size_t n_rules, struct cfg **out,
                           struct err *err);
 
 /* ---- rule names and options ---- */

@@ -661,7 +661,7 @@ static struct cfg *load_from(const char *start_rel, const struct cfg_cli *cli)
 {
     struct cfg *c;
     struct err e;
-    if (cfg_load(at(start_rel), cli, &c, &e))
+    if (cfg_load(at(start_rel), cli, NULL, 0, &c, &e))
         fail_msg("cfg_load(%s): %u:%u: %s", start_rel, e.line, e.col, e.msg);
     return c;
 }
@@ -821,10 +821,14 @@ static void test_explicit_config(void **state)
     assert_string_equal(c->select.items[0].text, "from-explicit");
     cfg_free(c);
 
+    /* at() reuses its buffers: option values need their own. */
+    static char hl_path[4200], missing_path[4200], bad_path[4200], explicit_path[4200];
+
     /* --config beats DOCKWRIGHT_CONFIG; a hadolint name means hadolint
      * mode, with HADOLINT_* read. */
     struct cfg_cli cli = { 0 };
-    cli.config = at("hl/.hadolint.yaml");
+    snprintf(hl_path, sizeof hl_path, "%s", at("hl/.hadolint.yaml"));
+    cli.config = hl_path;
     c = load_from("repo/a/b", &cli);
     assert_int_equal(c->mode, CFG_MODE_HADOLINT);
     assert_int_equal(c->ignore.len, 2);
@@ -835,30 +839,49 @@ static void test_explicit_config(void **state)
     /* Errors: a missing file, a bad file, a bad variable, a bad option;
      * nothing is returned. */
     struct err e;
-    cli.config = at("missing.yaml");
+    snprintf(missing_path, sizeof missing_path, "%s", at("missing.yaml"));
+    cli.config = missing_path;
     c = (struct cfg *)&e; /* must be reset to NULL */
-    assert_int_equal(cfg_load(at("repo"), &cli, &c, &e), ERR_IO);
+    assert_int_equal(cfg_load(at("repo"), &cli, NULL, 0, &c, &e), ERR_IO);
     assert_null(c);
     assert_string_equal(e.path, at("missing.yaml"));
 
     put("bad.yaml", "select: [a]\nfailure-threshold: loud\n");
-    cli.config = at("bad.yaml");
-    assert_int_equal(cfg_load(at("repo"), &cli, &c, &e), ERR_INVALID);
+    snprintf(bad_path, sizeof bad_path, "%s", at("bad.yaml"));
+    cli.config = bad_path;
+    assert_int_equal(cfg_load(at("repo"), &cli, NULL, 0, &c, &e), ERR_INVALID);
     assert_null(c);
     assert_int_equal(e.line, 2);
     assert_int_equal(e.col, 20);
 
-    cli.config = at("explicit.yaml");
+    snprintf(explicit_path, sizeof explicit_path, "%s", at("explicit.yaml"));
+    cli.config = explicit_path;
     setenv("DOCKWRIGHT_PREVIEW", "perhaps", 1);
-    assert_int_equal(cfg_load(at("repo"), &cli, &c, &e), ERR_INVALID);
+    assert_int_equal(cfg_load(at("repo"), &cli, NULL, 0, &c, &e), ERR_INVALID);
     assert_null(c);
     unsetenv("DOCKWRIGHT_PREVIEW");
     cli.format = "html";
-    assert_int_equal(cfg_load(at("repo"), &cli, &c, &e), ERR_USAGE);
+    assert_int_equal(cfg_load(at("repo"), &cli, NULL, 0, &c, &e), ERR_USAGE);
     assert_null(c);
     cli.format = NULL;
+
+    /* With the registry, a rule section that names no rule fails the load. */
+    static const struct cfg_rule_ref reg[] = { { "DW601", "instruction-casing" } };
+    put("explicit.yaml", "select: [a]\ninstruction-casng: {mode: upper}\n");
+    assert_int_equal(cfg_load(at("repo"), &cli, reg, 1, &c, &e), ERR_INVALID);
+    assert_null(c);
+    assert_string_equal(e.msg,
+                        "unknown key 'instruction-casng' (did you mean 'instruction-casing'?)");
+    assert_int_equal(e.line, 2);
+    assert_int_equal(e.col, 1);
+    assert_string_equal(e.path, at("explicit.yaml"));
+    put("explicit.yaml", "instruction-casing: {mode: upper}\n");
+    assert_int_equal(cfg_load(at("repo"), &cli, reg, 1, &c, &e), 0);
+    assert_non_null(cfg_rule_options(c, "DW601", "instruction-casing"));
+    cfg_free(c);
+
     cli.config = "";
-    assert_int_equal(cfg_load(at("repo"), &cli, &c, &e), ERR_USAGE);
+    assert_int_equal(cfg_load(at("repo"), &cli, NULL, 0, &c, &e), ERR_USAGE);
     assert_string_equal(e.msg, "--config: must not be empty");
     assert_null(c);
 }
