@@ -37,7 +37,7 @@ DW_NODISCARD int buf_append_str(struct buf *b, struct str s);
 DW_NODISCARD int buf_append_cstr(struct buf *b, const char *s);
 DW_NODISCARD int buf_append_char(struct buf *b, char c);
 DW_NODISCARD DW_PRINTF(2, 3) int buf_printf(struct buf *b, const char *fmt, ...);
-DW_NODISCARD int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+DW_NODISCARD DW_PRINTF(2, 0) int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Shortens the content to len (no-op when already shorter). */
 void buf_truncate(struct buf *b, size_t len);
 /* Hands the heap memory to the caller (free() it) and empties b. Never NULL. */

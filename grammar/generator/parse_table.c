@@ -706,7 +706,8 @@ static void map_grow(struct builder *b)
 static uint32_t core_of(struct builder *b, uint32_t state)
 {
     const struct bstate *s = &b->states.items[state];
-    const struct kitem *k = &b->kernel_items.items[s->kernel];
+    /* An empty kernel may sit in an empty (NULL) vector. */
+    const struct kitem *k = s->n_kernel ? &b->kernel_items.items[s->kernel] : NULL;
     uint64_t h = kernel_hash(b, k, s->n_kernel, NULL, false);
     if ((b->n_cores + 1) * 2 > b->core_map_cap) {
         uint32_t cap = b->core_map_cap ? b->core_map_cap * 2 : 1024;

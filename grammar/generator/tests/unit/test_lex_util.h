@@ -139,11 +139,11 @@ static inline int32_t dfa_lex(const struct lex_dfa *d, uint32_t state, const cha
 }
 
 /* A parse state's tokens from a list of indices ending with -1. */
-static inline struct lex_state_tokens ls_make(struct arena *a, uint32_t n_tokens, bool eof, ...)
+static inline struct lex_state_tokens ls_make(struct arena *a, uint32_t n_tokens, int eof, ...)
 {
     struct lex_state_tokens s;
     tokset_init(&s.tokens, a, n_tokens);
-    s.eof_valid = eof;
+    s.eof_valid = eof != 0;
     va_list ap;
     va_start(ap, eof);
     for (int t = va_arg(ap, int); t >= 0; t = va_arg(ap, int))
