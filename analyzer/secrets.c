@@ -286,8 +286,9 @@ static const struct rule rules[] = {
       "://", H_QUERY, 1, F_PH, C_ALL, 8, 3.0f, false, NULL },
     /* The generic assignment: a key, an operator; the rest is judged in C
      * (secrets.md section 3). */
-    { K_GEN_SECRET, "(?<![A-Za-z0-9_.-])([\"']?)([A-Za-z0-9_.-]{2,80}+)\\1[ \\t]*+(?:=>|:=|=|:)",
-      "pass|pwd|secret|token|key|auth|cred|access", H_GENERIC, 2, F_PH | F_GEN | F_MOUNT, C_NOURL,
+    { K_GEN_SECRET,
+      "(?<![A-Za-z0-9_./:-])([\"']?)([A-Za-z0-9_.-]{2,80}+)\\1[ \\t]*+(?:=>|:=|=(?![=~])|:(?!:))",
+      "pass|pw|secret|token|key|auth|cred|access", H_GENERIC, 2, F_PH | F_GEN | F_MOUNT, C_NOURL,
       10, 3.5f, false, NULL },
     /* HTTP headers (curl -H, wget --header, config files). */
     { K_HTTP_HEADER,
@@ -359,6 +360,12 @@ static const char *const known_test_values[] = {
     /* Stripe's API reference test keys */
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    /* RFC 6749's client credentials (Basic), access and refresh tokens;
+     * RFC 6750's bearer token */
+    "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+    "mF_9.B5f-4.1JqM",
 };
 
 /* ---- compiled state (once per process) ---- */
@@ -378,6 +385,9 @@ static struct {
     /* Keywords by their first byte: kw_by_first[c] lists indexes. */
     uint8_t kw_first_start[257];
     uint8_t kw_order[MAX_KEYWORDS];
+    /* Bit (a << 8 | b) is set when some keyword starts with the bytes a b:
+     * most positions of a text are rejected by this one test. */
+    uint64_t bigram[256 * 256 / 64];
     int kw_type_secret; /* bit index of "type=secret" */
     bool jit;
     int rc;
@@ -388,8 +398,8 @@ static pthread_once_t init_once_ctl = PTHREAD_ONCE_INIT;
 
 static int add_keyword(const char *p, size_t len)
 {
-    if (len == 0 || len > 255)
-        return -1;
+    if (len < 2 || len > 255)
+        return -1; /* the prefilter tests two bytes at once */
     for (size_t i = 0; i < S.n_kw; i++)
         if (S.kw[i].len == len && memcmp(S.kw[i].text, p, len) == 0)
             return (int)i;
@@ -454,6 +464,11 @@ static void do_init(void)
         at += count[c];
     }
     S.kw_first_start[256] = (uint8_t)at;
+    for (size_t i = 0; i < S.n_kw; i++) {
+        unsigned idx =
+            (unsigned)(unsigned char)S.kw[i].text[0] << 8 | (unsigned char)S.kw[i].text[1];
+        S.bigram[idx / 64] |= (uint64_t)1 << (idx % 64);
+    }
     size_t fill[256];
     for (int c = 0; c < 256; c++)
         fill[c] = S.kw_first_start[c];
@@ -524,10 +539,19 @@ static const char *find_bytes(const char *s, size_t n, const char *needle, size_
     return NULL;
 }
 
-/* Case-insensitive search of the lowercase needle in s. */
-static bool contains_nocase(const char *s, size_t n, const char *needle)
+/* A literal with its length. */
+struct word {
+    const char *s;
+    size_t n;
+};
+#define W(lit)                                                                                     \
+    {                                                                                              \
+        (lit), sizeof(lit) - 1                                                                     \
+    }
+
+/* Case-insensitive search of the lowercase needle (m bytes) in s. */
+static bool contains_nocase(const char *s, size_t n, const char *needle, size_t m)
 {
-    size_t m = strlen(needle);
     if (m == 0)
         return true;
     for (size_t i = 0; i + m <= n; i++) {
@@ -582,7 +606,9 @@ double sec_entropy(const char *s, size_t len)
 {
     if (len == 0)
         return 0.0;
-    size_t count[256] = { 0 };
+    uint32_t count[256] = { 0 };
+    if (len > UINT32_MAX)
+        len = UINT32_MAX; /* longer than any text sec_scan_text takes */
     for (size_t i = 0; i < len; i++)
         count[(unsigned char)s[i]]++;
     /* H = -sum (c/n) log2 (c/n) = log2 n - (1/n) sum c log2 c */
@@ -655,15 +681,16 @@ static bool has_reference(const char *s, size_t n)
     return false;
 }
 
-static const char *const placeholder_parts[] = {
-    "example", "sample",   "changeme", "changeit", "placeholder", "dummy",
-    "fake",    "redacted", "your_",    "your-",    "replace",     "todo",
-    "xxxxxx",  "aaaaaa",   "abcde",    "00000",    "*****",
+static const struct word placeholder_parts[] = {
+    W("example"), W("sample"),   W("changeme"), W("changeit"), W("placeholder"), W("dummy"),
+    W("fake"),    W("redacted"), W("your_"),    W("your-"),    W("replace"),     W("todo"),
+    W("xxxxxx"),  W("aaaaaa"),   W("abcde"),    W("00000"),    W("*****"),
 };
 
-static const char *const placeholder_words[] = {
-    "password", "passwd", "pass", "pwd",  "test",  "secret", "token", "xxx",       "***",
-    "null",     "nil",    "none", "true", "false", "yes",    "no",    "undefined", "empty",
+static const struct word placeholder_words[] = {
+    W("password"), W("passwd"), W("pass"), W("pwd"),  W("test"),      W("secret"),
+    W("token"),    W("xxx"),    W("***"),  W("null"), W("nil"),       W("none"),
+    W("true"),     W("false"),  W("yes"),  W("no"),   W("undefined"), W("empty"),
 };
 
 static const char *const sequences[] = {
@@ -724,11 +751,17 @@ bool sec_value_is_placeholder(struct str value)
         return true;
     if (has_reference(s, n))
         return true;
+    /* Placeholder words sit near the start of a value; a lowercase copy of
+     * the first KiB lets each word be found with memchr. */
+    char low[1024];
+    size_t ln = n < sizeof low ? n : sizeof low;
+    for (size_t i = 0; i < ln; i++)
+        low[i] = (char)lower((unsigned char)s[i]);
     for (size_t k = 0; k < DW_ARRAY_LEN(placeholder_parts); k++)
-        if (contains_nocase(s, n, placeholder_parts[k]))
+        if (find_bytes(low, ln, placeholder_parts[k].s, placeholder_parts[k].n))
             return true;
     for (size_t k = 0; k < DW_ARRAY_LEN(placeholder_words); k++)
-        if (eq_nocase(s, n, placeholder_words[k]))
+        if (placeholder_words[k].n == n && eq_nocase(s, n, placeholder_words[k].s))
             return true;
     size_t same = 1;
     while (same < n && s[same] == s[0])
@@ -847,11 +880,11 @@ static bool keyword_is_innocent(const char *s, size_t n, size_t at, const char *
     if (strcmp(kw, "auth") == 0)
         return AFTER("or") && !AFTER("oriz") && !AFTER("oris"); /* author, not authorization */
     if (strcmp(kw, "access") == 0)
-        return AFTER("ib"); /* accessible, accessibility */
+        return AFTER("ib") || AFTER("or"); /* accessible, accessibility, accessor */
     if (strcmp(kw, "key") == 0)
-        return BEFORE("mon") || BEFORE("tur") || BEFORE("don") || BEFORE("hoc") || BEFORE("whis") ||
-               AFTER("board") || AFTER("ring") || AFTER("server") || AFTER("word") ||
-               AFTER("stroke") || AFTER("frame") || AFTER("store");
+        return BEFORE("mon") || BEFORE("tur") || BEFORE("pub") || BEFORE("don") || BEFORE("hoc") ||
+               BEFORE("whis") || AFTER("board") || AFTER("ring") || AFTER("server") ||
+               AFTER("word") || AFTER("stroke") || AFTER("frame") || AFTER("store");
     if (strcmp(kw, "token") == 0)
         return BEFORE("csrf_") || BEFORE("csrf") || BEFORE("xsrf_") || BEFORE("xsrf");
 #undef AFTER
@@ -859,14 +892,15 @@ static bool keyword_is_innocent(const char *s, size_t n, size_t at, const char *
     return false;
 }
 
-static bool has_keyword(const char *low, size_t n, const char *kw)
+static bool has_keyword_n(const char *low, size_t n, const char *kw, size_t m)
 {
-    size_t m = strlen(kw);
     for (size_t i = 0; i + m <= n; i++)
         if (memcmp(low + i, kw, m) == 0 && !keyword_is_innocent(low, n, i, kw))
             return true;
     return false;
 }
+
+#define has_keyword(low, n, lit) has_keyword_n((low), (n), (lit), sizeof(lit) - 1)
 
 /* The generic kind a key names, or -1 (secrets.md section 3 with its list
  * of names that only look secret). */
@@ -881,6 +915,24 @@ static int generic_key_kind(const char *key, size_t n)
     char low[96];
     for (size_t i = 0; i < n; i++)
         low[i] = (char)lower((unsigned char)key[i]);
+    /* Most keys of a text (`https:`, `python:3`, `--chown=`) hold none of
+     * the stems every secret word contains; leave those at once. */
+    bool stem = false;
+    for (size_t i = 0; i + 2 <= n && !stem; i++) {
+        switch (low[i]) {
+        case 'p': stem = low[i + 1] == 'a' || low[i + 1] == 'w'; break;
+        case 's': stem = i + 3 <= n && low[i + 1] == 'e' && low[i + 2] == 'c'; break;
+        case 't': stem = i + 3 <= n && low[i + 1] == 'o' && low[i + 2] == 'k'; break;
+        case 'k': stem = low[i + 1] == 'e'; break;
+        case 'a': stem = i + 3 <= n && low[i + 1] == 'u' && low[i + 2] == 't'; break;
+        case 'c': stem = i + 3 <= n && low[i + 1] == 'r' && low[i + 2] == 'e'; break;
+        default: break;
+        }
+        if (!stem && low[i] == 'a' && i + 3 <= n && low[i + 1] == 'c' && low[i + 2] == 'c')
+            stem = true;
+    }
+    if (!stem)
+        return -1;
     struct pieces pc;
     split_name(key, n, &pc);
     if (pc.n == 0)
@@ -890,9 +942,9 @@ static int generic_key_kind(const char *key, size_t n)
             piece_is(pc.p[i], "csrf") || piece_is(pc.p[i], "xsrf"))
             return -1;
     static const char *const innocent_last[] = {
-        "id",     "ids",    "name",   "names",   "size", "path", "paths",       "file",
-        "files",  "url",    "uri",    "version", "dir",  "type", "length",      "len",
-        "format", "prefix", "suffix", "env",     "ttl",  "algo", "fingerprint", "count",
+        "id",     "ids", "name",    "names", "size",        "path",   "paths",  "file",   "files",
+        "url",    "uri", "version", "dir",   "type",        "length", "len",    "format", "prefix",
+        "suffix", "env", "ttl",     "algo",  "fingerprint", "count",  "header", "hdr",
     };
     struct str last = pc.p[pc.n - 1];
     for (size_t k = 0; k < DW_ARRAY_LEN(innocent_last); k++)
@@ -943,8 +995,8 @@ static bool is_path_like(const char *s, size_t n)
         unsigned char c = (unsigned char)s[i];
         if (c == '/')
             slashes++;
-        else if (!is_alnum(c) && c != '_' && c != '.' && c != '-' && c != '~')
-            return false;
+        else if (!is_alnum(c) && c != '_' && c != '.' && c != '-' && c != '~' && c != ':')
+            return false; /* ':' for mount specs such as /etc/passwd:ro */
     }
     return slashes >= 2 || s[0] != '/';
 }
@@ -960,8 +1012,11 @@ static bool is_indirect(const char *s, size_t n)
         if (i < n && (s[i] == '(' || s[i] == '['))
             return true;
     }
-    return contains_nocase(s, n, "process.env") || contains_nocase(s, n, "os.environ") ||
-           contains_nocase(s, n, "getenv");
+    /* `[Type]::New()` (PowerShell), `x.get()`: calls and static members. */
+    if (s[0] == '[' || find_bytes(s, n, "()", 2) || find_bytes(s, n, "::", 2))
+        return true;
+    return contains_nocase(s, n, "process.env", 11) || contains_nocase(s, n, "os.environ", 10) ||
+           contains_nocase(s, n, "getenv", 6);
 }
 
 /* The rejections only the generic rule makes (secrets.md sections 3, 4). */
@@ -975,6 +1030,18 @@ static bool generic_value_rejected(const char *s, size_t n)
             other = true;
     }
     if (!letter || !other)
+        return true;
+    /* Identifiers, not passwords: letters, `_` and `.` only (`key_password`,
+     * `python.xml.sax.parser`), or an UPPER_SNAKE constant with digits
+     * (`NL80211_KEY_MAX`). */
+    size_t ident = 0, upper = 0, unders = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        ident += is_alpha(c) || c == '_' || c == '.';
+        upper += (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_';
+        unders += c == '_';
+    }
+    if (ident == n || (upper == n && unders > 0 && !is_digit((unsigned char)s[0])))
         return true;
     if (is_path_like(s, n) || is_uuid(s, n) || is_indirect(s, n))
         return true;
@@ -1012,18 +1079,24 @@ static void prefilter(struct scan *sc)
 {
     const unsigned char *t = (const unsigned char *)sc->t;
     size_t n = sc->n;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i + 1 < n; i++) {
         unsigned char c = lower(t[i]);
+        unsigned idx = (unsigned)c << 8 | lower(t[i + 1]);
+        if (!((S.bigram[idx / 64] >> (idx % 64)) & 1))
+            continue;
         uint8_t a = S.kw_first_start[c], b = S.kw_first_start[c + 1];
         for (uint8_t k = a; k < b; k++) {
-            const struct keyword *kw = &S.kw[S.kw_order[k]];
+            unsigned id = S.kw_order[k];
+            if ((sc->present[id / 64] >> (id % 64)) & 1)
+                continue;
+            const struct keyword *kw = &S.kw[id];
             if (i + kw->len > n)
                 continue;
             size_t j = 1;
             while (j < kw->len && lower(t[i + j]) == (unsigned char)kw->text[j])
                 j++;
             if (j == kw->len)
-                sc->present[S.kw_order[k] / 64] |= (uint64_t)1 << (S.kw_order[k] % 64);
+                sc->present[id / 64] |= (uint64_t)1 << (id % 64);
         }
     }
 }
@@ -1066,17 +1139,16 @@ static bool value_in_url(const struct scan *sc, struct span v)
     return false;
 }
 
-static void push(struct scan *sc, enum kind_id kind, size_t vs, size_t ve, size_t ms, size_t me)
+static void push(struct scan *sc, enum kind_id kind, size_t vs, size_t ve, size_t ms, size_t me,
+                 double h)
 {
     if (sc->cands.len >= SEC_MAX_FINDINGS) {
         sc->truncated = true;
         return;
     }
-    struct cand c = { kind,
-                      { (uint32_t)vs, (uint32_t)ve },
-                      { (uint32_t)ms, (uint32_t)me },
-                      sec_entropy(sc->t + vs, ve - vs),
-                      false };
+    struct cand c = {
+        kind, { (uint32_t)vs, (uint32_t)ve }, { (uint32_t)ms, (uint32_t)me }, h, false
+    };
     VEC_PUSH(&sc->cands, c);
 }
 
@@ -1102,15 +1174,15 @@ static void judge(struct scan *sc, const struct rule *r, enum kind_id kind, size
         if (i == n)
             return;
     }
+    double h = sec_entropy(v, n);
     if (r->min_entropy > 0) {
-        double h = sec_entropy(v, n);
         double min = (double)r->min_entropy;
         if (h < min || (h == min && !r->entropy_incl))
             return;
     }
     if ((r->filters & F_MOUNT) && line_mounts_secret(sc, vs))
         return;
-    push(sc, kind, vs, ve, ms < sc->off ? sc->off : ms, me);
+    push(sc, kind, vs, ve, ms < sc->off ? sc->off : ms, me, h);
 }
 
 /* Reads an option or assignment value at pos: an optional quote, then
@@ -1146,6 +1218,35 @@ static bool read_value(const struct scan *sc, size_t pos, size_t max, size_t *vs
     return true;
 }
 
+/* For an unquoted value [vs, *ve) of the generic rule (build-context
+ * files are often source code): drops one trailing `,` or `;` from *ve,
+ * then says whether the rest is an expression rather than a literal: it
+ * holds brackets (calls, templates, subscripts, blocks) or is a chain of
+ * identifiers (`self.password`, `winreg.KEY_READ`). */
+static bool looks_like_code(const char *t, size_t vs, size_t *ve)
+{
+    if (*ve - vs > 1 && (t[*ve - 1] == ',' || t[*ve - 1] == ';'))
+        (*ve)--;
+    const char *v = t + vs;
+    size_t n = *ve - vs;
+    for (size_t i = 0; i < n; i++)
+        if (strchr("()[]{}<>", v[i]) && v[i] != '\0')
+            return true;
+    size_t i = 0, dots = 0;
+    for (;;) {
+        if (i == n || !(is_ident_start((unsigned char)v[i]) || v[i] == '$'))
+            return false;
+        while (i < n && (is_ident((unsigned char)v[i]) || v[i] == '$'))
+            i++;
+        if (i == n)
+            return dots > 0;
+        if (v[i] != '.')
+            return false;
+        dots++;
+        i++;
+    }
+}
+
 /* H_GENERIC: ov[2..] hold the key; the operator ends at ov[1]. Returns
  * where the next search starts. */
 static size_t handle_generic(struct scan *sc, const struct rule *r, const PCRE2_SIZE *ov)
@@ -1170,6 +1271,8 @@ static size_t handle_generic(struct scan *sc, const struct rule *r, const PCRE2_
     bool gpgish = find_bytes(low, kl, "gpg", 3) || find_bytes(low, kl, "pgp", 3) ||
                   find_bytes(low, kl, "fingerprint", 11) || find_bytes(low, kl, "keyid", 5);
     if (gpgish && sec_value_is_key_fingerprint(str_make(sc->t + vs, ve - vs)))
+        return end;
+    if (vs == pos && looks_like_code(sc->t, vs, &ve))
         return end;
     judge(sc, r, (enum kind_id)kind, vs, ve, ov[0], end);
     return end;
@@ -1371,36 +1474,130 @@ static size_t handle_htpasswd(struct scan *sc, const struct rule *r, const PCRE2
     return i;
 }
 
+/* Acts on one match (rc from pcre2_match); returns where the next search
+ * may start (at least past start). */
+static size_t dispatch(struct scan *sc, const struct rule *rule, int rc, const PCRE2_SIZE *ov,
+                       size_t start)
+{
+    size_t next = ov[1] > start ? ov[1] : start + 1;
+    switch (rule->handler) {
+    case H_PLAIN: {
+        size_t g = rule->group;
+        if ((int)g < rc && ov[2 * g] != PCRE2_UNSET)
+            judge(sc, rule, rule->kind, ov[2 * g], ov[2 * g + 1], ov[0], ov[1]);
+        break;
+    }
+    case H_PEM: next = handle_pem(sc, rule, ov); break;
+    case H_PUTTY: next = handle_putty(sc, rule, ov); break;
+    case H_GENERIC: next = handle_generic(sc, rule, ov); break;
+    case H_QUERY: handle_query(sc, rule, ov); break;
+    case H_FLAG: next = handle_flag(sc, rule, ov); break;
+    case H_HTPASSWD: next = handle_htpasswd(sc, rule, ov); break;
+    }
+    return next > start ? next : start + 1;
+}
+
+/* pcre2_match at pos; false on no match, and on an error, which ends the
+ * rule: the match or JIT stack limit on pathological input (reported as
+ * truncated). */
+static bool match_at(struct scan *sc, size_t r, pcre2_match_data *md, size_t pos, uint32_t opts,
+                     int *rc, bool *stop)
+{
+    *rc = pcre2_match(S.code[r], (PCRE2_SPTR)sc->t, sc->n, pos, opts, md, NULL);
+    if (*rc >= 0)
+        return true;
+    if (*rc != PCRE2_ERROR_NOMATCH) {
+        sc->truncated = true;
+        *stop = true;
+    }
+    return false;
+}
+
+static bool is_key_char(unsigned char c)
+{
+    return is_alnum(c) || c == '_' || c == '.' || c == '-';
+}
+static bool is_scheme_char(unsigned char c)
+{
+    return is_alnum(c) || c == '+' || c == '.' || c == '-';
+}
+
+/* The next position at or after i where a stem every secret key word
+ * contains begins (pass, pw, token, secret, cred, key, auth, access), or n. */
+static size_t next_key_stem(const struct scan *sc, size_t i)
+{
+    static const struct word stems[] = {
+        W("pass"), W("pw"), W("token"), W("secret"), W("cred"), W("key"), W("auth"), W("access"),
+    };
+    const char *t = sc->t;
+    for (; i + 2 <= sc->n; i++) {
+        unsigned char c = lower((unsigned char)t[i]);
+        if (c != 'p' && c != 't' && c != 's' && c != 'c' && c != 'k' && c != 'a')
+            continue;
+        for (size_t k = 0; k < DW_ARRAY_LEN(stems); k++) {
+            if (stems[k].s[0] != (char)c || i + stems[k].n > sc->n)
+                continue;
+            size_t j = 1;
+            while (j < stems[k].n && lower((unsigned char)t[i + j]) == (unsigned char)stems[k].s[j])
+                j++;
+            if (j == stems[k].n)
+                return i;
+        }
+    }
+    return sc->n;
+}
+
 static void run_rule(struct scan *sc, size_t r, pcre2_match_data *md)
 {
     const struct rule *rule = &rules[r];
+    const char *t = sc->t;
+    bool stop = false;
+    int rc;
+    if (rule->handler == H_GENERIC) {
+        /* Only keys holding a stem can be secret keys: find the stems and
+         * try the pattern anchored at the start of their word (or at the
+         * quote before it), instead of at every position of the text. */
+        size_t i = next_key_stem(sc, 0);
+        while (i < sc->n && !stop && !sc->truncated) {
+            size_t ks = i, ke = i;
+            while (ks > 0 && i - ks < 81 && is_key_char((unsigned char)t[ks - 1]))
+                ks--;
+            while (ke < sc->n && is_key_char((unsigned char)t[ke]))
+                ke++;
+            size_t next = ke;
+            bool quoted = ks > 0 && (t[ks - 1] == '"' || t[ks - 1] == '\'');
+            if ((quoted && match_at(sc, r, md, ks - 1, PCRE2_ANCHORED, &rc, &stop)) ||
+                (!stop && match_at(sc, r, md, ks, PCRE2_ANCHORED, &rc, &stop))) {
+                size_t d = dispatch(sc, rule, rc, pcre2_get_ovector_pointer(md), ks);
+                next = d > ke ? d : ke;
+            }
+            i = next_key_stem(sc, next);
+        }
+        return;
+    }
+    if (rule->kind == K_URL_CREDS || rule->kind == K_URL_QUERY) {
+        /* A URL starts at most 16 scheme characters before its `://`. */
+        size_t pos = 0;
+        const char *p;
+        while (pos < sc->n && !stop && !sc->truncated &&
+               (p = find_bytes(t + pos, sc->n - pos, "://", 3)) != NULL) {
+            size_t at = (size_t)(p - t), s = at;
+            while (s > 0 && at - s < 17 && is_scheme_char((unsigned char)t[s - 1]))
+                s--;
+            size_t next = at + 3;
+            if (s < at && match_at(sc, r, md, s, PCRE2_ANCHORED, &rc, &stop)) {
+                size_t d = dispatch(sc, rule, rc, pcre2_get_ovector_pointer(md), s);
+                next = d > next ? d : next;
+            }
+            pos = next;
+        }
+        return;
+    }
     size_t start = 0;
-    while (start < sc->n && !sc->truncated) {
-        int rc = pcre2_match(S.code[r], (PCRE2_SPTR)sc->t, sc->n, start, 0, md, NULL);
-        if (rc == PCRE2_ERROR_NOMATCH)
+    while (start < sc->n && !stop && !sc->truncated) {
+        if (!match_at(sc, r, md, start, 0, &rc, &stop))
             break;
-        if (rc < 0) {
-            /* Match or JIT stack limit: give up on this rule, say so. */
-            sc->truncated = true;
-            break;
-        }
-        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-        size_t next = ov[1] > start ? ov[1] : start + 1;
-        switch (rule->handler) {
-        case H_PLAIN: {
-            size_t g = rule->group;
-            if ((int)g < rc && ov[2 * g] != PCRE2_UNSET)
-                judge(sc, rule, rule->kind, ov[2 * g], ov[2 * g + 1], ov[0], ov[1]);
-            break;
-        }
-        case H_PEM: next = handle_pem(sc, rule, ov); break;
-        case H_PUTTY: next = handle_putty(sc, rule, ov); break;
-        case H_GENERIC: next = handle_generic(sc, rule, ov); break;
-        case H_QUERY: handle_query(sc, rule, ov); break;
-        case H_FLAG: next = handle_flag(sc, rule, ov); break;
-        case H_HTPASSWD: next = handle_htpasswd(sc, rule, ov); break;
-        }
-        start = next > start ? next : start + 1;
+        start = dispatch(sc, rule, rc, pcre2_get_ovector_pointer(md), start);
     }
 }
 

@@ -643,6 +643,10 @@ static void test_generic(void **state)
         "ENV_NAME=Zx9kQ2pL7wR4vB8n", /* not a secret key at all */
         "password=Zx9kQ2pL7",        /* too short */
         "ENV GPG_KEY=B42F6819007F00F88E364FD4036A9C25BF357DD4",
+        /* seen in real Dockerfiles */
+        "$cancelTokenSource = [System.Threading.CancellationTokenSource]::new();",
+        "docker run -v /etc/passwd:/etc/passwd:ro img",
+        "Culture=Neutral, PublicKeyToken=31bf3856ad364e35, processorArchitecture=amd64",
     };
     for (size_t i = 0; i < DW_ARRAY_LEN(none); i++)
         expect_none(SEC_CTX_RUN, none[i]);
