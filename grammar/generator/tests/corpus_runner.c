@@ -1,7 +1,8 @@
 /* The generator's corpus runner: checks a parser that tsgen generated
  * against a tree-sitter corpus file.
  *
- *   corpus_runner CORPUS [--symbols FILE] [--tsgen-log FILE] [--only NAME] [--verbose]
+ *   corpus_runner CORPUS [--symbols FILE] [--tsgen-log FILE] [--only NAME]
+ *                 [--mutations N] [--verbose]
  *
  * The language comes from runner_language(), defined in a one-line C file
  * that CMake generates per test grammar (it returns tree_sitter_<name>(),
@@ -62,7 +63,7 @@ const TSLanguage *runner_language(void);
 
 #define CORPUS_LIMIT (16u << 20)
 #define PARSE_TIMEOUT_MICROS 5000000u
-#define MUTATIONS_PER_CASE 12
+#define MUTATIONS_PER_CASE 12 /* default of --mutations */
 
 struct seen_field {
     const char *parent; /* node type, owned by the language */
@@ -91,6 +92,7 @@ struct runner {
     size_t n_types, cap_types;
     unsigned passed, failed;
     unsigned n_reparses, n_mutations; /* checks made, for --verbose */
+    unsigned mutations_per_case;
     uint64_t rng;
 };
 
@@ -378,7 +380,7 @@ static const char mutation_bytes[] = "(){}[];:,.\"'\\#=+-*/<>^%@$ \n\t\xce\xff";
 
 static void check_mutations(struct runner *r, const struct corpus_case *k, const TSTree *orig)
 {
-    for (int m = 0; m < MUTATIONS_PER_CASE; m++) {
+    for (unsigned m = 0; m < r->mutations_per_case; m++) {
         size_t n = k->input_len;
         char *text = xmalloc(n + 8);
         memcpy(text, k->input, n);
@@ -405,7 +407,7 @@ static void check_mutations(struct runner *r, const struct corpus_case *k, const
 
         r->n_mutations++;
         char what[96];
-        snprintf(what, sizeof what, "mutation %d (replace %zu byte(s) at %zu with %zu)", m + 1, del,
+        snprintf(what, sizeof what, "mutation %u (replace %zu byte(s) at %zu with %zu)", m + 1, del,
                  pos, ins);
         TSTree *fresh = parse(r, NULL, text, len);
         TSTree *t = ts_tree_copy(orig);
@@ -711,7 +713,7 @@ static void print_log(const char *path)
 static int usage(void)
 {
     fprintf(stderr, "usage: corpus_runner CORPUS [--symbols FILE] [--tsgen-log FILE] [--only NAME] "
-                    "[--verbose]\n");
+                    "[--mutations N] [--verbose]\n");
     return 2;
 }
 
@@ -719,12 +721,19 @@ int main(int argc, char **argv)
 {
     const char *path = NULL, *log = NULL, *only = NULL, *symbols = NULL;
     bool verbose = false;
+    unsigned mutations = MUTATIONS_PER_CASE;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--tsgen-log") == 0 && i + 1 < argc)
             log = argv[++i];
         else if (strcmp(argv[i], "--symbols") == 0 && i + 1 < argc)
             symbols = argv[++i];
-        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+        else if (strcmp(argv[i], "--mutations") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long n = strtoul(argv[++i], &end, 10);
+            if (*end || n > 1000000)
+                return usage();
+            mutations = (unsigned)n;
+        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
             only = argv[++i];
         else if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0)
             verbose = true;
@@ -749,6 +758,7 @@ int main(int argc, char **argv)
     r.path = path;
     r.verbose = verbose;
     r.rng = 0x9E3779B97F4A7C15ULL;
+    r.mutations_per_case = mutations;
     buf_init(&r.report, 0);
 
     struct err e;
