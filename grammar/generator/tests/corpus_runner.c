@@ -30,9 +30,10 @@
  * supertype, `"t" @x` for every anonymous one, `(P f: (_) @x)` compiles and
  * matches for every field f (P is a parent seen with that field in the
  * corpus; a field never seen is a failure: the corpus must cover it),
- * every named type seen in the corpus is matched by its query, and bogus
+ * every named type seen in the corpus is matched by its query, bogus
  * node types and fields are rejected with TSQueryErrorNodeType and
- * TSQueryErrorField. With --symbols, each line `+ (name)` / `+ "text"` of
+ * TSQueryErrorField, and `(T (T))` for a named token T with
+ * TSQueryErrorStructure. With --symbols, each line `+ (name)` / `+ "text"` of
  * FILE names a named / anonymous node type the language must have (queries
  * can name it), and `- ...` one it must not have (a hidden, inlined or
  * renamed rule); lines starting with '#' are comments.
@@ -626,6 +627,18 @@ static void run_queries(struct runner *r)
         ts_query_delete(q);
     }
 
+    /* A token has no children: `(T (T))` is impossible, which the query
+     * analysis (fed by the parse table) must see. */
+    for (TSSymbol s = 1; s < r->lang->token_count; s++) {
+        if (ts_language_symbol_type(r->lang, s) != TSSymbolTypeRegular)
+            continue;
+        const char *name = ts_language_symbol_name(r->lang, s);
+        buf_reset(&src);
+        if (buf_printf(&src, "(%s (%s))", name, name) != 0)
+            DW_BUG("unlimited buffer failed to grow");
+        expect_query_error(r, buf_cstr(&src), TSQueryErrorStructure);
+        break;
+    }
     expect_query_error(r, "(dw_no_such_node_type) @x", TSQueryErrorNodeType);
     expect_query_error(r, "\"dw no such token\" @x", TSQueryErrorNodeType);
     if (r->n_types > 0) {
