@@ -18,7 +18,7 @@
 /* Refuse grammars whose choices multiply into absurd numbers of
  * productions (tree-sitter has no limit; we'd rather fail clearly than
  * exhaust memory). */
-#define MAX_ALTERNATIVES 100000u
+#define MAX_ALTERNATIVES 20000u
 #define MAX_STEPS 255u
 
 struct alts {
@@ -194,6 +194,34 @@ static bool step_equal(const struct prod_step *a, const struct prod_step *b)
     return !a->field || strcmp(a->field, b->field) == 0;
 }
 
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    return s ? tsgen_hash_bytes(h, s, strlen(s)) : tsgen_hash_bytes(h, "", 1);
+}
+
+/* A hash consistent with production_equal, so that duplicates are found in
+ * linear time (a rule can expand to many thousands of alternatives). */
+static uint64_t production_hash(const struct production *p)
+{
+    uint64_t h = tsgen_hash_bytes(0, &p->n_steps, sizeof p->n_steps);
+    h = tsgen_hash_bytes(h, &p->dyn_prec, sizeof p->dyn_prec);
+    for (uint32_t i = 0; i < p->n_steps; i++) {
+        const struct prod_step *st = &p->steps[i];
+        uint32_t k[4] = { st->sym.kind, st->sym.index, (uint32_t)st->assoc,
+                          (uint32_t)st->prec.kind };
+        h = tsgen_hash_bytes(h, k, sizeof k);
+        if (st->prec.kind == PREC_INT)
+            h = tsgen_hash_bytes(h, &st->prec.value, sizeof st->prec.value);
+        else if (st->prec.kind == PREC_NAME)
+            h = hash_str(h, st->prec.name);
+        h = hash_str(h, st->alias.value);
+        if (st->alias.value)
+            h = tsgen_hash_bytes(h, &st->alias.named, sizeof st->alias.named);
+        h = hash_str(h, st->field);
+    }
+    return h;
+}
+
 bool production_equal(const struct production *a, const struct production *b)
 {
     if (a->n_steps != b->n_steps || a->dyn_prec != b->dyn_prec)
@@ -219,6 +247,11 @@ int prepare_flatten(struct syntax_grammar *syn, struct srule **rules, struct are
             break;
         struct production *prods = ARENA_NEW_ARRAY(a, struct production, alts.n ? alts.n : 1);
         uint32_t n = 0;
+        /* Open-addressing set of production indices + 1, twice the size. */
+        uint32_t cap = 16;
+        while (cap < alts.n * 2)
+            cap *= 2;
+        uint32_t *seen = ARENA_NEW_ARRAY(a, uint32_t, cap);
         for (uint32_t k = 0; k < alts.n; k++) {
             VEC_CLEAR(&f.steps);
             f.dyn = 0;
@@ -235,10 +268,16 @@ int prepare_flatten(struct syntax_grammar *syn, struct srule **rules, struct are
             if (p.n_steps)
                 memcpy(p.steps, f.steps.items, p.n_steps * sizeof *p.steps);
             bool dup = false;
-            for (uint32_t q = 0; q < n && !dup; q++)
-                dup = production_equal(&prods[q], &p);
-            if (!dup)
-                prods[n++] = p;
+            uint32_t slot = (uint32_t)production_hash(&p) & (cap - 1);
+            for (; seen[slot]; slot = (slot + 1) & (cap - 1))
+                if (production_equal(&prods[seen[slot] - 1], &p)) {
+                    dup = true;
+                    break;
+                }
+            if (!dup) {
+                prods[n] = p;
+                seen[slot] = ++n;
+            }
         }
         syn->vars[v].prods = prods;
         syn->vars[v].n_prods = n;

@@ -35,7 +35,7 @@ for t in "${targets[@]}"; do
   dir=$(seed "$t")
   if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$work/$t-" \
        "$dir" > "$work/$t.log" 2>&1; then
-    echo "$t: ok ($(grep -o '#[0-9]*' "$work/$t.log" | tail -1 | tr -d '#') runs in ${secs}s)"
+    echo "$t: ok ($(grep -o 'Done [0-9]* runs' "$work/$t.log" | tail -1))"
   else
     echo "$t: FAILED"; tail -30 "$work/$t.log"; status=1
   fi
