@@ -6,8 +6,11 @@
  * Speed comes from a keyword prefilter, as gitleaks and trufflehog do it:
  * one pass over the text notes which lowercase literals (`ghp_`, `akia`,
  * `-----begin`, `pass`, ...) occur, and a rule's pattern runs only when
- * one of its keywords did. Patterns avoid unbounded backtracking (bounded
- * or possessive repeats), so the cost of a pattern stays linear. */
+ * one of its keywords did. The two rules without a literal start, the
+ * generic assignment and the URL rules, run anchored at the places their
+ * stems (`pass`, `token`, ... and `://`) occur instead of at every byte.
+ * Patterns avoid unbounded backtracking (bounded or possessive repeats),
+ * so the cost of a pattern stays linear in the text. */
 #include "analyzer/secrets.h"
 
 #include "common/arena.h"
@@ -382,7 +385,8 @@ static struct {
     uint64_t rule_kw[N_RULES][2]; /* keyword bits that enable the rule */
     struct keyword kw[MAX_KEYWORDS];
     size_t n_kw;
-    /* Keywords by their first byte: kw_by_first[c] lists indexes. */
+    /* Keywords by their first byte: kw_order[kw_first_start[c] ..
+     * kw_first_start[c + 1]) are the indexes of those starting with c. */
     uint8_t kw_first_start[257];
     uint8_t kw_order[MAX_KEYWORDS];
     /* Bit (a << 8 | b) is set when some keyword starts with the bytes a b:
@@ -1284,7 +1288,7 @@ static void handle_query(struct scan *sc, const struct rule *r, const PCRE2_SIZE
     const char *t = sc->t;
     size_t qs = ov[2], qe = ov[3];
     bool sas_version = false;
-    for (size_t i = qs; i + 14 <= qe; i++) {
+    for (size_t i = qs; i + 13 <= qe; i++) { /* sv=YYYY-MM-DD */
         if ((i == qs || t[i - 1] == '&') && t[i] == 's' && t[i + 1] == 'v' && t[i + 2] == '=' &&
             is_digit((unsigned char)t[i + 3]) && t[i + 7] == '-' && t[i + 10] == '-') {
             sas_version = true;

@@ -508,6 +508,13 @@ static void test_azure_llm(void **state)
                         sig),
                    "azure-sas-token", sig);
     assert_true(f.in_url);
+    /* The version may come last; without it the signature is a plain query
+     * credential. */
+    expect_one(SEC_CTX_URL,
+               text("https://a.blob.core.windows.net/c/b?sp=r&sig=%s&sv=2022-11-02", sig),
+               "azure-sas-token", sig);
+    expect_one(SEC_CTX_URL, text("https://a.blob.core.windows.net/c/b?sp=r&sig=%s", sig),
+               "url-query-token", sig);
 
     char openai[300] = "sk-proj-";
     fake(openai, 40, B64URL, 84);
