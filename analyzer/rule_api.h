@@ -1,0 +1,147 @@
+/* Everything a rule may use (STYLE.md sections 2 and 4): its descriptor,
+ * the read-only model, and the report/fix API of the engine. A rule file
+ * includes this header and nothing else of the project.
+ *
+ *   const struct rule rule_DW407 = {
+ *       .id = "DW407", .name = "untagged-base-image",
+ *       .severity = SEV_WARNING, .category = CAT_SECURITY,
+ *       .status = RULE_STABLE, .fix = FIX_SOMETIMES,
+ *       .summary = "base image has no tag or digest",
+ *       .on = DF_ON(DF_FROM), .check = check_from,
+ *       .doc = "## What it does\n...",
+ *   };
+ *
+ * Rules never mutate the model and never print; they report findings
+ * through the context, each with an optional fix made of byte-range edits. */
+#ifndef DW_ANALYZER_RULE_API_H
+#define DW_ANALYZER_RULE_API_H
+
+#include "analyzer/model.h"
+#include "analyzer/shell.h"
+#include "common/span.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum rule_severity { SEV_STYLE, SEV_INFO, SEV_WARNING, SEV_ERROR };
+
+enum rule_category {
+    CAT_SYNTAX,        /* DW0xx */
+    CAT_CORRECTNESS,   /* DW1xx */
+    CAT_CACHE,         /* DW2xx: cache and layers */
+    CAT_PACKAGES,      /* DW3xx: package managers */
+    CAT_SECURITY,      /* DW4xx */
+    CAT_CONTEXT,       /* DW5xx: build context */
+    CAT_STYLE,         /* DW6xx */
+};
+
+enum rule_status {
+    RULE_STABLE,
+    RULE_PREVIEW, /* off unless --preview or selected by id/name */
+    RULE_OFF,     /* shipped disabled: on when selected or given a severity */
+    RULE_CONFIG,  /* inactive until its configuration key is set */
+};
+
+/* What the rule's fix can do (rules.md "fix" column). */
+enum rule_fix { FIX_NONE, FIX_SOMETIMES, FIX_ALWAYS };
+
+/* How safe one fix is (STYLE.md section 4). */
+enum fix_safety { FIX_SAFE, FIX_UNSAFE, FIX_DISPLAY_ONLY };
+
+/* Replaces [start, end) of the file with text (start == end inserts). */
+struct edit {
+    uint32_t start, end;
+    struct str text;
+};
+
+/* A peer name of the rule: a hadolint id or a BuildKit check name. */
+struct rule_alias {
+    const char *name; /* "DL3009", "JSONArgsRecommended" */
+    const char *kind; /* for rules with several kinds (DW114: "cmd", "entrypoint"); NULL */
+};
+
+struct rule_ctx; /* the engine's, opaque */
+
+struct rule {
+    const char *id;   /* "DW301" */
+    const char *name; /* "apt-lists-not-cleaned" */
+    enum rule_severity severity;
+    enum rule_category category;
+    enum rule_status status;
+    enum rule_fix fix;
+    const char *summary;  /* one line, shown by `dockwright rules` */
+    const struct rule_alias *aliases; /* NULL-name terminated, or NULL */
+    uint32_t on;          /* DF_ON(...) mask of the instruction kinds check() gets */
+    bool on_triggers;     /* also called for ONBUILD triggers of those kinds */
+    /* Called once per subscribed instruction, in file order. May be NULL. */
+    void (*check)(struct rule_ctx *ctx, const struct df_instr *in);
+    /* Called once per file after every check; stateful rules report here.
+     * May be NULL. */
+    void (*finish)(struct rule_ctx *ctx);
+    /* Bytes of zeroed per-file state, reachable with rule_state(). */
+    uint32_t state_size;
+    /* Markdown: ## What it does, ## Why is this bad?, ## Example,
+     * ## Use instead, and ## Fix safety when fix != FIX_NONE. */
+    const char *doc;
+};
+
+/* ------------------------------------------------------------- the context */
+
+/* The file and model being checked. */
+const struct df_file *rule_file(const struct rule_ctx *ctx);
+const struct df_model *rule_model(const struct rule_ctx *ctx);
+/* The rule's zeroed per-file state (state_size bytes). */
+void *rule_state(struct rule_ctx *ctx);
+/* Arena memory that lives as long as the file (for messages and fix text). */
+void *rule_alloc(struct rule_ctx *ctx, size_t n);
+/* printf into arena memory. */
+const char *rule_printf(struct rule_ctx *ctx, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* The build context directory when one is known (--context, config), else
+ * NULL: [ctx] rules return silently without it. */
+const char *rule_context_dir(const struct rule_ctx *ctx);
+/* A typed option of this rule from the configuration (`<rule-name>: {key:
+ * value}`); returns def when unset. A wrong type is reported once by the
+ * engine as a configuration error. */
+const char *rule_option_string(struct rule_ctx *ctx, const char *key, const char *def);
+long long rule_option_int(struct rule_ctx *ctx, const char *key, long long def);
+bool rule_option_bool(struct rule_ctx *ctx, const char *key, bool def);
+
+/* ---------------------------------------------------------------- reporting */
+
+/* A finding under construction: report, then optionally add a related
+ * location, an alias kind, a severity, and one fix. */
+struct rule_finding;
+
+/* Reports a finding of the current rule at span (the offending token, not
+ * column 1). The message is copied. Returns the finding, or NULL when it is
+ * suppressed (pragma, config): callers just skip building the fix. */
+struct rule_finding *rule_report(struct rule_ctx *ctx, struct span span, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Which of the rule's aliases this finding corresponds to (for rules with
+ * alias kinds); name must be one of rule.aliases. */
+void rule_finding_alias(struct rule_finding *f, const char *alias_name);
+/* Overrides the severity of this finding (DW402 in builder stages). */
+void rule_finding_severity(struct rule_finding *f, enum rule_severity sev);
+/* Adds a related location (e.g. the first definition of a duplicate). */
+void rule_finding_related(struct rule_finding *f, struct span span, const char *message);
+/* Attaches a fix: a title ("add --no-install-recommends") and edits, which
+ * must not overlap (touching and empty edits at one point are fine); they
+ * are copied and sorted. Only one fix per finding. Edit text is copied. */
+void rule_finding_fix(struct rule_finding *f, enum fix_safety safety, const char *title,
+                      const struct edit *edits, uint32_t n_edits);
+/* Adds edits of another file to the finding's fix (after rule_finding_fix):
+ * path is relative to the build context directory (".dockerignore"); a
+ * file that does not exist is created from an insert at 0. The fix then
+ * applies to both files or to neither. */
+void rule_finding_fix_other(struct rule_finding *f, const char *path, const struct edit *edits,
+                            uint32_t n_edits);
+
+#endif
