@@ -65,8 +65,8 @@ void err_format(const struct err *e, char *out, size_t size)
         return;
     if (e->path[0] && e->line)
         snprintf(out, size, "%s:%u:%u: %s", e->path, e->line, e->col ? e->col : 1, e->msg);
-    else if (e->path[0])
-        snprintf(out, size, "%s: %s", e->path, e->msg);
+    else if (e->path[0] && !strstr(e->msg, e->path))
+        snprintf(out, size, "%s: %s", e->path, e->msg); /* else the message names it already */
     else
         snprintf(out, size, "%s", e->msg);
 }

@@ -43,8 +43,9 @@ DW_PRINTF(3, 4) int err_set(struct err *e, enum err_code code, const char *fmt, 
 void err_at(struct err *e, const char *path, uint32_t line, uint32_t col);
 /* err_set for a failed system call: appends strerror(errno) to the message. */
 DW_PRINTF(3, 4) int err_sys(struct err *e, const char *path, const char *fmt, ...);
-/* Formats e as "path:line:col: msg" (parts that are unknown are left out)
- * into out, which has room for size bytes. */
+/* Formats e as "path:line:col: msg" (parts that are unknown are left out;
+ * without a position, a message that already names the path is printed as
+ * it is) into out, which has room for size bytes. */
 void err_format(const struct err *e, char *out, size_t size);
 /* A short name for a code ("io error", "syntax error", ...). */
 const char *err_code_name(enum err_code code);
