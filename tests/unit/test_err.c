@@ -38,7 +38,11 @@ static void test_sys_appends_strerror(void **state)
     assert_non_null(strstr(e.msg, strerror(ENOENT)));
     char out[256];
     err_format(&e, out, sizeof out);
-    assert_true(strncmp(out, "missing.Dockerfile: cannot open", 31) == 0);
+    /* The message names the path already: it is not repeated. */
+    assert_true(strncmp(out, "cannot open 'missing.Dockerfile': ", 34) == 0);
+    err_sys(&e, "x.Dockerfile", "cannot read");
+    err_format(&e, out, sizeof out);
+    assert_true(strncmp(out, "x.Dockerfile: cannot read: ", 27) == 0);
 }
 
 static void test_truncation(void **state)
