@@ -25,12 +25,18 @@
 struct eng;
 
 struct eng_options {
-    const struct cfg *cfg;       /* may be NULL: defaults */
-    const char *const *select;   /* extra --select names (NULL-terminated), or NULL */
-    const char *const *ignore;   /* extra --ignore names, or NULL */
-    bool preview;                /* --preview */
-    bool no_inline_ignores;      /* --no-inline-ignores */
-    const char *context_dir;     /* --context; NULL: the Dockerfile's directory for [ctx] rules */
+    const struct cfg *cfg;     /* may be NULL: defaults */
+    const char *const *select; /* extra --select names (NULL-terminated), or NULL */
+    const char *const *ignore; /* extra --ignore names, or NULL */
+    bool preview;              /* --preview */
+    bool no_inline_ignores;    /* --no-inline-ignores */
+    const char *context_dir;   /* --context; NULL: the config's `context`, else none ([ctx]
+                                * rules are skipped; the LSP passes the Dockerfile's
+                                * directory) */
+    /* When not NULL (NULL-terminated names): exactly these rules run,
+     * whatever their status, select and ignore say (fixture tests). The
+     * severity overrides still apply. An unknown name fails eng_new. */
+    const char *const *only;
 };
 
 /* One finding, resolved: after pragmas, config and severity overrides. */
@@ -49,7 +55,7 @@ struct eng_file_edits {
 struct eng_fix {
     enum fix_safety safety;
     const char *title;
-    const struct edit *edits;   /* sorted, disjoint; edits of the Dockerfile */
+    const struct edit *edits; /* sorted, disjoint; edits of the Dockerfile */
     uint32_t n_edits;
     const struct eng_file_edits *others; /* edits of other files (.dockerignore) */
     uint32_t n_others;
@@ -57,22 +63,23 @@ struct eng_fix {
 
 struct eng_finding {
     const struct rule *rule;
-    const char *alias;              /* the peer alias this finding is of, or NULL */
+    const char *alias; /* the peer alias this finding is of, or NULL */
     enum rule_severity severity;
     struct span span;
     uint32_t line, col, end_line, end_col; /* 1-based; columns in bytes */
     const char *message;
     const struct eng_related *related;
     uint32_t n_related;
-    const struct eng_fix *fix;      /* NULL when the finding has none */
+    const struct eng_fix *fix; /* NULL when the finding has none */
 };
 
 struct eng_result {
     const struct eng_finding *findings; /* sorted by offset, then rule id */
     uint32_t n_findings;
-    /* Problems of the configuration or pragmas that are not findings
-     * (unknown names in --select, a rule option of the wrong type), as
-     * one-line messages for stderr. */
+    /* Problems met while linting this file that are not findings (a rule
+     * option of the wrong type, a fix a rule built wrong), as one-line
+     * messages for stderr. Problems of the engine's configuration (unknown
+     * names in --select) are not repeated per file: see eng_warnings. */
     const char *const *warnings;
     uint32_t n_warnings;
 };
@@ -85,6 +92,20 @@ DW_NODISCARD struct eng *eng_new(const struct rule *const *registry, size_t n_ru
                                  const struct eng_options *opts, struct err *err);
 void eng_free(struct eng *e);
 
+/* Problems eng_new found in the configuration that are not failures
+ * (unknown rule names in select, ignore or severity, with where they were
+ * written), as one-line messages for stderr. Borrowed from e. */
+const char *const *eng_warnings(const struct eng *e, uint32_t *n);
+
+/* Whether r runs by default in e (after status, select, ignore, severity
+ * `off` and `only`). Per-kind settings and pragmas are not considered. */
+bool eng_rule_enabled(const struct eng *e, const struct rule *r);
+
+/* Whether key is a config key that can gate a RULE_CONFIG rule
+ * (rule.config_key): trusted-registries, allowed-base-images,
+ * label-schema. */
+bool eng_config_key_known(const char *key);
+
 /* Runs every enabled rule on f. The result lives in f's arena. Never fails
  * on the file's content. */
 DW_NODISCARD int eng_lint(const struct eng *e, struct df_file *f, struct eng_result *out,
@@ -95,29 +116,36 @@ enum eng_fix_mode { ENG_FIX_SAFE, ENG_FIX_UNSAFE };
 /* The outcome of fixing: the new text of the Dockerfile and of other files
  * the fixes touched, what was applied, and what was dropped. */
 struct eng_fixed_file {
-    const char *path;  /* NULL for the Dockerfile itself; else relative to the context */
-    struct str text;   /* the complete new content */
+    const char *path; /* NULL for the Dockerfile itself; else relative to the context */
+    struct str text;  /* the complete new content */
     bool created;
 };
 
 struct eng_fixed {
     const struct eng_fixed_file *files;
-    uint32_t n_files;          /* 0 when nothing changed */
-    uint32_t n_applied;        /* fixes applied over all passes */
+    uint32_t n_files;   /* 0 when nothing changed */
+    uint32_t n_applied; /* fixes applied over all passes */
     uint32_t passes;
-    bool converged;            /* false: still changing after 10 passes (an engine bug) */
+    bool converged;             /* false: still changing after 10 passes (an engine bug) */
     const char *const *dropped; /* "DW301 at 4:1: the fix would leave a syntax error" */
     uint32_t n_dropped;
-    struct df_file *result;    /* the re-parsed fixed file (owned; df_file_free) */
+    struct df_file *result;      /* the re-parsed fixed file, never NULL on success (a fresh
+                                  * parse of f's text when nothing changed); owned by the
+                                  * caller: df_file_free. files, dropped and remaining live
+                                  * in its arena. */
     struct eng_result remaining; /* findings left in result */
 };
 
-/* Applies fixes of `mode` (safe only, or safe + unsafe) to a fixed point:
+/* Applies fixes of `mode` (safe only, or safe + unsafe; display-only fixes
+ * never) to a fixed point:
  * each pass lints, takes the fixes in offset order, skips any that overlaps
  * an earlier one, applies, re-parses; at most 10 passes. A fix that would
  * add a syntax error is dropped and reported. Keeps CRLF, BOM, escape
  * directive and the lack of a final newline. Writes nothing: the caller
- * writes the files (atomically). */
+ * writes the files (atomically). Other files (.dockerignore) are read
+ * from context_dir, else the engine's context directory, else the
+ * Dockerfile's directory. f is not changed. Fails only when a fixed text
+ * cannot be parsed (ERR_TOO_LARGE) or on ERR_INTERNAL. */
 DW_NODISCARD int eng_fix(const struct eng *e, struct df_file *f, enum eng_fix_mode mode,
                          const char *context_dir, struct eng_fixed *out, struct err *err);
 

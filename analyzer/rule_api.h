@@ -16,6 +16,7 @@
 #ifndef DW_ANALYZER_RULE_API_H
 #define DW_ANALYZER_RULE_API_H
 
+#include "analyzer/config.h"
 #include "analyzer/model.h"
 #include "analyzer/shell.h"
 #include "common/span.h"
@@ -26,13 +27,13 @@
 enum rule_severity { SEV_STYLE, SEV_INFO, SEV_WARNING, SEV_ERROR };
 
 enum rule_category {
-    CAT_SYNTAX,        /* DW0xx */
-    CAT_CORRECTNESS,   /* DW1xx */
-    CAT_CACHE,         /* DW2xx: cache and layers */
-    CAT_PACKAGES,      /* DW3xx: package managers */
-    CAT_SECURITY,      /* DW4xx */
-    CAT_CONTEXT,       /* DW5xx: build context */
-    CAT_STYLE,         /* DW6xx */
+    CAT_SYNTAX,      /* DW0xx */
+    CAT_CORRECTNESS, /* DW1xx */
+    CAT_CACHE,       /* DW2xx: cache and layers */
+    CAT_PACKAGES,    /* DW3xx: package managers */
+    CAT_SECURITY,    /* DW4xx */
+    CAT_CONTEXT,     /* DW5xx: build context */
+    CAT_STYLE,       /* DW6xx */
 };
 
 enum rule_status {
@@ -69,10 +70,10 @@ struct rule {
     enum rule_category category;
     enum rule_status status;
     enum rule_fix fix;
-    const char *summary;  /* one line, shown by `dockwright rules` */
+    const char *summary;              /* one line, shown by `dockwright rules` */
     const struct rule_alias *aliases; /* NULL-name terminated, or NULL */
-    uint32_t on;          /* DF_ON(...) mask of the instruction kinds check() gets */
-    bool on_triggers;     /* also called for ONBUILD triggers of those kinds */
+    uint32_t on;                      /* DF_ON(...) mask of the instruction kinds check() gets */
+    bool on_triggers;                 /* also called for ONBUILD triggers of those kinds */
     /* Called once per subscribed instruction, in file order. May be NULL. */
     void (*check)(struct rule_ctx *ctx, const struct df_instr *in);
     /* Called once per file after every check; stateful rules report here.
@@ -83,6 +84,16 @@ struct rule {
     /* Markdown: ## What it does, ## Why is this bad?, ## Example,
      * ## Use instead, and ## Fix safety when fix != FIX_NONE. */
     const char *doc;
+    /* [ctx] rules (rules.md): the engine does not run them without a build
+     * context (rule_context_dir would be NULL). */
+    bool needs_context;
+    /* RULE_CONFIG: the config key whose presence turns the rule on
+     * ("trusted-registries"; see eng_config_key_known). NULL otherwise. */
+    const char *config_key;
+    /* The keys the rule reads with rule_option_*(), NULL-terminated; NULL
+     * when it has none. A config section with another key is refused by
+     * eng_new (with a did-you-mean). */
+    const char *const *options;
 };
 
 /* ------------------------------------------------------------- the context */
@@ -110,6 +121,22 @@ const char *rule_context_dir(const struct rule_ctx *ctx);
 const char *rule_option_string(struct rule_ctx *ctx, const char *key, const char *def);
 long long rule_option_int(struct rule_ctx *ctx, const char *key, long long def);
 bool rule_option_bool(struct rule_ctx *ctx, const char *key, bool def);
+
+/* The whole configuration (trusted-registries, label-schema, ...), or NULL
+ * when the engine runs with defaults. Borrowed; read-only. */
+const struct cfg *rule_config(const struct rule_ctx *ctx);
+
+/* How a rule name written in a pragma resolves against the engine's
+ * registry, for the rule that reports invalid pragmas (DW016). Names are
+ * resolved as the engine does when it applies the pragma (rules.md
+ * "Pragmas and config aliases"): DW ids in any case, rule names, peer
+ * aliases, prefixes, SC codes and retired hadolint ids are VALID; in a
+ * BuildKit `check=` pragma a BuildKit check name must match exactly (the
+ * case-insensitive match is CASE_MISMATCH, and the engine does not apply
+ * it), and `all` is VALID. */
+enum rule_name_status { RULE_NAME_UNKNOWN, RULE_NAME_VALID, RULE_NAME_CASE_MISMATCH };
+enum rule_name_status rule_name_check(const struct rule_ctx *ctx, struct str name,
+                                      enum df_pragma_origin origin);
 
 /* ---------------------------------------------------------------- reporting */
 

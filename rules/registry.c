@@ -12,3 +12,10 @@ const struct rule *const rule_registry[] = {
 };
 
 const size_t rule_registry_len = sizeof rule_registry / sizeof rule_registry[0] - 1;
+
+const char *const rule_registry_files[] = {
+#define RULE(id, name) #name,
+#include "rules/rules.def"
+#undef RULE
+    NULL,
+};

@@ -1,0 +1,538 @@
+/* eng_lint: one walk over the model calling each enabled rule for the
+ * instruction kinds it subscribed to, then every finish(); the rule_ctx
+ * API rules report through; pragmas, alias kinds and severities applied to
+ * what they report; findings sorted by offset, then rule id. */
+#include "analyzer/engine_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rule_ctx {
+    const struct eng *e;
+    struct df_file *f;
+    uint32_t cur; /* the rule being called */
+    void **state; /* per rule, zeroed */
+    bool *extra;  /* rules this file turns on (`# check=experimental=`) */
+    struct eng_pragmas pragmas;
+    VEC(struct rule_finding *) findings;
+    VEC(const char *) warnings;
+    VEC(const char *) warned; /* "DW601.mode": option problems already reported */
+};
+
+/* ------------------------------------------------------------- the context */
+
+const struct df_file *rule_file(const struct rule_ctx *ctx)
+{
+    return ctx->f;
+}
+
+const struct df_model *rule_model(const struct rule_ctx *ctx)
+{
+    return &ctx->f->model;
+}
+
+void *rule_state(struct rule_ctx *ctx)
+{
+    return ctx->state[ctx->cur];
+}
+
+void *rule_alloc(struct rule_ctx *ctx, size_t n)
+{
+    return arena_alloc(&ctx->f->arena, n);
+}
+
+static const char *vformat(struct arena *a, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return "";
+    char *s = arena_alloc(a, (size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+const char *rule_printf(struct rule_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = vformat(&ctx->f->arena, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+static void ctx_warn(struct rule_ctx *ctx, const char *fmt, ...) DW_PRINTF(2, 3);
+static void ctx_warn(struct rule_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = vformat(&ctx->f->arena, fmt, ap);
+    va_end(ap);
+    VEC_PUSH(&ctx->warnings, s);
+}
+
+const char *rule_context_dir(const struct rule_ctx *ctx)
+{
+    return ctx->e->context_dir;
+}
+
+const struct cfg *rule_config(const struct rule_ctx *ctx)
+{
+    return ctx->e->cfg;
+}
+
+enum rule_name_status rule_name_check(const struct rule_ctx *ctx, struct str name,
+                                      enum df_pragma_origin origin)
+{
+    struct eng_name nm;
+    eng_name_resolve(ctx->e->registry, ctx->e->n_rules, name, origin == DF_PRAGMA_BUILDKIT, &nm);
+    if (nm.cls != ENG_NAME_UNKNOWN)
+        return RULE_NAME_VALID;
+    return nm.case_mismatch ? RULE_NAME_CASE_MISMATCH : RULE_NAME_UNKNOWN;
+}
+
+/* The option's value, or NULL when unset. */
+static const struct cfg_value *option(struct rule_ctx *ctx, const char *key)
+{
+    return cfg_option(ctx->e->rules[ctx->cur].options, key);
+}
+
+/* A value of the wrong type: one warning per rule and key and file, and
+ * the default applies. */
+static void option_problem(struct rule_ctx *ctx, const char *key, const struct err *err)
+{
+    const char *id = ctx->e->registry[ctx->cur]->id;
+    for (size_t i = 0; i < ctx->warned.len; i++) {
+        const char *w = ctx->warned.items[i];
+        size_t n = strlen(id);
+        if (!strncmp(w, id, n) && w[n] == '.' && !strcmp(w + n + 1, key))
+            return;
+    }
+    VEC_PUSH(&ctx->warned, rule_printf(ctx, "%s.%s", id, key));
+    char buf[ERR_MSG_MAX + ERR_PATH_MAX + 32];
+    err_format(err, buf, sizeof buf);
+    ctx_warn(ctx, "%s (the default applies)", buf);
+}
+
+const char *rule_option_string(struct rule_ctx *ctx, const char *key, const char *def)
+{
+    const struct cfg_value *v = option(ctx, key);
+    const char *out;
+    struct err err;
+    if (!v)
+        return def;
+    if (cfg_value_string(v, &out, &err)) {
+        option_problem(ctx, key, &err);
+        return def;
+    }
+    return out;
+}
+
+long long rule_option_int(struct rule_ctx *ctx, const char *key, long long def)
+{
+    const struct cfg_value *v = option(ctx, key);
+    int64_t out;
+    struct err err;
+    if (!v)
+        return def;
+    if (cfg_value_int(v, INT64_MIN, INT64_MAX, &out, &err)) {
+        option_problem(ctx, key, &err);
+        return def;
+    }
+    return (long long)out;
+}
+
+bool rule_option_bool(struct rule_ctx *ctx, const char *key, bool def)
+{
+    const struct cfg_value *v = option(ctx, key);
+    bool out;
+    struct err err;
+    if (!v)
+        return def;
+    if (cfg_value_bool(v, &out, &err)) {
+        option_problem(ctx, key, &err);
+        return def;
+    }
+    return out;
+}
+
+/* ---------------------------------------------------------------- reporting */
+
+struct rule_finding *rule_report(struct rule_ctx *ctx, struct span span, const char *fmt, ...)
+{
+    uint32_t len = ctx->f->len;
+    /* A span outside the file is a rule bug; clamp it rather than crash
+     * in the output code. */
+    if (span.start > len)
+        span.start = len;
+    if (span.end < span.start || span.end > len)
+        span.end = span.end < span.start ? span.start : len;
+    if (eng_pragmas_cover(ctx->e, ctx->f, &ctx->pragmas, ctx->cur, NULL, false, span.start, true))
+        return NULL;
+    struct rule_finding *f = ARENA_NEW(&ctx->f->arena, struct rule_finding);
+    f->ctx = ctx;
+    f->rule = ctx->cur;
+    f->seq = (uint32_t)ctx->findings.len;
+    f->span = span;
+    f->related_tail = &f->related;
+    f->others_tail = &f->others;
+    va_list ap;
+    va_start(ap, fmt);
+    f->message = vformat(&ctx->f->arena, fmt, ap);
+    va_end(ap);
+    VEC_PUSH(&ctx->findings, f);
+    return f;
+}
+
+static const char *rule_id(const struct rule_finding *f)
+{
+    return f->ctx->e->registry[f->rule]->id;
+}
+
+void rule_finding_alias(struct rule_finding *f, const char *alias_name)
+{
+    const struct rule *r = f->ctx->e->registry[f->rule];
+    for (const struct rule_alias *a = r->aliases; alias_name && a && a->name; a++)
+        if (!strcmp(a->name, alias_name)) {
+            f->alias = a->name;
+            return;
+        }
+    ctx_warn(f->ctx, "%s: '%s' is not one of the rule's aliases (a bug in the rule)", r->id,
+             alias_name ? alias_name : "(null)");
+}
+
+void rule_finding_severity(struct rule_finding *f, enum rule_severity sev)
+{
+    f->has_severity = true;
+    f->severity = sev;
+}
+
+void rule_finding_related(struct rule_finding *f, struct span span, const char *message)
+{
+    struct rule_ctx *ctx = f->ctx;
+    uint32_t len = ctx->f->len;
+    if (span.start > len)
+        span.start = len;
+    if (span.end < span.start || span.end > len)
+        span.end = span.end < span.start ? span.start : len;
+    struct eng_related_node *n = ARENA_NEW(&ctx->f->arena, struct eng_related_node);
+    n->span = span;
+    n->message = arena_strdup(&ctx->f->arena, message ? message : "");
+    *f->related_tail = n;
+    f->related_tail = &n->next;
+    f->n_related++;
+}
+
+bool eng_edits_normalize(struct edit *edits, uint32_t n, uint32_t len)
+{
+    /* Insertion sort: stable, and fixes have a handful of edits. An insert
+     * at a point sorts before a replacement starting there. */
+    for (uint32_t i = 1; i < n; i++) {
+        struct edit x = edits[i];
+        uint32_t j = i;
+        while (j > 0 && (edits[j - 1].start > x.start ||
+                         (edits[j - 1].start == x.start && edits[j - 1].end > x.end))) {
+            edits[j] = edits[j - 1];
+            j--;
+        }
+        edits[j] = x;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (edits[i].start > edits[i].end || edits[i].end > len)
+            return false;
+        if (i && edits[i - 1].end > edits[i].start)
+            return false;
+    }
+    return true;
+}
+
+static struct edit *copy_edits(struct arena *a, const struct edit *edits, uint32_t n)
+{
+    struct edit *out = ARENA_NEW_ARRAY(a, struct edit, n + 1);
+    for (uint32_t i = 0; i < n; i++) {
+        out[i].start = edits[i].start;
+        out[i].end = edits[i].end;
+        const char *t = edits[i].text.len ? edits[i].text.ptr : "";
+        out[i].text = str_make(arena_strndup(a, t, edits[i].text.len), edits[i].text.len);
+    }
+    return out;
+}
+
+void rule_finding_fix(struct rule_finding *f, enum fix_safety safety, const char *title,
+                      const struct edit *edits, uint32_t n_edits)
+{
+    struct rule_ctx *ctx = f->ctx;
+    if (f->has_fix) {
+        ctx_warn(ctx, "%s: a second fix for one finding was ignored (a bug in the rule)",
+                 rule_id(f));
+        return;
+    }
+    struct edit *copy = copy_edits(&ctx->f->arena, edits, n_edits);
+    f->has_fix = true;
+    f->safety = safety;
+    f->title = arena_strdup(&ctx->f->arena, title ? title : "");
+    f->edits = copy;
+    f->n_edits = n_edits;
+    if (!eng_edits_normalize(copy, n_edits, ctx->f->len)) {
+        f->fix_bad = true;
+        ctx_warn(ctx,
+                 "%s: dropped a fix with overlapping or out-of-range edits (a bug in the rule)",
+                 rule_id(f));
+    }
+}
+
+/* A path relative to the context that stays inside it. */
+static bool safe_relative_path(const char *p)
+{
+    if (!p || !*p || *p == '/')
+        return false;
+    for (const char *s = p; *s;) {
+        const char *e = strchr(s, '/');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if ((n == 2 && s[0] == '.' && s[1] == '.') || n == 0)
+            return false;
+        s += n + (e ? 1 : 0);
+        if (!e)
+            break;
+    }
+    return true;
+}
+
+void rule_finding_fix_other(struct rule_finding *f, const char *path, const struct edit *edits,
+                            uint32_t n_edits)
+{
+    struct rule_ctx *ctx = f->ctx;
+    if (!f->has_fix) {
+        ctx_warn(ctx, "%s: edits of '%s' without a fix were ignored (a bug in the rule)",
+                 rule_id(f), path ? path : "(null)");
+        return;
+    }
+    if (!safe_relative_path(path)) {
+        f->fix_bad = true;
+        ctx_warn(ctx,
+                 "%s: dropped a fix of '%s', which is not inside the context (a bug in the rule)",
+                 rule_id(f), path ? path : "(null)");
+        return;
+    }
+    struct eng_other_node *o = ARENA_NEW(&ctx->f->arena, struct eng_other_node);
+    struct edit *copy = copy_edits(&ctx->f->arena, edits, n_edits);
+    o->path = arena_strdup(&ctx->f->arena, path);
+    o->edits = copy;
+    o->n_edits = n_edits;
+    /* The other file's length is known only when the fix engine reads it;
+     * here only order and overlap are checked. */
+    if (!eng_edits_normalize(copy, n_edits, UINT32_MAX)) {
+        f->fix_bad = true;
+        ctx_warn(ctx, "%s: dropped a fix with overlapping edits of '%s' (a bug in the rule)",
+                 rule_id(f), path);
+    }
+    *f->others_tail = o;
+    f->others_tail = &o->next;
+    f->n_others++;
+}
+
+/* --------------------------------------------------------------------- run */
+
+/* `# check=experimental=Name|all` (peers/buildkit-checks.md) turns on
+ * experimental BuildKit checks for this file: the rules carrying that
+ * BuildKit alias, unless the configuration turned them off by name. */
+static void experimental_rules(struct rule_ctx *ctx)
+{
+    const struct df_model *m = &ctx->f->model;
+    const struct eng *e = ctx->e;
+    for (uint32_t i = 0; i < m->n_directives; i++) {
+        const struct df_directive *d = &m->directives[i];
+        if (d->duplicate || !str_eq_nocase(d->name.raw, STR_LIT("check")))
+            continue;
+        struct str v = d->value.raw;
+        long sp = str_find_char(v, ' ', 0);
+        if (sp >= 0)
+            v = str_slice(v, 0, (size_t)sp);
+        size_t b = 0;
+        for (size_t k = 0; k <= v.len; k++) {
+            if (k < v.len && v.ptr[k] != ';')
+                continue;
+            struct str part = str_trim(str_slice(v, b, k));
+            b = k + 1;
+            if (!str_starts_with(part, STR_LIT("experimental=")))
+                continue;
+            struct str names = str_slice(part, 13, part.len);
+            size_t nb = 0;
+            for (size_t j = 0; j <= names.len; j++) {
+                if (j < names.len && names.ptr[j] != ',')
+                    continue;
+                struct str nm = str_trim(str_slice(names, nb, j));
+                nb = j + 1;
+                bool all = str_eq_cstr(nm, "all");
+                struct eng_name res;
+                if (!all)
+                    eng_name_resolve(e->registry, e->n_rules, nm, true, &res);
+                for (size_t r = 0; r < e->n_rules; r++) {
+                    const struct eng_rule *er = &e->rules[r];
+                    if (!er->has_buildkit_alias || er->explicitly_disabled)
+                        continue;
+                    if (all ? er->rule->status == RULE_OFF
+                            : res.cls == ENG_NAME_RULE && res.rule == r)
+                        ctx->extra[r] = true;
+                }
+            }
+        }
+    }
+}
+
+static bool active(const struct rule_ctx *ctx, uint32_t r)
+{
+    const struct eng_rule *er = &ctx->e->rules[r];
+    if (!er->enabled && !ctx->extra[r])
+        return false;
+    return !er->rule->needs_context || ctx->e->context_dir;
+}
+
+static void dispatch(struct rule_ctx *ctx, const struct df_instr *in, bool trigger)
+{
+    const struct eng *e = ctx->e;
+    if ((unsigned)in->kind >= DF_KIND_COUNT)
+        return;
+    for (uint32_t i = 0; i < e->n_by_kind[in->kind]; i++) {
+        uint32_t r = e->by_kind[in->kind][i];
+        const struct rule *rule = e->registry[r];
+        if (!rule->check || !active(ctx, r) || (trigger && !rule->on_triggers))
+            continue;
+        ctx->cur = r;
+        rule->check(ctx, in);
+    }
+}
+
+static int finding_cmp(const void *pa, const void *pb)
+{
+    const struct rule_finding *a = *(const struct rule_finding *const *)pa;
+    const struct rule_finding *b = *(const struct rule_finding *const *)pb;
+    if (a->span.start != b->span.start)
+        return a->span.start < b->span.start ? -1 : 1;
+    if (a->rule != b->rule) /* the registry is sorted by id */
+        return a->rule < b->rule ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static const struct eng_fix *make_fix(struct rule_ctx *ctx, const struct rule_finding *rf)
+{
+    struct arena *a = &ctx->f->arena;
+    struct eng_fix *fx = ARENA_NEW(a, struct eng_fix);
+    fx->safety = rf->safety;
+    fx->title = rf->title;
+    fx->edits = rf->edits;
+    fx->n_edits = rf->n_edits;
+    if (rf->n_others) {
+        struct eng_file_edits *o = ARENA_NEW_ARRAY(a, struct eng_file_edits, rf->n_others);
+        uint32_t i = 0;
+        for (const struct eng_other_node *n = rf->others; n; n = n->next, i++)
+            o[i] = (struct eng_file_edits){ n->path, n->edits, n->n_edits };
+        fx->others = o;
+        fx->n_others = rf->n_others;
+    }
+    return fx;
+}
+
+static void assemble(struct rule_ctx *ctx, struct eng_result *out)
+{
+    const struct eng *e = ctx->e;
+    struct df_file *f = ctx->f;
+    size_t kept = 0;
+    for (size_t i = 0; i < ctx->findings.len; i++) {
+        struct rule_finding *rf = ctx->findings.items[i];
+        const struct rule *r = e->registry[rf->rule];
+        const char *kind = eng_alias_kind(r, rf->alias);
+        const struct eng_slot *slot = eng_slot_of(e, rf->rule, kind);
+        if (!slot->enabled && !ctx->extra[rf->rule])
+            continue;
+        if (eng_pragmas_cover(e, f, &ctx->pragmas, rf->rule, kind, true, rf->span.start, true))
+            continue;
+        ctx->findings.items[kept++] = rf;
+    }
+    ctx->findings.len = kept;
+    if (kept)
+        qsort(ctx->findings.items, kept, sizeof *ctx->findings.items, finding_cmp);
+
+    struct eng_finding *fs = ARENA_NEW_ARRAY(&f->arena, struct eng_finding, kept + 1);
+    for (size_t i = 0; i < kept; i++) {
+        const struct rule_finding *rf = ctx->findings.items[i];
+        const struct rule *r = e->registry[rf->rule];
+        const struct eng_slot *slot = eng_slot_of(e, rf->rule, eng_alias_kind(r, rf->alias));
+        struct eng_finding *o = &fs[i];
+        o->rule = r;
+        o->alias = rf->alias;
+        o->severity = slot->sev_fixed    ? slot->severity
+                      : rf->has_severity ? rf->severity
+                                         : slot->severity;
+        o->span = rf->span;
+        df_file_locate(f, rf->span.start, &o->line, &o->col);
+        df_file_locate(f, rf->span.end, &o->end_line, &o->end_col);
+        o->message = rf->message;
+        if (rf->n_related) {
+            struct eng_related *rel = ARENA_NEW_ARRAY(&f->arena, struct eng_related, rf->n_related);
+            uint32_t k = 0;
+            for (const struct eng_related_node *n = rf->related; n; n = n->next, k++) {
+                rel[k].span = n->span;
+                rel[k].message = n->message;
+                df_file_locate(f, n->span.start, &rel[k].line, &rel[k].col);
+                df_file_locate(f, n->span.end, &rel[k].end_line, &rel[k].end_col);
+            }
+            o->related = rel;
+            o->n_related = rf->n_related;
+        }
+        if (rf->has_fix && !rf->fix_bad)
+            o->fix = make_fix(ctx, rf);
+    }
+    out->findings = fs;
+    out->n_findings = (uint32_t)kept;
+    const char **w = ARENA_NEW_ARRAY(&f->arena, const char *, ctx->warnings.len + 1);
+    if (ctx->warnings.len)
+        memcpy(w, ctx->warnings.items, ctx->warnings.len * sizeof *w);
+    out->warnings = w;
+    out->n_warnings = (uint32_t)ctx->warnings.len;
+}
+
+int eng_lint(const struct eng *e, struct df_file *f, struct eng_result *out, struct err *err)
+{
+    (void)err;
+    memset(out, 0, sizeof *out);
+    struct rule_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.e = e;
+    ctx.f = f;
+    size_t n = e->n_rules ? e->n_rules : 1;
+    ctx.state = ARENA_NEW_ARRAY(&f->arena, void *, n);
+    ctx.extra = ARENA_NEW_ARRAY(&f->arena, bool, n);
+    experimental_rules(&ctx);
+    for (size_t r = 0; r < e->n_rules; r++)
+        if (active(&ctx, (uint32_t)r) && e->registry[r]->state_size)
+            ctx.state[r] = arena_calloc(&f->arena, 1, e->registry[r]->state_size);
+    eng_pragmas_build(e, f, &ctx.pragmas);
+
+    const struct df_model *m = &f->model;
+    for (uint32_t i = 0; i < m->n_instrs; i++) {
+        const struct df_instr *in = m->instrs[i];
+        dispatch(&ctx, in, false);
+        /* ONBUILD triggers go to rules that asked for them (rules.md:
+         * RUN-based rules check `ONBUILD RUN` too). */
+        for (const struct df_instr *t = in->kind == DF_ONBUILD ? in->trigger : NULL; t;
+             t = t->kind == DF_ONBUILD ? t->trigger : NULL)
+            dispatch(&ctx, t, true);
+    }
+    for (size_t r = 0; r < e->n_rules; r++) {
+        const struct rule *rule = e->registry[r];
+        if (rule->finish && active(&ctx, (uint32_t)r)) {
+            ctx.cur = (uint32_t)r;
+            rule->finish(&ctx);
+        }
+    }
+    assemble(&ctx, out);
+    VEC_RELEASE(&ctx.findings);
+    VEC_RELEASE(&ctx.warnings);
+    VEC_RELEASE(&ctx.warned);
+    return 0;
+}
