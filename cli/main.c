@@ -4,9 +4,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifdef DW_HAVE_LINT
+/* Defined in cmd_lint.c, cmd_rules.c and cmd_explain.c; built once the rule
+ * engine and the model exist (cli/CMakeLists.txt). */
+extern const struct cli_cmd cli_cmd_lint;
+extern const struct cli_cmd cli_cmd_rules;
+extern const struct cli_cmd cli_cmd_explain;
+#endif
+
 /* The command table (git's commands[]). Each command's descriptor and
  * options live in its own file. */
 static const struct cli_cmd *const commands[] = {
+#ifdef DW_HAVE_LINT
+    &cli_cmd_lint,    &cli_cmd_rules, &cli_cmd_explain,
+#endif
     &cli_cmd_help,
 #ifdef DW_HAVE_GRAMMAR
     &cli_cmd_parse,

@@ -1,0 +1,579 @@
+/* What every output format shares: dispatch by format, the summary counts,
+ * positions, fingerprints and the JSON helpers. */
+#include "cli/output.h"
+#include "cli/output_int.h"
+#include "common/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The project's home page and where the rule pages live under it. A
+ * packager or fork sets them with -DDW_PROJECT_URL=... at configure time. */
+#ifndef DW_PROJECT_URL
+#define DW_PROJECT_URL "https://github.com/dockwright/dockwright"
+#endif
+#ifndef DW_RULE_DOCS_PATH
+#define DW_RULE_DOCS_PATH "/blob/main/docs/rules/"
+#endif
+
+const char *out_project_url(void)
+{
+    return DW_PROJECT_URL;
+}
+
+int out_rule_help_uri(const struct rule *r, struct buf *b)
+{
+    return buf_printf(b, "%s%s%s.md", DW_PROJECT_URL, DW_RULE_DOCS_PATH, r->name);
+}
+
+const char *out_severity_name(enum rule_severity s)
+{
+    switch (s) {
+    case SEV_STYLE: return "style";
+    case SEV_INFO: return "info";
+    case SEV_WARNING: return "warning";
+    case SEV_ERROR: return "error";
+    }
+    return "error";
+}
+
+const char *out_category_name(enum rule_category c)
+{
+    switch (c) {
+    case CAT_SYNTAX: return "syntax";
+    case CAT_CORRECTNESS: return "correctness";
+    case CAT_CACHE: return "cache";
+    case CAT_PACKAGES: return "packages";
+    case CAT_SECURITY: return "security";
+    case CAT_CONTEXT: return "context";
+    case CAT_STYLE: return "style";
+    }
+    return "correctness";
+}
+
+const char *out_status_name(enum rule_status s)
+{
+    switch (s) {
+    case RULE_STABLE: return "stable";
+    case RULE_PREVIEW: return "preview";
+    case RULE_OFF: return "off";
+    case RULE_CONFIG: return "config";
+    }
+    return "stable";
+}
+
+const char *out_fix_name(enum rule_fix f)
+{
+    switch (f) {
+    case FIX_NONE: return "none";
+    case FIX_SOMETIMES: return "sometimes";
+    case FIX_ALWAYS: return "always";
+    }
+    return "none";
+}
+
+/* ------------------------------------------------------------------ UTF-8 */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when the
+ * bytes there are no valid sequence (overlong forms, surrogates and values
+ * past U+10FFFF are invalid, as RFC 3629 says). */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t len;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return len;
+}
+
+int out_append_utf8(struct buf *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, run = 0; /* valid bytes not yet copied start at i - run */
+    while (i < n) {
+        size_t k = utf8_seq(p + i, n - i);
+        if (k) {
+            i += k;
+            run += k;
+            continue;
+        }
+        if (run && buf_append(b, s + i - run, run))
+            return ERR_TOO_LARGE;
+        run = 0;
+        if (buf_append_cstr(b, "\xEF\xBF\xBD"))
+            return ERR_TOO_LARGE;
+        i++;
+    }
+    if (run && buf_append(b, s + i - run, run))
+        return ERR_TOO_LARGE;
+    return 0;
+}
+
+json_t *out_jstr(const char *s, size_t n)
+{
+    if (!s)
+        n = 0;
+    json_t *j = json_stringn(s ? s : "", n);
+    if (j)
+        return j;
+    struct buf b = BUF_INIT;
+    if (out_append_utf8(&b, s, n) == 0)
+        j = json_stringn(buf_cstr(&b), b.len);
+    buf_release(&b);
+    /* Only an embedded NUL is left to refuse; fall back to the empty string
+     * rather than dropping the member. */
+    return j ? j : json_string("");
+}
+
+json_t *out_jcstr(const char *s)
+{
+    return s ? out_jstr(s, strlen(s)) : json_null();
+}
+
+int out_jdump(json_t *j, int indent, struct buf *b)
+{
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(j);
+    if (!s)
+        return ERR_TOO_LARGE;
+    int rc = 0;
+    /* jansson never puts a raw line break inside a string, so every '\n'
+     * it writes starts a new line of structure. */
+    for (const char *p = s; *p && !rc; p++) {
+        rc = buf_append_char(b, *p);
+        if (*p == '\n')
+            for (int i = 0; i < indent && !rc; i++)
+                rc = buf_append_char(b, ' ');
+    }
+    free(s);
+    return rc ? ERR_TOO_LARGE : 0;
+}
+
+json_t *out_jaliases(const struct rule *r)
+{
+    json_t *a = json_array();
+    for (const struct rule_alias *al = r->aliases; al && al->name; al++) {
+        bool seen = false;
+        for (const struct rule_alias *p = r->aliases; p < al; p++)
+            if (strcmp(p->name, al->name) == 0)
+                seen = true;
+        if (!seen)
+            json_array_append_new(a, out_jcstr(al->name));
+    }
+    return a;
+}
+
+/* Cuts n bytes of s back to a UTF-8 character boundary. */
+static size_t utf8_cut(const char *s, size_t n)
+{
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+int out_rule_description(const struct rule *r, size_t max, struct buf *b)
+{
+    struct buf para = BUF_INIT;
+    const char *doc = r->doc;
+    const char *h = doc ? strstr(doc, "## What it does") : NULL;
+    if (h) {
+        const char *p = strchr(h, '\n');
+        while (p && *p == '\n')
+            p++;
+        /* The paragraph ends at a blank line or the next heading; its
+         * lines are joined with single spaces. */
+        while (p && *p && *p != '\n' && *p != '#') {
+            const char *e = strchr(p, '\n');
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            struct str line = str_trim(str_make(p, n));
+            if (line.len) {
+                if ((para.len && buf_append_char(&para, ' ')) || buf_append_str(&para, line)) {
+                    buf_release(&para);
+                    return ERR_TOO_LARGE;
+                }
+            }
+            p = e ? e + 1 : NULL;
+        }
+    }
+    const char *text = para.len ? buf_cstr(&para) : r->summary;
+    if (!text || !*text)
+        text = r->name;
+    size_t n = strlen(text);
+    if (n > max)
+        n = utf8_cut(text, max);
+    int rc = buf_append(b, text, n);
+    buf_release(&para);
+    return rc;
+}
+
+/* ------------------------------------------------------------- positions */
+
+void out_lines_init(struct out_lines *l, const char *src, uint32_t len)
+{
+    l->src = src ? src : "";
+    l->len = src ? len : 0;
+    uint32_t count = 1;
+    for (uint32_t i = 0; i < l->len; i++)
+        if (l->src[i] == '\n')
+            count++;
+    l->starts = xmalloc((size_t)count * sizeof *l->starts);
+    l->starts[0] = 0;
+    uint32_t k = 1;
+    for (uint32_t i = 0; i < l->len; i++)
+        if (l->src[i] == '\n')
+            l->starts[k++] = i + 1;
+    l->count = count;
+}
+
+void out_lines_release(struct out_lines *l)
+{
+    free(l->starts);
+    l->starts = NULL;
+    l->count = 0;
+}
+
+struct str out_line_text(const struct out_lines *l, uint32_t n)
+{
+    if (n < 1 || n > l->count)
+        return str_make("", 0);
+    uint32_t start = l->starts[n - 1];
+    uint32_t end = n < l->count ? l->starts[n] - 1 : l->len;
+    if (end > start && l->src[end - 1] == '\r')
+        end--;
+    return str_make(l->src + start, end - start);
+}
+
+void out_lines_locate(const struct out_lines *l, uint32_t offset, uint32_t *line, uint32_t *col)
+{
+    if (offset > l->len)
+        offset = l->len;
+    uint32_t lo = 0, hi = l->count; /* last start <= offset is in [lo, hi) */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (l->starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *line = lo + 1;
+    *col = offset - l->starts[lo] + 1;
+}
+
+uint32_t out_utf16_column(const struct out_lines *l, uint32_t n, uint32_t byte_col)
+{
+    if (byte_col < 1)
+        return 1;
+    struct str t = out_line_text(l, n);
+    size_t want = byte_col - 1, upto = want < t.len ? want : t.len;
+    uint32_t units = 0;
+    for (size_t i = 0; i < upto; i++) {
+        unsigned char c = (unsigned char)t.ptr[i];
+        if ((c & 0xC0) == 0x80)
+            continue; /* a continuation byte: counted with its lead */
+        units += c >= 0xF0 ? 2 : 1;
+    }
+    /* Past the visible text (a position on the line break): one unit per
+     * byte, since those bytes are ASCII (\r, \n). */
+    units += (uint32_t)(want - upto);
+    return units + 1;
+}
+
+/* ----------------------------------------------------------- fingerprints */
+
+uint64_t out_fnv1a(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+/* Hashes text with every run of blanks made one space and the ends
+ * trimmed, without copying it. */
+static uint64_t hash_normalized(uint64_t h, const char *s, size_t n)
+{
+    bool pending = false, started = false;
+    for (size_t i = 0; i < n; i++) {
+        if (is_blank(s[i])) {
+            pending = started;
+            continue;
+        }
+        if (pending)
+            h = out_fnv1a(h, " ", 1);
+        pending = false;
+        started = true;
+        h = out_fnv1a(h, &s[i], 1);
+    }
+    return h;
+}
+
+struct fp_key {
+    uint64_t hash;
+    uint32_t index;
+};
+
+static int fp_cmp(const void *a, const void *b)
+{
+    const struct fp_key *x = a, *y = b;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void out_fingerprints(const struct out_file *f, uint64_t *hashes, uint32_t *occurrences)
+{
+    if (!f->n_findings)
+        return;
+    struct out_lines lines;
+    out_lines_init(&lines, f->src, f->len);
+    struct fp_key *keys = xmalloc((size_t)f->n_findings * sizeof *keys);
+    for (uint32_t i = 0; i < f->n_findings; i++) {
+        const struct eng_finding *x = &f->findings[i];
+        uint64_t h = out_fnv1a(OUT_FNV_INIT, x->rule->id, strlen(x->rule->id) + 1);
+        struct span a = f->anchors ? f->anchors[i] : span_make(0, 0);
+        if (f->src && a.end > a.start && a.end <= f->len) {
+            h = hash_normalized(h, f->src + a.start, a.end - a.start);
+        } else if (f->src) {
+            uint32_t last = x->end_line >= x->line ? x->end_line : x->line;
+            for (uint32_t n = x->line; n <= last && n <= lines.count; n++) {
+                struct str t = out_line_text(&lines, n);
+                h = hash_normalized(h, t.ptr, t.len);
+                h = out_fnv1a(h, "\n", 1);
+            }
+        } else if (x->message) {
+            h = hash_normalized(h, x->message, strlen(x->message));
+        }
+        hashes[i] = h;
+        keys[i] = (struct fp_key){ h, i };
+    }
+    qsort(keys, f->n_findings, sizeof *keys, fp_cmp);
+    for (uint32_t i = 0; i < f->n_findings; i++) {
+        bool same = i > 0 && keys[i - 1].hash == keys[i].hash;
+        occurrences[keys[i].index] = same ? occurrences[keys[i - 1].index] + 1 : 1;
+    }
+    free(keys);
+    out_lines_release(&lines);
+}
+
+int out_other_path(const struct out_file *f, const char *rel, struct buf *b)
+{
+    const char *dir = f->context_dir;
+    size_t dlen;
+    if (dir) {
+        dlen = strlen(dir);
+    } else {
+        const char *slash = strrchr(f->path, '/');
+        dir = f->path;
+        dlen = slash ? (size_t)(slash - f->path) : 0;
+        if (slash == f->path)
+            dlen = 1; /* "/Dockerfile": the root */
+    }
+    while (dlen > 1 && dir[dlen - 1] == '/')
+        dlen--;
+    if (dlen == 0 || (dlen == 1 && dir[0] == '.'))
+        return buf_append_cstr(b, rel);
+    if (buf_append(b, dir, dlen))
+        return ERR_TOO_LARGE;
+    if (dir[dlen - 1] != '/' && buf_append_char(b, '/'))
+        return ERR_TOO_LARGE;
+    return buf_append_cstr(b, rel);
+}
+
+/* -------------------------------------------------------------- summaries */
+
+void out_totals_add(struct out_totals *t, const struct out_file *f, const struct out_options *o)
+{
+    (void)o;
+    t->files++;
+    if (f->n_findings)
+        t->files_with_findings++;
+    for (uint32_t i = 0; i < f->n_findings; i++) {
+        const struct eng_finding *x = &f->findings[i];
+        if ((unsigned)x->severity < 4)
+            t->by_severity[x->severity]++;
+        if (x->fix && x->fix->safety == FIX_SAFE)
+            t->fixable_safe++;
+        else if (x->fix && x->fix->safety == FIX_UNSAFE)
+            t->fixable_unsafe++;
+    }
+}
+
+static const char *plural(uint32_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+int out_summary_text(const struct out_options *o, const struct out_totals *t, struct buf *b)
+{
+    int rc = 0;
+    uint32_t total = 0;
+    for (int i = 0; i < 4; i++)
+        total += t->by_severity[i];
+    if (o->fix_mode && t->fixes_applied)
+        rc |= buf_printf(b, "fixed %u %s in %u %s; ", t->fixes_applied,
+                         plural(t->fixes_applied, "problem", "problems"), t->files_fixed,
+                         plural(t->files_fixed, "file", "files"));
+    if (total == 0) {
+        rc |=
+            buf_printf(b, "no problems%s in %u %s", o->fix_mode && t->fixes_applied ? " left" : "",
+                       t->files, plural(t->files, "file", "files"));
+        return rc ? ERR_TOO_LARGE : 0;
+    }
+    rc |= buf_printf(b, "%u %s (", total, plural(total, "problem", "problems"));
+    static const char *const one[] = { "style", "info", "warning", "error" };
+    static const char *const many[] = { "style", "info", "warnings", "errors" };
+    bool first = true;
+    for (int i = 3; i >= 0; i--) {
+        if (!t->by_severity[i])
+            continue;
+        rc |= buf_printf(b, "%s%u %s", first ? "" : ", ", t->by_severity[i],
+                         plural(t->by_severity[i], one[i], many[i]));
+        first = false;
+    }
+    rc |= buf_printf(b, ") in %u of %u %s", t->files_with_findings, t->files,
+                     plural(t->files, "file", "files"));
+    if (o->fix_mode) {
+        /* What is left after --fix: fixes that did not apply, or that need
+         * the other mode. */
+        if (!o->unsafe_fixes && t->fixable_unsafe)
+            rc |= buf_printf(b, "; %u fixable with --unsafe-fixes", t->fixable_unsafe);
+    } else if (o->unsafe_fixes) {
+        if (t->fixable_safe + t->fixable_unsafe)
+            rc |= buf_printf(b, "; %u fixable with --fix --unsafe-fixes",
+                             t->fixable_safe + t->fixable_unsafe);
+    } else {
+        if (t->fixable_safe)
+            rc |= buf_printf(b, "; %u fixable with --fix", t->fixable_safe);
+        if (t->fixable_unsafe)
+            rc |= buf_printf(b, "; %u %s with --fix --unsafe-fixes", t->fixable_unsafe,
+                             t->fixable_safe ? "more" : "fixable");
+    }
+    return rc ? ERR_TOO_LARGE : 0;
+}
+
+/* --------------------------------------------------------------- dispatch */
+
+void out_chunk_release(struct out_chunk *c)
+{
+    for (int i = 0; i < OUT_NPARTS; i++)
+        buf_release(&c->part[i]);
+}
+
+int out_file(const struct out_options *o, const struct out_file *f, struct out_chunk *c)
+{
+    switch (o->format) {
+    case CFG_FORMAT_TTY: return out_tty_file(o, f, c);
+    case CFG_FORMAT_JSON: return out_json_file(o, f, c);
+    case CFG_FORMAT_SARIF: return out_sarif_file(o, f, c);
+    case CFG_FORMAT_GITHUB: return out_github_file(o, f, c);
+    case CFG_FORMAT_GITLAB: return out_gitlab_file(o, f, c);
+    case CFG_FORMAT_CHECKSTYLE: return out_checkstyle_file(o, f, c);
+    case CFG_FORMAT_GNU: return out_gnu_file(o, f, c);
+    }
+    return out_tty_file(o, f, c);
+}
+
+static int begin(const struct out_options *o, struct buf *b)
+{
+    switch (o->format) {
+    case CFG_FORMAT_JSON: return out_json_begin(o, b);
+    case CFG_FORMAT_SARIF: return out_sarif_begin(o, b);
+    case CFG_FORMAT_GITLAB: return buf_append_char(b, '[');
+    case CFG_FORMAT_CHECKSTYLE:
+        return buf_append_cstr(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                  "<checkstyle version=\"4.3\">\n");
+    case CFG_FORMAT_TTY:
+    case CFG_FORMAT_GITHUB:
+    case CFG_FORMAT_GNU: return 0;
+    }
+    return 0;
+}
+
+static int end(const struct out_options *o, const struct out_totals *t, bool any, struct buf *b)
+{
+    switch (o->format) {
+    case CFG_FORMAT_TTY: return out_tty_end(o, t, b);
+    case CFG_FORMAT_JSON: return out_json_end(o, t, b);
+    case CFG_FORMAT_SARIF: return out_sarif_end(o, t, b);
+    case CFG_FORMAT_GITHUB: return out_github_end(o, t, b);
+    case CFG_FORMAT_GITLAB: return buf_append_cstr(b, any ? "\n]\n" : "]\n");
+    case CFG_FORMAT_CHECKSTYLE: return buf_append_cstr(b, "</checkstyle>\n");
+    case CFG_FORMAT_GNU: return 0;
+    }
+    return 0;
+}
+
+/* The separator between two non-empty parts: the JSON arrays' comma. Each
+ * part starts with its own line break and indentation. */
+static const char *separator(enum cfg_format f)
+{
+    return f == CFG_FORMAT_JSON || f == CFG_FORMAT_SARIF || f == CFG_FORMAT_GITLAB ? "," : "";
+}
+
+int out_join(const struct out_options *o, const struct out_chunk *chunks, size_t n,
+             const struct out_totals *t, struct buf *b)
+{
+    if (begin(o, b))
+        return ERR_TOO_LARGE;
+    const char *sep = separator(o->format);
+    bool any = false;
+    for (int p = 0; p < OUT_NPARTS; p++) {
+        for (size_t i = 0; i < n; i++) {
+            const struct buf *part = &chunks[i].part[p];
+            if (!part->len)
+                continue;
+            if (any && buf_append_cstr(b, sep))
+                return ERR_TOO_LARGE;
+            if (buf_append(b, part->data, part->len))
+                return ERR_TOO_LARGE;
+            any = true;
+        }
+    }
+    return end(o, t, any, b) ? ERR_TOO_LARGE : 0;
+}
+
+int out_render(const struct out_options *o, const struct out_file *files, size_t n, struct buf *b)
+{
+    struct out_chunk *chunks = xcalloc(n ? n : 1, sizeof *chunks);
+    struct out_totals t = { 0 };
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        rc = out_file(o, &files[i], &chunks[i]);
+        out_totals_add(&t, &files[i], o);
+    }
+    if (!rc)
+        rc = out_join(o, chunks, n, &t, b);
+    for (size_t i = 0; i < n; i++)
+        out_chunk_release(&chunks[i]);
+    free(chunks);
+    return rc;
+}
