@@ -108,7 +108,7 @@ struct bld_dive_score {
     uint64_t wasted_bytes;
     uint64_t user_size_bytes;
     double wasted_user_percent;  /* a ratio; see the header comment */
-    struct bld_dive_path *paths; /* cumulative descending, then path */
+    struct bld_dive_path *paths; /* cumulative descending */
     size_t n_paths;
 };
 
@@ -123,7 +123,7 @@ struct bld_image_analysis {
     uint64_t wasted_bytes;          /* size - live_bytes: sum of the layers' wasted_bytes */
     uint64_t rewritten_live_bytes;  /* live files whose path held another file before */
     double efficiency;              /* live_bytes / size; 1 when size is 0 */
-    struct bld_wasted_file *wasted; /* size descending, then path */
+    struct bld_wasted_file *wasted; /* size descending, then layer */
     size_t n_wasted;                /* at most max_paths of them */
     size_t n_wasted_total;          /* how many there were */
     struct bld_dive_score dive;
