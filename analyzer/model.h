@@ -99,16 +99,23 @@ struct df_heredoc {
     bool quoted;          /* some part of the delimiter was quoted: no expansion */
     struct span marker;   /* <<EOF as written */
     struct span body;     /* the body lines (empty span at the body start when empty) */
-    struct span end;      /* the terminator line; empty when unterminated */
+    struct span end;      /* the terminator line without its line ending (leading
+                           * tabs included for <<-); empty at the body end when
+                           * unterminated */
     bool terminated;
+    /* RUN only: the body parsed as a script when a POSIX shell runs it (the
+     * whole command is the marker and the body has no shebang or a
+     * sh/bash/dash/ash one, or the body feeds the stdin of sh/bash/dash/ash
+     * started without a script operand); NULL otherwise. */
+    const struct sh_script *script;
 };
 
 /* An image reference split the way the distribution spec reads it. The
  * parts are slices of raw (NULL when absent). */
 struct df_image_ref {
-    struct df_text text;   /* as written (may hold variables) */
-    struct str expanded;   /* with global ARG defaults substituted (FROM); == raw when no
-                            * variables */
+    struct df_text text; /* as written (may hold variables) */
+    struct str expanded; /* with global ARG defaults substituted (FROM); == raw when no
+                          * variables */
     bool has_variables;
     bool valid;            /* expanded is a well-formed reference */
     struct str registry;   /* NULL when implicit (no "docker.io" is added) */
@@ -126,12 +133,12 @@ enum df_form {
 
 struct df_instr {
     enum df_kind kind;
-    uint32_t index;             /* in file order, from 0 (nested ONBUILD triggers too) */
-    struct span span;           /* the whole instruction, heredoc bodies included */
-    struct span keyword;        /* the instruction name as written */
-    int stage;                  /* index of the stage it belongs to; -1 before the first FROM */
+    uint32_t index;                /* in file order, from 0 (nested ONBUILD triggers too) */
+    struct span span;              /* the whole instruction, heredoc bodies included */
+    struct span keyword;           /* the instruction name as written */
+    int stage;                     /* index of the stage it belongs to; -1 before the first FROM */
     const struct df_instr *parent; /* the ONBUILD holding this trigger, else NULL */
-    bool has_syntax_error;      /* an ERROR or MISSING node inside: arguments may be partial */
+    bool has_syntax_error;         /* an ERROR or MISSING node inside: arguments may be partial */
 
     const struct df_flag *flags;
     uint32_t n_flags;
@@ -141,14 +148,18 @@ struct df_instr {
     const struct df_text *exec; /* DF_FORM_EXEC: the decoded JSON strings (raw = decoded
                                  * value, span = the string literal with quotes) */
     uint32_t n_exec;
-    bool exec_non_string;       /* the JSON array holds a non-string element */
+    bool exec_non_string; /* the JSON array holds a non-string element */
     /* DF_FORM_SHELL: the shell text BuildKit hands to the shell, and the
      * segments of src it is made of (for shell_reader input and mapping). */
     struct df_text shell;
     const struct sh_segment *shell_segs;
     uint32_t n_shell_segs;
     /* The parsed shell script (RUN shell form, and RUN heredocs whose
-     * interpreter is a POSIX shell); NULL otherwise. */
+     * interpreter is a POSIX shell); NULL otherwise. For `RUN <<EOF` (the
+     * command is one marker) it is the body's script (heredocs[0].script);
+     * for other RUN shell forms with heredocs it is the command line with
+     * the bodies read as the shell reads them (BuildKit joins them with
+     * newlines); for a plain shell form, the command text. */
     const struct sh_script *script;
 
     /* Blank-split words: FROM (image [AS name]), COPY/ADD/VOLUME sources and
@@ -183,30 +194,33 @@ struct df_instr {
 struct df_stage {
     uint32_t index;
     const struct df_instr *from;
-    struct str name;            /* lowercased stage name, or NULL */
-    int base_stage;             /* the in-file stage FROM names, else -1 */
+    struct str name;                      /* lowercased stage name, or NULL */
+    int base_stage;                       /* the in-file stage FROM names, else -1 */
     const struct df_instr *const *instrs; /* the stage's instructions after FROM */
     uint32_t n_instrs;
-    bool is_target;             /* the target stage (the last one, or --target) */
-    bool is_output;             /* the target or a stage it is built FROM (transitively) */
-    bool reaches_target;        /* built for the target at all (FROM, COPY --from,
-                                 * RUN --mount from=, transitively) */
+    bool is_target;      /* the target stage (the last one, or --target) */
+    bool is_output;      /* the target or a stage it is built FROM (transitively) */
+    bool reaches_target; /* built for the target at all (FROM, COPY --from,
+                          * RUN --mount from=, transitively) */
 };
 
-/* A `COPY --from` / `RUN --mount from=` / `FROM` edge between stages. */
+/* A `COPY --from` / `RUN --mount from=` / `FROM` edge between stages: one
+ * per FROM that names an earlier stage, one per COPY --from and per
+ * `from=` of a RUN --mount (ONBUILD triggers excluded: they name stages of
+ * a downstream build), in file order. */
 struct df_stage_edge {
     uint32_t from_stage; /* the stage that uses */
     int to_stage;        /* the stage used, -1 when the reference is no stage */
     const struct df_instr *instr;
-    struct df_text ref;  /* the reference as written */
+    struct df_text ref; /* the reference as written */
 };
 
 /* ---------------------------------------------------- directives, pragmas */
 
 struct df_directive {
-    struct df_text name;  /* as written; keys compare case-insensitively */
+    struct df_text name; /* as written; keys compare case-insensitively */
     struct df_text value;
-    bool duplicate;       /* a second directive with the same key */
+    bool duplicate; /* a second directive with the same key */
 };
 
 enum df_pragma_scope {
@@ -222,11 +236,24 @@ enum df_pragma_origin { DF_PRAGMA_DOCKWRIGHT, DF_PRAGMA_HADOLINT, DF_PRAGMA_BUIL
 struct df_pragma {
     enum df_pragma_origin origin;
     enum df_pragma_scope scope;
-    struct span span;              /* the comment */
+    struct span span; /* the comment */
     const struct df_text *names;
     uint32_t n_names;
     const struct df_instr *target; /* NEXT: the instruction it covers; STAGE: the FROM;
                                     * NULL when nothing follows (an invalid pragma) */
+};
+
+/* What a syntax error is about, so that the rule that owns a more specific
+ * diagnostic (DW005, DW012) can claim it and DW001 reports the rest. */
+enum df_syntax_kind {
+    DF_SYN_GENERIC,           /* any other ERROR or MISSING node */
+    DF_SYN_MISSING_ARGUMENTS, /* an instruction without (enough) arguments */
+    DF_SYN_EXTRA_ARGUMENTS,   /* unexpected words after the arguments (FROM a b c) */
+    DF_SYN_UNCLOSED_QUOTE,    /* a quote or ${ without its closing character */
+    DF_SYN_UNTERMINATED_HEREDOC,
+    DF_SYN_JSON_NON_STRING,     /* a JSON array with a non-string element */
+    DF_SYN_PAIR_WITHOUT_EQUALS, /* ENV/LABEL word without '=' (or legacy form without value) */
+    DF_SYN_LINE_TOO_LONG,       /* a physical line over 65535 bytes */
 };
 
 /* A syntax problem found while building the model (ERROR/MISSING nodes,
@@ -235,10 +262,12 @@ struct df_pragma {
 struct df_syntax_error {
     struct span span;
     const char *message; /* says what was expected, e.g. "expected a command after RUN" */
+    enum df_syntax_kind kind;
+    const struct df_instr *instr; /* the instruction it is in or after, or NULL */
 };
 
 struct df_model {
-    int escape;                  /* '\\' or '`' */
+    int escape; /* '\\' or '`' */
     const struct df_directive *directives;
     uint32_t n_directives;
     const struct df_instr *const *instrs; /* top-level instructions in file order */
@@ -247,14 +276,29 @@ struct df_model {
     uint32_t n_stages;
     const struct df_stage_edge *edges;
     uint32_t n_edges;
-    int target_stage;            /* -1 when the file has no stage */
+    int target_stage; /* -1 when the file has no stage */
     const struct df_pragma *pragmas;
     uint32_t n_pragmas;
     const struct df_syntax_error *syntax_errors;
     uint32_t n_syntax_errors;
-    /* Comment lines as spans (pragmas are also comments). */
+    /* Comment lines as spans (pragmas are also comments), without their
+     * line endings; comment lines inside continued instructions too. */
     const struct span *comments;
     uint32_t n_comments;
+    /* Every instruction, ONBUILD triggers included: all_instrs[i]->index == i. */
+    const struct df_instr *const *all_instrs;
+    uint32_t n_all_instrs;
+    /* The src ranges BuildKit's line parser drops inside instructions, sorted:
+     * each line continuation (escape char, the blanks after it, the line
+     * ending and the empty or blank lines that follow) and each comment line
+     * inside a continued instruction (with the blanks before its '#' and the
+     * blank lines after it). The logical text of a span is its src bytes
+     * minus these. */
+    const struct span *dropped;
+    uint32_t n_dropped;
+    /* `# dockwright shell=X` / `# hadolint shell=X`: the value (the last
+     * one wins); raw.ptr NULL when absent. */
+    struct df_text shell_pragma;
 };
 
 /* ------------------------------------------------------------------- file */
@@ -263,23 +307,27 @@ struct df_model {
  * everywhere else (then ARG defaults apply and the last stage is the
  * target). */
 struct df_build_opts {
-    const char *target;              /* stage name, or NULL */
-    const char *const *build_args;   /* "NAME=value" strings, NULL-terminated */
-    const char *platform;            /* "linux/amd64"; NULL: the host's */
+    const char *target;            /* stage name, or NULL */
+    const char *const *build_args; /* "NAME=value" strings, NULL-terminated */
+    const char *platform;          /* "linux/amd64"; NULL: the host's */
 };
+
+struct df_scopes; /* model_scope.c: the variable tables behind df_lookup */
 
 struct df_file {
     struct arena arena;
-    const char *path;     /* as given; "-" or the --stdin-filename for stdin */
-    const char *src;      /* a copy of the bytes, NUL-terminated */
+    const char *path; /* as given; "-" or the --stdin-filename for stdin */
+    const char *src;  /* a copy of the bytes, NUL-terminated */
     uint32_t len;
     struct line_index lines;
-    struct TSTree *tree;  /* owned; freed by df_file_free */
+    struct TSTree *tree; /* owned; freed by df_file_free */
     struct df_model model;
     /* Facts of the text that fixes must keep. */
-    bool crlf;            /* the file uses CRLF line endings */
-    bool bom;             /* starts with a UTF-8 byte-order mark */
-    bool final_newline;   /* ends with a line ending */
+    bool crlf;                        /* the file uses CRLF line endings */
+    bool bom;                         /* starts with a UTF-8 byte-order mark */
+    bool final_newline;               /* ends with a line ending */
+    const struct df_build_opts *opts; /* a copy of the options given (arena), or NULL */
+    const struct df_scopes *scopes;   /* private to the model */
 };
 
 /* Parses text (copied) and builds the model. Never fails on bad Dockerfile
@@ -298,19 +346,19 @@ void df_file_locate(const struct df_file *f, uint32_t offset, uint32_t *line, ui
 /* ------------------------------------------------------ variables, expansion */
 
 enum df_var_origin {
-    DF_VAR_UNSET,        /* declared by ARG without a value anywhere: set == false */
-    DF_VAR_ARG,          /* an ARG of the stage (or an in-file parent stage) */
-    DF_VAR_GLOBAL_ARG,   /* a global ARG (only visible in FROM lines) */
-    DF_VAR_ENV,          /* an ENV of the stage or an in-file parent */
-    DF_VAR_PREDEFINED,   /* TARGETPLATFORM, BUILDARCH, ... (global scope) */
-    DF_VAR_BUILD_ARG,    /* from df_build_opts.build_args */
-    DF_VAR_BASE_IMAGE,   /* from the base image's config (when known to the caller) */
+    DF_VAR_UNSET,      /* declared by ARG without a value anywhere: set == false */
+    DF_VAR_ARG,        /* an ARG of the stage (or an in-file parent stage) */
+    DF_VAR_GLOBAL_ARG, /* a global ARG (only visible in FROM lines) */
+    DF_VAR_ENV,        /* an ENV of the stage or an in-file parent */
+    DF_VAR_PREDEFINED, /* TARGETPLATFORM, BUILDARCH, ... (global scope) */
+    DF_VAR_BUILD_ARG,  /* from df_build_opts.build_args */
+    DF_VAR_BASE_IMAGE, /* from the base image's config (when known to the caller) */
 };
 
 struct df_var {
     enum df_var_origin origin;
-    bool declared;  /* an ARG/ENV of that name is in scope (even without a value) */
-    bool set;       /* it has a value (possibly empty) */
+    bool declared; /* an ARG/ENV of that name is in scope (even without a value) */
+    bool set;      /* it has a value (possibly empty) */
     struct str value;
     const struct df_instr *defined_at; /* the ARG/ENV instruction, or NULL */
     struct span def_span;              /* the name in that instruction */

@@ -1,0 +1,776 @@
+/* One instruction of the model from its syntax node: keyword, flags (with
+ * --mount options split), exec form (decoded JSON strings), shell form
+ * (the logical text BuildKit hands to the shell and its src segments),
+ * blank-split words, pairs, heredocs, the FROM/USER/ONBUILD parts, and the
+ * shell script of RUN. Every child list is read once with the cursor
+ * (mb_kids); nothing here re-scans the instruction's text except the few
+ * bytes of a heredoc marker or a shebang line. */
+#include "analyzer/model_int.h"
+
+#include <string.h>
+
+/* Deepest nesting the scan of an instruction enters (expansions can nest
+ * `${a:-${b:-...}}` deeply; errors below this depth are reported at the
+ * enclosing ERROR). */
+#define SCAN_MAX_DEPTH 256
+
+int mb_keyword_kind(uint16_t sym)
+{
+    if (sym >= S_KW_FROM && sym <= S_KW_SHELL)
+        return (int)(sym - S_KW_FROM);
+    return -1;
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* ------------------------------------------------------------------- scan */
+
+static void add_dropped(struct mb *b, uint32_t start, uint32_t end)
+{
+    if (b->dropped.len && VEC_LAST(&b->dropped).end > start) {
+        /* Overlaps the previous range (a comment after a continuation):
+         * merge so that the list stays sorted and disjoint. */
+        if (VEC_LAST(&b->dropped).end < end)
+            VEC_LAST(&b->dropped).end = end;
+        return;
+    }
+    VEC_PUSH(&b->dropped, span_make(start, end));
+}
+
+static void add_comment(struct mb *b, uint32_t start, uint32_t end)
+{
+    const char *nl = memchr(b->src + start, '\n', end - start);
+    uint32_t ce = nl ? (uint32_t)(nl - b->src) : end;
+    if (ce > start && b->src[ce - 1] == '\r')
+        ce--;
+    VEC_PUSH(&b->comments, span_make(start, ce));
+}
+
+/* Walks an instruction that spans lines or holds errors: continuations and
+ * comment lines become dropped ranges, comments are recorded, ERROR and
+ * MISSING nodes are collected. Only children that span lines or hold errors
+ * are entered: a single-line node can hold neither a continuation nor a
+ * comment line (both end with a line ending). */
+static void scan(struct mb *b, TSNode node)
+{
+    TSTreeCursor *c = &b->cur;
+    ts_tree_cursor_reset(c, node);
+    TSNode parents[SCAN_MAX_DEPTH];
+    uint16_t psyms[SCAN_MAX_DEPTH];
+    uint32_t depth = 0;
+    for (;;) {
+        TSNode n = ts_tree_cursor_current_node(c);
+        uint16_t sym = mb_sym_of(b, n);
+        bool enter = false;
+        if (depth == 0) {
+            enter = true; /* the root is never reported: its caller words it */
+        } else if (sym == S_LINE_CONTINUATION) {
+            add_dropped(b, ts_node_start_byte(n), ts_node_end_byte(n));
+        } else if (sym == S_COMMENT) {
+            uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+            add_comment(b, s, e);
+            /* The whole line goes, with the blanks before its '#'. */
+            while (s > 0 && (b->src[s - 1] == ' ' || b->src[s - 1] == '\t'))
+                s--;
+            add_dropped(b, s, e);
+        } else if (sym == S_ERROR || ts_node_is_missing(n)) {
+            struct mb_errnode *e = VEC_PUSH_ZERO(&b->errs);
+            e->k.node = n;
+            e->k.start = ts_node_start_byte(n);
+            e->k.end = ts_node_end_byte(n);
+            e->k.sym = sym;
+            e->k.missing = ts_node_is_missing(n);
+            e->parent = parents[depth - 1];
+            e->parent_sym = psyms[depth - 1];
+            /* Comments and continuations inside an ERROR still go. */
+            enter = sym == S_ERROR && ts_node_start_point(n).row != ts_node_end_point(n).row;
+        } else {
+            enter = ts_node_start_point(n).row != ts_node_end_point(n).row || ts_node_has_error(n);
+        }
+        if (enter && depth < SCAN_MAX_DEPTH && ts_tree_cursor_goto_first_child(c)) {
+            parents[depth] = n;
+            psyms[depth] = sym;
+            depth++;
+            continue;
+        }
+        while (depth > 0 && !ts_tree_cursor_goto_next_sibling(c)) {
+            ts_tree_cursor_goto_parent(c);
+            depth--;
+        }
+        if (depth == 0)
+            break;
+    }
+}
+
+/* ------------------------------------------------------------------ words */
+
+static struct df_text kid_text(struct mb *b, struct mb_kid k)
+{
+    return mb_text(b, k.start, k.end);
+}
+
+struct str mb_flag_unquote(struct arena *a, struct str s, int escape)
+{
+    bool plain = true;
+    for (size_t i = 0; i < s.len; i++)
+        if (s.ptr[i] == '\'' || s.ptr[i] == '"' || s.ptr[i] == escape)
+            plain = false;
+    if (plain)
+        return s;
+    char *out = arena_alloc(a, s.len + 1);
+    size_t n = 0;
+    char quote = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        char c = s.ptr[i];
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+            else
+                out[n++] = c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == escape) {
+            /* The escape char keeps the next character; a trailing one is
+             * dropped (dockerfile.md section 5). */
+            if (i + 1 < s.len)
+                out[n++] = s.ptr[++i];
+        } else {
+            out[n++] = c;
+        }
+    }
+    out[n] = '\0';
+    return str_make(out, n);
+}
+
+static size_t utf8_put(char *out, uint32_t cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static uint32_t hex4(const char *p)
+{
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++) {
+        char h = p[i];
+        v = v * 16 + (uint32_t)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+    }
+    return v;
+}
+
+/* A json_string node decoded as Go's encoding/json does (surrogate pairs
+ * joined, a lone surrogate becomes U+FFFD). raw is the value, span the
+ * literal with its quotes. */
+struct df_text mb_json_string(struct mb *b, struct mb_kid str)
+{
+    struct df_text t = { STR_NULL, span_make(str.start, str.end) };
+    uint32_t n;
+    uint32_t base = mb_kids(b, str.node, &n);
+    uint32_t texts = 0, escapes = 0;
+    struct mb_kid only = { 0 };
+    for (uint32_t i = 0; i < n; i++) {
+        struct mb_kid k = mb_kid_at(b, base + i);
+        if (k.sym == S_TEXT) {
+            texts++;
+            only = k;
+        } else if (k.sym == S_JSON_ESCAPE) {
+            escapes++;
+        }
+    }
+    if (escapes == 0 && texts <= 1) {
+        t.raw = texts ? str_make(b->src + only.start, only.end - only.start)
+                      : str_make(b->src + str.start + (str.end > str.start ? 1 : 0), 0);
+        mb_kids_pop(b, base);
+        return t;
+    }
+    size_t cap = str.end - str.start + 1;
+    char *out = arena_alloc(b->a, cap);
+    size_t len = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct mb_kid k = mb_kid_at(b, base + i);
+        const char *p = b->src + k.start;
+        uint32_t kl = k.end - k.start;
+        if (k.sym == S_TEXT) {
+            memcpy(out + len, p, kl);
+            len += kl;
+        } else if (k.sym == S_JSON_ESCAPE && kl >= 2) {
+            switch (p[1]) {
+            case 'b': out[len++] = '\b'; break;
+            case 'f': out[len++] = '\f'; break;
+            case 'n': out[len++] = '\n'; break;
+            case 'r': out[len++] = '\r'; break;
+            case 't': out[len++] = '\t'; break;
+            case 'u': {
+                if (kl < 6)
+                    break;
+                uint32_t cp = hex4(p + 2);
+                if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < n) {
+                    struct mb_kid k2 = mb_kid_at(b, base + i + 1);
+                    const char *q = b->src + k2.start;
+                    if (k2.sym == S_JSON_ESCAPE && k2.end - k2.start >= 6 && q[1] == 'u') {
+                        uint32_t lo = hex4(q + 2);
+                        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                            i++;
+                        }
+                    }
+                }
+                if (cp >= 0xD800 && cp <= 0xDFFF)
+                    cp = 0xFFFD;
+                len += utf8_put(out + len, cp);
+                break;
+            }
+            default: out[len++] = p[1];
+            }
+        }
+    }
+    out[len] = '\0';
+    t.raw = str_make(out, len);
+    mb_kids_pop(b, base);
+    return t;
+}
+
+static void json_array(struct mb *b, struct mb_kid arr)
+{
+    uint32_t n;
+    uint32_t base = mb_kids(b, arr.node, &n);
+    for (uint32_t i = 0; i < n; i++) {
+        struct mb_kid k = mb_kid_at(b, base + i);
+        if (k.sym == S_JSON_STRING)
+            VEC_PUSH(&b->exec, mb_json_string(b, k));
+    }
+    mb_kids_pop(b, base);
+}
+
+/* ------------------------------------------------------------------ flags */
+
+static void mount_options(struct mb *b, struct mb_kid opts)
+{
+    uint32_t n;
+    uint32_t base = mb_kids(b, opts.node, &n);
+    for (uint32_t i = 0; i < n; i++) {
+        struct mb_kid o = mb_kid_at(b, base + i);
+        if (o.sym != S_MOUNT_OPTION)
+            continue;
+        struct df_mount_opt *m = VEC_PUSH_ZERO(&b->mopts);
+        uint32_t on;
+        uint32_t ob = mb_kids(b, o.node, &on);
+        bool eq = false;
+        for (uint32_t j = 0; j < on; j++) {
+            struct mb_kid k = mb_kid_at(b, ob + j);
+            /* m may move when mopts grows: only the outer loop pushes. */
+            if (k.sym == S_MOUNT_KEY) {
+                m->key = kid_text(b, k);
+            } else if (k.sym == S_T_EQ && !k.missing) {
+                eq = true;
+                m->value = mb_text(b, k.end, k.end);
+            } else if (k.sym == S_MOUNT_VALUE) {
+                m->value = kid_text(b, k);
+            }
+        }
+        if (!eq && !m->value.raw.ptr)
+            m->value = (struct df_text){ STR_NULL, span_make(o.end, o.end) };
+        mb_kids_pop(b, ob);
+    }
+    mb_kids_pop(b, base);
+}
+
+static void add_flag(struct mb *b, struct mb_kid flag)
+{
+    struct df_flag fl;
+    memset(&fl, 0, sizeof fl);
+    fl.span = span_make(flag.start, flag.end);
+    fl.value = (struct df_text){ STR_NULL, span_make(flag.end, flag.end) };
+    size_t mbase = b->mopts.len;
+    uint32_t n;
+    uint32_t base = mb_kids(b, flag.node, &n);
+    for (uint32_t i = 0; i < n; i++) {
+        struct mb_kid k = mb_kid_at(b, base + i);
+        if (k.sym == S_FLAG_NAME) {
+            fl.name = kid_text(b, k);
+        } else if (k.sym == S_T_EQ && !k.missing) {
+            fl.value = mb_text(b, k.end, k.end);
+        } else if (k.sym == S_FLAG_VALUE) {
+            fl.value = kid_text(b, k);
+        } else if (k.sym == S_MOUNT_OPTIONS) {
+            fl.value = kid_text(b, k);
+            mount_options(b, k);
+        }
+    }
+    mb_kids_pop(b, base);
+    fl.n_mount = (uint32_t)(b->mopts.len - mbase);
+    fl.mount = mb_dup(b, b->mopts.items + mbase, fl.n_mount, sizeof *b->mopts.items);
+    b->mopts.len = mbase;
+    VEC_PUSH(&b->flags, fl);
+}
+
+/* ------------------------------------------------------------------ pairs */
+
+static void add_pair(struct mb *b, struct mb_kid pair)
+{
+    struct df_pair p;
+    memset(&p, 0, sizeof p);
+    p.span = span_make(pair.start, pair.end);
+    p.value = (struct df_text){ STR_NULL, span_make(pair.end, pair.end) };
+    uint32_t n;
+    uint32_t base = mb_kids(b, pair.node, &n);
+    bool have_key = false;
+    for (uint32_t i = 0; i < n; i++) {
+        struct mb_kid k = mb_kid_at(b, base + i);
+        if (k.sym == S_KEY && !have_key) {
+            p.key = kid_text(b, k);
+            have_key = true;
+        } else if (k.sym == S_T_EQ && !k.missing) {
+            p.value = mb_text(b, k.end, k.end);
+        } else if (k.sym == S_VALUE) {
+            p.value = kid_text(b, k);
+        } else if (k.sym == S_LEGACY_VALUE) {
+            p.value = kid_text(b, k);
+            p.legacy = true;
+        }
+    }
+    mb_kids_pop(b, base);
+    VEC_PUSH(&b->pairs, p);
+}
+
+/* --------------------------------------------------------------- heredocs */
+
+/* Splits a marker `[n]<<[-][blanks]word` and removes shell quoting from the
+ * word (backslash escapes whatever the escape directive says). */
+static void add_marker(struct mb *b, struct mb_kid k)
+{
+    struct df_heredoc h;
+    memset(&h, 0, sizeof h);
+    h.marker = span_make(k.start, k.end);
+    struct df_text t = kid_text(b, k);
+    const char *p = t.raw.ptr, *e = p + t.raw.len;
+    while (p < e && *p >= '0' && *p <= '9')
+        p++;
+    if (e - p >= 2 && p[0] == '<' && p[1] == '<')
+        p += 2;
+    if (p < e && *p == '-') {
+        h.strip_tabs = true;
+        p++;
+    }
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    bool plain = true;
+    for (const char *q = p; q < e; q++)
+        if (*q == '\'' || *q == '"' || *q == '\\')
+            plain = false;
+    if (plain) {
+        h.delimiter = str_make(p, (size_t)(e - p));
+    } else {
+        char *out = arena_alloc(b->a, (size_t)(e - p) + 1);
+        size_t n = 0;
+        while (p < e) {
+            char c = *p;
+            if (c == '\'') {
+                h.quoted = true;
+                for (p++; p < e && *p != '\''; p++)
+                    out[n++] = *p;
+                if (p < e)
+                    p++;
+            } else if (c == '"') {
+                h.quoted = true;
+                for (p++; p < e && *p != '"'; p++) {
+                    if (*p == '\\' && p + 1 < e &&
+                        (p[1] == '"' || p[1] == '\\' || p[1] == '$' || p[1] == '`'))
+                        p++;
+                    out[n++] = *p;
+                }
+                if (p < e)
+                    p++;
+            } else if (c == '\\') {
+                if (p + 1 < e)
+                    out[n++] = p[1];
+                p += 2;
+            } else {
+                out[n++] = c;
+                p++;
+            }
+        }
+        out[n] = '\0';
+        h.delimiter = str_make(out, n);
+    }
+    VEC_PUSH(&b->heredocs, h);
+}
+
+static uint32_t trim_eol(const struct mb *b, uint32_t start, uint32_t end)
+{
+    if (end > start && b->src[end - 1] == '\n')
+        end--;
+    if (end > start && b->src[end - 1] == '\r')
+        end--;
+    return end;
+}
+
+static void heredoc_block(struct mb *b, struct mb_kid blk, struct df_heredoc *h)
+{
+    uint32_t n;
+    uint32_t base = mb_kids(b, blk.node, &n);
+    bool body = false;
+    h->body = span_make(blk.start, blk.start);
+    h->end = span_make(blk.end, blk.end);
+    for (uint32_t i = 0; i < n; i++) {
+        struct mb_kid k = mb_kid_at(b, base + i);
+        if (k.sym == S_HEREDOC_BODY) {
+            h->body = span_make(k.start, k.end);
+            body = true;
+        } else if (k.sym == S_HEREDOC_END && !k.missing) {
+            h->end = span_make(k.start, trim_eol(b, k.start, k.end));
+            h->terminated = true;
+            if (!body)
+                h->body = span_make(k.start, k.start);
+        }
+    }
+    if (!h->terminated)
+        h->end = span_make(h->body.end, h->body.end);
+    mb_kids_pop(b, base);
+}
+
+/* Whether a POSIX shell runs a heredoc body given as the whole RUN command:
+ * no shebang, or one naming sh, bash, dash or ash (directly or via env). */
+static bool body_is_posix(const struct mb *b, struct span body)
+{
+    const char *p = b->src + body.start, *e = b->src + body.end;
+    if (e - p < 2 || p[0] != '#' || p[1] != '!')
+        return true;
+    const char *nl = memchr(p, '\n', (size_t)(e - p));
+    if (nl)
+        e = nl;
+    p += 2;
+    bool env = false;
+    for (;;) {
+        while (p < e && is_blank(*p))
+            p++;
+        const char *w = p;
+        while (p < e && !is_blank(*p))
+            p++;
+        if (w == p)
+            return false;
+        const char *name = w;
+        for (const char *q = w; q < p; q++)
+            if (*q == '/')
+                name = q + 1;
+        struct str s = str_make(name, (size_t)(p - name));
+        if (!env && str_eq_cstr(s, "env")) {
+            env = true;
+            continue;
+        }
+        if (env && w[0] == '-')
+            continue; /* env -S, env -i ... */
+        return str_eq_cstr(s, "sh") || str_eq_cstr(s, "bash") || str_eq_cstr(s, "dash") ||
+               str_eq_cstr(s, "ash");
+    }
+}
+
+/* Whether a command feeds a heredoc to a POSIX shell reading its stdin:
+ * sh/bash/dash/ash with flags only, none of them -c. */
+static bool call_is_stdin_shell(const struct sh_call *c)
+{
+    if (!(sh_call_is(c, "sh") || sh_call_is(c, "bash") || sh_call_is(c, "dash") ||
+          sh_call_is(c, "ash")))
+        return false;
+    for (uint32_t i = 1; i < c->argc; i++) {
+        struct str v = c->argv[i].value;
+        if (v.len < 2 || v.ptr[0] != '-' || (v.ptr[1] == '-' && v.len == 2))
+            return false;
+        if (v.ptr[1] != '-' && memchr(v.ptr, 'c', v.len))
+            return false;
+    }
+    return true;
+}
+
+/* The shell scripts of a RUN in shell form (dockerfile.md section 7). */
+static void run_scripts(struct mb *b, struct df_instr *in, struct df_heredoc *hd, uint32_t n_hd,
+                        bool marker_only)
+{
+    if (n_hd == 0) {
+        struct sh_input si = { b->src, in->shell_segs, in->n_shell_segs };
+        in->script = sh_parse(&si, b->a);
+        return;
+    }
+    if (marker_only) {
+        /* The body is the script, run by the shell unless a shebang names
+         * another interpreter. */
+        if (body_is_posix(b, hd[0].body))
+            hd[0].script = sh_parse_range(b->src, hd[0].body.start, hd[0].body.end, b->a);
+        in->script = hd[0].script;
+        return;
+    }
+    /* BuildKit joins the command line, the bodies and their delimiters
+     * with newlines and hands that to the shell: read the bodies from the
+     * newline that ends the command line on. */
+    size_t base = b->segs.len;
+    for (uint32_t i = 0; i < in->n_shell_segs; i++)
+        VEC_PUSH(&b->segs, in->shell_segs[i]);
+    uint32_t from = hd[0].body.start > 0 ? hd[0].body.start - 1 : 0;
+    uint32_t to = hd[n_hd - 1].terminated ? hd[n_hd - 1].end.end : hd[n_hd - 1].body.end;
+    if (from >= in->shell.span.end && to > from)
+        VEC_PUSH(&b->segs, ((struct sh_segment){ from, to }));
+    struct sh_input si = { b->src, b->segs.items + base, (uint32_t)(b->segs.len - base) };
+    in->script = sh_parse(&si, b->a);
+    b->segs.len = base;
+    const struct sh_script *s = in->script;
+    for (uint32_t h = 0; h < n_hd; h++) {
+        const struct sh_call *consumer = NULL;
+        for (uint32_t v = 0; v < s->n_cmds; v++) {
+            const struct sh_node *node = s->cmds[v].call.node;
+            for (const struct sh_redir *r = node->redirs; r; r = r->next) {
+                if ((r->kind == SH_REDIR_HEREDOC || r->kind == SH_REDIR_HEREDOC_TABS) &&
+                    r->body_span.start == hd[h].body.start)
+                    consumer = &s->cmds[v].call; /* the last visit: after wrappers */
+            }
+        }
+        if (consumer && call_is_stdin_shell(consumer))
+            hd[h].script = sh_parse_range(b->src, hd[h].body.start, hd[h].body.end, b->a);
+    }
+}
+
+/* ------------------------------------------------------------ instruction */
+
+static bool takes_command(enum df_kind kind)
+{
+    return kind == DF_RUN || kind == DF_CMD || kind == DF_ENTRYPOINT || kind == DF_SHELL ||
+           kind == DF_HEALTHCHECK;
+}
+
+struct df_instr *mb_instr(struct mb *b, TSNode node, enum df_kind kind, bool from_error,
+                          const struct df_instr *parent)
+{
+    struct df_instr *in = ARENA_NEW(b->a, struct df_instr);
+    in->kind = kind;
+    in->index = (uint32_t)b->all.len;
+    VEC_PUSH(&b->all, in);
+    in->parent = parent;
+    in->stage = parent ? parent->stage : b->cur_stage;
+    uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
+    in->span = span_make(start, end);
+    in->keyword = span_make(start, start);
+    in->as_keyword = span_make(end, end);
+    in->stage_name.span = span_make(end, end);
+    in->user.span = in->group.span = span_make(end, end);
+    bool has_err = b->tree_has_error && ts_node_has_error(node);
+    in->has_syntax_error = from_error || has_err;
+
+    size_t errs_base = b->errs.len;
+    if (!parent &&
+        (from_error || has_err || ts_node_start_point(node).row != ts_node_end_point(node).row))
+        scan(b, node);
+
+    size_t flags_base = b->flags.len, texts_base = b->texts.len, exec_base = b->exec.len;
+    size_t pairs_base = b->pairs.len, hd_base = b->heredocs.len;
+    bool have_kw = false, have_trigger = false;
+    uint32_t shell_start = UINT32_MAX, shell_end = 0, shell_parts = 0, shell_markers = 0;
+    uint32_t blocks = 0;
+    uint32_t user_start = UINT32_MAX, user_end = 0, colon_end = 0;
+    bool colon = false;
+
+    uint32_t n;
+    uint32_t base = mb_kids(b, node, &n);
+    for (uint32_t i = 0; i < n; i++) {
+        struct mb_kid k = mb_kid_at(b, base + i);
+        if (k.missing && k.sym != S_T_EQ)
+            continue;
+        if (!have_kw && mb_keyword_kind(k.sym) >= 0) {
+            in->keyword = span_make(k.start, k.end);
+            have_kw = true;
+            continue;
+        }
+        switch (k.sym) {
+        case S_INSTRUCTION_NAME:
+            in->keyword = span_make(k.start, k.end);
+            have_kw = true;
+            break;
+        case S_FLAG: add_flag(b, k); break;
+        case S_KW_AS:
+            in->as_keyword = span_make(k.start, k.end);
+            VEC_PUSH(&b->texts, kid_text(b, k));
+            break;
+        case S_KW_CMD: VEC_PUSH(&b->texts, kid_text(b, k)); break;
+        case S_KW_NONE:
+            VEC_PUSH(&b->texts, kid_text(b, k));
+            in->form = DF_FORM_NONE;
+            break;
+        case S_IMAGE_SPEC:
+            in->image.text = kid_text(b, k);
+            VEC_PUSH(&b->texts, in->image.text);
+            break;
+        case S_IMAGE_ALIAS:
+            in->stage_name = kid_text(b, k);
+            VEC_PUSH(&b->texts, in->stage_name);
+            break;
+        case S_SHELL_COMMAND: {
+            if (shell_start == UINT32_MAX)
+                shell_start = k.start;
+            shell_end = k.end;
+            uint32_t cn;
+            uint32_t cb = mb_kids(b, k.node, &cn);
+            for (uint32_t j = 0; j < cn; j++) {
+                struct mb_kid c = mb_kid_at(b, cb + j);
+                if (c.sym == S_SHELL_FRAGMENT) {
+                    shell_parts++;
+                } else if (c.sym == S_HEREDOC_MARKER) {
+                    shell_parts++;
+                    shell_markers++;
+                    add_marker(b, c);
+                }
+            }
+            mb_kids_pop(b, cb);
+            break;
+        }
+        case S_SHELL_FRAGMENT:
+            /* Only inside an ERROR: the command lost its wrapper. */
+            if (takes_command(kind)) {
+                if (shell_start == UINT32_MAX)
+                    shell_start = k.start;
+                shell_end = k.end;
+                shell_parts++;
+            }
+            break;
+        case S_HEREDOC_MARKER:
+            add_marker(b, k);
+            if (takes_command(kind)) {
+                if (shell_start == UINT32_MAX)
+                    shell_start = k.start;
+                shell_end = k.end;
+                shell_parts++;
+                shell_markers++;
+            } else {
+                VEC_PUSH(&b->texts, kid_text(b, k));
+            }
+            break;
+        case S_HEREDOC_BLOCK:
+            if (hd_base + blocks < b->heredocs.len)
+                heredoc_block(b, k, &b->heredocs.items[hd_base + blocks]);
+            blocks++;
+            break;
+        case S_HEREDOC_BODY:
+            /* An unterminated heredoc: the body ran to the end of the file. */
+            if (hd_base + blocks < b->heredocs.len) {
+                struct df_heredoc *h = &b->heredocs.items[hd_base + blocks];
+                h->body = span_make(k.start, k.end);
+                h->end = span_make(k.end, k.end);
+            }
+            blocks++;
+            break;
+        case S_JSON_ARRAY:
+            in->form = DF_FORM_EXEC;
+            json_array(b, k);
+            break;
+        case S_PATH:
+        case S_EXPOSE_PORT:
+        case S_SIGNAL:
+        case S_MAINTAINER_TEXT:
+        case S_ARGUMENTS: VEC_PUSH(&b->texts, kid_text(b, k)); break;
+        case S_ENV_PAIR:
+        case S_LABEL_PAIR:
+        case S_ARG_PAIR: add_pair(b, k); break;
+        case S_USER_NAME:
+            in->user = kid_text(b, k);
+            if (user_start == UINT32_MAX)
+                user_start = k.start;
+            user_end = k.end;
+            break;
+        case S_T_COLON:
+            if (kind == DF_USER && !k.missing) {
+                colon = true;
+                colon_end = k.end;
+                if (user_start == UINT32_MAX)
+                    user_start = k.start;
+                user_end = k.end;
+            }
+            break;
+        case S_USER_GROUP:
+            in->group = kid_text(b, k);
+            if (user_start == UINT32_MAX)
+                user_start = k.start;
+            user_end = k.end;
+            break;
+        default:
+            if (k.sym <= S_UNKNOWN_I && kind == DF_ONBUILD && !have_trigger) {
+                have_trigger = true;
+                in->trigger = mb_instr(b, k.node, (enum df_kind)k.sym, false, in);
+            }
+            break;
+        }
+    }
+    mb_kids_pop(b, base);
+
+    /* USER: the one argument is the whole text, split at the first ':'. */
+    if (kind == DF_USER && user_start != UINT32_MAX) {
+        VEC_PUSH(&b->texts, mb_text(b, user_start, user_end));
+        if (colon && !in->group.raw.ptr)
+            in->group = mb_text(b, colon_end, colon_end);
+    }
+
+    if (shell_start != UINT32_MAX && shell_end >= shell_start) {
+        in->form = DF_FORM_SHELL;
+        in->shell = mb_text(b, shell_start, shell_end);
+        size_t sb = b->segs.len;
+        mb_pieces(b, shell_start, shell_end);
+        in->n_shell_segs = (uint32_t)(b->segs.len - sb);
+        in->shell_segs = mb_dup(b, b->segs.items + sb, in->n_shell_segs, sizeof *b->segs.items);
+        b->segs.len = sb;
+    }
+
+    uint32_t n_hd = (uint32_t)(b->heredocs.len - hd_base);
+    struct df_heredoc *hd = b->heredocs.items + hd_base;
+    for (uint32_t h = 0; h < n_hd; h++) {
+        if (h >= blocks) /* no body at all: the marker was on the last line */
+            hd[h].body = hd[h].end = span_make(end, end);
+        if (!hd[h].terminated)
+            mb_error(b, hd[h].marker, DF_SYN_UNTERMINATED_HEREDOC, parent ? parent : in,
+                     "unterminated heredoc '%.*s': no line '%.*s' before the end of the file",
+                     STR_FMT(hd[h].delimiter), STR_FMT(hd[h].delimiter));
+    }
+    if (kind == DF_RUN && in->form == DF_FORM_SHELL)
+        run_scripts(b, in, hd, n_hd, shell_parts == 1 && shell_markers == 1);
+
+    in->n_flags = (uint32_t)(b->flags.len - flags_base);
+    in->flags = mb_dup(b, b->flags.items + flags_base, in->n_flags, sizeof *b->flags.items);
+    b->flags.len = flags_base;
+    in->n_args = (uint32_t)(b->texts.len - texts_base);
+    in->args = mb_dup(b, b->texts.items + texts_base, in->n_args, sizeof *b->texts.items);
+    b->texts.len = texts_base;
+    in->n_exec = (uint32_t)(b->exec.len - exec_base);
+    in->exec = mb_dup(b, b->exec.items + exec_base, in->n_exec, sizeof *b->exec.items);
+    b->exec.len = exec_base;
+    in->n_pairs = (uint32_t)(b->pairs.len - pairs_base);
+    in->pairs = mb_dup(b, b->pairs.items + pairs_base, in->n_pairs, sizeof *b->pairs.items);
+    b->pairs.len = pairs_base;
+    in->n_heredocs = n_hd;
+    in->heredocs = mb_dup(b, hd, n_hd, sizeof *hd);
+    b->heredocs.len = hd_base;
+
+    if (!parent) {
+        if (from_error)
+            mb_report_keyword_error(b, in, node);
+        else
+            mb_report_errors(b, in, (uint32_t)errs_base);
+        b->errs.len = errs_base;
+    }
+    return in;
+}
