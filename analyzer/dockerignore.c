@@ -14,6 +14,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/fileio.h"
+#include "common/utf8.h"
 #include "common/vec.h"
 #include "common/xalloc.h"
 
@@ -27,46 +28,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define RUNE_ERROR 0xFFFDu
+#define RUNE_ERROR UTF8_RUNE_ERROR
 /* bufio.Scanner's default token limit: BuildKit's reader fails on a line
  * this long or longer. */
 #define LINE_MAX_BYTES 65536
 
 /* ---- UTF-8 and white space ---- */
-
-/* Decodes the code point at s[i] (i < n); an invalid or truncated sequence
- * is U+FFFD of length 1, as Go decodes it. */
-static uint32_t utf8_at(const char *s, size_t n, size_t i, size_t *len)
-{
-    const unsigned char *p = (const unsigned char *)s + i;
-    size_t left = n - i;
-    unsigned c = p[0];
-    *len = 1;
-    if (c < 0x80)
-        return c;
-    size_t need;
-    uint32_t cp, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 2, cp = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3, cp = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4, cp = c & 0x07, min = 0x10000;
-    } else {
-        return RUNE_ERROR;
-    }
-    if (left < need)
-        return RUNE_ERROR;
-    for (size_t k = 1; k < need; k++) {
-        if ((p[k] & 0xC0) != 0x80)
-            return RUNE_ERROR;
-        cp = (cp << 6) | (p[k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return RUNE_ERROR;
-    *len = need;
-    return cp;
-}
 
 /* Go's unicode.IsSpace, which strings.TrimSpace uses. */
 static bool is_space(uint32_t cp)
@@ -98,7 +65,7 @@ static size_t utf8_last(const char *s, size_t n, uint32_t *cp)
     while (start > 0 && n - start < 4 && ((unsigned char)s[start] & 0xC0) == 0x80)
         start--;
     size_t l;
-    uint32_t c = utf8_at(s, n, start, &l);
+    uint32_t c = utf8_decode(s, n, start, &l);
     if (start + l == n) {
         *cp = c;
         return l;
@@ -111,7 +78,7 @@ static struct str trim_space(struct str s)
 {
     while (s.len) {
         size_t l;
-        uint32_t cp = utf8_at(s.ptr, s.len, 0, &l);
+        uint32_t cp = utf8_decode(s.ptr, s.len, 0, &l);
         if (!is_space(cp))
             break;
         s.ptr += l;
@@ -195,7 +162,7 @@ static int class_char(const char **p, const char *e, uint32_t *r)
     if (*c == '\\' && ++c >= e)
         return ERR_SYNTAX;
     size_t l;
-    *r = utf8_at(c, (size_t)(e - c), 0, &l);
+    *r = utf8_decode(c, (size_t)(e - c), 0, &l);
     if (*r == RUNE_ERROR && l == 1)
         return ERR_SYNTAX;
     c += l;
@@ -219,7 +186,7 @@ static int match_chunk(const char *c, const char *ce, const char *s, const char 
             uint32_t r = 0;
             if (!failed) {
                 size_t l;
-                r = utf8_at(s, (size_t)(se - s), 0, &l);
+                r = utf8_decode(s, (size_t)(se - s), 0, &l);
                 s += l;
             }
             c++;
@@ -253,7 +220,7 @@ static int match_chunk(const char *c, const char *ce, const char *s, const char 
                 if (*s == '/')
                     failed = true;
                 size_t l;
-                (void)utf8_at(s, (size_t)(se - s), 0, &l);
+                (void)utf8_decode(s, (size_t)(se - s), 0, &l);
                 s += l;
             }
             c++;
@@ -435,7 +402,7 @@ static int prog_compile(struct arena *a, const char *p, size_t n, struct di_prog
     size_t pos = 0;
     while (pos < n) {
         size_t start = pos, l;
-        uint32_t ch = utf8_at(p, n, pos, &l);
+        uint32_t ch = utf8_decode(p, n, pos, &l);
         pos += l;
         struct dtok t = { DT_LIT, false, ch, 0, 0 };
         if (ch == '*') {
@@ -465,7 +432,7 @@ static int prog_compile(struct arena *a, const char *p, size_t n, struct di_prog
             t.kind = DT_ANY;
             kind = DK_REGEX;
         } else if (ch == '\\' && pos < n) {
-            uint32_t c2 = utf8_at(p, n, pos, &l);
+            uint32_t c2 = utf8_decode(p, n, pos, &l);
             pos += l;
             kind = DK_REGEX;
             const char *ctl = strchr("a\af\ft\tn\nr\rv\v", (int)c2);
@@ -582,7 +549,7 @@ static bool regex_match(const struct di_prog *p, const char *s, size_t n)
     bool alive = true;
     for (size_t at = 0; at < n && alive;) {
         size_t l;
-        uint32_t cp = utf8_at(s, n, at, &l);
+        uint32_t cp = utf8_decode(s, n, at, &l);
         at += l;
         memset(nxt, 0, ns);
         for (size_t i = 0; i < p->n_toks; i++) {

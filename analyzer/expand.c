@@ -13,6 +13,7 @@
 #include "common/arena.h"
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/utf8.h"
 #include "common/vec.h"
 
 #include <stdarg.h>
@@ -217,7 +218,7 @@ static const struct cp_range digit_ranges[] = {
 };
 
 #define EOF_RUNE (-1)
-#define RUNE_ERROR 0xFFFDu
+#define RUNE_ERROR UTF8_RUNE_ERROR
 /* Pattern matching keeps one byte per (segment, position); above this many
  * cells a match is refused rather than allowed to take seconds. */
 #define MATCH_WORK_MAX ((size_t)16 * 1024 * 1024)
@@ -272,64 +273,6 @@ bool exp_is_space(uint32_t cp)
     }
 }
 
-/* Decodes the code point at s[i] (i < n) and its length in bytes; an invalid
- * or truncated sequence is U+FFFD of length 1, as Go decodes it. */
-static uint32_t utf8_at(const char *s, size_t n, size_t i, size_t *len)
-{
-    const unsigned char *p = (const unsigned char *)s + i;
-    size_t left = n - i;
-    unsigned c = p[0];
-    *len = 1;
-    if (c < 0x80)
-        return c;
-    size_t need;
-    uint32_t cp, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 2, cp = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3, cp = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4, cp = c & 0x07, min = 0x10000;
-    } else {
-        return RUNE_ERROR;
-    }
-    if (left < need)
-        return RUNE_ERROR;
-    for (size_t k = 1; k < need; k++) {
-        if ((p[k] & 0xC0) != 0x80)
-            return RUNE_ERROR;
-        cp = (cp << 6) | (p[k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return RUNE_ERROR;
-    *len = need;
-    return cp;
-}
-
-static size_t utf8_put(uint32_t cp, char out[4])
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* ---- word splitting (EXP_SPLIT), BuildKit's wordsStruct ---- */
 
 struct words {
@@ -379,7 +322,7 @@ static int words_add_string(struct words *w, const char *p, size_t n)
         return 0;
     for (size_t i = 0; i < n;) {
         size_t l;
-        uint32_t cp = utf8_at(p, n, i, &l);
+        uint32_t cp = utf8_decode(p, n, i, &l);
         int rc = words_add_char(w, cp, p + i, l);
         if (rc)
             return rc;
@@ -442,7 +385,7 @@ static int32_t peek(const struct xp *x, size_t *len)
         *len = 0;
         return EOF_RUNE;
     }
-    return (int32_t)utf8_at(x->s, x->n, x->pos, len);
+    return (int32_t)utf8_decode(x->s, x->n, x->pos, len);
 }
 
 /* An unset variable reads as the empty string. */
@@ -504,7 +447,7 @@ static int double_quote(struct xp *x, struct buf *out)
         }
         size_t l;
         size_t at = x->pos;
-        uint32_t cp = utf8_at(x->s, x->n, at, &l);
+        uint32_t cp = utf8_decode(x->s, x->n, at, &l);
         x->pos += l;
         if (cp == x->esc) {
             if (x->raw && (rc = put(x, out, x->s + at, l)))
@@ -585,7 +528,7 @@ static int pattern_compile(struct xp *x, const char *pat, size_t n, struct ptoks
 {
     for (size_t i = 0; i < n;) {
         size_t l;
-        uint32_t cp = utf8_at(pat, n, i, &l);
+        uint32_t cp = utf8_decode(pat, n, i, &l);
         i += l;
         struct ptok t = { PT_LIT, cp };
         if (cp == '*') {
@@ -598,11 +541,11 @@ static int pattern_compile(struct xp *x, const char *pat, size_t n, struct ptoks
             uint32_t nc = RUNE_ERROR;
             size_t nl = 0;
             if (i < n)
-                nc = utf8_at(pat, n, i, &nl);
+                nc = utf8_decode(pat, n, i, &nl);
             i += nl;
             if (nc != '*' && nc != '?' && nc != '\\') {
                 char enc[4];
-                size_t el = utf8_put(nc, enc);
+                size_t el = utf8_encode(nc, enc);
                 return fail(x, ERR_SYNTAX, from, to,
                             "invalid pattern (%.*s) in substitution: invalid escape '\\%.*s'",
                             (int)n, pat, (int)el, enc);
@@ -628,7 +571,7 @@ static void units_init(struct units *u, const char *s, size_t n, bool reversed)
     u->n = 0;
     for (size_t i = 0; i < n;) {
         size_t l;
-        u->cp[u->n] = utf8_at(s, n, i, &l);
+        u->cp[u->n] = utf8_decode(s, n, i, &l);
         u->off[u->n++] = i;
         i += l;
     }
@@ -791,7 +734,7 @@ static int trim(struct xp *x, struct str value, const char *pat, size_t plen, bo
         }
         for (size_t i = 0; i < pu.n; i++) {
             char enc[4];
-            if (buf_append(&rev, enc, utf8_put(r[i], enc))) {
+            if (buf_append(&rev, enc, utf8_encode(r[i], enc))) {
                 free(r);
                 units_release(&pu);
                 buf_release(&rev);
@@ -854,7 +797,7 @@ static int put_template(struct xp *x, struct buf *out, struct str r, const char 
         size_t ns = i + brace, ne = ns;
         while (ne < r.len) {
             size_t l;
-            uint32_t cp = utf8_at(r.ptr, r.len, ne, &l);
+            uint32_t cp = utf8_decode(r.ptr, r.len, ne, &l);
             if (!exp_is_letter(cp) && !exp_is_digit(cp) && cp != '_')
                 break;
             ne += l;

@@ -1,6 +1,7 @@
 #include "analyzer/syntax.h"
 
 #include "common/err.h"
+#include "common/utf8.h"
 #include "grammar/grammar.h"
 
 #include <stdio.h>
@@ -112,37 +113,6 @@ int syn_logical_text(TSNode node, const char *src, struct buf *out)
 /* ------------------------------------------------------------------ */
 /* Go's strconv.Quote                                                  */
 
-/* Decodes one UTF-8 sequence; returns its length, or 0 when invalid. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    size_t len;
-    uint32_t c, min;
-    if ((s[0] & 0xE0) == 0xC0) {
-        len = 2, c = s[0] & 0x1F, min = 0x80;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        len = 3, c = s[0] & 0x0F, min = 0x800;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        len = 4, c = s[0] & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
-}
-
 /* An approximation of Go's unicode.IsPrint for non-ASCII code points: the
  * controls, format characters, separators other than U+0020 and the
  * private/unassigned areas that matter in practice are not printable. */
@@ -188,9 +158,9 @@ int syn_go_quote(struct buf *out, const char *s, size_t len)
             }
             i++;
         } else {
-            uint32_t cp;
-            size_t n = utf8_decode(p + i, len - i, &cp);
-            if (!n) {
+            size_t n;
+            uint32_t cp = utf8_decode(s, len, i, &n);
+            if (cp == UTF8_RUNE_ERROR && n == 1) {
                 rc = buf_printf(out, "\\x%02x", b);
                 i++;
             } else {
@@ -301,19 +271,9 @@ static int json_decode(struct dump *d, TSNode s)
                     char h = d->src[k];
                     cp = cp * 16 + (uint32_t)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
                 }
-                /* UTF-8 encode (a lone surrogate becomes U+FFFD as Go does). */
-                if (cp >= 0xD800 && cp <= 0xDFFF)
-                    cp = 0xFFFD;
+                /* A lone surrogate becomes U+FFFD, as Go decodes it. */
                 char u[4];
-                size_t ul;
-                if (cp < 0x80) {
-                    u[0] = (char)cp, ul = 1;
-                } else if (cp < 0x800) {
-                    u[0] = (char)(0xC0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 0x3F)), ul = 2;
-                } else {
-                    u[0] = (char)(0xE0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                    u[2] = (char)(0x80 | (cp & 0x3F)), ul = 3;
-                }
+                size_t ul = utf8_encode(cp, u);
                 rc = buf_append(&d->tmp, u, ul);
                 break;
             }

@@ -7,6 +7,7 @@
 #include "compiler.h"
 #include "err.h"
 #include "span.h"
+#include "utf8.h"
 #include "vec.h"
 #include "xalloc.h"
 
