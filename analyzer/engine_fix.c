@@ -18,9 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Largest other file (.dockerignore) read for editing. */
-#define OTHER_FILE_MAX ((size_t)16 * 1024 * 1024)
-
 /* ------------------------------------------------------------ the applier */
 
 static int append_text(struct buf *out, struct str text, bool crlf)
@@ -91,6 +88,7 @@ int eng_apply_edits(struct buf *out, struct str src, const struct edit *const *e
 struct other_file {
     char *path;        /* relative to the context */
     bool existed;      /* it existed when first read */
+    bool present;      /* it exists now (created by a fix, or existed) */
     bool failed;       /* it could not be read: fixes touching it are dropped */
     char *problem;     /* why, for the report */
     struct buf orig;   /* content when first read */
@@ -117,12 +115,12 @@ static struct other_file *other_get(struct fixer *fx, const char *path)
             return &fx->others.items[i];
     struct other_file *o = VEC_PUSH_ZERO(&fx->others);
     o->path = xstrdup(path);
-    buf_init(&o->orig, OTHER_FILE_MAX);
+    buf_init(&o->orig, ENG_OTHER_FILE_MAX);
     buf_init(&o->text, 0);
     struct buf full = BUF_INIT;
     struct err err;
     if (buf_printf(&full, "%s/%s", fx->base_dir, path) ||
-        file_read_all(buf_cstr(&full), OTHER_FILE_MAX, &o->orig, &err)) {
+        file_read_all(buf_cstr(&full), ENG_OTHER_FILE_MAX, &o->orig, &err)) {
         if (err.code == ERR_IO && err.sys_errno == ENOENT) {
             o->existed = false;
         } else {
@@ -130,12 +128,29 @@ static struct other_file *other_get(struct fixer *fx, const char *path)
             o->problem = xstrdup(err.msg);
         }
     } else {
-        o->existed = true;
+        o->existed = o->present = true;
     }
     buf_release(&full);
     if (buf_append_str(&o->text, buf_str(&o->orig)))
         DW_BUG("unbounded buffer refused an append");
     return o;
+}
+
+/* The overlay rules read other files through (rule_context_file). */
+static bool overlay_lookup(void *ud, const char *path, struct str *text, bool *exists)
+{
+    struct fixer *fx = ud;
+    for (size_t i = 0; i < fx->others.len; i++) {
+        struct other_file *o = &fx->others.items[i];
+        if (strcmp(o->path, path))
+            continue;
+        if (o->failed)
+            return false;
+        *text = buf_str(&o->text);
+        *exists = o->present;
+        return true;
+    }
+    return false;
 }
 
 static void others_release(struct fixer *fx)
@@ -202,6 +217,28 @@ static bool blacklisted(const struct fixer *fx, const char *key)
         if (!strcmp(fx->blacklist.items[i], key))
             return true;
     return false;
+}
+
+/* A fix whose edits would leave every byte as it is: taking it would
+ * count as progress forever. */
+static bool fix_is_noop(struct fixer *fx, const struct df_file *cur, const struct eng_fix *x)
+{
+    for (uint32_t i = 0; i < x->n_edits; i++) {
+        const struct edit *ed = &x->edits[i];
+        if (!str_eq(str_make(cur->src + ed->start, ed->end - ed->start), ed->text))
+            return false;
+    }
+    for (uint32_t k = 0; k < x->n_others; k++) {
+        const struct eng_file_edits *oe = &x->others[k];
+        struct other_file *o = other_get(fx, oe->path);
+        for (uint32_t i = 0; i < oe->n_edits; i++) {
+            const struct edit *ed = &oe->edits[i];
+            if (o->failed || ed->end > o->text.len ||
+                !str_eq(str_make(o->text.data + ed->start, ed->end - ed->start), ed->text))
+                return false;
+        }
+    }
+    return true;
 }
 
 struct cand {
@@ -280,7 +317,7 @@ static int build_text(const struct fixer *fx, const struct df_file *cur,
 static int parse(const struct fixer *fx, const struct buf *text, struct df_file **out,
                  struct err *err)
 {
-    *out = df_file_new(fx->orig->path, buf_cstr(text), text->len, NULL, err);
+    *out = df_file_new(fx->orig->path, buf_cstr(text), text->len, fx->orig->opts, err);
     return *out ? 0 : err->code ? (int)err->code : ERR_INTERNAL;
 }
 
@@ -304,18 +341,16 @@ static void apply_others(struct fixer *fx, const struct eng_finding *const *fixe
                 DW_BUG("unbounded buffer refused an append");
             buf_release(&o->text);
             o->text = next;
+            o->present = true;
         }
         VEC_RELEASE(&edits);
     }
 }
 
-static const char *base_dir_of(struct arena *a, const struct eng *e, const struct df_file *f,
-                               const char *context_dir)
+static const char *base_dir_of(struct arena *a, const struct df_file *f, const char *context_dir)
 {
     if (context_dir)
         return context_dir;
-    if (e->context_dir)
-        return e->context_dir;
     const char *slash = f->path ? strrchr(f->path, '/') : NULL;
     if (!slash)
         return ".";
@@ -338,9 +373,12 @@ int eng_fix(const struct eng *e, struct df_file *f, enum eng_fix_mode mode, cons
     fx.facts = (struct eng_text_facts){ f->crlf, f->bom, f->final_newline };
     struct arena scratch;
     arena_init(&scratch);
-    fx.base_dir = base_dir_of(&scratch, e, f, context_dir);
+    /* Rules see the given context (else the engine's); other files are
+     * edited there, or beside the Dockerfile when there is none. */
+    struct eng_overlay ov = { context_dir ? context_dir : e->context_dir, overlay_lookup, &fx };
+    fx.base_dir = base_dir_of(&scratch, f, ov.dir);
 
-    struct df_file *cur = df_file_new(f->path, f->src, f->len, NULL, err);
+    struct df_file *cur = df_file_new(f->path, f->src, f->len, f->opts, err);
     if (!cur) {
         arena_release(&scratch);
         return err->code ? (int)err->code : ERR_INTERNAL;
@@ -354,7 +392,7 @@ int eng_fix(const struct eng *e, struct df_file *f, enum eng_fix_mode mode, cons
     struct buf text = BUF_INIT;
 
     for (;;) {
-        rc = eng_lint(e, cur, &res, err);
+        rc = eng_lint_with(e, cur, &ov, &res, err);
         if (rc)
             break;
         VEC_CLEAR(&cands);
@@ -367,6 +405,8 @@ int eng_fix(const struct eng *e, struct df_file *f, enum eng_fix_mode mode, cons
             if (!fi->fix || !allowed(mode, fi->fix->safety))
                 continue;
             if (!fi->fix->n_edits && !fi->fix->n_others)
+                continue;
+            if (fix_is_noop(&fx, cur, fi->fix))
                 continue;
             struct cand c = { fi, fi->fix->n_edits ? fi->fix->edits[0].start : UINT32_MAX, i };
             VEC_PUSH(&cands, c);

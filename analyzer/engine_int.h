@@ -175,6 +175,26 @@ struct rule_finding {
     uint32_t n_others;
 };
 
+/* What the fix engine knows of other files while it works: the current
+ * content of files its fixes edited, and the directory they live in. */
+struct eng_overlay {
+    const char *dir; /* the context directory rules see */
+    /* true with the current text and whether the file exists when the fix
+     * engine has it; false: read the disk. */
+    bool (*lookup)(void *ud, const char *path, struct str *text, bool *exists);
+    void *ud;
+};
+
+/* eng_lint with an overlay (NULL: none). */
+DW_NODISCARD int eng_lint_with(const struct eng *e, struct df_file *f, const struct eng_overlay *ov,
+                               struct eng_result *out, struct err *err);
+
+/* A relative path that stays inside the directory it is relative to. */
+bool eng_safe_relative_path(const char *p);
+
+/* Largest other file (.dockerignore) read for rules and fixes. */
+#define ENG_OTHER_FILE_MAX ((size_t)16 * 1024 * 1024)
+
 /* Sorts edits by start (stable) and checks they are within [0, len] and
  * disjoint (touching and empty edits at one point are fine). */
 bool eng_edits_normalize(struct edit *edits, uint32_t n, uint32_t len);

@@ -325,18 +325,17 @@ struct eng *eng_new(const struct rule *const *registry, size_t n_rules,
         o->order = i;
         eng_name_resolve(registry, n_rules, str_from_cstr(o->text), false, &o->name);
         o->specificity = o->name.cls == ENG_NAME_PREFIX ? 0 : o->name.kind ? 2 : 1;
-    }
-    if (ops.len)
-        qsort(ops.items, ops.len, sizeof *ops.items, op_cmp);
-    for (size_t i = 0; i < ops.len; i++) {
-        const struct op *o = &ops.items[i];
         if (o->name.cls == ENG_NAME_UNKNOWN)
             unknown_name(e, o,
                          o->action == OP_SELECT   ? "select"
                          : o->action == OP_IGNORE ? "ignore"
                                                   : "severity");
-        else
-            apply_op(e, o, by_default);
+    }
+    if (ops.len)
+        qsort(ops.items, ops.len, sizeof *ops.items, op_cmp);
+    for (size_t i = 0; i < ops.len; i++) {
+        const struct op *o = &ops.items[i];
+        apply_op(e, o, by_default);
     }
     VEC_RELEASE(&ops);
     free(by_default);

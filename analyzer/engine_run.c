@@ -3,11 +3,19 @@
  * API rules report through; pragmas, alias kinds and severities applied to
  * what they report; findings sorted by offset, then rule id. */
 #include "analyzer/engine_int.h"
+#include "common/fileio.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+struct ctx_file {
+    const char *path;
+    bool ok, exists;
+    struct str text;
+};
 
 struct rule_ctx {
     const struct eng *e;
@@ -18,7 +26,10 @@ struct rule_ctx {
     struct eng_pragmas pragmas;
     VEC(struct rule_finding *) findings;
     VEC(const char *) warnings;
-    VEC(const char *) warned; /* "DW601.mode": option problems already reported */
+    VEC(const char *) warned;          /* "DW601.mode": option problems already reported */
+    const struct eng_overlay *overlay; /* the fix engine's view of other files, or NULL */
+    /* Context files read so far (rule_context_file), by path. */
+    VEC(struct ctx_file) files;
 };
 
 /* ------------------------------------------------------------- the context */
@@ -77,7 +88,71 @@ static void ctx_warn(struct rule_ctx *ctx, const char *fmt, ...)
 
 const char *rule_context_dir(const struct rule_ctx *ctx)
 {
-    return ctx->e->context_dir;
+    return ctx->overlay ? ctx->overlay->dir : ctx->e->context_dir;
+}
+
+bool eng_safe_relative_path(const char *p)
+{
+    if (!p || !*p || *p == '/')
+        return false;
+    for (const char *s = p;;) {
+        const char *e = strchr(s, '/');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == 0 || (n == 2 && s[0] == '.' && s[1] == '.'))
+            return false;
+        if (!e)
+            return true;
+        s = e + 1;
+    }
+}
+
+static void read_context_file(struct rule_ctx *ctx, const char *dir, struct ctx_file *cf)
+{
+    if (ctx->overlay && ctx->overlay->lookup &&
+        ctx->overlay->lookup(ctx->overlay->ud, cf->path, &cf->text, &cf->exists)) {
+        cf->text =
+            str_make(arena_strndup(&ctx->f->arena, cf->text.len ? cf->text.ptr : "", cf->text.len),
+                     cf->text.len);
+        cf->ok = true;
+        return;
+    }
+    struct buf path = BUF_INIT, content = BUF_INIT;
+    struct err err;
+    if (buf_printf(&path, "%s/%s", dir, cf->path))
+        DW_BUG("unbounded buffer refused an append");
+    if (!file_read_all(buf_cstr(&path), ENG_OTHER_FILE_MAX, &content, &err)) {
+        cf->ok = cf->exists = true;
+        cf->text =
+            str_make(arena_strndup(&ctx->f->arena, buf_cstr(&content), content.len), content.len);
+    } else if (err.code == ERR_IO && err.sys_errno == ENOENT) {
+        cf->ok = true;
+        cf->text = STR_LIT("");
+    }
+    buf_release(&path);
+    buf_release(&content);
+}
+
+bool rule_context_file(struct rule_ctx *ctx, const char *path, struct str *text, bool *exists)
+{
+    const char *dir = rule_context_dir(ctx);
+    *text = STR_LIT("");
+    *exists = false;
+    if (!dir || !eng_safe_relative_path(path))
+        return false;
+    struct ctx_file *cf = NULL;
+    for (size_t i = 0; i < ctx->files.len && !cf; i++)
+        if (!strcmp(ctx->files.items[i].path, path))
+            cf = &ctx->files.items[i];
+    if (!cf) {
+        cf = VEC_PUSH_ZERO(&ctx->files);
+        cf->path = arena_strdup(&ctx->f->arena, path);
+        read_context_file(ctx, dir, cf);
+    }
+    if (!cf->ok)
+        return false;
+    *text = cf->text;
+    *exists = cf->exists;
+    return true;
 }
 
 const struct cfg *rule_config(const struct rule_ctx *ctx)
@@ -285,23 +360,6 @@ void rule_finding_fix(struct rule_finding *f, enum fix_safety safety, const char
     }
 }
 
-/* A path relative to the context that stays inside it. */
-static bool safe_relative_path(const char *p)
-{
-    if (!p || !*p || *p == '/')
-        return false;
-    for (const char *s = p; *s;) {
-        const char *e = strchr(s, '/');
-        size_t n = e ? (size_t)(e - s) : strlen(s);
-        if ((n == 2 && s[0] == '.' && s[1] == '.') || n == 0)
-            return false;
-        s += n + (e ? 1 : 0);
-        if (!e)
-            break;
-    }
-    return true;
-}
-
 void rule_finding_fix_other(struct rule_finding *f, const char *path, const struct edit *edits,
                             uint32_t n_edits)
 {
@@ -311,7 +369,7 @@ void rule_finding_fix_other(struct rule_finding *f, const char *path, const stru
                  rule_id(f), path ? path : "(null)");
         return;
     }
-    if (!safe_relative_path(path)) {
+    if (!eng_safe_relative_path(path)) {
         f->fix_bad = true;
         ctx_warn(ctx,
                  "%s: dropped a fix of '%s', which is not inside the context (a bug in the rule)",
@@ -389,7 +447,7 @@ static bool active(const struct rule_ctx *ctx, uint32_t r)
     const struct eng_rule *er = &ctx->e->rules[r];
     if (!er->enabled && !ctx->extra[r])
         return false;
-    return !er->rule->needs_context || ctx->e->context_dir;
+    return !er->rule->needs_context || rule_context_dir(ctx);
 }
 
 static void dispatch(struct rule_ctx *ctx, const struct df_instr *in, bool trigger)
@@ -498,12 +556,19 @@ static void assemble(struct rule_ctx *ctx, struct eng_result *out)
 
 int eng_lint(const struct eng *e, struct df_file *f, struct eng_result *out, struct err *err)
 {
+    return eng_lint_with(e, f, NULL, out, err);
+}
+
+int eng_lint_with(const struct eng *e, struct df_file *f, const struct eng_overlay *ov,
+                  struct eng_result *out, struct err *err)
+{
     (void)err;
     memset(out, 0, sizeof *out);
     struct rule_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.e = e;
     ctx.f = f;
+    ctx.overlay = ov;
     size_t n = e->n_rules ? e->n_rules : 1;
     ctx.state = ARENA_NEW_ARRAY(&f->arena, void *, n);
     ctx.extra = ARENA_NEW_ARRAY(&f->arena, bool, n);
@@ -534,5 +599,6 @@ int eng_lint(const struct eng *e, struct df_file *f, struct eng_result *out, str
     VEC_RELEASE(&ctx.findings);
     VEC_RELEASE(&ctx.warnings);
     VEC_RELEASE(&ctx.warned);
+    VEC_RELEASE(&ctx.files);
     return 0;
 }

@@ -115,6 +115,14 @@ const char *rule_printf(struct rule_ctx *ctx, const char *fmt, ...)
 /* The build context directory when one is known (--context, config), else
  * NULL: [ctx] rules return silently without it. */
 const char *rule_context_dir(const struct rule_ctx *ctx);
+/* Reads a file of the build context (path relative to it, e.g.
+ * ".dockerignore") as the fix engine sees it: with the edits that fixes of
+ * earlier passes made to it (rule_finding_fix_other), so that a rule does
+ * not offer the same edit twice. Returns true with *text (borrowed, valid
+ * until the file is freed; "" when missing) and *exists; false when there
+ * is no context directory, path leaves the context, or the file cannot be
+ * read (too large, not a regular file, an I/O error). */
+bool rule_context_file(struct rule_ctx *ctx, const char *path, struct str *text, bool *exists);
 /* A typed option of this rule from the configuration (`<rule-name>: {key:
  * value}`); returns def when unset. A wrong type is reported once by the
  * engine as a configuration error. */
