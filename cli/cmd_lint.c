@@ -149,9 +149,10 @@ static void print_cfg_warnings(const struct cfg *c)
 }
 
 /* Loads the configuration that applies to files in dir (NULL: the current
- * folder), builds its engine, and returns its index in l->cfgs, or -1
- * after printing the error. */
-static long load_config(struct lint *l, const char *dir, const char *key)
+ * folder), builds its engine (with ctx as the build context when not NULL,
+ * else --context), and returns its index in l->cfgs, or -1 after printing
+ * the error. */
+static long load_config(struct lint *l, const char *dir, const char *key, const char *ctx)
 {
     for (size_t i = 0; i < l->n_cfgs; i++)
         if (strcmp(l->cfgs[i].key, key) == 0)
@@ -163,12 +164,15 @@ static long load_config(struct lint *l, const char *dir, const char *key)
         report_err(&e);
         return -1;
     }
-    print_cfg_warnings(c);
+    /* A variant with another context repeats a configuration whose
+     * warnings were printed already. */
+    if (!ctx)
+        print_cfg_warnings(c);
     struct eng_options eo = {
         .cfg = c,
         .preview = l->args.opts[O_PREVIEW].set,
         .no_inline_ignores = l->args.opts[O_NO_INLINE_IGNORES].set,
-        .context_dir = l->context,
+        .context_dir = ctx ? ctx : l->context,
     };
     struct eng *eng = eng_new(rule_registry, rule_registry_len, &eo, &e);
     if (!eng) {
@@ -178,7 +182,7 @@ static long load_config(struct lint *l, const char *dir, const char *key)
     }
     uint32_t nw = 0;
     const char *const *w = eng_warnings(eng, &nw);
-    for (uint32_t i = 0; i < nw; i++)
+    for (uint32_t i = 0; i < nw && !ctx; i++)
         cli_error("warning: %s", w[i]);
     l->cfgs = xreallocarray(l->cfgs, l->n_cfgs + 1, sizeof *l->cfgs);
     l->cfgs[l->n_cfgs] = (struct lint_cfg){ xstrdup(key), c, eng };
@@ -213,7 +217,7 @@ static long config_for_dir(struct lint *l, const char *dir)
         report_err(&e);
         idx = -1;
     } else {
-        idx = load_config(l, dir, found.path ? found.path : "");
+        idx = load_config(l, dir, found.path ? found.path : "", NULL);
     }
     arena_release(&a);
     if (idx >= 0) {
@@ -697,7 +701,7 @@ static int cmd_lint(int argc, char **argv)
     char *base_dir = l.stdin_name && only_stdin ? dir_of(l.stdin_name) : xstrdup(".");
     long base;
     if (l.single_config) {
-        base = load_config(&l, NULL, "\x01single");
+        base = load_config(&l, NULL, "\x01single", NULL);
     } else {
         base = config_for_dir(&l, base_dir);
     }
@@ -749,6 +753,20 @@ static int cmd_lint(int argc, char **argv)
             continue;
         }
         const struct cfg *c = l.cfgs[j->cfg].cfg;
+        if (j->is_stdin && l.stdin_name && !l.context && !c->context) {
+            /* Text from an editor: its file's folder is the build context,
+             * as the language server takes it, so context rules run. */
+            struct buf key = BUF_INIT;
+            if (buf_printf(&key, "%s\x01context=%s", l.cfgs[j->cfg].key, dir) == 0)
+                j->cfg = load_config(&l, l.single_config ? NULL : dir, buf_cstr(&key), dir);
+            buf_release(&key);
+            if (j->cfg < 0) {
+                free(dir);
+                l.error = true;
+                continue;
+            }
+            c = l.cfgs[j->cfg].cfg;
+        }
         j->context_dir = l.context ? xstrdup(l.context) : c->context ? xstrdup(c->context) : dir;
         if (j->context_dir != dir)
             free(dir);
