@@ -89,7 +89,7 @@ int bld_chmod_parse(const char *s, struct bld_chmod *out, struct err *err)
         while (*p == '+' || *p == '-' || *p == '=') {
             char op = *p++;
             unsigned perm = 0;
-            bool cond_x = false, any = false;
+            bool cond_x = false, any = false, copied = false;
             for (;; p++) {
                 char c = *p;
                 if (c == 'r') {
@@ -115,14 +115,16 @@ int bld_chmod_parse(const char *s, struct bld_chmod *out, struct err *err)
                     o->who = who;
                     o->op = op;
                     o->copy = c;
-                    any = true;
+                    any = copied = true;
                     continue;
                 } else {
                     break;
                 }
                 any = true;
             }
-            if (perm || cond_x || !any || op == '=') {
+            /* "=" with nothing (or only permission letters) clears the
+             * classes; "g=u" is the copy alone. */
+            if (perm || cond_x || !any || (op == '=' && !copied)) {
                 if (out->n_ops >= BLD_CHMOD_MAX_OPS)
                     return chmod_invalid(s, err);
                 struct bld_chmod_op *o = &out->ops[out->n_ops++];
