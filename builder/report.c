@@ -696,13 +696,18 @@ static const char *seconds_cell(struct arena *a, double s)
     return arena_printf(a, "%.1fs", s);
 }
 
-static int put_row(struct buf *out, const char *const *cells, const size_t *widths)
+static int put_row(struct buf *out, const char *const *cells, const size_t *widths,
+                   const bool *hidden)
 {
     size_t len0 = out->len;
+    bool first = true;
     for (int c = 0; c < N_COLS; c++) {
+        if (hidden[c])
+            continue;
         size_t pad = widths[c] - text_width(cells[c]);
-        if (c > 0 && buf_append_cstr(out, "  "))
+        if (!first && buf_append_cstr(out, "  "))
             return ERR_TOO_LARGE;
+        first = false;
         if (col_right[c])
             for (size_t k = 0; k < pad; k++)
                 if (buf_append_char(out, ' '))
@@ -768,7 +773,7 @@ static int image_lines(const struct bld_report *r, const struct bld_report_table
 int bld_report_write_table(const struct bld_report *r, const struct bld_report_table_opts *opts,
                            struct buf *out, struct err *err)
 {
-    struct bld_report_table_opts defaults = { 0, 0 };
+    struct bld_report_table_opts defaults = { 0, 0, false };
     if (!opts)
         opts = &defaults;
     size_t iw = opts->instruction_width ? opts->instruction_width : 48;
@@ -821,9 +826,12 @@ int bld_report_write_table(const struct bld_report *r, const struct bld_report_t
             size_t w = text_width(cells[i * N_COLS + c]);
             widths[c] = w > widths[c] ? w : widths[c];
         }
+    bool hidden[N_COLS] = { false };
+    if (opts->history)
+        hidden[C_STAGE] = hidden[C_LINE] = hidden[C_CACHE] = hidden[C_TIME] = true;
     int rc = 0;
     for (size_t i = 0; !rc && i < rows; i++)
-        rc = put_row(out, cells + i * N_COLS, widths);
+        rc = put_row(out, cells + i * N_COLS, widths, hidden);
     if (!rc && r->has_image)
         rc = image_lines(r, opts, &a, out);
     arena_release(&a);

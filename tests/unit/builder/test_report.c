@@ -325,7 +325,7 @@ static void test_table(void **state)
     build_report(&r, NULL);
     struct buf t = BUF_INIT;
     struct err e;
-    struct bld_report_table_opts o = { 0, 5 };
+    struct bld_report_table_opts o = { 0, 5, false };
     assert_int_equal(bld_report_write_table(&r, &o, &t, &e), 0);
     const char *s = buf_cstr(&t);
     if (strncmp(s, expected_table, strlen(expected_table)) != 0) {
@@ -342,6 +342,14 @@ static void test_table(void **state)
     assert_non_null(strstr(buf_cstr(&t), "  RUN curl...   miss"));
     assert_non_null(strstr(buf_cstr(&t), "  RUN rm /o...  hit "));
     assert_null(strstr(buf_cstr(&t), "wasted files"));
+    /* an image's history: no stage, line, cache or time */
+    buf_reset(&t);
+    o.history = true;
+    assert_int_equal(bld_report_write_table(&r, &o, &t, &e), 0);
+    assert_memory_equal(buf_cstr(&t),
+                        "STEP   INSTRUCTION   LAYER    SIZE  COMPRESSED  FILES  WASTED\n"
+                        "1      FROM debi...      -       -           -      -       -\n",
+                        124);
     /* no step has trailing blanks */
     for (const char *p = buf_cstr(&t); (p = strchr(p, '\n')) != NULL; p++)
         assert_true(p[-1] != ' ');
@@ -358,7 +366,7 @@ static void test_table_text_cleanup(void **state)
     bld_report_add_step(&r, "x", 2, "RUN ééééééééééééééé", BLD_CACHE_MISS, 0.05);
     struct buf t = BUF_INIT;
     struct err e;
-    struct bld_report_table_opts o = { 10, 0 };
+    struct bld_report_table_opts o = { 10, 0, false };
     assert_int_equal(bld_report_write_table(&r, &o, &t, &e), 0);
     const char *s = buf_cstr(&t);
     /* escape bytes are shown, not sent; UTF-8 counts one column a
