@@ -223,7 +223,9 @@ cd "$tmp"
 mkdir -p x && cd x
 printf '%s' "$bad" > Dockerfile
 chmod 0751 Dockerfile
-out=$("$dw" lint --diff --unsafe-fixes Dockerfile); check "--diff with changes" 1 $?
+out=$("$dw" lint --diff --unsafe-fixes Dockerfile 2>err); check "--diff with changes" 1 $?
+has "--diff summary on stderr" "--diff: 1 problem in 1 file would be fixed" "$(cat err)"
+rm -f err
 same "--diff output" "--- Dockerfile
 +++ Dockerfile
 @@ -1,3 +1,3 @@
@@ -233,6 +235,12 @@ same "--diff output" "--- Dockerfile
  RUN echo ok" "$out"
 same "--diff writes nothing" "$(printf %s "$bad")" "$(cat Dockerfile)"
 [ "$(ls -A)" = Dockerfile ] || { echo "FAIL: --diff left files: $(ls -A)"; fail=1; }
+# The diff applies: patch turns a copy into what --fix writes.
+if command -v patch >/dev/null; then
+  mkdir -p ../xp && cp Dockerfile ../xp/ && (cd ../xp && patch -s -p0 <<<"$out") \
+    || { echo "FAIL: patch refused the --diff output"; fail=1; }
+  same "patched copy" "$(printf 'FROM alpine:3.20\nFROM x\nRUN echo ok')" "$(cat ../xp/Dockerfile)"
+fi
 out=$("$dw" lint --diff Dockerfile 2>/dev/null); check "--diff without applicable fixes" 0 $?
 same "--diff nothing to show" "" "$out"
 out=$("$dw" lint --fix Dockerfile); check "--fix leaves unsafe fixes" 1 $?

@@ -728,6 +728,60 @@ static void test_summary_fix_mode(void **state)
     buf_release(&b);
 }
 
+static char *diff(const char *a, const char *b, const char *old_name)
+{
+    struct buf out = BUF_INIT;
+    assert_int_equal(out_unified_diff(old_name, "x", a, strlen(a), b, strlen(b), &out), 0);
+    return buf_detach(&out, NULL);
+}
+
+static void test_unified_diff(void **state)
+{
+    (void)state;
+    char *s = diff("a\nb\nc\n", "a\nB\nc\n", "x");
+    assert_string_equal(s, "--- x\n+++ x\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
+    free(s);
+    s = diff("same\n", "same\n", "x");
+    assert_string_equal(s, "");
+    free(s);
+    s = diff("x\ny", "x\nz", "x");
+    assert_string_equal(s, "--- x\n+++ x\n@@ -1,2 +1,2 @@\n x\n-y\n\\ No newline at end of file\n"
+                           "+z\n\\ No newline at end of file\n");
+    free(s);
+    s = diff("", "secrets/\n", "/dev/null");
+    assert_string_equal(s, "--- /dev/null\n+++ x\n@@ -0,0 +1,1 @@\n+secrets/\n");
+    free(s);
+    s = diff("a\nb\n", "", "x");
+    assert_string_equal(s, "--- x\n+++ x\n@@ -1,2 +0,0 @@\n-a\n-b\n");
+    free(s);
+
+    /* Twenty lines: changes far apart make two hunks, six equal lines
+     * between them make one. */
+    struct buf a = BUF_INIT, b = BUF_INIT, c = BUF_INIT;
+    for (int i = 1; i <= 20; i++) {
+        assert_int_equal(buf_printf(&a, "l%d\n", i), 0);
+        assert_int_equal(buf_printf(&b, i == 2 || i == 18 ? "L%d\n" : "l%d\n", i), 0);
+        assert_int_equal(buf_printf(&c, i == 2 || i == 9 ? "L%d\n" : "l%d\n", i), 0);
+    }
+    s = diff(buf_cstr(&a), buf_cstr(&b), "x");
+    assert_string_equal(s, "--- x\n+++ x\n"
+                           "@@ -1,5 +1,5 @@\n l1\n-l2\n+L2\n l3\n l4\n l5\n"
+                           "@@ -15,6 +15,6 @@\n l15\n l16\n l17\n-l18\n+L18\n l19\n l20\n");
+    free(s);
+    s = diff(buf_cstr(&a), buf_cstr(&c), "x");
+    assert_string_equal(s, "--- x\n+++ x\n"
+                           "@@ -1,12 +1,12 @@\n l1\n-l2\n+L2\n l3\n l4\n l5\n l6\n l7\n l8\n"
+                           "-l9\n+L9\n l10\n l11\n l12\n");
+    free(s);
+    /* An inserted line in the middle is aligned, not a whole replacement. */
+    s = diff("a\nb\nc\nd\n", "a\nb\nNEW\nc\nd\n", "x");
+    assert_string_equal(s, "--- x\n+++ x\n@@ -1,4 +1,5 @@\n a\n b\n+NEW\n c\n d\n");
+    free(s);
+    buf_release(&a);
+    buf_release(&b);
+    buf_release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -747,6 +801,7 @@ int main(void)
         cmocka_unit_test(test_sarif_no_results),
         cmocka_unit_test(test_helpers),
         cmocka_unit_test(test_summary_fix_mode),
+        cmocka_unit_test(test_unified_diff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
