@@ -126,6 +126,8 @@ struct eng_pragmas {
      * as linked lists: head[i] is 1 + the first pragma's index (0: none),
      * next[p] is 1 + the following one's. */
     uint32_t *instr_head, *stage_head, *next;
+    /* model.pragmas index -> 1 + index in items (0: the pragma covers nothing) */
+    uint32_t *item_of;
 };
 
 /* Resolves the file's pragmas (arena memory of f). Nothing when the engine

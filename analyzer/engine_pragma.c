@@ -63,6 +63,7 @@ void eng_pragmas_build(const struct eng *e, struct df_file *f, struct eng_pragma
     out->next = ARENA_NEW_ARRAY(a, uint32_t, m->n_pragmas);
     out->instr_head = ARENA_NEW_ARRAY(a, uint32_t, m->n_instrs + 1);
     out->stage_head = ARENA_NEW_ARRAY(a, uint32_t, m->n_stages + 1);
+    out->item_of = ARENA_NEW_ARRAY(a, uint32_t, m->n_pragmas);
 
     for (uint32_t i = 0; i < m->n_pragmas; i++) {
         const struct df_pragma *src = &m->pragmas[i];
@@ -93,6 +94,7 @@ void eng_pragmas_build(const struct eng *e, struct df_file *f, struct eng_pragma
         }
         }
         uint32_t k = out->n++;
+        out->item_of[i] = k + 1;
         struct eng_pragma *p = &out->items[k];
         p->src = src;
         p->covers = covers;

@@ -170,6 +170,27 @@ enum rule_name_status rule_name_check(const struct rule_ctx *ctx, struct str nam
     return nm.case_mismatch ? RULE_NAME_CASE_MISMATCH : RULE_NAME_UNKNOWN;
 }
 
+static bool active(const struct rule_ctx *ctx, uint32_t r);
+
+enum rule_pragma_use rule_pragma_use(const struct rule_ctx *ctx, uint32_t pragma, uint32_t name)
+{
+    const struct eng_pragmas *p = &ctx->pragmas;
+    if (!p->n || pragma >= ctx->f->model.n_pragmas || !p->item_of[pragma])
+        return RULE_PRAGMA_NOT_JUDGED;
+    const struct eng_pragma *it = &p->items[p->item_of[pragma] - 1];
+    if (name >= it->n_names)
+        return RULE_PRAGMA_NOT_JUDGED;
+    const struct eng_name *nm = &it->names[name];
+    bool ran = false;
+    for (size_t r = 0; r < ctx->e->n_rules && !ran; r++)
+        ran = (eng_name_matches(ctx->e, nm, (uint32_t)r, NULL) ||
+               (nm->cls == ENG_NAME_RULE && nm->rule == r)) &&
+              active(ctx, (uint32_t)r);
+    if (!ran)
+        return RULE_PRAGMA_NOT_JUDGED;
+    return it->used[name] ? RULE_PRAGMA_USED : RULE_PRAGMA_UNUSED;
+}
+
 /* The option's value, or NULL when unset. */
 static const struct cfg_value *option(struct rule_ctx *ctx, const char *key)
 {
@@ -495,6 +516,18 @@ static const struct eng_fix *make_fix(struct rule_ctx *ctx, const struct rule_fi
     return fx;
 }
 
+static void mark_kinds(struct rule_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->findings.len; i++) {
+        const struct rule_finding *rf = ctx->findings.items[i];
+        const char *kind = eng_alias_kind(ctx->e->registry[rf->rule], rf->alias);
+        const struct eng_slot *slot = eng_slot_of(ctx->e, rf->rule, kind);
+        if (kind && (slot->enabled || ctx->extra[rf->rule]))
+            (void)eng_pragmas_cover(ctx->e, ctx->f, &ctx->pragmas, rf->rule, kind, true,
+                                    rf->span.start, true);
+    }
+}
+
 static void assemble(struct rule_ctx *ctx, struct eng_result *out)
 {
     const struct eng *e = ctx->e;
@@ -588,11 +621,25 @@ int eng_lint_with(const struct eng *e, struct df_file *f, const struct eng_overl
              t = t->kind == DF_ONBUILD ? t->trigger : NULL)
             dispatch(&ctx, t, true);
     }
+    bool any_late = false;
     for (size_t r = 0; r < e->n_rules; r++) {
         const struct rule *rule = e->registry[r];
-        if (rule->finish && active(&ctx, (uint32_t)r)) {
+        any_late |= rule->late && active(&ctx, (uint32_t)r);
+        if (rule->finish && !rule->late && active(&ctx, (uint32_t)r)) {
             ctx.cur = (uint32_t)r;
             rule->finish(&ctx);
+        }
+    }
+    if (any_late) {
+        /* Pragma names of one alias kind are marked used only once the
+         * findings' kinds are known: mark them before the late rules judge. */
+        mark_kinds(&ctx);
+        for (size_t r = 0; r < e->n_rules; r++) {
+            const struct rule *rule = e->registry[r];
+            if (rule->finish && rule->late && active(&ctx, (uint32_t)r)) {
+                ctx.cur = (uint32_t)r;
+                rule->finish(&ctx);
+            }
         }
     }
     assemble(&ctx, out);

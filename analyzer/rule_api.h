@@ -87,6 +87,9 @@ struct rule {
     /* [ctx] rules (rules.md): the engine does not run them without a build
      * context (rule_context_dir would be NULL). */
     bool needs_context;
+    /* finish() runs after every other rule has reported (for the rule that
+     * judges suppressions, DW614: see rule_pragma_use). */
+    bool late;
     /* RULE_CONFIG: the config key whose presence turns the rule on
      * ("trusted-registries"; see eng_config_key_known). NULL otherwise. */
     const char *config_key;
@@ -145,6 +148,15 @@ const struct cfg *rule_config(const struct rule_ctx *ctx);
 enum rule_name_status { RULE_NAME_UNKNOWN, RULE_NAME_VALID, RULE_NAME_CASE_MISMATCH };
 enum rule_name_status rule_name_check(const struct rule_ctx *ctx, struct str name,
                                       enum df_pragma_origin origin);
+
+/* Whether name `name` of model.pragmas[pragma] suppressed a finding of
+ * this file, for the rule that reports unused suppressions (DW614). Final
+ * only in the finish() of a `late` rule. NOT_JUDGED when the engine
+ * disregards pragmas (--no-inline-ignores), the pragma covers nothing (no
+ * instruction follows), the name is unknown, a ShellCheck code or a
+ * retired id, or none of the rules it names ran on this file. */
+enum rule_pragma_use { RULE_PRAGMA_NOT_JUDGED, RULE_PRAGMA_USED, RULE_PRAGMA_UNUSED };
+enum rule_pragma_use rule_pragma_use(const struct rule_ctx *ctx, uint32_t pragma, uint32_t name);
 
 /* ---------------------------------------------------------------- reporting */
 

@@ -105,6 +105,8 @@ static void check_descriptor(size_t i)
         problem(r, "subscribes to instructions without a check");
     if (!r->on && r->check)
         problem(r, "has a check but subscribes to no instruction");
+    if (r->late && !r->finish)
+        problem(r, "late without a finish");
     if (r->on_triggers && !r->on)
         problem(r, "on_triggers without instruction kinds");
     if (r->on & ~(uint32_t)DF_ON_ALL)

@@ -10,6 +10,7 @@
 #include "analyzer/model.h"
 #include "common/err.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -181,7 +182,51 @@ static const struct rule r699 = {
     .doc = "x",
 };
 
-static const struct rule *const reg[] = { &r101, &r102, &r103, &r114, &r402, &r501, &r602, &r699 };
+/* DW111: hadolint's DL3000 is an error where this rule's default is a
+ * warning. */
+static const struct rule_alias a111[] = { { "DL3000", NULL }, { NULL, NULL } };
+static const struct rule r111 = {
+    .id = "DW111",
+    .name = "relative-workdir",
+    .severity = SEV_WARNING,
+    .status = RULE_STABLE,
+    .aliases = a111,
+    .on = DF_ON(DF_WORKDIR),
+    .check = report_keyword,
+    .summary = "x",
+    .doc = "x",
+};
+
+/* DW614: reports how every pragma name was used, from a late finish(). */
+static void judge(struct rule_ctx *ctx)
+{
+    const struct df_model *m = rule_model(ctx);
+    char buf[256] = "";
+    size_t n = 0;
+    for (uint32_t p = 0; p < m->n_pragmas; p++) {
+        for (uint32_t k = 0; k < m->pragmas[p].n_names && n + 2 < sizeof buf; k++) {
+            enum rule_pragma_use u = rule_pragma_use(ctx, p, k);
+            buf[n++] = u == RULE_PRAGMA_USED ? 'U' : u == RULE_PRAGMA_UNUSED ? 'u' : '-';
+        }
+        if (n + 2 < sizeof buf)
+            buf[n++] = '|';
+    }
+    buf[n] = '\0';
+    rule_report(ctx, span_make(0, 0), "%s", buf);
+}
+static const struct rule r614 = {
+    .id = "DW614",
+    .name = "unused-suppression",
+    .severity = SEV_INFO,
+    .status = RULE_OFF,
+    .finish = judge,
+    .late = true,
+    .summary = "x",
+    .doc = "x",
+};
+
+static const struct rule *const reg[] = { &r101, &r102, &r103, &r111, &r114,
+                                          &r402, &r501, &r602, &r614, &r699 };
 #define NREG (sizeof reg / sizeof reg[0])
 
 /* ---------------------------------------------------------------- helpers */
@@ -474,6 +519,92 @@ static void test_rule_bugs_are_warnings(void **state)
     done(&run);
 }
 
+static void test_pragma_use(void **state)
+{
+    (void)state;
+    const char *only[] = { "DW101", "DW114", "DW614", NULL };
+    struct eng_options o = { .only = only };
+    struct run run;
+    lint(&run, &o,
+         "FROM a\n"
+         "# dockwright ignore=DW101,DW102,DL4003,nope,SC2086\n"
+         "RUN x\n"
+         "# hadolint ignore=DL4003\n"
+         "CMD y\n"
+         "# dockwright ignore=DW101\n");
+    assert_int_equal(run.r.n_findings, 2);
+    assert_string_equal(fmt(&run, 0), "1:1 DW101 FROM seen");
+    assert_string_equal(fmt(&run, 1), "1:1 DW614 U-u--|U|-|");
+    done(&run);
+}
+
+static void test_hadolint_severities(void **state)
+{
+    (void)state;
+    struct cfg *c = cfg_new(CFG_MODE_HADOLINT);
+    const char *only[] = { "DW111", "DW114", NULL };
+    struct eng_options o = { .cfg = c, .only = only };
+    struct run run;
+    lint(&run, &o, "FROM a\nWORKDIR app\nCMD x\nENTRYPOINT y\n");
+    assert_int_equal(run.r.n_findings, 3);
+    assert_int_equal(run.r.findings[0].severity, SEV_ERROR);   /* DL3000 */
+    assert_int_equal(run.r.findings[1].severity, SEV_WARNING); /* DL4003 */
+    assert_int_equal(run.r.findings[2].severity, SEV_ERROR);   /* DL4004 */
+    done(&run);
+    cfg_free(c);
+    /* Outside compatibility mode the rule's own severity stands. */
+    o.cfg = NULL;
+    lint(&run, &o, "FROM a\nWORKDIR app\n");
+    assert_int_equal(run.r.findings[0].severity, SEV_WARNING);
+    done(&run);
+}
+
+/* The engine is read-only after eng_new: threads lint files at once. */
+struct job {
+    const struct eng *e;
+    int id;
+    int ok;
+};
+
+static void *lint_job(void *arg)
+{
+    struct job *j = arg;
+    char text[256];
+    snprintf(text, sizeof text, "FROM a%d\n# dockwright ignore=DW102\nRUN x\nONBUILD RUN y\n",
+             j->id);
+    for (int round = 0; round < 50; round++) {
+        struct err err;
+        struct df_file *f = df_file_new("Dockerfile", text, strlen(text), NULL, &err);
+        struct eng_result r;
+        if (!f || eng_lint(j->e, f, &r, &err) || r.n_findings != 3)
+            j->ok = 0;
+        if (f)
+            df_file_free(f);
+    }
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    const char *only[] = { "DW101", "DW102", NULL };
+    struct eng_options o = { .only = only };
+    struct err err;
+    struct eng *e = eng_new(reg, NREG, &o, &err);
+    assert_non_null(e);
+    pthread_t t[4];
+    struct job jobs[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (struct job){ e, i, 1 };
+        assert_int_equal(pthread_create(&t[i], NULL, lint_job, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        assert_true(jobs[i].ok);
+    }
+    eng_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -487,6 +618,9 @@ int main(void)
         cmocka_unit_test(test_buildkit_pragmas),
         cmocka_unit_test(test_experimental_directive),
         cmocka_unit_test(test_rule_bugs_are_warnings),
+        cmocka_unit_test(test_pragma_use),
+        cmocka_unit_test(test_hadolint_severities),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
