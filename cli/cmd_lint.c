@@ -121,9 +121,10 @@ struct lint {
     const char *stdin_name;
     struct lint_cfg *cfgs;
     size_t n_cfgs;
+    struct cli_paths failed_keys; /* configurations that failed to load (reported once) */
     /* Directory -> index in cfgs, so each folder is looked up once. */
     char **dir_keys;
-    size_t *dir_vals;
+    long *dir_vals; /* -1: its configuration failed (reported once) */
     size_t n_dirs;
     struct out_options out;
     bool report_to_stderr; /* stdin with --fix: stdout holds the fixed text */
@@ -157,11 +158,15 @@ static long load_config(struct lint *l, const char *dir, const char *key, const 
     for (size_t i = 0; i < l->n_cfgs; i++)
         if (strcmp(l->cfgs[i].key, key) == 0)
             return (long)i;
+    for (size_t i = 0; i < l->failed_keys.len; i++)
+        if (strcmp(l->failed_keys.items[i], key) == 0)
+            return -1;
     struct err e;
     err_clear(&e);
     struct cfg *c = NULL;
     if (cfg_load(dir, &l->cli, l->refs, rule_registry_len, &c, &e)) {
         report_err(&e);
+        cli_paths_push(&l->failed_keys, key);
         return -1;
     }
     /* A variant with another context repeats a configuration whose
@@ -178,6 +183,7 @@ static long load_config(struct lint *l, const char *dir, const char *key, const 
     if (!eng) {
         report_err(&e);
         cfg_free(c);
+        cli_paths_push(&l->failed_keys, key);
         return -1;
     }
     uint32_t nw = 0;
@@ -206,7 +212,7 @@ static long config_for_dir(struct lint *l, const char *dir)
         return 0;
     for (size_t i = 0; i < l->n_dirs; i++)
         if (strcmp(l->dir_keys[i], dir) == 0)
-            return (long)l->dir_vals[i];
+            return l->dir_vals[i];
     struct arena a;
     arena_init(&a);
     struct cfg_found found = { 0 };
@@ -220,12 +226,10 @@ static long config_for_dir(struct lint *l, const char *dir)
         idx = load_config(l, dir, found.path ? found.path : "", NULL);
     }
     arena_release(&a);
-    if (idx >= 0) {
-        l->dir_keys = xreallocarray(l->dir_keys, l->n_dirs + 1, sizeof *l->dir_keys);
-        l->dir_vals = xreallocarray(l->dir_vals, l->n_dirs + 1, sizeof *l->dir_vals);
-        l->dir_keys[l->n_dirs] = xstrdup(dir);
-        l->dir_vals[l->n_dirs++] = (size_t)idx;
-    }
+    l->dir_keys = xreallocarray(l->dir_keys, l->n_dirs + 1, sizeof *l->dir_keys);
+    l->dir_vals = xreallocarray(l->dir_vals, l->n_dirs + 1, sizeof *l->dir_vals);
+    l->dir_keys[l->n_dirs] = xstrdup(dir);
+    l->dir_vals[l->n_dirs++] = idx;
     return idx;
 }
 
@@ -862,6 +866,7 @@ done:
         free(l.cfgs[i].key);
     }
     free(l.cfgs);
+    cli_paths_release(&l.failed_keys);
     for (size_t i = 0; i < l.n_dirs; i++)
         free(l.dir_keys[i]);
     free(l.dir_keys);
