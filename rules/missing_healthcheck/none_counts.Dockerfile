@@ -1,0 +1,3 @@
+# test: rules=DW124
+FROM nginx:1.27
+HEALTHCHECK NONE
