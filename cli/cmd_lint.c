@@ -323,62 +323,84 @@ static char *write_target(const char *path)
     return xstrdup(path);
 }
 
-/* Writes or diffs the files a fix changed. */
-static void apply_changes(const struct lint *l, struct job *j, const struct df_file *orig,
-                          const struct eng_fixed *fx)
+/* Writes (or diffs) the other files a fix changed, such as the context's
+ * .dockerignore. Returns false when a write failed. */
+static bool apply_others(const struct lint *l, struct job *j, const struct eng_fixed *fx)
 {
+    bool ok = true;
     for (uint32_t k = 0; k < fx->n_files; k++) {
         const struct eng_fixed_file *ff = &fx->files[k];
-        if (!ff->path) {
-            if (l->diff) {
-                if (out_unified_diff(j->path, j->path, orig->src, orig->len, ff->text.ptr,
-                                     ff->text.len, &j->diff))
-                    job_msg(j, "", "the diff is too large to print");
-            } else if (j->is_stdin) {
-                buf_truncate(&j->fixed_text, 0);
-                if (buf_append(&j->fixed_text, ff->text.ptr, ff->text.len))
-                    j->error = true;
-            } else {
-                char *target = write_target(j->path);
-                struct err e;
-                err_clear(&e);
-                if (file_write_atomic(target, ff->text.ptr, ff->text.len, 0644, &e))
-                    job_err(j, &e);
-                free(target);
-            }
+        if (!ff->path)
             continue;
-        }
         struct buf other = BUF_INIT;
         if (join_path(j->context_dir, ff->path, &other)) {
             buf_release(&other);
+            ok = false;
             continue;
         }
-        if (j->is_stdin && !l->diff) {
+        struct err e;
+        err_clear(&e);
+        if (l->diff) {
+            struct buf cur = BUF_INIT;
+            if (!ff->created && file_read_all(buf_cstr(&other), LINT_MAX_FILE, &cur, &e))
+                job_err(j, &e);
+            else if (out_unified_diff(ff->created ? "/dev/null" : buf_cstr(&other),
+                                      buf_cstr(&other), buf_cstr(&cur), cur.len, ff->text.ptr,
+                                      ff->text.len, &j->diff))
+                job_msg(j, "", "the diff is too large to print");
+            buf_release(&cur);
+        } else if (j->is_stdin) {
             struct buf m = BUF_INIT;
             if (buf_printf(&m, "warning: %s: not writing '%s' for standard input", j->path,
                            buf_cstr(&other)) == 0)
                 job_msg(j, "", buf_cstr(&m));
             buf_release(&m);
-        } else if (l->diff) {
-            struct buf cur = BUF_INIT;
-            struct err e;
-            err_clear(&e);
-            if (!ff->created && file_read_all(buf_cstr(&other), LINT_MAX_FILE, &cur, &e)) {
-                job_err(j, &e);
-            } else if (out_unified_diff(ff->created ? "/dev/null" : buf_cstr(&other),
-                                        buf_cstr(&other), buf_cstr(&cur), cur.len, ff->text.ptr,
-                                        ff->text.len, &j->diff)) {
-                job_msg(j, "", "the diff is too large to print");
-            }
-            buf_release(&cur);
-        } else {
-            struct err e;
-            err_clear(&e);
-            if (file_write_atomic(buf_cstr(&other), ff->text.ptr, ff->text.len, 0644, &e))
-                job_err(j, &e);
+        } else if (file_write_atomic(buf_cstr(&other), ff->text.ptr, ff->text.len, 0644, &e)) {
+            job_err(j, &e);
+            ok = false;
         }
         buf_release(&other);
     }
+    return ok;
+}
+
+/* Writes (or diffs) what a fix made of the files: the other files first,
+ * then the Dockerfile only if they were written, so a failure never leaves
+ * a Dockerfile that relies on a .dockerignore line that is not there.
+ * Returns whether the fixed Dockerfile is now what is on disk (or on
+ * standard output, or only shown as a diff). */
+static bool apply_changes(const struct lint *l, struct job *j, const struct df_file *orig,
+                          const struct eng_fixed *fx)
+{
+    if (!apply_others(l, j, fx))
+        return false;
+    for (uint32_t k = 0; k < fx->n_files; k++) {
+        const struct eng_fixed_file *ff = &fx->files[k];
+        if (ff->path)
+            continue;
+        if (l->diff) {
+            if (out_unified_diff(j->path, j->path, orig->src, orig->len, ff->text.ptr,
+                                 ff->text.len, &j->diff))
+                job_msg(j, "", "the diff is too large to print");
+        } else if (j->is_stdin) {
+            buf_truncate(&j->fixed_text, 0);
+            if (buf_append(&j->fixed_text, ff->text.ptr, ff->text.len)) {
+                job_msg(j, "", "the fixed text is too large to print");
+                return false;
+            }
+        } else {
+            char *target = write_target(j->path);
+            struct err e;
+            err_clear(&e);
+            int rc = file_write_atomic(target, ff->text.ptr, ff->text.len, 0644, &e);
+            free(target);
+            if (rc) {
+                job_err(j, &e);
+                return false;
+            }
+        }
+    }
+    return true;
 }
 
 static void run_job(const struct lint *l, struct job *j)
@@ -433,13 +455,19 @@ static void run_job(const struct lint *l, struct job *j)
             j->error = true;
         } else if (fx.n_files) {
             j->changed = true;
-            apply_changes(l, j, f, &fx);
-            j->totals.fixes_applied = fx.n_applied;
-            j->totals.files_fixed = 1;
+            if (apply_changes(l, j, f, &fx)) {
+                j->totals.fixes_applied = fx.n_applied;
+                j->totals.files_fixed = 1;
+            } else {
+                fx.converged = false; /* report the file as it still is, below */
+            }
         }
-        res = fx.remaining;
-        shown = fx.result;
-    } else if (eng_lint(lc->eng, f, &res, &e)) {
+        if (fx.converged) {
+            res = fx.remaining;
+            shown = fx.result;
+        }
+    }
+    if (shown == f && eng_lint(lc->eng, f, &res, &e)) {
         if (!e.path[0])
             snprintf(e.path, sizeof e.path, "%s", j->path);
         job_err(j, &e);
