@@ -273,6 +273,26 @@ if [ "$(id -u)" != 0 ]; then
 fi
 cd "$tmp"
 
+# ---- with a warning rule that has a safe fix (when the registry has one) ---------
+if "$dw" rules | grep -q '^DW114 '; then
+  mkdir -p w && cd w
+  two_cmds='FROM alpine:3.20
+CMD ["a"]
+CMD ["b"]
+'
+  printf '%s' "$two_cmds" > Dockerfile
+  "$dw" lint Dockerfile >/dev/null; check "a warning fails by default" 1 $?
+  "$dw" lint --failure-threshold error Dockerfile >/dev/null; check "a warning under threshold error" 0 $?
+  "$dw" lint --failure-threshold style Dockerfile >/dev/null; check "a warning under threshold style" 1 $?
+  out=$("$dw" lint --format json Dockerfile)
+  has "json warning" '"severity": "warning"' "$out"
+  has "json safe fix" '"applicability": "safe"' "$out"
+  out=$("$dw" lint --fix Dockerfile); check "safe --fix" 0 $?
+  has "safe --fix summary" "fixed 1 problem in 1 file" "$out"
+  same "safe --fix result" "$(printf 'FROM alpine:3.20\nCMD ["b"]')" "$(cat Dockerfile)"
+  cd "$tmp"
+fi
+
 # ---- config precedence ------------------------------------------------------------
 mkdir -p c/inner && cd c
 printf '%s' "$bad" > inner/Dockerfile
