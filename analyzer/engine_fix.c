@@ -347,6 +347,68 @@ static void apply_others(struct fixer *fx, const struct eng_finding *const *fixe
     }
 }
 
+/* Vectors of findings passed between helpers (VEC's struct is anonymous). */
+struct finding_vec {
+    const struct eng_finding **items;
+    size_t len, cap;
+};
+
+/* Finding the fixes of one pass that add a syntax error. good holds the
+ * fixes known to keep the syntax, in offset order, and *next the parse of
+ * the text with exactly those applied. */
+struct bisect {
+    struct fixer *fx;
+    const struct df_file *cur;
+    struct buf *text;
+    struct finding_vec *good;
+    struct df_file **next;
+    struct err *err;
+    const struct eng_finding *const *taken;
+    char **keys;
+};
+
+static int bisect_split(struct bisect *b, size_t from, size_t to);
+
+/* Adds taken[from, to) to good when the text keeps its syntax, else splits
+ * the range; a single fix that breaks it is dropped and blacklisted. */
+static int bisect_try(struct bisect *b, size_t from, size_t to)
+{
+    if (from >= to)
+        return 0;
+    size_t base = b->good->len;
+    for (size_t i = from; i < to; i++)
+        VEC_PUSH(b->good, b->taken[i]);
+    buf_reset(b->text);
+    struct df_file *trial = NULL;
+    int rc = build_text(b->fx, b->cur, b->good->items, b->good->len, b->text);
+    if (!rc)
+        rc = parse(b->fx, b->text, &trial, b->err);
+    if (rc)
+        return rc;
+    if (trial->model.n_syntax_errors <= b->cur->model.n_syntax_errors) {
+        if (*b->next)
+            df_file_free(*b->next);
+        *b->next = trial;
+        return 0;
+    }
+    df_file_free(trial);
+    b->good->len = base;
+    return bisect_split(b, from, to);
+}
+
+static int bisect_split(struct bisect *b, size_t from, size_t to)
+{
+    if (to - from == 1) {
+        drop(b->fx, b->cur, b->taken[from], "the fix would leave a syntax error");
+        VEC_PUSH(&b->fx->blacklist, b->keys[from]);
+        b->keys[from] = NULL;
+        return 0;
+    }
+    size_t mid = from + (to - from) / 2;
+    int rc = bisect_try(b, from, mid);
+    return rc ? rc : bisect_try(b, mid, to);
+}
+
 static const char *base_dir_of(struct arena *a, const struct df_file *f, const char *context_dir)
 {
     if (context_dir)
@@ -387,7 +449,7 @@ int eng_fix(const struct eng *e, struct df_file *f, enum eng_fix_mode mode, cons
     struct eng_result res;
     VEC(struct cand) cands = VEC_INIT;
     VEC(const struct eng_finding *) taken = VEC_INIT;
-    VEC(const struct eng_finding *) good = VEC_INIT;
+    struct finding_vec good = VEC_INIT;
     VEC(char *) keys = VEC_INIT;
     struct buf text = BUF_INIT;
 
@@ -463,31 +525,13 @@ int eng_fix(const struct eng *e, struct df_file *f, enum eng_fix_mode mode, cons
         }
         VEC_CLEAR(&good);
         if (next->model.n_syntax_errors > cur->model.n_syntax_errors) {
-            /* Some fix breaks the syntax: retry one at a time on top of the
-             * ones that keep it, and drop the others for good. */
+            /* Some fix breaks the syntax: find which by halving the set
+             * (few parses when few fixes are at fault) and drop those for
+             * good; the others apply. */
             df_file_free(next);
             next = NULL;
-            for (size_t i = 0; i < taken.len; i++) {
-                VEC_PUSH(&good, taken.items[i]);
-                buf_reset(&text);
-                struct df_file *trial = NULL;
-                rc = build_text(&fx, cur, good.items, good.len, &text);
-                if (!rc)
-                    rc = parse(&fx, &text, &trial, err);
-                if (rc)
-                    break;
-                if (trial->model.n_syntax_errors > cur->model.n_syntax_errors) {
-                    good.len--;
-                    drop(&fx, cur, taken.items[i], "the fix would leave a syntax error");
-                    VEC_PUSH(&fx.blacklist, keys.items[i]);
-                    keys.items[i] = NULL;
-                    df_file_free(trial);
-                } else {
-                    if (next)
-                        df_file_free(next);
-                    next = trial;
-                }
-            }
+            struct bisect b = { &fx, cur, &text, &good, &next, err, taken.items, keys.items };
+            rc = bisect_split(&b, 0, taken.len);
             if (rc) {
                 if (next)
                     df_file_free(next);

@@ -109,23 +109,32 @@ const struct eng_slot *eng_slot_of(const struct eng *e, uint32_t rule, const cha
 /* One pragma of the file, resolved. */
 struct eng_pragma {
     const struct df_pragma *src;
-    struct span covers; /* findings starting inside are covered */
     struct eng_name *names;
     uint32_t n_names;
     bool *used; /* per name: it covered a finding */
+};
+
+/* A name of a pragma. */
+struct eng_pragma_ref {
+    uint32_t item, name;
+};
+
+/* The names that cover one range (the file, an instruction, a stage),
+ * each meaning listed once: a name repeated in the range (in the same or
+ * another pragma) is left out, so lookups stay bounded by the registry
+ * however many pragmas a file holds, and the repetition is never "used". */
+struct eng_pragma_list {
+    struct eng_pragma_ref *refs;
+    uint32_t n;
 };
 
 /* The pragmas of one file, indexed for lookup by offset. */
 struct eng_pragmas {
     struct eng_pragma *items;
     uint32_t n;
-    /* file scope (GLOBAL pragmas) */
-    uint32_t *global;
-    uint32_t n_global;
-    /* NEXT pragmas per top-level instruction and STAGE pragmas per stage,
-     * as linked lists: head[i] is 1 + the first pragma's index (0: none),
-     * next[p] is 1 + the following one's. */
-    uint32_t *instr_head, *stage_head, *next;
+    struct eng_pragma_list global;
+    struct eng_pragma_list *instr; /* per top-level instruction (NEXT scope) */
+    struct eng_pragma_list *stage; /* per stage, its FROM to the next FROM (STAGE scope) */
     /* model.pragmas index -> 1 + index in items (0: the pragma covers nothing) */
     uint32_t *item_of;
 };

@@ -7,7 +7,9 @@
  * included, and its end, where findings about something missing point),
  * the stage from its FROM to the next FROM, or the whole file. */
 #include "analyzer/engine_int.h"
+#include "common/xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The top-level instruction whose span holds offset (ends included), or
@@ -51,6 +53,43 @@ static long index_of_instr(const struct df_model *m, const struct df_instr *targ
     return i >= 0 && m->instrs[i] == target ? i : -1;
 }
 
+static bool same_meaning(const struct eng_name *a, const struct eng_name *b)
+{
+    if (a->cls != b->cls)
+        return false;
+    switch (a->cls) {
+    case ENG_NAME_RULE:
+        return a->rule == b->rule &&
+               (a->kind == b->kind || (a->kind && b->kind && !strcmp(a->kind, b->kind)));
+    case ENG_NAME_PREFIX: return !strcmp(a->prefix, b->prefix);
+    default: return true;
+    }
+}
+
+/* Adds name k of item to list l unless l has a name of the same meaning.
+ * stamp[rule] == serial marks the rules l names whole, so that the common
+ * case is checked in constant time; the other names (kinds, prefixes,
+ * `all`) are few whatever the input, as the registry bounds them. */
+static void add_name(struct eng_pragmas *p, struct eng_pragma_list *l, uint32_t serial,
+                     uint32_t *stamp, uint32_t item, uint32_t k)
+{
+    const struct eng_name *nm = &p->items[item].names[k];
+    if (nm->cls != ENG_NAME_RULE && nm->cls != ENG_NAME_PREFIX && nm->cls != ENG_NAME_BUILDKIT_ALL)
+        return; /* unknown, ShellCheck, retired: they cover nothing */
+    if (nm->cls == ENG_NAME_RULE && !nm->kind) {
+        if (stamp[nm->rule] == serial)
+            return;
+        stamp[nm->rule] = serial;
+    } else {
+        for (uint32_t i = 0; i < l->n; i++) {
+            const struct eng_name *o = &p->items[l->refs[i].item].names[l->refs[i].name];
+            if (same_meaning(o, nm))
+                return;
+        }
+    }
+    l->refs[l->n++] = (struct eng_pragma_ref){ item, k };
+}
+
 void eng_pragmas_build(const struct eng *e, struct df_file *f, struct eng_pragmas *out)
 {
     memset(out, 0, sizeof *out);
@@ -59,73 +98,86 @@ void eng_pragmas_build(const struct eng *e, struct df_file *f, struct eng_pragma
         return;
     struct arena *a = &f->arena;
     out->items = ARENA_NEW_ARRAY(a, struct eng_pragma, m->n_pragmas);
-    out->global = ARENA_NEW_ARRAY(a, uint32_t, m->n_pragmas);
-    out->next = ARENA_NEW_ARRAY(a, uint32_t, m->n_pragmas);
-    out->instr_head = ARENA_NEW_ARRAY(a, uint32_t, m->n_instrs + 1);
-    out->stage_head = ARENA_NEW_ARRAY(a, uint32_t, m->n_stages + 1);
     out->item_of = ARENA_NEW_ARRAY(a, uint32_t, m->n_pragmas);
+    out->instr = ARENA_NEW_ARRAY(a, struct eng_pragma_list, m->n_instrs + 1);
+    out->stage = ARENA_NEW_ARRAY(a, struct eng_pragma_list, m->n_stages + 1);
+    /* The list each item goes to: 0 global, 1 + i instruction i,
+     * 1 + n_instrs + s stage s. */
+    uint32_t *list_of = xcalloc(m->n_pragmas, sizeof *list_of);
+    uint32_t n_lists = 1 + m->n_instrs + m->n_stages;
+    uint32_t *cap = xcalloc(n_lists, sizeof *cap);
 
     for (uint32_t i = 0; i < m->n_pragmas; i++) {
         const struct df_pragma *src = &m->pragmas[i];
-        long slot = -1;
-        struct span covers = { 0, 0 };
+        uint32_t list = 0;
         switch (src->scope) {
-        case DF_PRAGMA_GLOBAL: covers = span_make(0, f->len); break;
-        case DF_PRAGMA_NEXT:
-            if (!src->target)
+        case DF_PRAGMA_GLOBAL: break;
+        case DF_PRAGMA_NEXT: {
+            long in = src->target ? index_of_instr(m, src->target) : -1;
+            if (in < 0)
                 continue;
-            slot = index_of_instr(m, src->target);
-            if (slot < 0)
-                continue;
-            covers = m->instrs[slot]->span;
+            list = 1 + (uint32_t)in;
             break;
-        case DF_PRAGMA_STAGE: {
+        }
+        case DF_PRAGMA_STAGE:
             if (!src->target || src->target->stage < 0 ||
                 (uint32_t)src->target->stage >= m->n_stages)
                 continue;
-            slot = src->target->stage;
-            /* Ranges are closed (an instruction's end is covered); the
-             * next stage's FROM is not. */
-            uint32_t end = (uint32_t)slot + 1 < m->n_stages && m->stages[slot + 1].from
-                               ? m->stages[slot + 1].from->span.start - 1
-                               : f->len;
-            covers = span_make(src->target->span.start, end);
+            list = 1 + m->n_instrs + (uint32_t)src->target->stage;
             break;
-        }
+        default: continue;
         }
         uint32_t k = out->n++;
         out->item_of[i] = k + 1;
+        list_of[k] = list;
+        cap[list] += src->n_names;
         struct eng_pragma *p = &out->items[k];
         p->src = src;
-        p->covers = covers;
         p->n_names = src->n_names;
         p->names = ARENA_NEW_ARRAY(a, struct eng_name, src->n_names + 1);
         p->used = ARENA_NEW_ARRAY(a, bool, src->n_names + 1);
         for (uint32_t j = 0; j < src->n_names; j++)
             eng_name_resolve(e->registry, e->n_rules, src->names[j].raw,
                              src->origin == DF_PRAGMA_BUILDKIT, &p->names[j]);
-        switch (src->scope) {
-        case DF_PRAGMA_GLOBAL: out->global[out->n_global++] = k; break;
-        case DF_PRAGMA_NEXT:
-            out->next[k] = out->instr_head[slot];
-            out->instr_head[slot] = k + 1;
-            break;
-        case DF_PRAGMA_STAGE:
-            out->next[k] = out->stage_head[slot];
-            out->stage_head[slot] = k + 1;
-            break;
-        }
     }
+
+    /* One list at a time (items in file order within it), so that a stamp
+     * equal to the list's serial means "named in this list". */
+    uint32_t *start = xcalloc(n_lists + 1, sizeof *start);
+    for (uint32_t k = 0; k < out->n; k++)
+        start[list_of[k] + 1]++;
+    for (uint32_t l = 0; l < n_lists; l++)
+        start[l + 1] += start[l];
+    uint32_t *order = xcalloc(out->n + 1, sizeof *order);
+    for (uint32_t k = 0; k < out->n; k++)
+        order[start[list_of[k]]++] = k;
+    free(start);
+    uint32_t *stamp = xcalloc(e->n_rules + 1, sizeof *stamp);
+    for (uint32_t o = 0; o < out->n; o++) {
+        uint32_t k = order[o];
+        uint32_t list = list_of[k];
+        struct eng_pragma_list *l = list == 0             ? &out->global
+                                    : list <= m->n_instrs ? &out->instr[list - 1]
+                                                          : &out->stage[list - 1 - m->n_instrs];
+        if (!l->refs)
+            l->refs = ARENA_NEW_ARRAY(a, struct eng_pragma_ref, cap[list] + 1);
+        for (uint32_t j = 0; j < out->items[k].n_names; j++)
+            add_name(out, l, list + 1, stamp, k, j);
+    }
+    free(order);
+    free(stamp);
+    free(cap);
+    free(list_of);
 }
 
-static bool pragma_covers(const struct eng *e, const struct eng_pragma *p, uint32_t rule,
-                          const char *kind, bool kind_known, uint32_t offset, bool mark)
+static bool list_covers(const struct eng *e, const struct eng_pragmas *p,
+                        const struct eng_pragma_list *l, uint32_t rule, const char *kind,
+                        bool kind_known, bool mark)
 {
-    if (offset < p->covers.start || offset > p->covers.end)
-        return false;
     bool hit = false;
-    for (uint32_t i = 0; i < p->n_names; i++) {
-        const struct eng_name *nm = &p->names[i];
+    for (uint32_t i = 0; i < l->n; i++) {
+        const struct eng_pragma *it = &p->items[l->refs[i].item];
+        const struct eng_name *nm = &it->names[l->refs[i].name];
         /* Before the rule has said which alias kind a finding is of, only
          * names that cover every kind can decide. */
         if (!kind_known && nm->cls == ENG_NAME_RULE && nm->kind)
@@ -133,7 +185,7 @@ static bool pragma_covers(const struct eng *e, const struct eng_pragma *p, uint3
         if (eng_name_matches(e, nm, rule, kind)) {
             hit = true;
             if (mark)
-                p->used[i] = true;
+                it->used[l->refs[i].name] = true;
         }
     }
     return hit;
@@ -144,17 +196,13 @@ bool eng_pragmas_cover(const struct eng *e, const struct df_file *f, const struc
 {
     if (!p->n)
         return false;
-    bool hit = false;
-    for (uint32_t i = 0; i < p->n_global; i++)
-        hit |= pragma_covers(e, &p->items[p->global[i]], rule, kind, kind_known, offset, mark);
+    bool hit = list_covers(e, p, &p->global, rule, kind, kind_known, mark);
     const struct df_model *m = &f->model;
     long in = instr_at(m, offset);
     if (in >= 0)
-        for (uint32_t k = p->instr_head[in]; k; k = p->next[k - 1])
-            hit |= pragma_covers(e, &p->items[k - 1], rule, kind, kind_known, offset, mark);
+        hit |= list_covers(e, p, &p->instr[in], rule, kind, kind_known, mark);
     long st = stage_at(m, offset);
     if (st >= 0)
-        for (uint32_t k = p->stage_head[st]; k; k = p->next[k - 1])
-            hit |= pragma_covers(e, &p->items[k - 1], rule, kind, kind_known, offset, mark);
+        hit |= list_covers(e, p, &p->stage[st], rule, kind, kind_known, mark);
     return hit;
 }

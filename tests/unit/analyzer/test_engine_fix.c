@@ -345,6 +345,18 @@ static void test_syntax_breaking_dropped(void **state)
     assert_string_equal(r.out.dropped[0], "DW630 at 3:1: the fix would leave a syntax error");
     assert_int_equal(r.out.result->model.n_syntax_errors, 0);
     fixrun_done(&r);
+
+    /* Several good and bad fixes in one pass: the bad ones are found and
+     * dropped, every good one applies. */
+    RUN(&r, "DW610,DW630", "FROM a\nRUN ab\nRUN break\nRUN ab\nRUN ab\nRUN ab\nRUN break\nRUN ab\n",
+        ENG_FIX_SAFE);
+    ASSERT_TEXT(&r, "FROM a\nRUN AB\nRUN break\nRUN AB\nRUN AB\nRUN AB\nRUN break\nRUN AB\n");
+    assert_int_equal(r.out.n_applied, 5);
+    assert_int_equal(r.out.passes, 1);
+    assert_int_equal(r.out.n_dropped, 2);
+    assert_string_equal(r.out.dropped[0], "DW630 at 3:1: the fix would leave a syntax error");
+    assert_string_equal(r.out.dropped[1], "DW630 at 7:1: the fix would leave a syntax error");
+    fixrun_done(&r);
 }
 
 static void test_no_convergence_and_noop(void **state)

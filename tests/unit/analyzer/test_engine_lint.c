@@ -8,6 +8,7 @@
 #include "analyzer/config.h"
 #include "analyzer/engine.h"
 #include "analyzer/model.h"
+#include "common/buf.h"
 #include "common/err.h"
 
 #include <pthread.h>
@@ -538,6 +539,48 @@ static void test_pragma_use(void **state)
     done(&run);
 }
 
+static void test_repeated_pragma_names(void **state)
+{
+    (void)state;
+    /* A name repeated for the same range covers once; the repetition is
+     * unused (redundant). */
+    const char *only[] = { "DW101", "DW614", NULL };
+    struct eng_options o = { .only = only };
+    struct run run;
+    lint(&run, &o,
+         "# dockwright global ignore=DW101\n"
+         "FROM a\n"
+         "# dockwright ignore=DW101\n"
+         "# hadolint ignore=DW101,from-or-run\n"
+         "RUN x\n"
+         "# dockwright global ignore=from-or-run\n");
+    assert_int_equal(run.r.n_findings, 1);
+    assert_string_equal(fmt(&run, 0), "1:1 DW614 U|U|uu|u|");
+    done(&run);
+}
+
+static void test_many_pragmas(void **state)
+{
+    (void)state;
+    /* Thousands of pragmas and findings: lookups stay cheap. */
+    enum { N = 20000 };
+    struct buf b = BUF_INIT;
+    assert_int_equal(buf_append_cstr(&b, "FROM a\n"), 0);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(buf_printf(&b,
+                                    "# dockwright global ignore=DW102,DL4003\n"
+                                    "# dockwright ignore=DW102,DW3\nRUN x%d\n",
+                                    i),
+                         0);
+    const char *only[] = { "DW101", "DW102", NULL };
+    struct eng_options o = { .only = only };
+    struct run run;
+    lint(&run, &o, buf_cstr(&b));
+    assert_int_equal(run.r.n_findings, N + 1);
+    done(&run);
+    buf_release(&b);
+}
+
 static void test_hadolint_severities(void **state)
 {
     (void)state;
@@ -619,6 +662,8 @@ int main(void)
         cmocka_unit_test(test_experimental_directive),
         cmocka_unit_test(test_rule_bugs_are_warnings),
         cmocka_unit_test(test_pragma_use),
+        cmocka_unit_test(test_repeated_pragma_names),
+        cmocka_unit_test(test_many_pragmas),
         cmocka_unit_test(test_hadolint_severities),
         cmocka_unit_test(test_threads),
     };
