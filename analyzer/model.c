@@ -135,17 +135,11 @@ static const struct sym_name sym_names[] = {
     { "--", false, S_T_DASHDASH },
 };
 
-static const char *const field_names[F_COUNT] = {
-    NULL,  "name",    "value", "image", "as",   "trigger",
-    "key", "default", "user",  "group", "path", "signal",
-};
-
 /* The language is static, so its symbol map is computed once per process
  * (the CLI lints with several threads). */
 static pthread_once_t symmap_once = PTHREAD_ONCE_INIT;
 static uint8_t *symmap_table;
 static uint32_t symmap_count;
-static uint8_t fieldmap_table[64];
 
 static void symmap_init(void)
 {
@@ -166,12 +160,6 @@ static void symmap_init(void)
             }
         }
     }
-    for (uint32_t k = 1; k < F_COUNT; k++) {
-        TSFieldId id =
-            ts_language_field_id_for_name(lang, field_names[k], (uint32_t)strlen(field_names[k]));
-        if (id > 0 && id < DW_ARRAY_LEN(fieldmap_table))
-            fieldmap_table[id] = (uint8_t)k;
-    }
     symmap_table = map;
     symmap_count = n;
 }
@@ -191,13 +179,11 @@ uint32_t mb_kids(struct mb *b, TSNode node, uint32_t *n)
     if (ts_tree_cursor_goto_first_child(&b->cur)) {
         do {
             TSNode c = ts_tree_cursor_current_node(&b->cur);
-            TSFieldId fid = ts_tree_cursor_current_field_id(&b->cur);
             struct mb_kid *k = VEC_PUSH_ZERO(&b->kids);
             k->node = c;
             k->start = ts_node_start_byte(c);
             k->end = ts_node_end_byte(c);
             k->sym = mb_sym_of(b, c);
-            k->field = fid < DW_ARRAY_LEN(b->fieldmap) ? b->fieldmap[fid] : F_NONE;
             k->missing = ts_node_is_missing(c);
         } while (ts_tree_cursor_goto_next_sibling(&b->cur));
     }
@@ -589,7 +575,6 @@ static void build(struct df_file *f, const struct df_build_opts *opts)
     b.opts = opts;
     b.symmap = symmap_table;
     b.n_sym = symmap_count;
-    memcpy(b.fieldmap, fieldmap_table, sizeof b.fieldmap);
     b.block_check = -1;
     b.cur_stage = -1;
     TSNode root = ts_tree_root_node(f->tree);
@@ -657,7 +642,6 @@ static void build(struct df_file *f, const struct df_build_opts *opts)
     VEC_RELEASE(&b.errs);
     VEC_RELEASE(&b.pend_next);
     VEC_RELEASE(&b.names);
-    buf_release(&b.tmp);
 }
 
 static const struct df_build_opts *copy_opts(struct arena *a, const struct df_build_opts *o)

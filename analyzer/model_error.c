@@ -125,9 +125,7 @@ static void report_missing(struct mb *b, struct df_instr *in, const struct mb_er
         return;
     case S_T_SQUOTE:
         mb_error(b, span_make(ps, e->k.start), DF_SYN_UNCLOSED_QUOTE, in,
-                 "unclosed quote: expected \"'\" before the end of the line in %.*s "
-                 "(a backslash does not escape inside single quotes)",
-                 STR_FMT(kw));
+                 "unclosed quote: expected \"'\" before the end of the line in %.*s", STR_FMT(kw));
         return;
     case S_T_RBRACE:
         mb_error(b, span_make(ps, e->k.start), DF_SYN_UNCLOSED_QUOTE, in,
@@ -215,10 +213,19 @@ static void report_json(struct mb *b, struct df_instr *in, TSNode err, uint32_t 
              STR_FMT(kw), STR_FMT(s));
 }
 
-void mb_report_errors(struct mb *b, struct df_instr *in, uint32_t errs_base)
+/* The innermost instruction at pos: an ONBUILD trigger when pos is in it. */
+static struct df_instr *innermost(struct df_instr *in, uint32_t pos)
+{
+    while (in->trigger && in->trigger->span.start <= pos && pos <= in->trigger->span.end)
+        in = (struct df_instr *)in->trigger; /* built here, in the arena */
+    return in;
+}
+
+void mb_report_errors(struct mb *b, struct df_instr *top, uint32_t errs_base)
 {
     for (size_t i = errs_base; i < b->errs.len; i++) {
         struct mb_errnode e = b->errs.items[i];
+        struct df_instr *in = innermost(top, e.k.start);
         if (e.k.missing) {
             report_missing(b, in, &e);
             continue;

@@ -122,8 +122,7 @@ enum mb_sym {
 struct mb_kid {
     TSNode node;
     uint32_t start, end;
-    uint16_t sym;   /* enum mb_sym */
-    uint16_t field; /* enum mb_field */
+    uint16_t sym; /* enum mb_sym */
     bool missing;
 };
 
@@ -133,22 +132,6 @@ struct mb_errnode {
     struct mb_kid k;
     TSNode parent;
     uint16_t parent_sym;
-};
-
-enum mb_field {
-    F_NONE,
-    F_NAME,
-    F_VALUE,
-    F_IMAGE,
-    F_AS,
-    F_TRIGGER,
-    F_KEY,
-    F_DEFAULT,
-    F_USER,
-    F_GROUP,
-    F_PATH,
-    F_SIGNAL,
-    F_COUNT
 };
 
 /* A pragma waiting for the instruction it covers. */
@@ -170,7 +153,6 @@ struct mb {
 
     uint8_t *symmap; /* language symbol -> enum mb_sym */
     uint32_t n_sym;
-    uint8_t fieldmap[64]; /* language field id -> enum mb_field */
 
     TSTreeCursor cur; /* scratch cursor for mb_kids and DFS scans */
     VEC(struct mb_kid) kids;
@@ -199,15 +181,12 @@ struct mb {
     VEC(struct df_heredoc) heredocs;
     VEC(struct sh_segment) segs;
     VEC(struct mb_errnode) errs; /* ERROR/MISSING nodes of the instruction */
-    struct buf tmp;
 
     /* Pragma placement. */
     VEC(uint32_t) pend_next; /* dockwright/hadolint NEXT and STAGE pragmas */
     int32_t block_check;     /* the first `# check=` of the comment block, or -1 */
-    bool block_check_used;
-    int32_t cur_stage;   /* the stage instructions go to, -1 before FROM */
-    bool header_shebang; /* the file starts with a `#!` comment */
-    bool header_open;    /* still in the comment lines below that shebang */
+    int32_t cur_stage;       /* the stage instructions go to, -1 before FROM */
+    bool header_open;        /* in the comment lines below a `#!` first line */
 
     /* Set when ts_node_has_error said the tree has errors anywhere. */
     bool tree_has_error;

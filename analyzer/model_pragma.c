@@ -236,7 +236,7 @@ void mb_comment(struct mb *b, TSNode node, uint32_t next_start)
      * shebang when it looks for the directive, not when it parses). */
     bool at_top = s == 0 || (s == 3 && b->f->bom);
     if (at_top && e - s >= 2 && b->src[s + 1] == '!') {
-        b->header_shebang = b->header_open = true;
+        b->header_open = true;
     } else if (b->header_open) {
         uint32_t v;
         if (directive_shape(b, s, e, "check", &v)) {
@@ -256,7 +256,6 @@ void mb_comment(struct mb *b, TSNode node, uint32_t next_start)
     } else if (directive_shape(b, s, e, "check", &v)) {
         if (b->block_check < 0 && !b->header_open) {
             b->block_check = (int32_t)s;
-            b->block_check_used = false;
         }
     } else {
         tool_pragma(b, s, e);
