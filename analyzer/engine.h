@@ -24,6 +24,10 @@
 
 struct eng;
 
+/* The newest rule set (rules.md "Versioned rule sets"): which rules are on
+ * by default, their severities and fix applicabilities. */
+#define ENG_RULE_SET 1
+
 struct eng_options {
     const struct cfg *cfg;     /* may be NULL: defaults */
     const char *const *select; /* extra --select names (NULL-terminated), or NULL */

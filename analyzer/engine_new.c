@@ -305,6 +305,16 @@ struct eng *eng_new(const struct rule *const *registry, size_t n_rules,
         return NULL;
     }
 
+    /* Rule set 1 is the only one so far (rules.md "Versioned rule sets"):
+     * a pin to a newer set comes from a newer dockwright's config, which
+     * must keep working here. */
+    if (c && c->rule_set > ENG_RULE_SET) {
+        char where[ERR_PATH_MAX + 64];
+        cfg_loc_format(&c->rule_set_loc, where, sizeof where);
+        warn(e, "%s: rule set %u is newer than this dockwright knows; using rule set %d", where,
+             c->rule_set, ENG_RULE_SET);
+    }
+
     op_vec ops = VEC_INIT;
     if (c) {
         push_list(&ops, &c->select, OP_SELECT);

@@ -257,6 +257,29 @@ static void test_unknown_names_warn(void **state)
     cfg_free(c);
 }
 
+static void test_rule_set(void **state)
+{
+    (void)state;
+    struct cfg *c = load("rule-set: 1\n");
+    struct eng_options o = { .cfg = c };
+    struct eng *e = make(&o);
+    uint32_t n;
+    eng_warnings(e, &n);
+    assert_int_equal(n, 0);
+    eng_free(e);
+    cfg_free(c);
+    c = load("rule-set: 7\n");
+    o.cfg = c;
+    e = make(&o);
+    const char *const *w = eng_warnings(e, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(w[0], ".dockwright.yaml:1:11: rule set 7 is newer than this dockwright "
+                              "knows; using rule set 1");
+    assert_true(eng_rule_enabled(e, &r301));
+    eng_free(e);
+    cfg_free(c);
+}
+
 static void test_only(void **state)
 {
     (void)state;
@@ -315,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_select_ignore_names),
         cmocka_unit_test(test_layers),
         cmocka_unit_test(test_unknown_names_warn),
+        cmocka_unit_test(test_rule_set),
         cmocka_unit_test(test_only),
         cmocka_unit_test(test_rule_options_checked),
     };
