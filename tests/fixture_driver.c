@@ -11,11 +11,16 @@
  * (without --context, a folder NAME.context beside the fixture is used
  * when it exists).
  *
+ * A configuration NAME.dockwright.yaml (or NAME.hadolint.yaml, read in
+ * hadolint compatibility mode) beside the fixture applies to it: rule
+ * options, config-gated rules' keys, severities.
+ *
  * Rules: the `# test: rules=` list; without one, the rule whose folder the
  * fixture sits in (rules/<file_name>/), else every rule (corpus/), preview
  * and off rules included. Edits of other files (.dockerignore) are compared
  * with NAME.fixed/<path> files beside the fixture. Exit 0 on success, 1 on a
  * mismatch, 2 when the fixture or the arguments are unusable. */
+#include "analyzer/config.h"
 #include "analyzer/engine.h"
 #include "analyzer/model.h"
 #include "common/arena.h"
@@ -404,6 +409,7 @@ int main(int argc, char **argv)
     int rc = 2;
     struct eng *e = NULL;
     struct df_file *file = NULL;
+    struct cfg *cfg = NULL;
     if (fixture_parse(&fx, &a, path, text, len, &err)) {
         char msg[ERR_MSG_MAX + ERR_PATH_MAX];
         err_format(&err, msg, sizeof msg);
@@ -430,7 +436,32 @@ int main(int argc, char **argv)
                 VEC_PUSH(&only, rule_registry[i]->id);
     }
     VEC_PUSH(&only, NULL);
-    struct eng_options opts = { .only = only.items, .context_dir = context };
+    /* A configuration beside the fixture. */
+    static const char *const cfg_exts[] = { ".dockwright.yaml", ".hadolint.yaml" };
+    for (size_t k = 0; k < 2 && !cfg; k++) {
+        char *stem = stem_of(path);
+        struct buf cp = BUF_INIT;
+        if (buf_printf(&cp, "%s%s", stem, cfg_exts[k]))
+            abort();
+        free(stem);
+        size_t n;
+        char *yaml = read_text(buf_cstr(&cp), &n, false);
+        if (yaml) {
+            cfg = cfg_new(k ? CFG_MODE_HADOLINT : CFG_MODE_DOCKWRIGHT);
+            if (cfg_load_text(cfg, buf_cstr(&cp), yaml, n, &err)) {
+                char msg[ERR_MSG_MAX + ERR_PATH_MAX];
+                err_format(&err, msg, sizeof msg);
+                fprintf(stderr, "%s\n", msg);
+                free(yaml);
+                buf_release(&cp);
+                VEC_RELEASE(&only);
+                goto out;
+            }
+            free(yaml);
+        }
+        buf_release(&cp);
+    }
+    struct eng_options opts = { .cfg = cfg, .only = only.items, .context_dir = context };
     e = eng_new(rule_registry, rule_registry_len, &opts, &err);
     VEC_RELEASE(&only);
     if (!e) {
@@ -458,6 +489,7 @@ out:
     if (file)
         df_file_free(file);
     eng_free(e);
+    cfg_free(cfg);
     arena_release(&a);
     free(text);
     buf_release(&ctxdir);

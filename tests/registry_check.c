@@ -13,6 +13,7 @@
 #include "analyzer/model.h"
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/fileio.h"
 #include "common/xalloc.h"
 #include "rules/rules.h"
 
@@ -255,17 +256,33 @@ static void check_files(const char *root, size_t i)
         problem(r, "fixture folder rules/%s/ does not exist", file);
         return;
     }
-    int fixtures = 0;
+    int triggering = 0, clean = 0;
     struct dirent *de;
     while ((de = readdir(d))) {
         size_t n = strlen(de->d_name);
-        if (n > 11 && !strcmp(de->d_name + n - 11, ".Dockerfile") &&
-            !(n > 17 && !strcmp(de->d_name + n - 17, ".fixed.Dockerfile")))
-            fixtures++;
+        if (n <= 11 || strcmp(de->d_name + n - 11, ".Dockerfile") ||
+            (n > 17 && !strcmp(de->d_name + n - 17, ".fixed.Dockerfile")))
+            continue;
+        char fp[4096 + 256];
+        snprintf(fp, sizeof fp, "%s/%s", path, de->d_name);
+        struct buf text = BUF_INIT;
+        struct err err;
+        if (file_read_all(fp, 0, &text, &err)) {
+            problem(r, "cannot read %s: %s", fp, err.msg);
+        } else if (strstr(buf_cstr(&text), "# expect ")) {
+            triggering++;
+        } else {
+            clean++;
+        }
+        buf_release(&text);
     }
     closedir(d);
-    if (!fixtures)
-        problem(r, "rules/%s/ holds no .Dockerfile fixture", file);
+    /* STYLE.md section 3: a fixture that triggers the rule and one that
+     * does not. */
+    if (!triggering)
+        problem(r, "rules/%s/ holds no fixture with an '# expect' line", file);
+    if (!clean)
+        problem(r, "rules/%s/ holds no fixture without findings", file);
 }
 
 int main(int argc, char **argv)
