@@ -12,17 +12,21 @@ extern const struct cli_cmd cli_cmd_rules;
 extern const struct cli_cmd cli_cmd_explain;
 #endif
 
+/* Defined in cmd_image.c and cmd_cache.c: the image store. */
+extern const struct cli_cmd cli_cmd_image;
+extern const struct cli_cmd cli_cmd_cache;
+
 /* The command table (git's commands[]). Each command's descriptor and
  * options live in its own file. */
 static const struct cli_cmd *const commands[] = {
 #ifdef DW_HAVE_LINT
-    &cli_cmd_lint,    &cli_cmd_rules, &cli_cmd_explain,
+    &cli_cmd_lint,  &cli_cmd_rules, &cli_cmd_explain,
 #endif
     &cli_cmd_help,
 #ifdef DW_HAVE_GRAMMAR
     &cli_cmd_parse,
 #endif
-    &cli_cmd_version,
+    &cli_cmd_image, &cli_cmd_cache, &cli_cmd_version,
 };
 
 const struct cli_cmd *cli_find_command(const char *name)
