@@ -91,7 +91,9 @@ struct rule {
      * judges suppressions, DW614: see rule_pragma_use). */
     bool late;
     /* RULE_CONFIG: the config key whose presence turns the rule on
-     * ("trusted-registries"; see eng_config_key_known). NULL otherwise. */
+     * ("trusted-registries"; see eng_config_key_known). NULL otherwise.
+     * Selected by name, the rule also runs without the key: it then finds
+     * the key empty in rule_config() and reports nothing. */
     const char *config_key;
     /* The keys the rule reads with rule_option_*(), NULL-terminated; NULL
      * when it has none. A config section with another key is refused by
@@ -127,8 +129,9 @@ const char *rule_context_dir(const struct rule_ctx *ctx);
  * read (too large, not a regular file, an I/O error). */
 bool rule_context_file(struct rule_ctx *ctx, const char *path, struct str *text, bool *exists);
 /* A typed option of this rule from the configuration (`<rule-name>: {key:
- * value}`); returns def when unset. A wrong type is reported once by the
- * engine as a configuration error. */
+ * value}`); returns def when unset. A value of the wrong type is reported
+ * by the engine once per file, with its config location, among
+ * eng_result.warnings, and def applies. */
 const char *rule_option_string(struct rule_ctx *ctx, const char *key, const char *def);
 long long rule_option_int(struct rule_ctx *ctx, const char *key, long long def);
 bool rule_option_bool(struct rule_ctx *ctx, const char *key, bool def);
