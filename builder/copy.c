@@ -392,9 +392,19 @@ static void vdir_root(struct arena *a, const struct view *v, struct vdir *out)
 static int vdir_lookup(struct arena *a, const struct view *v, const struct vdir *d,
                        const char *name, struct vent *e, int *decider)
 {
-    const char *canon = join(a, d->path, name);
+    (void)a;
+    /* Stack buffers: this runs once per entry of a context that may hold
+     * hundreds of thousands, and the arena would keep every path. */
+    char canon[PATH_MAX];
+    int n = *d->path ? snprintf(canon, sizeof canon, "%s/%s", d->path, name)
+                     : snprintf(canon, sizeof canon, "%s", name);
+    if (n < 0 || (size_t)n >= sizeof canon)
+        return -ENAMETOOLONG;
     for (size_t k = 0; k < d->n_act; k++) {
-        const char *p = layer_path(a, v, d->act[k], canon);
+        char p[2 * PATH_MAX];
+        n = snprintf(p, sizeof p, "%s/%s", v->layers[d->act[k]], canon);
+        if (n < 0 || (size_t)n >= sizeof p)
+            return -ENAMETOOLONG;
         if (lstat(p, &e->st) != 0) {
             if (errno == ENOENT || errno == ENOTDIR)
                 continue;
@@ -741,7 +751,9 @@ static bool may_hold(const char *prefix, const char *rel)
 static int walk(struct sel_ctx *c, const struct vdir *d, const char *rel, bool included,
                 const struct walk_filter *wf, entry_vec *out, size_t depth, struct err *err)
 {
-    if (depth > 4096)
+    /* As the context walker (DI_MAX_DEPTH): deeper trees are refused
+     * rather than risking the stack. */
+    if (depth > DI_MAX_DEPTH)
         return err_set(err, ERR_TOO_LARGE, "directory tree under \"/%s\" is too deep", d->path);
     const char **names;
     size_t n;
@@ -757,15 +769,21 @@ static int walk(struct sel_ctx *c, const struct vdir *d, const char *rel, bool i
         int lr = vdir_lookup(c->tmp, &c->from, d, names[i], &e, &decider);
         if (lr == -ENOENT)
             continue;
-        const char *canon = join(c->tmp, d->path, names[i]);
+        char canon[PATH_MAX], crel[PATH_MAX];
+        int cn = *d->path ? snprintf(canon, sizeof canon, "%s/%s", d->path, names[i])
+                          : snprintf(canon, sizeof canon, "%s", names[i]);
+        int rn = *rel ? snprintf(crel, sizeof crel, "%s/%s", rel, names[i])
+                      : snprintf(crel, sizeof crel, "%s", names[i]);
+        if (lr == 0 &&
+            (cn < 0 || rn < 0 || (size_t)cn >= sizeof canon || (size_t)rn >= sizeof crel))
+            lr = -ENAMETOOLONG;
         if (lr) {
             errno = -lr;
-            return err_sys(err, canon, "cannot examine '/%s'", canon);
+            return err_sys(err, d->path, "cannot examine '%s' in '/%s'", names[i], d->path);
         }
         if (S_ISSOCK(e.st.st_mode))
             continue; /* sockets are not content (the layer writer skips them too) */
         bool is_dir = S_ISDIR(e.st.st_mode);
-        const char *crel = join(c->tmp, rel, names[i]);
         /* A directory the ignore file or --exclude leaves out is still
          * walked when exceptions may bring back something below it. */
         bool keep = true;
@@ -1539,6 +1557,11 @@ struct apply_ctx {
     size_t n_written;
     struct bld_copy_stats st;
     char *buf;
+    /* merged_lstat's last directory; dropped whenever a directory is
+     * created, which changes the layers that hold it. */
+    bool cache_ok;
+    const char *cache_path;
+    struct vdir cache_dir;
 };
 
 static const char *upper_path(struct apply_ctx *c, const char *canon)
@@ -1606,6 +1629,7 @@ static int upper_mkdir(struct apply_ctx *c, const char *canon, const struct vent
     }
     if (mkdir(p, 0700) != 0)
         return err_sys(err, p, "cannot create directory '%s'", p);
+    c->cache_ok = false;
     if (lower) {
         /* Copy-up, as overlayfs would: same mode, owner and time. */
         record_dir(c, canon, (unsigned)lower->st.st_mode & 07777, (uint32_t)lower->st.st_uid,
@@ -1717,23 +1741,41 @@ static int ensure_dir(struct apply_ctx *c, const char *path, const char **canon,
 
 /* What the merged view holds at canon, without following a symlink at
  * the end (directories on the way are real: they were resolved or
- * created before). */
+ * created before). The directory looked up last is kept, since entries
+ * arrive in walk order and siblings share it. */
 static int merged_lstat(struct apply_ctx *c, const char *canon, struct vent *e, bool *found,
                         struct err *err)
 {
-    struct vres r;
-    int rc = view_resolve(&c->a, &c->dv, canon, false, &r);
-    if (rc == -ENOENT || rc == -ENOTDIR) {
+    const char *slash = strrchr(canon, '/');
+    size_t plen = slash ? (size_t)(slash - canon) : 0;
+    const char *name = slash ? slash + 1 : canon;
+    if (!c->cache_ok || strlen(c->cache_path) != plen || strncmp(c->cache_path, canon, plen) != 0) {
+        const char *parent = arena_strndup(&c->a, canon, plen);
+        struct vres r;
+        int rc = view_resolve(&c->a, &c->dv, parent, true, &r);
+        if (rc == -ENOENT || rc == -ENOTDIR ||
+            (rc == 0 && (!r.found || !S_ISDIR(r.e.st.st_mode)))) {
+            *found = false;
+            return 0;
+        }
+        if (rc) {
+            errno = -rc;
+            return err_sys(err, canon, "cannot examine \"/%s\"", canon);
+        }
+        vres_dir(&c->a, &c->dv, &r, &c->cache_dir);
+        c->cache_path = parent;
+        c->cache_ok = true;
+    }
+    int lr = vdir_lookup(&c->a, &c->dv, &c->cache_dir, name, e, NULL);
+    if (lr == -ENOENT || lr == -ENOTDIR) {
         *found = false;
         return 0;
     }
-    if (rc) {
-        errno = -rc;
+    if (lr) {
+        errno = -lr;
         return err_sys(err, canon, "cannot examine \"/%s\"", canon);
     }
-    *found = r.found;
-    if (r.found)
-        *e = r.e;
+    *found = true;
     return 0;
 }
 
@@ -1937,8 +1979,11 @@ static int write_dir(struct apply_ctx *c, const struct bld_sel_entry *e, const c
     if (found && !S_ISDIR(cur.st.st_mode))
         return err_set(err, ERR_INVALID, "cannot copy to non-directory: /%s", canon);
     const char *p = upper_path(c, canon);
-    if (!(found && cur.layer == 0) && mkdir(p, 0700) != 0)
-        return err_sys(err, p, "cannot create directory '%s'", p);
+    if (!(found && cur.layer == 0)) {
+        if (mkdir(p, 0700) != 0)
+            return err_sys(err, p, "cannot create directory '%s'", p);
+        c->cache_ok = false;
+    }
     bool dc;
     uint32_t uid = c->chown ? c->cuid : e->uid, gid = c->chown ? c->cgid : e->gid;
     if ((rc = owner_for(c, canon, uid, gid, &dc, err)))
@@ -2094,20 +2139,59 @@ static int apply_archive(struct apply_ctx *c, const struct bld_sel_item *it, con
     return rc;
 }
 
+/* A set of strings (open addressing, FNV-1a), for finish_dirs. */
+struct strset {
+    const char **slots;
+    size_t cap, len;
+};
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* Adds s (borrowed); false when it was there already. */
+static bool strset_add(struct strset *set, const char *s)
+{
+    if (2 * (set->len + 1) > set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 64;
+        const char **slots = xcalloc(cap, sizeof *slots);
+        for (size_t i = 0; i < set->cap; i++) {
+            if (!set->slots[i])
+                continue;
+            size_t j = (size_t)(str_hash(set->slots[i]) & (cap - 1));
+            while (slots[j])
+                j = (j + 1) & (cap - 1);
+            slots[j] = set->slots[i];
+        }
+        free(set->slots);
+        set->slots = slots;
+        set->cap = cap;
+    }
+    size_t j = (size_t)(str_hash(s) & (set->cap - 1));
+    while (set->slots[j]) {
+        if (strcmp(set->slots[j], s) == 0)
+            return false;
+        j = (j + 1) & (set->cap - 1);
+    }
+    set->slots[j] = s;
+    set->len++;
+    return true;
+}
+
 /* Sets the recorded directory metadata, the newest record of a path
  * winning, once nothing more is created inside them. */
 static int finish_dirs(struct apply_ctx *c, struct err *err)
 {
-    VEC(const char *) done = VEC_INIT;
+    struct strset done = { NULL, 0, 0 };
     int rc = 0;
     for (size_t i = c->dirs.len; i-- > 0 && !rc;) {
         const struct dir_meta *m = &c->dirs.items[i];
-        bool seen = false;
-        for (size_t k = 0; k < done.len && !seen; k++)
-            seen = strcmp(done.items[k], m->canon) == 0;
-        if (seen)
+        if (!strset_add(&done, m->canon))
             continue;
-        VEC_PUSH(&done, m->canon);
         const char *p = upper_path(c, m->canon);
         int fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
@@ -2118,7 +2202,7 @@ static int finish_dirs(struct apply_ctx *c, struct err *err)
                          err);
         close(fd);
     }
-    VEC_RELEASE(&done);
+    free(done.slots);
     return rc;
 }
 

@@ -142,6 +142,8 @@ struct copy {
     bool parents;
     const char *chmod, *chown;
     int unpack; /* 0: default, 1: --unpack, 2: --unpack=false */
+    bool epoch_set;
+    int64_t epoch;
 };
 
 static int run(const struct copy *c, struct bld_copy_sel **sel_out, struct arena *a,
@@ -179,7 +181,7 @@ static int run(const struct copy *c, struct bld_copy_sel **sel_out, struct arena
     o.chmod = c->chmod;
     o.chown = c->chown;
     o.unpack = c->unpack == 1 ? 1 : c->unpack == 2 ? 0 : -1;
-    o.epoch = -1;
+    o.epoch = c->epoch_set ? c->epoch : -1;
     o.tmp_dir = dir;
     struct bld_copy_sel *sel;
     int rc = bld_copy_select(&o, a, &sel, err);
@@ -1110,6 +1112,57 @@ static void test_add_archives(void **state)
     assert_false(exists(P("evil")));
 }
 
+/* ---- times -------------------------------------------------------------- */
+
+static int64_t mtime_of(const char *path)
+{
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    return (int64_t)st.st_mtim.tv_sec;
+}
+
+static void test_times(void **state)
+{
+    (void)state;
+    put(P("ctx/d/f.txt"), "f", 0644);
+    sym(P("ctx/d/l"), "f.txt");
+    mkdirs(P("ctx/d/sub"), 0755);
+    struct timespec ts[2] = { { 12345, 0 }, { 12345, 0 } };
+    assert_int_equal(utimensat(AT_FDCWD, P("ctx/d/f.txt"), ts, 0), 0);
+    assert_int_equal(utimensat(AT_FDCWD, P("ctx/d/l"), ts, AT_SYMLINK_NOFOLLOW), 0);
+    assert_int_equal(utimensat(AT_FDCWD, P("ctx/d/sub"), ts, 0), 0);
+    mkdirs(P("up"), 0755);
+    /* Source times are kept... */
+    copy_ok(&(struct copy){ .from = { P("ctx") },
+                            .context = true,
+                            .srcs = { "d" },
+                            .dest = "/keep",
+                            .layers = { P("up") } });
+    assert_int_equal(mtime_of(P("up/keep/f.txt")), 12345);
+    assert_int_equal(mtime_of(P("up/keep/l")), 12345);
+    assert_int_equal(mtime_of(P("up/keep/sub")), 12345);
+    /* ... unless an epoch is given: then everything written or created. */
+    copy_ok(&(struct copy){ .from = { P("ctx") },
+                            .context = true,
+                            .srcs = { "d" },
+                            .dest = "/e/new/dir",
+                            .epoch_set = true,
+                            .epoch = 1000,
+                            .layers = { P("up") } });
+    assert_int_equal(mtime_of(P("up/e/new/dir/f.txt")), 1000);
+    assert_int_equal(mtime_of(P("up/e/new/dir/l")), 1000);
+    assert_int_equal(mtime_of(P("up/e/new/dir/sub")), 1000);
+    assert_int_equal(mtime_of(P("up/e/new/dir")), 1000);
+    assert_int_equal(mtime_of(P("up/e")), 1000);
+    static const char body[] = "x";
+    copy_ok(&(struct copy){ .heredoc = { BLD_SRC_HEREDOC, "h", body, 1 },
+                            .dest = "/h",
+                            .epoch_set = true,
+                            .epoch = 7,
+                            .layers = { P("up") } });
+    assert_int_equal(mtime_of(P("up/h")), 7);
+}
+
 /* ---- the content digest ------------------------------------------------ */
 
 static void digest_of(const struct copy *c, struct bld_digest *d)
@@ -1212,6 +1265,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_layered_destination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_layered_source, setup, teardown),
         cmocka_unit_test_setup_teardown(test_add_archives, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_times, setup, teardown),
         cmocka_unit_test_setup_teardown(test_digest, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
