@@ -96,10 +96,10 @@ static void check_stage(struct rule_ctx *ctx, const struct df_stage *st)
                 break;
             if (in->kind != kinds[k] || in->parent)
                 continue;
-            struct rule_finding *rf = rule_report(
-                ctx, in->keyword,
-                "%s is overridden by the %s on line %u: only the last %s of a stage takes effect",
-                name, name, line, name);
+            struct rule_finding *rf = rule_report(ctx, in->keyword,
+                                                  "this %s is overridden by the %s on line %u: "
+                                                  "only the last %s of a stage takes effect",
+                                                  name, name, line, name);
             if (!rf)
                 continue;
             rule_finding_alias(rf, alias_of(kinds[k]));

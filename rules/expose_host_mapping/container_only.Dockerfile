@@ -1,0 +1,4 @@
+# test: rules=DW122
+FROM nginx:1.27
+ARG PORT
+EXPOSE 80 443/tcp 1000-2000/udp $PORT
