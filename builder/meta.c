@@ -257,6 +257,24 @@ const char *bld_meta_time(int64_t epoch, struct arena *a)
     return arena_printf(a, "%s.%sZ", base, frac);
 }
 
+int bld_meta_parse_epoch(const char *value, int64_t *epoch, struct err *err)
+{
+    *epoch = -1;
+    if (!value || !*value || strcmp(value, "context") == 0)
+        return 0;
+    const char *p = value + (*value == '+');
+    if (!*p)
+        return err_set(err, ERR_INVALID, "invalid SOURCE_DATE_EPOCH: %s", value);
+    int64_t v = 0;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
+            return err_set(err, ERR_INVALID, "invalid SOURCE_DATE_EPOCH: %s", value);
+        v = v * 10 + (*p - '0');
+    }
+    *epoch = v;
+    return 0;
+}
+
 void bld_meta_finish(struct bld_meta *m)
 {
     m->config->created = m->created ? arena_strdup(m->arena, m->created) : NULL;

@@ -68,6 +68,14 @@ void bld_meta_begin(struct bld_meta *m, struct bld_image_config *config, struct 
  * zeros trimmed). Arena string. */
 const char *bld_meta_time(int64_t epoch, struct arena *a);
 
+/* Reads a SOURCE_DATE_EPOCH build-arg value as BuildKit does: NULL or ""
+ * is unset (*epoch -1), a decimal number of seconds is taken, "context"
+ * is unset too (a local context has no commit time). ERR_INVALID
+ * `invalid SOURCE_DATE_EPOCH: <v>` otherwise: negative values, and the
+ * stage and named-context forms of newer BuildKit, which dockwright does
+ * not resolve. */
+DW_NODISCARD int bld_meta_parse_epoch(const char *value, int64_t *epoch, struct err *err);
+
 /* Sets the config's created to m->created. */
 void bld_meta_finish(struct bld_meta *m);
 

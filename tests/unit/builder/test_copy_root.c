@@ -110,6 +110,7 @@ struct copy {
     const char *srcs[4];
     const char *dest;
     const char *layers[3];
+    const char *users[3]; /* where --chown names are looked up, when not the layers */
     const char *chown, *chmod;
 };
 
@@ -151,6 +152,12 @@ static int run(const struct copy *c, struct err *err)
         d.dest = c->dest;
         d.tree.layers = c->layers;
         d.tree.n_layers = nl;
+        size_t nu = 0;
+        while (nu < 3 && c->users[nu])
+            nu++;
+        struct bld_tree users = { c->users, nu };
+        if (nu)
+            d.users = &users;
         rc = bld_copy_apply(sel, &d, NULL, err);
     }
     arena_release(&a);
@@ -281,6 +288,17 @@ static void test_chown(void **state)
                                          .layers = { P("up") } },
                          &err),
                      ERR_NOT_FOUND);
+    /* COPY --link: a fresh layer alone, names from the stage's image. */
+    mkdirs(P("link"));
+    copy_ok(&(struct copy){ .from = { P("ctx") },
+                            .context = true,
+                            .srcs = { "f.txt" },
+                            .dest = "/home/app/",
+                            .chown = "app",
+                            .layers = { P("link") },
+                            .users = { P("base") } });
+    assert_owner(P("link/home/app/f.txt"), 1000, 1001);
+    assert_int_equal(mode_of(P("link/home")), 0755);
 }
 
 static void test_archive_owners(void **state)

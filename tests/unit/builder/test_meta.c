@@ -314,6 +314,26 @@ static void test_texts(void **state)
         assert_string_equal(bld_meta_duration(&f->a, d[i].ns), d[i].s);
     assert_string_equal(bld_meta_time(0, &f->a), "1970-01-01T00:00:00Z");
     assert_string_equal(bld_meta_time(1700000000, &f->a), "2023-11-14T22:13:20Z");
+    int64_t e;
+    struct err err;
+    assert_int_equal(bld_meta_parse_epoch(NULL, &e, &err), 0);
+    assert_int_equal(e, -1);
+    assert_int_equal(bld_meta_parse_epoch("", &e, &err), 0);
+    assert_int_equal(e, -1);
+    assert_int_equal(bld_meta_parse_epoch("context", &e, &err), 0);
+    assert_int_equal(e, -1);
+    assert_int_equal(bld_meta_parse_epoch("1700000000", &e, &err), 0);
+    assert_int_equal(e, 1700000000);
+    assert_int_equal(bld_meta_parse_epoch("0", &e, &err), 0);
+    assert_int_equal(e, 0);
+    static const char *const bad_epochs[] = { "-1",    "1.5", "abc",
+                                              "build", "+",   "99999999999999999999" };
+    for (size_t i = 0; i < sizeof bad_epochs / sizeof *bad_epochs; i++) {
+        assert_int_equal(bld_meta_parse_epoch(bad_epochs[i], &e, &err), ERR_INVALID);
+        char want[64];
+        snprintf(want, sizeof want, "invalid SOURCE_DATE_EPOCH: %s", bad_epochs[i]);
+        assert_string_equal(err.msg, want);
+    }
     const char *now = bld_meta_time(-1, &f->a);
     assert_true(strlen(now) >= 20 && now[4] == '-' && now[strlen(now) - 1] == 'Z');
 }
