@@ -56,6 +56,33 @@ static struct str snippet(const struct mb *b, uint32_t start, uint32_t end)
     return str_make(b->src + start, e - start);
 }
 
+/* The end of the JSON element starting at `at`: the ',' or ']' that ends
+ * it outside brackets, braces and strings, or the end of the line. */
+static uint32_t element_end(const struct mb *b, uint32_t at)
+{
+    int depth = 0;
+    bool str = false;
+    uint32_t i = at;
+    for (; i < b->len && b->src[i] != '\n'; i++) {
+        char c = b->src[i];
+        if (str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                str = false;
+        } else if (c == '"') {
+            str = true;
+        } else if (c == '[' || c == '{') {
+            depth++;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        } else if (depth == 0 && (c == ',' || c == ']' || c == ' ' || c == '\t')) {
+            break;
+        }
+    }
+    return i;
+}
+
 static bool is_extra(uint16_t sym)
 {
     return sym == S_COMMENT || sym == S_LINE_CONTINUATION;
@@ -158,7 +185,18 @@ static void report_missing(struct mb *b, struct df_instr *in, const struct mb_er
         mb_error(b, at, DF_SYN_GENERIC, in, "expected ']' to close the JSON array of %.*s",
                  STR_FMT(kw));
         return;
-    default: break;
+    case S_SHELL_FRAGMENT:
+        mb_error(b, span_make(in->keyword.start, e->k.end), DF_SYN_MISSING_ARGUMENTS, in,
+                 "expected a command after %.*s%s", STR_FMT(kw),
+                 in->kind == DF_HEALTHCHECK ? " CMD" : "");
+        return;
+    default:
+        if (mb_keyword_kind(e->k.sym) >= 0 && in->kind == DF_ONBUILD) {
+            mb_error(b, in->keyword, DF_SYN_MISSING_ARGUMENTS, in,
+                     "expected an instruction after ONBUILD");
+            return;
+        }
+        break;
     }
     mb_error(b, at, DF_SYN_GENERIC, in, "expected %s in %.*s", describe(e->k.sym, e->k.node),
              STR_FMT(kw));
@@ -200,9 +238,17 @@ static void report_json(struct mb *b, struct df_instr *in, TSNode err, uint32_t 
         break;
     }
     mb_kids_pop(b, base);
-    uint32_t e = bad;
-    while (e < bad_end && b->src[e] != ',' && b->src[e] != ']' && b->src[e] != '\n')
-        e++;
+    if (bad == from) {
+        /* The ERROR holds only the strings: the element is what follows
+         * (COPY ["a", 1] keeps `1]` as a path). */
+        bad = bad_end;
+        while (bad < b->len && (b->src[bad] == ' ' || b->src[bad] == '\t'))
+            bad++;
+        bad_end = bad;
+        while (bad_end < b->len && b->src[bad_end] != '\n')
+            bad_end++;
+    }
+    uint32_t e = element_end(b, bad);
     struct str s = snippet(b, bad, e);
     in->exec_non_string = true;
     in->form = DF_FORM_EXEC;
@@ -238,6 +284,17 @@ void mb_report_errors(struct mb *b, struct df_instr *top, uint32_t errs_base)
                      DF_SYN_PAIR_WITHOUT_EQUALS, in,
                      "expected '=' after '%.*s' in %.*s (every word must be name=value)",
                      STR_FMT(key), STR_FMT(kw));
+            continue;
+        }
+        if (e.parent_sym == S_JSON_ARRAY) {
+            /* `SHELL [1]`: the parser kept the array around the element. */
+            uint32_t end = element_end(b, e.k.start);
+            struct str s = snippet(b, e.k.start, end);
+            in->exec_non_string = true;
+            mb_error(b, span_make(e.k.start, end), DF_SYN_JSON_NON_STRING, in,
+                     "expected a JSON string in the exec form of %.*s, found '%.*s' (BuildKit "
+                     "accepts arrays of strings only)",
+                     STR_FMT(kw), STR_FMT(s));
             continue;
         }
         uint32_t n;
@@ -324,6 +381,12 @@ void mb_report_trailing_error(struct mb *b, struct df_instr *prev, TSNode err)
                      "of the line",
                      STR_FMT(s));
         }
+        return;
+    }
+    if (first.sym == S_T_COMMA && prev->n_flags && prev->flags[prev->n_flags - 1].span.end == es &&
+        prev->flags[prev->n_flags - 1].n_mount) {
+        mb_error(b, span_make(es, ee), DF_SYN_GENERIC, prev,
+                 "expected a mount option after ',' in --mount of %.*s", STR_FMT(kw));
         return;
     }
     if (first.sym == S_T_DASHDASH) {

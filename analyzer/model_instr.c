@@ -179,76 +179,304 @@ static uint32_t hex4(const char *p)
     return v;
 }
 
-/* A json_string node decoded as Go's encoding/json does (surrogate pairs
- * joined, a lone surrogate becomes U+FFFD). raw is the value, span the
- * literal with its quotes. */
-struct df_text mb_json_string(struct mb *b, struct mb_kid str)
+/* The content of a JSON string literal (between its quotes) decoded as
+ * Go's encoding/json does: surrogate pairs joined, a lone surrogate becomes
+ * U+FFFD. A slice of src when there is no escape. */
+static struct str json_unescape(struct mb *b, const char *p, size_t n)
 {
-    struct df_text t = { STR_NULL, span_make(str.start, str.end) };
-    uint32_t n;
-    uint32_t base = mb_kids(b, str.node, &n);
-    uint32_t texts = 0, escapes = 0;
-    struct mb_kid only = { 0 };
-    for (uint32_t i = 0; i < n; i++) {
-        struct mb_kid k = mb_kid_at(b, base + i);
-        if (k.sym == S_TEXT) {
-            texts++;
-            only = k;
-        } else if (k.sym == S_JSON_ESCAPE) {
-            escapes++;
-        }
-    }
-    if (escapes == 0 && texts <= 1) {
-        t.raw = texts ? str_make(b->src + only.start, only.end - only.start)
-                      : str_make(b->src + str.start + (str.end > str.start ? 1 : 0), 0);
-        mb_kids_pop(b, base);
-        return t;
-    }
-    size_t cap = str.end - str.start + 1;
-    char *out = arena_alloc(b->a, cap);
+    if (!memchr(p, '\\', n))
+        return str_make(p, n);
+    char *out = arena_alloc(b->a, n + 1);
     size_t len = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        struct mb_kid k = mb_kid_at(b, base + i);
-        const char *p = b->src + k.start;
-        uint32_t kl = k.end - k.start;
-        if (k.sym == S_TEXT) {
-            memcpy(out + len, p, kl);
-            len += kl;
-        } else if (k.sym == S_JSON_ESCAPE && kl >= 2) {
-            switch (p[1]) {
-            case 'b': out[len++] = '\b'; break;
-            case 'f': out[len++] = '\f'; break;
-            case 'n': out[len++] = '\n'; break;
-            case 'r': out[len++] = '\r'; break;
-            case 't': out[len++] = '\t'; break;
-            case 'u': {
-                if (kl < 6)
-                    break;
-                uint32_t cp = hex4(p + 2);
-                if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < n) {
-                    struct mb_kid k2 = mb_kid_at(b, base + i + 1);
-                    const char *q = b->src + k2.start;
-                    if (k2.sym == S_JSON_ESCAPE && k2.end - k2.start >= 6 && q[1] == 'u') {
-                        uint32_t lo = hex4(q + 2);
-                        if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                            i++;
-                        }
-                    }
-                }
-                if (cp >= 0xD800 && cp <= 0xDFFF)
-                    cp = 0xFFFD;
-                len += utf8_put(out + len, cp);
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != '\\' || i + 1 >= n) {
+            out[len++] = p[i];
+            continue;
+        }
+        char e = p[++i];
+        switch (e) {
+        case 'b': out[len++] = '\b'; break;
+        case 'f': out[len++] = '\f'; break;
+        case 'n': out[len++] = '\n'; break;
+        case 'r': out[len++] = '\r'; break;
+        case 't': out[len++] = '\t'; break;
+        case 'u': {
+            if (i + 4 >= n) {
+                out[len++] = e;
                 break;
             }
-            default: out[len++] = p[1];
+            uint32_t cp = hex4(p + i + 1);
+            i += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 < n && p[i + 1] == '\\' && p[i + 2] == 'u') {
+                uint32_t lo = hex4(p + i + 3);
+                if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    i += 6;
+                }
             }
+            if (cp >= 0xD800 && cp <= 0xDFFF)
+                cp = 0xFFFD;
+            len += utf8_put(out + len, cp);
+            break;
+        }
+        default: out[len++] = e;
         }
     }
     out[len] = '\0';
-    t.raw = str_make(out, len);
-    mb_kids_pop(b, base);
+    return str_make(out, len);
+}
+
+struct df_text mb_json_string(struct mb *b, struct mb_kid str)
+{
+    /* A JSON string cannot span lines: its text is a slice of src. */
+    uint32_t s = str.start + 1, e = str.end;
+    if (e > s && b->src[e - 1] == '"')
+        e--;
+    if (e < s)
+        e = s;
+    struct df_text t = { json_unescape(b, b->src + s, e - s), span_make(str.start, str.end) };
     return t;
+}
+
+/* ------------------------------------------------------------------- JSON */
+
+/* BuildKit tries exec form when the text starts with '[': the whole text
+ * must be one JSON value (Go's encoding/json), an array; a valid array
+ * with a non-string element is an error, anything else falls back to
+ * shell form. The grammar reads arrays of strings and scalar elements; a
+ * nested array or object falls back to shell form there, so the model
+ * validates that text. Depth is capped (Go caps it too, at 10000). */
+#define JSON_MAX_DEPTH 512
+
+struct json_scan {
+    const char *p, *s, *e;
+    int depth;
+};
+
+static void json_ws(struct json_scan *j)
+{
+    while (j->p < j->e && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+        j->p++;
+}
+
+static bool json_value(struct json_scan *j);
+
+static bool json_str(struct json_scan *j)
+{
+    j->p++;
+    while (j->p < j->e) {
+        unsigned char c = (unsigned char)*j->p;
+        if (c == '"') {
+            j->p++;
+            return true;
+        }
+        if (c < 0x20)
+            return false;
+        if (c == '\\') {
+            j->p++;
+            if (j->p >= j->e)
+                return false;
+            if (*j->p == 'u') {
+                for (int k = 1; k <= 4; k++) {
+                    char h = j->p + k < j->e ? j->p[k] : 0;
+                    if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') ||
+                          (h >= 'A' && h <= 'F')))
+                        return false;
+                }
+                j->p += 4;
+            } else if (!strchr("\"\\/bfnrt", *j->p)) {
+                return false;
+            }
+        }
+        j->p++;
+    }
+    return false;
+}
+
+static bool json_digits(struct json_scan *j)
+{
+    const char *d = j->p;
+    while (j->p < j->e && *j->p >= '0' && *j->p <= '9')
+        j->p++;
+    return j->p > d;
+}
+
+static bool json_number(struct json_scan *j)
+{
+    if (*j->p == '-')
+        j->p++;
+    if (j->p < j->e && *j->p == '0')
+        j->p++;
+    else if (!json_digits(j))
+        return false;
+    if (j->p < j->e && *j->p == '.') {
+        j->p++;
+        if (!json_digits(j))
+            return false;
+    }
+    if (j->p < j->e && (*j->p == 'e' || *j->p == 'E')) {
+        j->p++;
+        if (j->p < j->e && (*j->p == '+' || *j->p == '-'))
+            j->p++;
+        if (!json_digits(j))
+            return false;
+    }
+    return true;
+}
+
+static bool json_word(struct json_scan *j, const char *w)
+{
+    size_t n = strlen(w);
+    if ((size_t)(j->e - j->p) < n || memcmp(j->p, w, n) != 0)
+        return false;
+    j->p += n;
+    return true;
+}
+
+/* A list `open value {, value} close` (or key: value pairs for objects). */
+static bool json_list(struct json_scan *j, char close, bool object)
+{
+    if (++j->depth > JSON_MAX_DEPTH)
+        return false;
+    j->p++;
+    json_ws(j);
+    if (j->p < j->e && *j->p == close) {
+        j->p++;
+        j->depth--;
+        return true;
+    }
+    for (;;) {
+        json_ws(j);
+        if (object) {
+            if (j->p >= j->e || *j->p != '"' || !json_str(j))
+                return false;
+            json_ws(j);
+            if (j->p >= j->e || *j->p != ':')
+                return false;
+            j->p++;
+            json_ws(j);
+        }
+        if (!json_value(j))
+            return false;
+        json_ws(j);
+        if (j->p < j->e && *j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (j->p < j->e && *j->p == close) {
+            j->p++;
+            j->depth--;
+            return true;
+        }
+        return false;
+    }
+}
+
+static bool json_value(struct json_scan *j)
+{
+    if (j->p >= j->e)
+        return false;
+    switch (*j->p) {
+    case '"': return json_str(j);
+    case '[': return json_list(j, ']', false);
+    case '{': return json_list(j, '}', true);
+    case 't': return json_word(j, "true");
+    case 'f': return json_word(j, "false");
+    case 'n': return json_word(j, "null");
+    default: return json_number(j);
+    }
+}
+
+/* Whether text is one JSON array holding a non-string element; *bad and
+ * *bad_end are its logical offsets. The strings of the array are pushed on
+ * b->exec (with empty spans: the caller maps them). */
+static bool json_non_string(struct mb *b, struct str text, uint32_t *bad, uint32_t *bad_end)
+{
+    struct json_scan j = { text.ptr, text.ptr, text.ptr + text.len, 0 };
+    json_ws(&j);
+    if (j.p >= j.e || *j.p != '[')
+        return false;
+    j.p++;
+    j.depth = 1;
+    bool found = false;
+    size_t eb = b->exec.len;
+    json_ws(&j);
+    if (j.p < j.e && *j.p == ']') {
+        j.p++;
+    } else {
+        for (;;) {
+            json_ws(&j);
+            const char *v = j.p;
+            if (!json_value(&j))
+                goto invalid;
+            if (*v == '"') {
+                struct df_text t = { json_unescape(b, v + 1, (size_t)(j.p - v - 2)), { 0, 0 } };
+                VEC_PUSH(&b->exec, t);
+            } else if (!found) {
+                found = true;
+                *bad = (uint32_t)(v - text.ptr);
+                *bad_end = (uint32_t)(j.p - text.ptr);
+            }
+            json_ws(&j);
+            if (j.p < j.e && *j.p == ',') {
+                j.p++;
+                continue;
+            }
+            if (j.p < j.e && *j.p == ']') {
+                j.p++;
+                break;
+            }
+            goto invalid;
+        }
+    }
+    json_ws(&j);
+    if (j.p == j.e && found)
+        return true;
+invalid:
+    b->exec.len = eb;
+    return false;
+}
+
+/* The src offset of logical offset l of the text src[start, end). */
+static uint32_t logical_to_src(struct mb *b, uint32_t start, uint32_t end, uint32_t l)
+{
+    size_t base = b->segs.len;
+    mb_pieces(b, start, end);
+    uint32_t pos = end;
+    for (size_t i = base; i < b->segs.len; i++) {
+        uint32_t n = b->segs.items[i].end - b->segs.items[i].start;
+        if (l < n) {
+            pos = b->segs.items[i].start + l;
+            break;
+        }
+        l -= n;
+    }
+    b->segs.len = base;
+    return pos;
+}
+
+/* A shell-form text that is valid JSON with a non-string element: BuildKit
+ * refuses it (dockerfile.md section 6). */
+static void check_json_fallback(struct mb *b, struct df_instr *in, struct df_text text)
+{
+    uint32_t bad = 0, bad_end = 0;
+    size_t eb = b->exec.len;
+    if (text.raw.len == 0 || text.raw.ptr[0] != '[' ||
+        !json_non_string(b, text.raw, &bad, &bad_end))
+        return;
+    in->exec_non_string = true;
+    in->form = DF_FORM_EXEC;
+    /* The strings stay on b->exec: the instruction takes them from there. */
+    for (size_t i = eb; i < b->exec.len; i++)
+        b->exec.items[i].span = text.span;
+    uint32_t s = logical_to_src(b, text.span.start, text.span.end, bad);
+    uint32_t e = logical_to_src(b, text.span.start, text.span.end, bad_end - 1) + 1;
+    struct str shown = str_make(text.raw.ptr + bad, bad_end - bad > 40 ? 40 : bad_end - bad);
+    in->has_syntax_error = true;
+    mb_error(b, span_make(s, e), DF_SYN_JSON_NON_STRING, in->parent ? in->parent : in,
+             "expected a JSON string in the exec form of %s, found '%.*s' (BuildKit accepts "
+             "arrays of strings only)",
+             df_kind_name(in->kind), STR_FMT(shown));
 }
 
 static void json_array(struct mb *b, struct mb_kid arr)
@@ -710,7 +938,11 @@ struct df_instr *mb_instr(struct mb *b, TSNode node, enum df_kind kind, bool fro
             user_end = k.end;
             break;
         default:
-            if (k.sym <= S_UNKNOWN_I && kind == DF_ONBUILD && !have_trigger) {
+            /* `ONBUILD` followed by nothing the parser could place: the
+             * trigger it invented has a MISSING keyword; leave it out. */
+            if (k.sym <= S_UNKNOWN_I && kind == DF_ONBUILD && !have_trigger &&
+                !(ts_node_child_count(k.node) > 0 &&
+                  ts_node_is_missing(ts_node_child(k.node, 0)))) {
                 have_trigger = true;
                 in->trigger = mb_instr(b, k.node, (enum df_kind)k.sym, false, in);
             }
@@ -746,6 +978,13 @@ struct df_instr *mb_instr(struct mb *b, TSNode node, enum df_kind kind, bool fro
                      "unterminated heredoc '%.*s': no line '%.*s' before the end of the file",
                      STR_FMT(hd[h].delimiter), STR_FMT(hd[h].delimiter));
     }
+    if (takes_command(kind) && in->form == DF_FORM_SHELL)
+        check_json_fallback(b, in, in->shell);
+    if ((kind == DF_COPY || kind == DF_ADD || kind == DF_VOLUME) && in->form == DF_FORM_NONE &&
+        b->texts.len > texts_base && b->texts.items[texts_base].raw.len &&
+        b->texts.items[texts_base].raw.ptr[0] == '[')
+        check_json_fallback(
+            b, in, mb_text(b, b->texts.items[texts_base].span.start, VEC_LAST(&b->texts).span.end));
     if (kind == DF_RUN && in->form == DF_FORM_SHELL)
         run_scripts(b, in, hd, n_hd, shell_parts == 1 && shell_markers == 1);
 

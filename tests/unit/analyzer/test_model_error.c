@@ -81,6 +81,30 @@ static void test_corpus_errors(void **state)
         { "FROM a\nCOPY <<'END' /x\nbody\nEND \n",
           "unterminated heredoc 'END': no line 'END' before the end of the file",
           DF_SYN_UNTERMINATED_HEREDOC, "<<'END'" },
+        { "SHELL [1]\n",
+          "expected a JSON string in the exec form of SHELL, found '1' (BuildKit accepts arrays of "
+          "strings only)",
+          DF_SYN_JSON_NON_STRING, "1" },
+        { "COPY [\"a\", 1]\n",
+          "expected a JSON string in the exec form of COPY, found '1' (BuildKit accepts arrays of "
+          "strings only)",
+          DF_SYN_JSON_NON_STRING, "1" },
+        /* Nested values: the grammar falls back to shell form, the model
+         * validates the JSON as BuildKit does. */
+        { "RUN [\"a\", {\"b\": [1]}]\n",
+          "expected a JSON string in the exec form of RUN, found '{\"b\": [1]}' (BuildKit "
+          "accepts arrays of strings only)",
+          DF_SYN_JSON_NON_STRING, "{\"b\": [1]}" },
+        { "CMD [\\\n  \"a\", \\\n  [\"b\"]]\n",
+          "expected a JSON string in the exec form of CMD, found '[\"b\"]' (BuildKit accepts "
+          "arrays of strings only)",
+          DF_SYN_JSON_NON_STRING, "[\"b\"]" },
+        { "HEALTHCHECK CMD\n", "expected a command after HEALTHCHECK CMD", DF_SYN_MISSING_ARGUMENTS,
+          "HEALTHCHECK CMD" },
+        { "ONBUILD ONBUILD\n", "expected an instruction after ONBUILD", DF_SYN_MISSING_ARGUMENTS,
+          "ONBUILD" },
+        { "RUN --mount=type=cache,target=/x,\n",
+          "expected a mount option after ',' in --mount of RUN", DF_SYN_GENERIC, "," },
         { "FROM a\nONBUILD ENV A=\"x\n",
           "unclosed quote: expected '\"' before the end of the line in ENV", DF_SYN_UNCLOSED_QUOTE,
           "\"x" },
@@ -115,6 +139,25 @@ static void test_partial_model(void **state)
     assert_int_equal(span_len(in->heredocs[0].end), 0);
     TM_TEXT(in->shell, "<<EOF cat");
     assert_non_null(in->script);
+    df_file_free(f);
+
+    /* Not JSON at all (single quotes, a missing comma): shell form, no error. */
+    f = tm_parse("RUN ['a']\nRUN [\"a\" {}]\nCMD [\"\\u12\", 1]\n");
+    assert_int_equal(f->model.n_syntax_errors, 0);
+    for (uint32_t i = 0; i < 3; i++)
+        assert_int_equal(f->model.instrs[i]->form, DF_FORM_SHELL);
+    df_file_free(f);
+
+    /* The strings of an array refused for a nested value are decoded. */
+    f = tm_parse("CMD [\"\\ud83d\\ude00\", \"\\u00e9\", \"\\ud800x\", \"\\\\\", {}]\n");
+    in = f->model.instrs[0];
+    assert_true(in->exec_non_string);
+    assert_int_equal(in->form, DF_FORM_EXEC);
+    assert_int_equal(in->n_exec, 4);
+    TM_TEXT(in->exec[0], "\xf0\x9f\x98\x80");
+    TM_TEXT(in->exec[1], "\xc3\xa9");
+    TM_TEXT(in->exec[2], "\xef\xbf\xbdx");
+    TM_TEXT(in->exec[3], "\\");
     df_file_free(f);
 
     /* Errors come sorted by position. */
