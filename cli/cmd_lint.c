@@ -379,8 +379,8 @@ static bool apply_changes(const struct lint *l, struct job *j, const struct df_f
         if (ff->path)
             continue;
         if (l->diff) {
-            if (out_unified_diff(j->path, j->path, orig->src, orig->len, ff->text.ptr,
-                                 ff->text.len, &j->diff))
+            if (out_unified_diff(j->path, j->path, orig->src, orig->len, ff->text.ptr, ff->text.len,
+                                 &j->diff))
                 job_msg(j, "", "the diff is too large to print");
         } else if (j->is_stdin) {
             buf_truncate(&j->fixed_text, 0);
