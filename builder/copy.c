@@ -1528,6 +1528,29 @@ int bld_copy_digest(const struct bld_copy_sel *sel, struct bld_digest *out, stru
     return 0;
 }
 
+int bld_source_digest(const struct bld_tree *from, bool from_context, const struct di_file *ignore,
+                      const char *path, struct bld_digest *out, struct err *err)
+{
+    struct bld_src src = { BLD_SRC_PATH, path && *path ? path : "/", NULL, 0 };
+    struct bld_copy_opts o;
+    memset(&o, 0, sizeof o);
+    o.srcs = &src;
+    o.n_srcs = 1;
+    o.from = *from;
+    o.from_context = from_context;
+    o.ignore = ignore;
+    o.unpack = 0;
+    o.epoch = -1;
+    struct arena a;
+    arena_init(&a);
+    struct bld_copy_sel *sel;
+    int rc = bld_copy_select(&o, &a, &sel, err);
+    if (!rc)
+        rc = bld_copy_digest(sel, out, err);
+    arena_release(&a);
+    return rc;
+}
+
 /* ======================================================================
  * Apply
  * ==================================================================== */

@@ -248,6 +248,15 @@ DW_NODISCARD int bld_copy_select(const struct bld_copy_opts *opts, struct arena 
 DW_NODISCARD int bld_copy_digest(const struct bld_copy_sel *sel, struct bld_digest *out,
                                  struct err *err);
 
+/* The content digest of one source path of a tree, the way a RUN
+ * --mount=type=bind source counts in a cache key (BuildKit hashes the
+ * content of the bound path): bld_copy_select of that single path (build
+ * context rules when from_context, with its ignore file) followed by
+ * bld_copy_digest. Same errors. */
+DW_NODISCARD int bld_source_digest(const struct bld_tree *from, bool from_context,
+                                   const struct di_file *ignore, const char *path,
+                                   struct bld_digest *out, struct err *err);
+
 /* ---- apply ------------------------------------------------------------ */
 
 struct bld_copy_dest {

@@ -287,7 +287,21 @@ static void test_chain_with_copy(void **state)
     put("app.txt", "v1", 0644); /* back: hit again */
     k = chain("1");
     assert_true(bld_digest_eq(&k0, &k));
+    /* A RUN --mount=type=bind source: its content digest changes with
+     * the bound files only. */
+    const char *layers[] = { dir };
+    struct bld_tree tree = { layers, 1 };
+    struct bld_digest b0, b1;
     struct err err;
+    assert_int_equal(bld_source_digest(&tree, true, NULL, "app.txt", &b0, &err), 0);
+    put("other.txt", "z", 0644);
+    assert_int_equal(bld_source_digest(&tree, true, NULL, "app.txt", &b1, &err), 0);
+    assert_true(bld_digest_eq(&b0, &b1));
+    put("app.txt", "v3", 0644);
+    assert_int_equal(bld_source_digest(&tree, true, NULL, "app.txt", &b1, &err), 0);
+    assert_false(bld_digest_eq(&b0, &b1));
+    assert_int_equal(bld_source_digest(&tree, true, NULL, "/", &b0, &err), 0);
+    assert_int_equal(bld_source_digest(&tree, true, NULL, "nope", &b0, &err), ERR_NOT_FOUND);
     assert_int_equal(bld_remove_tree(dir, &err), 0);
 }
 
