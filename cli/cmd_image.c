@@ -294,18 +294,23 @@ static int image_ls(const struct cli_args *args, struct bld_store *s)
 
 /* ---- analyze ---------------------------------------------------------- */
 
-/* The created_by of a history entry, without the shell prefix Docker's
- * classic builder gives metadata instructions and BuildKit's comment. */
-static const char *history_text(const char *created_by)
+/* The created_by of a history entry, trimmed, without the shell prefix
+ * Docker's classic builder gives metadata instructions. */
+static const char *history_text(struct arena *a, const char *created_by)
 {
-    static const char nop[] = "/bin/sh -c #(nop) ";
+    static const char nop[] = "/bin/sh -c #(nop)";
     if (!created_by)
         return "";
     while (*created_by == ' ')
         created_by++;
     if (strncmp(created_by, nop, sizeof nop - 1) == 0)
         created_by += sizeof nop - 1;
-    return created_by;
+    while (*created_by == ' ')
+        created_by++;
+    size_t n = strlen(created_by);
+    while (n > 0 && created_by[n - 1] == ' ')
+        n--;
+    return arena_strndup(a, created_by, n);
 }
 
 static int image_analyze(const struct cli_args *args, struct bld_store *s)
@@ -363,7 +368,7 @@ static int image_analyze(const struct cli_args *args, struct bld_store *s)
         size_t k = 0;
         for (size_t i = 0; i < c.n_history; i++) {
             struct bld_report_step *st = bld_report_add_step(
-                &r, "", 0, history_text(c.history[i].created_by), BLD_CACHE_HIT, 0);
+                &r, "", 0, history_text(&a, c.history[i].created_by), BLD_CACHE_HIT, 0);
             if (!c.history[i].empty_layer)
                 bld_report_step_set_layer(st, &res.layers[k++]);
         }

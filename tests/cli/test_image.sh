@@ -102,6 +102,7 @@ out=$("$dw" image analyze test/app:1 --format json --paths 0 "${S[@]}"); check "
 expect_out "analyze json version" '^  "version": 1,$' "$out"
 expect_out "analyze json wasted" '^    "wasted_bytes": 3000,$' "$out"
 expect_out "analyze json no paths" '"wasted_paths": \[\]' "$out"
+expect_out "analyze json history text" '"instruction": "CMD \[\\"sh\\"\]",' "$out"
 err=$("$dw" image analyze nope:1 "${S[@]}" 2>&1); check "analyze unknown" 2 $?
 expect_out "analyze unknown" "^dockwright: no image named 'nope:1' in the store$" "$err"
 err=$("$dw" image analyze test/app:1 --paths x "${S[@]}" 2>&1); check "analyze bad --paths" 2 $?
