@@ -887,7 +887,7 @@ static int detect_archive(const char *path, const char **filter, struct err *err
 /* Adds the item for a resolved, existing source path. name is the name it
  * gets inside a destination directory. */
 static int add_resolved(struct sel_ctx *c, const struct vres *r, const char *name,
-                        const char *source, struct err *err)
+                        const char *source, bool glob_match, struct err *err)
 {
     bool zero = c->o->from_context;
     if (S_ISDIR(r->e.st.st_mode)) {
@@ -899,7 +899,11 @@ static int add_resolved(struct sel_ctx *c, const struct vres *r, const char *nam
         if (!rc && c->from.ignore && v.len == 0 && *r->canon &&
             di_match(c->from.ignore, r->canon, strlen(r->canon), NULL)) {
             /* An excluded directory that exceptions leave empty was never
-             * part of the context. */
+             * part of the context: a glob does not match it, a name is
+             * not found. */
+            VEC_RELEASE(&v);
+            if (glob_match)
+                return 0;
             struct vres hid = *r;
             hid.hidden = r->canon;
             di_match(c->from.ignore, r->canon, strlen(r->canon), &hid.decider);
@@ -1138,7 +1142,7 @@ static int add_path(struct sel_ctx *c, const char *src, struct err *err)
                 rc = err_sys(err, src, "cannot resolve \"/%s\"", ms.items[i].canon);
                 break;
             }
-            rc = add_resolved(c, &r, base_name(ms.items[i].canon), src, err);
+            rc = add_resolved(c, &r, base_name(ms.items[i].canon), src, true, err);
         }
         VEC_RELEASE(&ms);
         return rc;
@@ -1153,7 +1157,7 @@ static int add_path(struct sel_ctx *c, const char *src, struct err *err)
         errno = -vr;
         return err_sys(err, src, "cannot resolve \"/%s\"", path);
     }
-    return add_resolved(c, &r, *path ? base_name(path) : "/", src, err);
+    return add_resolved(c, &r, *path ? base_name(path) : "/", src, false, err);
 }
 
 static bool is_url(const char *s)

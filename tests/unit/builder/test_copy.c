@@ -856,6 +856,14 @@ static void test_dockerignore(void **state)
                             .layers = { P("up") } });
     assert_false(exists(P("up/g/secret.env")));
     assert_file(P("up/g/main.c"), "m");
+    /* Nor an ignored directory that exceptions leave empty. */
+    copy_ok(&(struct copy){ .from = { P("ctx") },
+                            .context = true,
+                            .ignore = ig,
+                            .srcs = { "l*" },
+                            .dest = "/lg/",
+                            .layers = { P("up") } });
+    assert_false(exists(P("up/lg")));
     arena_release(&a);
 }
 
