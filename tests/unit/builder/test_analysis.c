@@ -442,6 +442,57 @@ static void test_empty(void **state)
     bld_analysis_free(an);
 }
 
+static struct bld_digest digest_of_text(const char *t)
+{
+    struct bld_digest d;
+    bld_digest_of(t, strlen(t), &d);
+    return d;
+}
+
+/* Many paths: the merged tree scales (this runs well under a second with
+ * sanitizers), and big directory whiteouts count every file below. */
+static void test_many_paths(void **state)
+{
+    (void)state;
+    struct bld_analysis *an = bld_analysis_new();
+    struct err e;
+    char p[64];
+    assert_int_equal(bld_analysis_layer_begin(an, &e), 0);
+    for (int d = 0; d < 400; d++) {
+        snprintf(p, sizeof p, "usr/share/d%d/", d);
+        assert_int_equal(bld_analysis_entry(an, p, BLD_ENTRY_DIR, 0, &e), 0);
+        for (int f = 0; f < 100; f++) {
+            snprintf(p, sizeof p, "usr/share/d%d/f%d", d, f);
+            assert_int_equal(bld_analysis_entry(an, p, BLD_ENTRY_FILE, 10, &e), 0);
+        }
+    }
+    assert_int_equal(bld_analysis_layer_end(an, &e), 0);
+    assert_int_equal(bld_analysis_layer_begin(an, &e), 0);
+    for (int d = 0; d < 400; d += 2) {
+        snprintf(p, sizeof p, "usr/share/.wh.d%d", d);
+        assert_int_equal(bld_analysis_entry(an, p, BLD_ENTRY_FILE, 0, &e), 0);
+    }
+    for (int d = 1; d < 400; d += 4) {
+        for (int f = 0; f < 100; f++) {
+            snprintf(p, sizeof p, "usr/share/d%d/f%d", d, f);
+            assert_int_equal(bld_analysis_entry(an, p, BLD_ENTRY_FILE, 20, &e), 0);
+        }
+    }
+    assert_int_equal(bld_analysis_layer_end(an, &e), 0);
+    struct bld_image_analysis r;
+    assert_int_equal(bld_analysis_finish(an, 5, &arena, &r, &e), 0);
+    /* 200 directories of 100 files deleted, 100 directories overwritten */
+    assert_int_equal(r.wasted_bytes, 200 * 100 * 10 + 100 * 100 * 10);
+    assert_int_equal(r.live_bytes, 100 * 100 * 10 + 100 * 100 * 20);
+    assert_int_equal(r.n_wasted, 5);
+    assert_int_equal(r.n_wasted_total, 30000);
+    assert_int_equal(r.rewritten_live_bytes, 100 * 100 * 20);
+    /* dive: the overwritten files are waste, the deleted directories not */
+    assert_int_equal(r.dive.wasted_bytes, 100 * 100 * 30);
+    assert_int_equal(r.dive.n_paths, 5);
+    bld_analysis_free(an);
+}
+
 /* Layers from the store, checked against the config's diff_ids. */
 static void test_store_image(void **state)
 {
@@ -501,6 +552,24 @@ static void test_store_image(void **state)
         } else {
             if (bld_analysis_add_image(an, &s, &d, &e) != 0)
                 fail_msg("add_image: %s", e.msg);
+            /* an index of which one platform is present resolves to it */
+            struct bld_descriptor kids[2] = { d, d };
+            kids[1].digest = digest_of_text("never pulled");
+            struct bld_index ix = { BLD_MT_OCI_INDEX, kids, 2, NULL, 0 };
+            struct buf ib = BUF_INIT;
+            assert_int_equal(bld_index_write(&ix, &ib, &e), 0);
+            struct bld_descriptor id = {
+                BLD_MT_OCI_INDEX, { { 0 } }, (int64_t)ib.len, NULL, 0, NULL
+            };
+            assert_int_equal(bld_store_put_blob(&s, ib.data, ib.len, &id.digest, &e), 0);
+            buf_release(&ib);
+            struct bld_manifest rm;
+            struct bld_image_config rc;
+            assert_int_equal(bld_analysis_resolve_image(&s, &id, &arena, &rm, &rc, &e), 0);
+            assert_int_equal(rm.n_layers, 2);
+            /* a config is not an image */
+            assert_int_equal(bld_analysis_resolve_image(&s, &m.config, &arena, &rm, &rc, &e),
+                             ERR_UNSUPPORTED);
             struct bld_image_analysis r;
             finish(an, &r);
             assert_int_equal(r.n_layers, 2);
@@ -534,6 +603,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_compressed_layer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_image, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
