@@ -111,7 +111,7 @@ struct df_heredoc {
 };
 
 /* An image reference split the way the distribution spec reads it. The
- * parts are slices of raw (NULL when absent). */
+ * parts are slices of expanded (NULL when absent). */
 struct df_image_ref {
     struct df_text text; /* as written (may hold variables) */
     struct str expanded; /* with global ARG defaults substituted (FROM); == raw when no
@@ -365,18 +365,28 @@ struct df_var {
 };
 
 /* Looks up name as BuildKit would when expanding instruction `at`: global
- * ARGs for FROM lines; otherwise the stage's ARG and ENV from before `at`
- * (snapshot rule: an instruction sees the environment from before it),
- * inherited from in-file parent stages, plus build args. Returns whether
- * the name is declared at all. */
+ * ARGs and the predefined platform ARGs for FROM lines (and instructions
+ * before the first FROM); otherwise the stage's ARG and ENV from before
+ * `at` (snapshot rule: an instruction sees the environment from before
+ * it), inherited from in-file parent stages; build args give declared
+ * ARGs their values (an undeclared build arg is not visible). ONBUILD
+ * triggers look up as their ONBUILD; at NULL means the end of the global
+ * scope. Returns whether the name is declared at all; *out is zeroed when
+ * not. */
 bool df_lookup(const struct df_file *f, const struct df_instr *at, struct str name,
                struct df_var *out);
 
 /* Expands a word of instruction `at` (escape char of the file, environment
  * from before `at`): quotes removed, every reference reported in out (see
- * expand.h). flags are EXP_* of expand.h. The result lives in the file's
- * arena. Returns 0 or the expansion error (message as BuildKit's, span in
- * err). */
+ * expand.h). flags are EXP_* of expand.h; with EXP_NO_QUOTES (COPY/ADD
+ * heredoc bodies) the escape char is '\\' whatever the directive says, as
+ * in BuildKit. word is a df_text of the model (or one built the same way:
+ * raw is the logical text of span): reference and error spans are src
+ * spans even when the word spans continuation lines; for a decoded JSON
+ * string they point into its literal. The result lives in the file's
+ * arena, so one file must not be expanded from two threads at once.
+ * Returns 0 or the expansion error (message as BuildKit's, span, path,
+ * line and column in err). */
 DW_NODISCARD int df_expand(const struct df_file *f, const struct df_instr *at,
                            const struct df_text *word, unsigned flags, struct exp_result *out,
                            struct err *err);

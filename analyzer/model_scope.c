@@ -21,7 +21,9 @@
 #include "analyzer/model_int.h"
 
 #include "common/err.h"
+#include "common/xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 
@@ -469,8 +471,6 @@ int df_expand(const struct df_file *f, const struct df_instr *at, const struct d
 
     /* A slice of src, or the word BuildKit joined from several lines: the
      * pieces of the span that survive the dropped ranges. */
-    VEC(struct piece) pieces = VEC_INIT;
-    uint32_t total = 0;
     const struct span *d = f->model.dropped;
     uint32_t nd = f->model.n_dropped, lo = 0, hi = nd;
     while (lo < hi) {
@@ -480,28 +480,52 @@ int df_expand(const struct df_file *f, const struct df_instr *at, const struct d
         else
             hi = mid;
     }
-    uint32_t pos = sp.start;
-    for (uint32_t i = lo; i < nd && d[i].start < sp.end; i++) {
-        if (d[i].start > pos) {
-            VEC_PUSH(&pieces, ((struct piece){ total, pos, d[i].start - pos }));
-            total += d[i].start - pos;
+    if ((lo >= nd || d[lo].start >= sp.end) && raw.ptr == f->src + sp.start &&
+        raw.len == span_len(sp)) {
+        /* A plain slice of src: spans come out right as they are. */
+        int rc = exp_word(a, raw.ptr, raw.len, sp.start, &env, &o, out, err);
+        if (rc && err) {
+            uint32_t line, col;
+            df_file_locate(f, err->span.start, &line, &col);
+            err_at(err, f->path, line, col);
         }
+        return rc;
+    }
+    /* The word BuildKit joined from several lines: the pieces of the span
+     * that survive the dropped ranges map logical offsets back to src. */
+    struct piece local[16];
+    struct piece *pieces = local;
+    size_t n_pieces = 0, cap = DW_ARRAY_LEN(local);
+    uint32_t total = 0;
+    uint32_t pos = sp.start;
+    for (uint32_t i = lo; i <= nd && pos < sp.end; i++) {
+        uint32_t cut = i < nd && d[i].start < sp.end ? d[i].start : sp.end;
+        if (cut > pos) {
+            if (n_pieces == cap) {
+                struct piece *bigger = xmalloc(2 * cap * sizeof *bigger);
+                memcpy(bigger, pieces, n_pieces * sizeof *pieces);
+                if (pieces != local)
+                    free(pieces);
+                pieces = bigger;
+                cap *= 2;
+            }
+            pieces[n_pieces++] = (struct piece){ total, pos, cut - pos };
+            total += cut - pos;
+        }
+        if (cut == sp.end)
+            break;
         if (d[i].end > pos)
             pos = d[i].end;
-    }
-    if (pos < sp.end) {
-        VEC_PUSH(&pieces, ((struct piece){ total, pos, sp.end - pos }));
-        total += sp.end - pos;
     }
     int rc;
     if (total == raw.len) {
         rc = exp_word(a, raw.ptr, raw.len, 0, &env, &o, out, err);
         for (size_t i = 0; i < out->n_refs; i++) {
-            out->refs[i].span = map_span(pieces.items, pieces.len, out->refs[i].span);
-            out->refs[i].name_span = map_span(pieces.items, pieces.len, out->refs[i].name_span);
+            out->refs[i].span = map_span(pieces, n_pieces, out->refs[i].span);
+            out->refs[i].name_span = map_span(pieces, n_pieces, out->refs[i].name_span);
         }
         if (rc && err)
-            err->span = map_span(pieces.items, pieces.len, err->span);
+            err->span = map_span(pieces, n_pieces, err->span);
     } else {
         /* A decoded JSON string: offsets past the opening quote, as long as
          * no escape changed the length; clamped to the literal. */
@@ -523,7 +547,8 @@ int df_expand(const struct df_file *f, const struct df_instr *at, const struct d
         if (rc && err && err->span.end > sp.end)
             err->span = span_make(sp.start, sp.end);
     }
-    VEC_RELEASE(&pieces);
+    if (pieces != local)
+        free(pieces);
     if (rc && err) {
         uint32_t line, col;
         df_file_locate(f, err->span.start, &line, &col);
