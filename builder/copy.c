@@ -1075,8 +1075,11 @@ static int add_path(struct sel_ctx *c, const char *src, struct err *err)
         struct di_file *inc = NULL;
         if (strcmp(pattern, ".") != 0) {
             int rc = di_load(t, "--parents source", pattern, strlen(pattern), &inc, err);
-            if (rc)
-                return err_set(err, ERR_INVALID, "invalid source \"%s\": %s", src, err->msg);
+            if (rc) {
+                char msg[ERR_MSG_MAX];
+                snprintf(msg, sizeof msg, "%s", err->msg);
+                return err_set(err, ERR_INVALID, "invalid source \"%s\": %s", src, msg);
+            }
         }
         const char *fixed, *rest;
         split_wildcards(t, pattern, &fixed, &rest);
