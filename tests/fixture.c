@@ -110,11 +110,14 @@ int fixture_parse(struct fixture *fx, struct arena *a, const char *name, const c
     bool *is_annot = calloc(n + 1, sizeof *is_annot);
     bool any_fixed = false;
     int rc = 0;
-    size_t last_target = 0; /* the line "# fixed:" lines attach to */
+    size_t last_target = 0;  /* the line "# fixed:" lines attach to */
+    bool prev_fixed = false; /* the previous line was a "# fixed:" line */
 
     for (size_t i = 0; i < n; i++) {
         struct str rest;
         struct str t = lines[i].text;
+        bool was_fixed = prev_fixed;
+        prev_fixed = false;
         if (annotation(t, "test:", &rest)) {
             is_annot[i] = true;
             /* key=value words */
@@ -159,12 +162,14 @@ int fixture_parse(struct fixture *fx, struct arena *a, const char *name, const c
             VEC_PUSH(&expects, x);
         } else if (annotation(t, "fixed:", &rest) || str_eq_cstr(str_trim(t), "# fixed:")) {
             is_annot[i] = true;
+            prev_fixed = true;
             if (!str_eq_cstr(str_trim(t), "# fixed:") && rest.len && rest.ptr[0] == ' ')
                 rest = str_slice(rest, 1, rest.len);
             else if (str_eq_cstr(str_trim(t), "# fixed:"))
                 rest = STR_LIT("");
-            /* Find the code line this attaches to: the nearest non-annotation above. */
-            if (i == 0 || !(is_annot[i - 1] && has_fixed[last_target])) {
+            /* A "# fixed:" line right after another one continues its block;
+             * otherwise it attaches to the nearest code line above. */
+            if (!was_fixed) {
                 size_t j = i;
                 while (j > 0 && is_annot[j - 1])
                     j--;

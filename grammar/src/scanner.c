@@ -67,6 +67,9 @@ struct scanner {
      * read (setting it earlier would make the value '`' a continuation). */
     int32_t pending_escape;
     bool directives_done;
+    /* Some external token was produced before: false only at the start of
+     * the file (see the BOM case in scan()). */
+    bool started;
     uint8_t n_pending;
     struct heredoc pending[MAX_HEREDOCS];
 };
@@ -94,6 +97,7 @@ unsigned tree_sitter_dockwright_dockerfile_external_scanner_serialize(void *payl
     buf[n++] = s->escape == '`' ? '`' : '\\';
     buf[n++] = (char)s->pending_escape;
     buf[n++] = (char)s->directives_done;
+    buf[n++] = (char)s->started;
     buf[n++] = (char)s->n_pending;
     for (unsigned i = 0; i < s->n_pending; i++) {
         const struct heredoc *h = &s->pending[i];
@@ -111,12 +115,13 @@ void tree_sitter_dockwright_dockerfile_external_scanner_deserialize(void *payloa
     struct scanner *s = payload;
     memset(s, 0, sizeof *s);
     s->escape = '\\';
-    if (len < 4)
+    if (len < 5)
         return;
     unsigned n = 0;
     s->escape = buf[n++] == '`' ? '`' : '\\';
     s->pending_escape = (unsigned char)buf[n++];
     s->directives_done = buf[n++] != 0;
+    s->started = buf[n++] != 0;
     unsigned count = (unsigned char)buf[n++];
     for (unsigned i = 0; i < count && i < MAX_HEREDOCS && n + 2 <= len; i++) {
         struct heredoc *h = &s->pending[i];
@@ -649,10 +654,20 @@ static bool scan_shell_fragment(struct scanner *s, TSLexer *lx, const bool *vali
 /* ------------------------------------------------------------------ */
 /* Entry point                                                         */
 
+static bool scan(struct scanner *s, TSLexer *lx, const bool *valid);
+
 bool tree_sitter_dockwright_dockerfile_external_scanner_scan(void *payload, TSLexer *lx,
                                                              const bool *valid)
 {
     struct scanner *s = payload;
+    if (!scan(s, lx, valid))
+        return false;
+    s->started = true;
+    return true;
+}
+
+static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
+{
     bool recovering = valid[ERROR_SENTINEL];
 
     /* Heredoc bodies are raw: nothing else is scanned there. */
@@ -680,8 +695,13 @@ bool tree_sitter_dockwright_dockerfile_external_scanner_scan(void *payload, TSLe
      * start when called at the end of input (its loop stops on eof before
      * moving back), which would give a token of negative length: never ask
      * there. */
-    if (!lx->eof(lx) && (lx->lookahead == '#' || !blank_before))
-        line_start = lx->get_column(lx) == skipped;
+    if (!lx->eof(lx) && (lx->lookahead == '#' || !blank_before)) {
+        uint32_t col = lx->get_column(lx);
+        /* The runtime skips a byte-order mark at the very start before it
+         * calls the scanner, so the first line's column is then one more:
+         * only there, before any external token, can that happen. */
+        line_start = col == skipped || (!s->started && col == skipped + 1);
+    }
 
     if (lx->eof(lx)) {
         if (valid[HEREDOC_NL] && s->n_pending > 0 && !recovering) {

@@ -55,6 +55,25 @@ static void test_multiline_deleted_and_crlf(void **state)
     arena_release(&a);
 }
 
+static void test_fixed_after_expect_starts_a_new_block(void **state)
+{
+    (void)state;
+    /* An expectation between two fixed blocks: the second block belongs to
+     * its own code line, not to the first block. */
+    const char *src = "from a\n"
+                      "# fixed: FROM a\n"
+                      "run b\n"
+                      "# expect @-1:1 DW601 \"x\"\n"
+                      "# fixed: RUN b\n";
+    struct arena a;
+    arena_init(&a);
+    struct fixture fx;
+    struct err e;
+    assert_int_equal(fixture_parse(&fx, &a, "t", src, strlen(src), &e), 0);
+    assert_string_equal(fx.fixed, "FROM a\n#\nRUN b\n#\n#\n");
+    arena_release(&a);
+}
+
 static void test_malformed_annotations_are_errors(void **state)
 {
     (void)state;
@@ -81,6 +100,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_style_example),
         cmocka_unit_test(test_multiline_deleted_and_crlf),
+        cmocka_unit_test(test_fixed_after_expect_starts_a_new_block),
         cmocka_unit_test(test_malformed_annotations_are_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
