@@ -134,7 +134,8 @@ enum df_form {
 struct df_instr {
     enum df_kind kind;
     uint32_t index;                /* in file order, from 0 (nested ONBUILD triggers too) */
-    struct span span;              /* the whole instruction, heredoc bodies included */
+    struct span span;              /* the whole instruction, heredoc bodies (and words the parser
+                                    * could not place on its last line) included */
     struct span keyword;           /* the instruction name as written */
     int stage;                     /* index of the stage it belongs to; -1 before the first FROM */
     const struct df_instr *parent; /* the ONBUILD holding this trigger, else NULL */
@@ -143,12 +144,14 @@ struct df_instr {
     const struct df_flag *flags;
     uint32_t n_flags;
 
-    /* Command of RUN, CMD, ENTRYPOINT, SHELL, HEALTHCHECK CMD. */
+    /* Command of RUN, CMD, ENTRYPOINT, SHELL, HEALTHCHECK CMD. COPY, ADD
+     * and VOLUME in JSON form are DF_FORM_EXEC too (else DF_FORM_NONE). */
     enum df_form form;
     const struct df_text *exec; /* DF_FORM_EXEC: the decoded JSON strings (raw = decoded
                                  * value, span = the string literal with quotes) */
     uint32_t n_exec;
-    bool exec_non_string; /* the JSON array holds a non-string element */
+    bool exec_non_string; /* the JSON array holds a non-string element (BuildKit
+                           * refuses it; exec holds its strings) */
     /* DF_FORM_SHELL: the shell text BuildKit hands to the shell, and the
      * segments of src it is made of (for shell_reader input and mapping). */
     struct df_text shell;
@@ -162,8 +165,9 @@ struct df_instr {
      * newlines); for a plain shell form, the command text. */
     const struct sh_script *script;
 
-    /* Blank-split words: FROM (image [AS name]), COPY/ADD/VOLUME sources and
-     * destination (shell form; exec form uses `exec`), EXPOSE entries. For
+    /* Blank-split words: FROM (image [AS name], AS as written), COPY/ADD/VOLUME
+     * sources and destination (shell form, heredoc markers included as
+     * written; exec form uses `exec`), EXPOSE entries. For
      * USER, WORKDIR, STOPSIGNAL, MAINTAINER: one word, the whole text. For
      * HEALTHCHECK: the type word (CMD or NONE). For DF_UNKNOWN: the rest of
      * the line as one word (if any). */
@@ -184,8 +188,8 @@ struct df_instr {
     /* ONBUILD */
     const struct df_instr *trigger;
 
-    /* USER: the user and group parts of the one argument (raw.ptr NULL when
-     * absent). */
+    /* USER: the user and group parts of the one argument, split at the first
+     * ':' outside quotes (raw.ptr NULL when absent; "" for `USER app:`). */
     struct df_text user, group;
 };
 
