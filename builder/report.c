@@ -35,7 +35,8 @@ struct bld_report_step *bld_report_add_step(struct bld_report *r, const char *st
     st->line = line;
     st->instruction = arena_strdup(&r->arena, instruction ? instruction : "");
     st->cache = cache;
-    st->seconds = seconds >= 0 ? seconds : 0;
+    /* A clock that went backwards, or did not work, is no time at all. */
+    st->seconds = seconds >= 0 && isfinite(seconds) ? seconds : 0;
     st->layer.index = -1;
     return st;
 }
@@ -207,7 +208,7 @@ static json_t *json_ratio(double v)
  * link); times are never negative. */
 static double millis(double s)
 {
-    if (!(s > 0))
+    if (!(s > 0) || !isfinite(s))
         return 0;
     if (s > 1e12)
         return s;

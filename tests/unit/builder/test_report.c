@@ -203,6 +203,8 @@ static void test_json_edges(void **state)
     struct bld_report r;
     bld_report_init(&r);
     bld_report_add_step(&r, "0", 2, "RUN echo \xff\xfe caf\xc3\xa9", BLD_CACHE_MISS, -3);
+    bld_report_add_step(&r, "0", 3, "RUN x", BLD_CACHE_MISS, INFINITY);
+    bld_report_add_step(&r, "0", 4, "RUN y", BLD_CACHE_MISS, NAN);
     struct buf j = BUF_INIT;
     struct err e;
     assert_int_equal(bld_report_write_json(&r, &j, &e), 0);
@@ -214,6 +216,8 @@ static void test_json_edges(void **state)
     bld_report_init(&back);
     assert_int_equal(bld_report_parse_json(j.data, j.len, "mem", &back, &e), 0);
     assert_false(back.has_image);
+    assert_int_equal(back.steps.len, 3);
+    assert_true(back.steps.items[1].seconds == 0 && back.steps.items[2].seconds == 0);
     bld_report_release(&back);
     buf_release(&j);
     /* an infinite ratio is null, and comes back infinite */
