@@ -404,10 +404,14 @@ static void walk(struct mb *b, TSNode root)
 
 /* ------------------------------------------------------------ stage graph */
 
-static int stage_by_name(const struct mb *b, struct str name, uint32_t before, bool nocase)
+/* The latest of stages[0, before) with that name: exactly (FROM compares
+ * with the lowercased names as they are) or ignoring case (COPY --from,
+ * --mount from=, --target). A later duplicate wins. */
+static int stage_by_name(const struct df_stage *stages, uint32_t before, struct str name,
+                         bool nocase)
 {
     for (uint32_t i = before; i-- > 0;) {
-        struct str s = b->stages.items[i].name;
+        struct str s = stages[i].name;
         if (!s.ptr)
             continue;
         if (nocase ? str_eq_nocase(s, name) : str_eq(s, name))
@@ -417,8 +421,8 @@ static int stage_by_name(const struct mb *b, struct str name, uint32_t before, b
 }
 
 /* A stage reference of COPY --from / --mount from=: an index (digits only)
- * or a name, case-insensitive, among the stages before `before`. */
-static int stage_ref(const struct mb *b, struct str ref, uint32_t before)
+ * or a name, case-insensitive, among stages[0, before). */
+static int stage_ref(const struct df_stage *stages, uint32_t before, struct str ref)
 {
     if (ref.len == 0)
         return -1;
@@ -426,15 +430,14 @@ static int stage_ref(const struct mb *b, struct str ref, uint32_t before)
     for (size_t i = 0; i < ref.len; i++)
         if (ref.ptr[i] < '0' || ref.ptr[i] > '9')
             digits = false;
-    if (digits) {
-        if (ref.len > 9)
-            return -1;
-        uint32_t v = 0;
-        for (size_t i = 0; i < ref.len; i++)
-            v = v * 10 + (uint32_t)(ref.ptr[i] - '0');
-        return v < before ? (int)v : -1;
-    }
-    return stage_by_name(b, ref, before, true);
+    if (!digits)
+        return stage_by_name(stages, before, ref, true);
+    if (ref.len > 9)
+        return -1;
+    uint32_t v = 0;
+    for (size_t i = 0; i < ref.len; i++)
+        v = v * 10 + (uint32_t)(ref.ptr[i] - '0');
+    return v < before ? (int)v : -1;
 }
 
 static void add_edge(struct mb *b, uint32_t from, int to, const struct df_instr *in,
@@ -459,7 +462,7 @@ static void stage_edges(struct mb *b)
             /* FROM compares the expanded name exactly with the lowercased
              * stage names (dockerfile.md section 12). */
             if (in->image.expanded.ptr)
-                s->base_stage = stage_by_name(b, in->image.expanded, st, false);
+                s->base_stage = stage_by_name(b->stages.items, st, in->image.expanded, false);
             if (s->base_stage >= 0)
                 add_edge(b, st, s->base_stage, in, in->image.text);
         } else if (in->kind == DF_COPY) {
@@ -468,7 +471,7 @@ static void stage_edges(struct mb *b)
                 if (!str_eq_cstr(fl->name.raw, "from") || !fl->value.raw.ptr)
                     continue;
                 struct str ref = mb_flag_unquote(b->a, fl->value.raw, b->escape);
-                add_edge(b, st, stage_ref(b, ref, st), in, fl->value);
+                add_edge(b, st, stage_ref(b->stages.items, st, ref), in, fl->value);
             }
         } else if (in->kind == DF_RUN) {
             for (uint32_t k = 0; k < in->n_flags; k++) {
@@ -478,7 +481,7 @@ static void stage_edges(struct mb *b)
                     if (!str_eq_nocase(o->key.raw, STR_LIT("from")) || !o->value.raw.ptr)
                         continue;
                     struct str ref = mb_flag_unquote(b->a, o->value.raw, b->escape);
-                    add_edge(b, st, stage_ref(b, ref, st), in, o->value);
+                    add_edge(b, st, stage_ref(b->stages.items, st, ref), in, o->value);
                 }
             }
         }
@@ -489,7 +492,8 @@ static void stage_target(struct mb *b)
 {
     int target = b->stages.len ? (int)b->stages.len - 1 : -1;
     if (b->opts && b->opts->target) {
-        target = stage_by_name(b, str_from_cstr(b->opts->target), (uint32_t)b->stages.len, true);
+        target = stage_by_name(b->stages.items, (uint32_t)b->stages.len,
+                               str_from_cstr(b->opts->target), true);
         /* --target 0 is no stage name: BuildKit looks names up only. */
     }
     b->f->model.target_stage = target;
@@ -729,26 +733,7 @@ int df_stage_lookup(const struct df_file *f, const struct df_instr *at, struct s
     uint32_t before = f->model.n_stages;
     if (at && at->stage >= 0)
         before = (uint32_t)at->stage;
-    if (ref.len == 0)
-        return -1;
-    bool digits = true;
-    for (size_t i = 0; i < ref.len; i++)
-        if (ref.ptr[i] < '0' || ref.ptr[i] > '9')
-            digits = false;
-    if (digits) {
-        if (ref.len > 9)
-            return -1;
-        uint32_t v = 0;
-        for (size_t i = 0; i < ref.len; i++)
-            v = v * 10 + (uint32_t)(ref.ptr[i] - '0');
-        return v < before ? (int)v : -1;
-    }
-    for (uint32_t i = before; i-- > 0;) {
-        struct str s = f->model.stages[i].name;
-        if (s.ptr && str_eq_nocase(s, ref))
-            return (int)i;
-    }
-    return -1;
+    return stage_ref(f->model.stages, before, ref);
 }
 
 const struct df_flag *df_instr_flag(const struct df_instr *in, const char *name)
