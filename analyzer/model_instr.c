@@ -13,6 +13,10 @@
  * `${a:-${b:-...}}` deeply; errors below this depth are reported at the
  * enclosing ERROR). */
 #define SCAN_MAX_DEPTH 256
+/* ONBUILD triggers are built to this depth. BuildKit refuses any chained
+ * `ONBUILD ONBUILD`; the cap keeps the recursion off the stack's limits
+ * for a line of thousands of them. */
+#define TRIGGER_MAX_DEPTH 16
 
 int mb_keyword_kind(uint16_t sym)
 {
@@ -779,6 +783,14 @@ static void run_scripts(struct mb *b, struct df_instr *in, struct df_heredoc *hd
 
 /* ------------------------------------------------------------ instruction */
 
+static unsigned trigger_depth(const struct df_instr *in)
+{
+    unsigned d = 0;
+    for (; in->parent; in = in->parent)
+        d++;
+    return d;
+}
+
 static bool takes_command(enum df_kind kind)
 {
     return kind == DF_RUN || kind == DF_CMD || kind == DF_ENTRYPOINT || kind == DF_SHELL ||
@@ -941,6 +953,7 @@ struct df_instr *mb_instr(struct mb *b, TSNode node, enum df_kind kind, bool fro
             /* `ONBUILD` followed by nothing the parser could place: the
              * trigger it invented has a MISSING keyword; leave it out. */
             if (k.sym <= S_UNKNOWN_I && kind == DF_ONBUILD && !have_trigger &&
+                trigger_depth(in) < TRIGGER_MAX_DEPTH &&
                 !(ts_node_child_count(k.node) > 0 &&
                   ts_node_is_missing(ts_node_child(k.node, 0)))) {
                 have_trigger = true;

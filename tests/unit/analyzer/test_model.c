@@ -355,6 +355,18 @@ static void test_onbuild(void **state)
     assert_int_equal(m->stages[0].n_instrs, 4);
     assert_int_equal(m->n_edges, 0); /* triggers name downstream stages */
     df_file_free(f);
+
+    /* Thousands of chained ONBUILDs: triggers stop at a fixed depth. */
+    size_t n = 5000;
+    char *deep = test_malloc(n * 8 + 8);
+    for (size_t i = 0; i < n; i++)
+        memcpy(deep + i * 8, "ONBUILD ", 8);
+    memcpy(deep + n * 8, "RUN x\n", 7);
+    f = tm_parse(deep);
+    assert_int_equal(f->model.n_instrs, 1);
+    assert_int_equal(f->model.n_all_instrs, 17);
+    df_file_free(f);
+    test_free(deep);
 }
 
 static void test_unknown(void **state)
