@@ -649,6 +649,8 @@ int bld_analysis_add_image(struct bld_analysis *an, const struct bld_store *s,
     arena_init(&a);
     struct bld_manifest m;
     struct bld_image_config c;
+    memset(&m, 0, sizeof m);
+    memset(&c, 0, sizeof c);
     int rc = bld_analysis_resolve_image(s, desc, &a, &m, &c, err);
     for (size_t i = 0; !rc && i < m.n_layers; i++)
         rc = bld_analysis_add_blob(an, s, &m.layers[i], &c.diff_ids[i], err);

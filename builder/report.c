@@ -494,8 +494,8 @@ static int read_step(struct reader *rd, struct bld_report *r, json_t *o, size_t 
     if (!json_is_object(o))
         return err_set(rd->err, ERR_INVALID, "build report '%s': %s: expected an object", rd->what,
                        rd->where);
-    const char *stage, *instruction;
-    uint64_t line;
+    const char *stage = "", *instruction = "";
+    uint64_t line = 0;
     double seconds;
     int rc = get_str(rd, &r->arena, o, "stage", &stage);
     if (!rc)
@@ -630,7 +630,7 @@ static const char *one_line(struct arena *a, const char *s, size_t width)
 {
     size_t n = strlen(s);
     char *out = arena_alloc(a, n + 4);
-    size_t len = 0, chars = 0, cut = 0, cut_chars = 0;
+    size_t len = 0, chars = 0, cut = 0;
     bool space = false;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         unsigned char c = *p;
@@ -644,21 +644,16 @@ static const char *one_line(struct arena *a, const char *s, size_t width)
             space = false;
         }
         bool starts_char = (c & 0xC0) != 0x80;
-        if (starts_char && chars + 3 <= width) {
+        if (starts_char && chars + 3 <= width)
             cut = len;
-            cut_chars = chars;
-        }
         out[len++] = (char)(c < 0x20 || c == 0x7F ? '?' : c);
         chars += starts_char;
     }
     if (chars > width && width >= 3) {
-        while (cut > 0 && out[cut - 1] == ' ') {
+        while (cut > 0 && out[cut - 1] == ' ')
             cut--;
-            cut_chars--;
-        }
         memcpy(out + cut, "...", 3);
         len = cut + 3;
-        chars = cut_chars + 3;
     }
     out[len] = '\0';
     return out;
@@ -778,6 +773,8 @@ int bld_report_write_table(const struct bld_report *r, const struct bld_report_t
     if (!opts)
         opts = &defaults;
     size_t iw = opts->instruction_width ? opts->instruction_width : 48;
+    if (iw < 8)
+        iw = 8; /* room for a word and "..." */
     struct arena a;
     arena_init(&a);
     size_t rows = r->steps.len + 2; /* header, steps, totals */

@@ -124,7 +124,7 @@ DW_NODISCARD int bld_report_load(const char *path, struct bld_report *r, struct 
 
 /* Options of the table printer. */
 struct bld_report_table_opts {
-    unsigned instruction_width; /* widest INSTRUCTION cell in characters; 0: 48 */
+    unsigned instruction_width; /* widest INSTRUCTION cell (at least 8); 0: 48 */
     size_t max_paths;           /* wasted files listed under the table; 0: none */
     /* The report describes an image that was not built here (its steps
      * come from the config's history): the STAGE, LINE, CACHE and TIME
