@@ -1,0 +1,5 @@
+﻿# syntax=docker/dockerfile:1
+# My image
+FROM alpine:3.20
+#
+#
