@@ -45,7 +45,9 @@ static const char doc[] =
     "Unsafe. The fix moves the line to the top of the file, where the\n"
     "directive takes effect: another frontend parses the file, another\n"
     "escape character applies, or checks change. There is no fix when the\n"
-    "file starts with a `#!` line or already has a directive of that name.\n";
+    "file starts with a `#!` line or already has a directive of that name,\n"
+    "nor for an `escape` directive that would end a continuation whose next\n"
+    "line is indented, or start a new one.\n";
 
 static bool blank(char c)
 {
@@ -182,6 +184,52 @@ static bool key_taken(const struct df_model *m, const struct df_file *f, const c
     return false;
 }
 
+/* Whether moving `# escape=<v>` at [s, e) to the top would break lines
+ * that join on purpose: a line ends with the current escape character and
+ * the next line is indented (a deliberate continuation that would end), or
+ * a line ends with the new one (a continuation would start). A line ending
+ * with the current one before an unindented line is what the directive is
+ * usually for (`COPY x C:\app\` then `RUN ...`), and no obstacle. */
+static bool escape_move_breaks(const struct df_model *m, const struct df_file *f, struct span c)
+{
+    const char *eq = memchr(f->src + c.start, '=', span_len(c));
+    uint32_t v = eq ? (uint32_t)(eq - f->src) + 1 : c.end;
+    while (v < c.end && blank(f->src[v]))
+        v++;
+    uint32_t ve = c.end;
+    while (ve > v && blank(f->src[ve - 1]))
+        ve--;
+    if (ve != v + 1 || (f->src[v] != '\\' && f->src[v] != '`'))
+        return true; /* an invalid value: DW009 once moved */
+    char nc = f->src[v];
+    if (nc == m->escape)
+        return false;
+    for (uint32_t p = 0; p < f->len;) {
+        uint32_t le = line_end(f, p), q = le, next = le < f->len ? le + 1 : le;
+        while (q > p && blank(f->src[q - 1]))
+            q--;
+        bool in_directive = q > c.start && q <= c.end;
+        if (q > p && !in_directive) {
+            if (f->src[q - 1] == nc)
+                return true;
+            /* The line it joins: past blank and comment lines. */
+            uint32_t j = next;
+            while (j < f->len) {
+                uint32_t je = line_end(f, j), k = j;
+                while (k < je && blank(f->src[k]))
+                    k++;
+                if (k < je && f->src[k] != '#')
+                    break;
+                j = je < f->len ? je + 1 : je;
+            }
+            if (f->src[q - 1] == m->escape && j < f->len && blank(f->src[j]))
+                return true;
+        }
+        p = next;
+    }
+    return false;
+}
+
 static void finish(struct rule_ctx *ctx)
 {
     const struct df_file *f = rule_file(ctx);
@@ -211,7 +259,8 @@ static void finish(struct rule_ctx *ctx)
                              "instruction",
                              key);
         }
-        if (!rf || header_end > 0 || offered[slot] || key_taken(m, f, key, header_end))
+        if (!rf || header_end > 0 || offered[slot] || key_taken(m, f, key, header_end) ||
+            (slot == 1 && escape_move_breaks(m, f, c)))
             continue;
         offered[slot] = true;
         /* Delete the line with its line ending, and write it first. */

@@ -5,4 +5,4 @@ RUN echo one \
 # syntax=docker/dockerfile:1
     two
 # expect @-2:1 DW010 "'# syntax=' is read as a plain comment"
-# test: rules=DW010
+# test: rules=DW010 fix=unsafe
