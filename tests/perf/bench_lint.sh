@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Lint benchmark (issue #5), all figures from one run on the same files:
+#  - the floor: parsing every file with the grammar (corpus_check --bench);
+#  - dockwright lint with every rule on, single-threaded and with --jobs 2,
+#    and its peak RSS;
+#  - one process per file, as pre-commit and editors call linters, beside
+#    /bin/true (process start-up alone) and the Node.js dockerfile-utils
+#    validator's CLI;
+#  - the whole corpus in one process: dockwright vs dockerfile-utils used as
+#    a library.
+# Use a Release build: tests/perf/bench_lint.sh build/release [CORPUS]
+# dockerfile-utils is installed from the npm registry into a temporary
+# directory (skipped when npm or the registry is unavailable). Figures only.
+set -u
+build=${1:?usage: bench_lint.sh BUILD_DIR [CORPUS_DIR]}
+here=$(cd "$(dirname "$0")/../.." && pwd)
+corpus=${2:-$here/../shared/corpus/realworld}
+dw=$build/dockwright
+[ -x "$dw" ] && [ -x "$build/tests/corpus_check" ] || { echo "build $build first"; exit 2; }
+[ -d "$corpus" ] || { echo "corpus $corpus not found"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+find "$corpus" -type f ! -name MANIFEST.tsv ! -name '*.dockerignore' | sort > "$work/files"
+n=$(wc -l < "$work/files")
+bytes=$(xargs cat < "$work/files" | wc -c)
+echo "corpus: $n files, $bytes bytes"
+all="--select DW0,DW1,DW2,DW3,DW4,DW5,DW6 --preview --failure-threshold none --format json"
+
+now() { date +%s%N; }
+best_of() { # runs "$@" 3 times, prints the best wall time in ms
+  local best=
+  for _ in 1 2 3; do
+    local s; s=$(now); "$@" > /dev/null 2>&1; local e; e=$(now)
+    local t=$(( (e - s) / 1000000 ))
+    if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+  done
+  echo "$best"
+}
+
+"$build/tests/corpus_check" --bench "$corpus" 20 | sed 's/^/parse floor: /'
+# shellcheck disable=SC2086
+t1=$(best_of xargs "$dw" lint $all --jobs 1 < "$work/files")
+# shellcheck disable=SC2086
+t2=$(best_of xargs "$dw" lint $all --jobs 2 < "$work/files")
+echo "lint, all rules, --jobs 1: ${t1} ms ($(( n * 1000 / (t1 ? t1 : 1) )) files/s, $(( bytes / 1000 / (t1 ? t1 : 1) )) MB/s)"
+echo "lint, all rules, --jobs 2: ${t2} ms ($(( n * 1000 / (t2 ? t2 : 1) )) files/s)"
+if [ -x /usr/bin/time ]; then
+  # shellcheck disable=SC2086
+  rss=$( { xargs /usr/bin/time -f '%M' "$dw" lint $all --jobs 1 < "$work/files" > /dev/null; } 2>&1 | tail -1)
+  echo "lint peak RSS (--jobs 1): ${rss} KiB"
+fi
+
+per_file() { # label command...: runs the command once per file
+  local label=$1; shift
+  local s; s=$(now)
+  while read -r f; do "$@" "$f" > /dev/null 2>&1; done < "$work/files"
+  local e; e=$(now)
+  local ms=$(( (e - s) / 1000000 ))
+  echo "one process per file, $label: ${ms} ms total, $(( ms * 1000 / n )) us per file"
+}
+per_file "/bin/true" /bin/true
+# shellcheck disable=SC2086
+per_file "dockwright lint" "$dw" lint $all
+
+if command -v npm >/dev/null && (cd "$work" && timeout 120 npm install --silent dockerfile-utils@0.16.1 >/dev/null 2>&1); then
+  du=$work/node_modules/.bin/dockerfile-utils
+  per_file "dockerfile-utils lint" "$du" lint
+  cat > "$work/lib.js" <<'JS'
+const fs = require('fs');
+const { validate } = require('dockerfile-utils');
+const files = fs.readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean);
+const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
+let best = Infinity;
+for (let r = 0; r < 3; r++) {
+  const t0 = process.hrtime.bigint();
+  let n = 0;
+  for (const t of texts) n += validate(t).length;
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (ms < best) best = ms;
+}
+console.log(best.toFixed(0));
+JS
+  lib=$(cd "$work" && node lib.js "$work/files")
+  echo "one process, dockerfile-utils validate() as a library: ${lib} ms (files already in memory)"
+else
+  echo "dockerfile-utils: npm or the registry unavailable, skipped"
+fi
