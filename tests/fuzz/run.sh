@@ -16,7 +16,7 @@ seed() { # target -> seed directory
   local d=$work/seed-$1
   mkdir -p "$d"
   case $1 in
-    fuzz_grammar|fuzz_shell|fuzz_expand)
+    fuzz_grammar|fuzz_shell|fuzz_expand|fuzz_lint)
       find "$root/grammar/test/buildkit" "$root/corpus" -type f -name '*Dockerfile*' -exec cp {} "$d" \; 2>/dev/null ;;
     fuzz_tsgen)
       find "$root/grammar/generator/tests/grammars" -name grammar.json -size -4k | while read -r f; do
