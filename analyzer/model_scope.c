@@ -23,6 +23,8 @@
 #include "common/err.h"
 #include "common/xalloc.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -199,12 +201,16 @@ static void platform_split(const char *plat, struct str parts[3])
     }
 }
 
-/* The host as BuildKit names platforms (os/arch[/variant]). */
-static const char *host_platform(struct arena *a)
+/* The host as BuildKit names platforms (os/arch[/variant]), found once
+ * per process. */
+static pthread_once_t host_once = PTHREAD_ONCE_INIT;
+static char host_buf[256] = "linux/amd64";
+
+static void host_init(void)
 {
     struct utsname u;
     if (uname(&u) != 0)
-        return "linux/amd64";
+        return;
     const char *m = u.machine;
     const char *arch = m, *variant = "";
     if (!strcmp(m, "x86_64") || !strcmp(m, "amd64"))
@@ -222,8 +228,13 @@ static const char *host_platform(struct arena *a)
     for (size_t i = 0; i <= n; i++)
         os[i] =
             (u.sysname[i] >= 'A' && u.sysname[i] <= 'Z') ? (char)(u.sysname[i] + 32) : u.sysname[i];
-    return *variant ? arena_printf(a, "%s/%s/%s", os, arch, variant)
-                    : arena_printf(a, "%s/%s", os, arch);
+    snprintf(host_buf, sizeof host_buf, "%s/%s%s%s", os, arch, *variant ? "/" : "", variant);
+}
+
+static const char *host_platform(void)
+{
+    pthread_once(&host_once, host_init);
+    return host_buf;
 }
 
 static void predef(struct scope_build *s, const char *name, struct str value)
@@ -252,7 +263,7 @@ void mb_scope_global(struct mb *b)
     b->f->scopes = sc;
     struct scope_build s = { b, sc, VEC_INIT };
 
-    const char *build = host_platform(b->a);
+    const char *build = host_platform();
     const char *target = b->opts && b->opts->platform ? b->opts->platform : build;
     struct str bp[3], tp[3];
     platform_split(build, bp);
