@@ -1,0 +1,6 @@
+# test: rules=DW014
+FROM node:20
+ONBUILD COPY package.json /app/
+ONBUILD RUN npm ci
+ONBUILD ARG VERSION
+ONBUILD WORKDIR /app
