@@ -351,12 +351,17 @@ static struct df_instr *top_error(struct mb *b, TSNode node, struct df_instr *pr
         mb_kids_pop(b, base);
         mb_report_stray_error(b, node);
     }
-    /* Whole instructions the parser finished inside the ERROR. */
+    /* Whole instructions the parser finished inside the ERROR (the first
+     * is the trigger of an ONBUILD that starts the ERROR). */
+    const struct df_instr *onbuild = kind == DF_ONBUILD ? last : NULL;
     base = mb_kids(b, node, &n);
     for (uint32_t i = 0; i < n; i++) {
         struct mb_kid k = mb_kid_at(b, base + i);
-        if (k.sym <= S_UNKNOWN_I)
-            last = build_top(b, k.node, (enum df_kind)k.sym, false);
+        if (k.sym > S_UNKNOWN_I)
+            continue;
+        if (onbuild && onbuild->trigger && onbuild->trigger->span.start == k.start)
+            continue;
+        last = build_top(b, k.node, (enum df_kind)k.sym, false);
     }
     mb_kids_pop(b, base);
     return last;

@@ -180,6 +180,12 @@ static void report_missing(struct mb *b, struct df_instr *in, const struct mb_er
                      "expected an image after %s", in->n_flags ? "the flags of FROM" : "FROM");
             return;
         }
+        if (in->n_args == 0 && in->n_pairs == 0) {
+            /* The first word is missing (`ONBUILD COPY`). */
+            mb_error(b, span_make(in->keyword.start, e->k.end), DF_SYN_MISSING_ARGUMENTS, in,
+                     "expected %s after %.*s", mb_expected_args(in->kind), STR_FMT(kw));
+            return;
+        }
         break;
     case S_T_RBRACKET:
         mb_error(b, at, DF_SYN_GENERIC, in, "expected ']' to close the JSON array of %.*s",
@@ -313,6 +319,10 @@ void mb_report_errors(struct mb *b, struct df_instr *top, uint32_t errs_base)
 
 void mb_report_keyword_error(struct mb *b, struct df_instr *in, TSNode node)
 {
+    /* An ONBUILD that lost its shape holds its trigger in the same ERROR:
+     * what is missing is the trigger's. */
+    while (in->trigger)
+        in = (struct df_instr *)in->trigger; /* built here, in the arena */
     for (uint32_t h = 0; h < in->n_heredocs; h++)
         if (!in->heredocs[h].terminated)
             return; /* reported as an unterminated heredoc already */
@@ -320,6 +330,8 @@ void mb_report_keyword_error(struct mb *b, struct df_instr *in, TSNode node)
     uint32_t n;
     uint32_t base = mb_kids(b, node, &n);
     uint32_t i = 0;
+    while (i < n && mb_kid_at(b, base + i).start < in->keyword.start)
+        i++;
     while (i < n && (is_extra(mb_kid_at(b, base + i).sym) ||
                      mb_keyword_kind(mb_kid_at(b, base + i).sym) >= 0 ||
                      mb_kid_at(b, base + i).sym == S_FLAG))

@@ -583,6 +583,9 @@ static void add_pair(struct mb *b, struct mb_kid pair)
         }
     }
     mb_kids_pop(b, base);
+    /* A pair the parser invented around a MISSING name (`ONBUILD ARG`). */
+    if (!have_key || (p.key.raw.len == 0 && span_len(p.span) == 0))
+        return;
     VEC_PUSH(&b->pairs, p);
 }
 
@@ -797,8 +800,22 @@ static bool takes_command(enum df_kind kind)
            kind == DF_HEALTHCHECK;
 }
 
+/* Builds an instruction from the children of node from the first_kid-th
+ * on (an ONBUILD that lost its shape inside an ERROR holds its trigger's
+ * keyword and arguments as further children of the same node). */
+static struct df_instr *build_instr(struct mb *b, TSNode node, enum df_kind kind, bool from_error,
+                                    const struct df_instr *parent, uint32_t first_kid,
+                                    uint32_t first_start);
+
 struct df_instr *mb_instr(struct mb *b, TSNode node, enum df_kind kind, bool from_error,
                           const struct df_instr *parent)
+{
+    return build_instr(b, node, kind, from_error, parent, 0, ts_node_start_byte(node));
+}
+
+static struct df_instr *build_instr(struct mb *b, TSNode node, enum df_kind kind, bool from_error,
+                                    const struct df_instr *parent, uint32_t first_kid,
+                                    uint32_t first_start)
 {
     struct df_instr *in = ARENA_NEW(b->a, struct df_instr);
     in->kind = kind;
@@ -806,7 +823,7 @@ struct df_instr *mb_instr(struct mb *b, TSNode node, enum df_kind kind, bool fro
     VEC_PUSH(&b->all, in);
     in->parent = parent;
     in->stage = parent ? parent->stage : b->cur_stage;
-    uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
+    uint32_t start = first_start, end = ts_node_end_byte(node);
     in->span = span_make(start, end);
     in->keyword = span_make(start, start);
     in->as_keyword = span_make(end, end);
@@ -830,7 +847,7 @@ struct df_instr *mb_instr(struct mb *b, TSNode node, enum df_kind kind, bool fro
 
     uint32_t n;
     uint32_t base = mb_kids(b, node, &n);
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = first_kid; i < n; i++) {
         struct mb_kid k = mb_kid_at(b, base + i);
         if (k.missing && k.sym != S_T_EQ)
             continue;
@@ -838,6 +855,14 @@ struct df_instr *mb_instr(struct mb *b, TSNode node, enum df_kind kind, bool fro
             in->keyword = span_make(k.start, k.end);
             have_kw = true;
             continue;
+        }
+        if (from_error && kind == DF_ONBUILD && !have_trigger && mb_keyword_kind(k.sym) >= 0 &&
+            trigger_depth(in) < TRIGGER_MAX_DEPTH) {
+            /* The rest of the ERROR is the trigger. */
+            have_trigger = true;
+            in->trigger =
+                build_instr(b, node, (enum df_kind)mb_keyword_kind(k.sym), true, in, i, k.start);
+            break;
         }
         switch (k.sym) {
         case S_INSTRUCTION_NAME:
@@ -856,7 +881,8 @@ struct df_instr *mb_instr(struct mb *b, TSNode node, enum df_kind kind, bool fro
             break;
         case S_IMAGE_SPEC:
             in->image.text = kid_text(b, k);
-            VEC_PUSH(&b->texts, in->image.text);
+            if (k.end > k.start)
+                VEC_PUSH(&b->texts, in->image.text);
             break;
         case S_IMAGE_ALIAS:
             in->stage_name = kid_text(b, k);
@@ -924,7 +950,11 @@ struct df_instr *mb_instr(struct mb *b, TSNode node, enum df_kind kind, bool fro
         case S_EXPOSE_PORT:
         case S_SIGNAL:
         case S_MAINTAINER_TEXT:
-        case S_ARGUMENTS: VEC_PUSH(&b->texts, kid_text(b, k)); break;
+        case S_ARGUMENTS:
+            /* Empty: a word the parser invented around a MISSING node. */
+            if (k.end > k.start)
+                VEC_PUSH(&b->texts, kid_text(b, k));
+            break;
         case S_ENV_PAIR:
         case S_LABEL_PAIR:
         case S_ARG_PAIR: add_pair(b, k); break;

@@ -105,6 +105,13 @@ static void test_corpus_errors(void **state)
           "ONBUILD" },
         { "RUN --mount=type=cache,target=/x,\n",
           "expected a mount option after ',' in --mount of RUN", DF_SYN_GENERIC, "," },
+        { "ONBUILD COPY\n", "expected a source and a destination after COPY",
+          DF_SYN_MISSING_ARGUMENTS, "COPY" },
+        { "ONBUILD ENV\n", "expected a variable (name=value) after ENV", DF_SYN_MISSING_ARGUMENTS,
+          "ENV" },
+        { "ONBUILD RUN <<EOF\nx\n",
+          "unterminated heredoc 'EOF': no line 'EOF' before the end of the file",
+          DF_SYN_UNTERMINATED_HEREDOC, "<<EOF" },
         { "FROM a\nONBUILD ENV A=\"x\n",
           "unclosed quote: expected '\"' before the end of the line in ENV", DF_SYN_UNCLOSED_QUOTE,
           "\"x" },
@@ -139,6 +146,21 @@ static void test_partial_model(void **state)
     assert_int_equal(span_len(in->heredocs[0].end), 0);
     TM_TEXT(in->shell, "<<EOF cat");
     assert_non_null(in->script);
+    df_file_free(f);
+
+    /* An ONBUILD inside an ERROR still has its trigger, with no empty
+     * words or pairs invented around MISSING nodes. */
+    f = tm_parse("ONBUILD RUN <<EOF\nx\nONBUILD ARG\n");
+    m = &f->model;
+    assert_int_equal(m->n_instrs, 1);
+    assert_non_null(m->instrs[0]->trigger);
+    assert_int_equal(m->instrs[0]->trigger->kind, DF_RUN);
+    assert_int_equal(m->instrs[0]->trigger->n_heredocs, 1);
+    df_file_free(f);
+    f = tm_parse("ONBUILD ARG\nONBUILD COPY\n");
+    m = &f->model;
+    assert_int_equal(m->instrs[0]->trigger->n_pairs, 0);
+    assert_int_equal(m->instrs[1]->trigger->n_args, 0);
     df_file_free(f);
 
     /* Not JSON at all (single quotes, a missing comma): shell form, no error. */
