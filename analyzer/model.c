@@ -321,11 +321,27 @@ static struct df_instr *build_top(struct mb *b, TSNode node, enum df_kind kind, 
     return in;
 }
 
+/* Words of an ERROR node from byte `from` to `to` that no instruction
+ * took: the end of the instruction `prev` when on its line, else stray. */
+static void leftover(struct mb *b, TSNode node, struct df_instr *prev, uint32_t prev_end,
+                     uint32_t from, uint32_t to)
+{
+    if (prev && !gap_has_newline(b, prev_end, from)) {
+        /* Words the parser could not fit are still part of the line. */
+        if (prev->span.end < to)
+            prev->span.end = to;
+        mb_report_trailing_error(b, prev, node, from);
+    } else {
+        mb_report_stray_error(b, from, to);
+    }
+}
+
 /* A top-level ERROR node: an instruction that lost its shape (it starts
- * with a keyword), words left over after the instruction on its line, or
- * stray text. Instructions the parser completed inside it are built too. */
+ * with a keyword), or instructions the parser completed with words it
+ * could not place after them (or before them: after the instruction on
+ * the line above). */
 static struct df_instr *top_error(struct mb *b, TSNode node, struct df_instr *prev,
-                                  uint32_t prev_end)
+                                  uint32_t *prev_end)
 {
     uint32_t n;
     uint32_t base = mb_kids(b, node, &n);
@@ -336,32 +352,47 @@ static struct df_instr *top_error(struct mb *b, TSNode node, struct df_instr *pr
         first++;
     if (first < n)
         kind = mb_keyword_kind(mb_kid_at(b, base + first).sym);
-    uint32_t start = ts_node_start_byte(node);
+    mb_kids_pop(b, base);
     struct df_instr *last = prev;
+    const struct df_instr *onbuild = NULL;
     if (kind >= 0) {
-        mb_kids_pop(b, base);
         last = build_top(b, node, (enum df_kind)kind, true);
-    } else if (prev && !gap_has_newline(b, prev_end, start)) {
-        mb_kids_pop(b, base);
-        /* Words the parser could not fit are still part of the line. */
-        if (prev->span.end < ts_node_end_byte(node))
-            prev->span.end = ts_node_end_byte(node);
-        mb_report_trailing_error(b, prev, node);
-    } else {
-        mb_kids_pop(b, base);
-        mb_report_stray_error(b, node);
+        *prev_end = ts_node_end_byte(node);
+        if (kind == DF_ONBUILD)
+            onbuild = last;
     }
-    /* Whole instructions the parser finished inside the ERROR (the first
-     * is the trigger of an ONBUILD that starts the ERROR). */
-    const struct df_instr *onbuild = kind == DF_ONBUILD ? last : NULL;
+    /* Instructions inside, and the runs of other words between them. */
+    uint32_t end = ts_node_end_byte(node);
+    uint32_t run = UINT32_MAX;
     base = mb_kids(b, node, &n);
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = kind >= 0 ? n : 0; i < n; i++) {
+        struct mb_kid k = mb_kid_at(b, base + i);
+        if (k.sym == S_COMMENT || k.sym == S_LINE_CONTINUATION)
+            continue;
+        if (k.sym > S_UNKNOWN_I) {
+            if (run == UINT32_MAX)
+                run = k.start;
+            continue;
+        }
+        if (run != UINT32_MAX) {
+            leftover(b, node, last, *prev_end, run, k.start);
+            run = UINT32_MAX;
+        }
+        last = build_top(b, k.node, (enum df_kind)k.sym, false);
+        *prev_end = k.end;
+    }
+    if (run != UINT32_MAX)
+        leftover(b, node, last, *prev_end, run, end);
+    /* A keyword ERROR: the instructions the parser finished inside it (not
+     * the trigger of an ONBUILD that starts it). */
+    for (uint32_t i = 0; kind >= 0 && i < n; i++) {
         struct mb_kid k = mb_kid_at(b, base + i);
         if (k.sym > S_UNKNOWN_I)
             continue;
         if (onbuild && onbuild->trigger && onbuild->trigger->span.start == k.start)
             continue;
         last = build_top(b, k.node, (enum df_kind)k.sym, false);
+        *prev_end = k.end;
     }
     mb_kids_pop(b, base);
     return last;
@@ -392,11 +423,7 @@ static void walk(struct mb *b, TSNode root)
                 prev = build_top(b, node, (enum df_kind)sym, false);
                 prev_end = ts_node_end_byte(node);
             } else if (sym == S_ERROR) {
-                struct df_instr *last = top_error(b, node, prev, prev_end);
-                if (last != prev) {
-                    prev = last;
-                    prev_end = ts_node_end_byte(node);
-                }
+                prev = top_error(b, node, prev, &prev_end);
             }
             /* A line continuation on the last line of the file ends the
              * instruction (dockerfile.md section 4); nothing to record. */

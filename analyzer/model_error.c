@@ -51,9 +51,47 @@ static struct str snippet(const struct mb *b, uint32_t start, uint32_t end)
     uint32_t e = start;
     while (e < end && e - start < 40 && b->src[e] != '\n' && b->src[e] != '\r')
         e++;
+    /* Not in the middle of a UTF-8 sequence. */
+    if (e < end && e > start && ((unsigned char)b->src[e] & 0xC0) == 0x80)
+        while (e > start && ((unsigned char)b->src[e] & 0xC0) == 0x80)
+            e--;
     while (e > start && (b->src[e - 1] == ' ' || b->src[e - 1] == '\t'))
         e--;
-    return str_make(b->src + start, e - start);
+    /* Messages go to terminals and JSON: control bytes and invalid UTF-8
+     * become '?'. */
+    const unsigned char *p = (const unsigned char *)b->src + start;
+    size_t n = e - start;
+    bool clean = true;
+    for (size_t i = 0; i < n && clean; i++)
+        if (p[i] < 0x20 || p[i] >= 0x7F)
+            clean = false;
+    if (clean)
+        return str_make(b->src + start, n);
+    char *out = arena_alloc(b->a, n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        size_t len = c < 0x80             ? 1
+                     : (c & 0xE0) == 0xC0 ? 2
+                     : (c & 0xF0) == 0xE0 ? 3
+                     : (c & 0xF8) == 0xF0 ? 4
+                                          : 0;
+        bool ok = len > 0 && i + len <= n && !(c < 0x80 && (c < 0x20 || c == 0x7F)) &&
+                  !(len == 2 && c < 0xC2);
+        for (size_t k = 1; ok && k < len; k++)
+            if ((p[i + k] & 0xC0) != 0x80)
+                ok = false;
+        if (ok) {
+            memcpy(out + o, p + i, len);
+            o += len;
+            i += len;
+        } else {
+            out[o++] = '?';
+            i++;
+        }
+    }
+    out[o] = '\0';
+    return str_make(out, o);
 }
 
 /* The end of the JSON element starting at `at`: the ',' or ']' that ends
@@ -237,8 +275,8 @@ static void report_json(struct mb *b, struct df_instr *in, TSNode err, uint32_t 
     uint32_t bad = from, bad_end = ts_node_end_byte(err);
     for (uint32_t i = 0; i < n; i++) {
         struct mb_kid k = mb_kid_at(b, base + i);
-        if (k.sym == S_T_LBRACKET || k.sym == S_JSON_STRING || k.sym == S_T_COMMA ||
-            is_extra(k.sym))
+        if (k.start < from || k.sym == S_T_LBRACKET || k.sym == S_JSON_STRING ||
+            k.sym == S_T_COMMA || is_extra(k.sym))
             continue;
         bad = k.start;
         break;
@@ -350,17 +388,17 @@ void mb_report_keyword_error(struct mb *b, struct df_instr *in, TSNode node)
              mb_expected_args(in->kind));
 }
 
-void mb_report_trailing_error(struct mb *b, struct df_instr *prev, TSNode err)
+void mb_report_trailing_error(struct mb *b, struct df_instr *prev, TSNode err, uint32_t from)
 {
     prev->has_syntax_error = true;
     struct str kw = kw_name(b, prev);
-    uint32_t es = ts_node_start_byte(err), ee = ts_node_end_byte(err);
+    uint32_t es = from, ee = ts_node_end_byte(err);
     uint32_t n;
     uint32_t base = mb_kids(b, err, &n);
     uint32_t i = 0, real = 0;
-    while (i < n && is_extra(mb_kid_at(b, base + i).sym))
+    while (i < n && (mb_kid_at(b, base + i).start < from || is_extra(mb_kid_at(b, base + i).sym)))
         i++;
-    for (uint32_t j = 0; j < n; j++)
+    for (uint32_t j = i; j < n; j++)
         if (!is_extra(mb_kid_at(b, base + j).sym))
             real++;
     struct mb_kid first = i < n ? mb_kid_at(b, base + i) : (struct mb_kid){ 0 };
@@ -422,9 +460,8 @@ void mb_report_trailing_error(struct mb *b, struct df_instr *prev, TSNode err)
              "unexpected '%.*s' after the arguments of %.*s", STR_FMT(s), STR_FMT(kw));
 }
 
-void mb_report_stray_error(struct mb *b, TSNode err)
+void mb_report_stray_error(struct mb *b, uint32_t es, uint32_t ee)
 {
-    uint32_t es = ts_node_start_byte(err), ee = ts_node_end_byte(err);
     struct str s = snippet(b, es, ee);
     mb_error(b, span_make(es, ee), DF_SYN_GENERIC, NULL,
              "unexpected '%.*s': expected an instruction", STR_FMT(s));

@@ -237,10 +237,12 @@ void mb_report_errors(struct mb *b, struct df_instr *in, uint32_t errs_base);
 /* model_error.c: an instruction built from an ERROR node that starts with
  * its keyword: what is missing or unexpected. */
 void mb_report_keyword_error(struct mb *b, struct df_instr *in, TSNode node);
-/* model_error.c: an ERROR node next to instruction prev on its line. */
-void mb_report_trailing_error(struct mb *b, struct df_instr *prev, TSNode err);
-/* model_error.c: an ERROR node at top level that holds no instruction. */
-void mb_report_stray_error(struct mb *b, TSNode err);
+/* model_error.c: the part of an ERROR node from byte `from` on, next to
+ * instruction prev on its line. */
+void mb_report_trailing_error(struct mb *b, struct df_instr *prev, TSNode err, uint32_t from);
+/* model_error.c: text [from, to) at top level that belongs to no
+ * instruction. */
+void mb_report_stray_error(struct mb *b, uint32_t from, uint32_t to);
 /* model_error.c: physical lines over BuildKit's limit. */
 void mb_check_lines(struct mb *b);
 /* A human name for what a kind expects as arguments ("an image"). */
