@@ -12,7 +12,8 @@ static const char doc[] =
     "`restart`, anywhere in its shell text (after `&&`, `;` or `|`, in\n"
     "`$( )`, in `sh -c` strings, behind `sudo`, `env` and other wrappers) or\n"
     "as an exec-form command. The same names as arguments (`apt-get install\n"
-    "vim`, `which ps`) are not reported. `ONBUILD RUN` triggers are checked\n"
+    "vim`, `which ps`) are not reported, nor is `kill` in a RUN that starts a\n"
+    "background job of its own to stop. `ONBUILD RUN` triggers are checked\n"
     "too.\n"
     "\n"
     "## Why is this bad?\n"
@@ -125,12 +126,26 @@ static void check_call(struct rule_ctx *ctx, const struct sh_call *c)
             STR_FMT(verb->value), STR_FMT(verb->value));
 }
 
+/* Whether the script starts a job in the background: a `kill` then has a
+ * process of this very step to stop (`app & pid=$!; ...; kill $pid`). */
+static bool starts_background_job(const struct sh_script *s)
+{
+    for (uint32_t i = 0; i < s->n_cmds; i++)
+        if (s->cmds[i].ctx & SH_IN_BACKGROUND)
+            return true;
+    return false;
+}
+
 static void check_script(struct rule_ctx *ctx, const struct sh_script *s)
 {
     if (!s)
         return;
-    for (uint32_t i = 0; i < s->n_cmds; i++)
+    bool background = starts_background_job(s);
+    for (uint32_t i = 0; i < s->n_cmds; i++) {
+        if (background && sh_call_is(&s->cmds[i].call, "kill"))
+            continue;
         check_call(ctx, &s->cmds[i].call);
+    }
 }
 
 /* Exec form: one simple command, argv = the JSON strings. */

@@ -17,3 +17,5 @@ RUN <<EOF
 #!/usr/bin/env python3
 import os; os.system("ps")
 EOF
+RUN TERM=xterm browsh & \
+    pid=$!; sleep 10; kill $pid || true
