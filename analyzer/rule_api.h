@@ -17,7 +17,9 @@
 #define DW_ANALYZER_RULE_API_H
 
 #include "analyzer/config.h"
+#include "analyzer/dockerignore.h"
 #include "analyzer/model.h"
+#include "analyzer/secrets.h"
 #include "analyzer/shell.h"
 #include "common/span.h"
 
