@@ -583,20 +583,32 @@ static void stage_instrs(struct mb *b)
 
 /* ------------------------------------------------------------------ build */
 
-static int cmp_span_start(const void *x, const void *y)
+static int cmp_u32(uint32_t a, uint32_t b)
 {
-    const struct df_syntax_error *a = x, *b = y;
-    if (a->span.start != b->span.start)
-        return a->span.start < b->span.start ? -1 : 1;
-    return 0;
+    return a < b ? -1 : a > b;
 }
 
+/* Errors by position (then extent and kind, so that the order does not
+ * depend on qsort). */
+static int cmp_error(const void *x, const void *y)
+{
+    const struct df_syntax_error *a = x, *b = y;
+    int c = cmp_u32(a->span.start, b->span.start);
+    if (!c)
+        c = cmp_u32(a->span.end, b->span.end);
+    if (!c)
+        c = cmp_u32((uint32_t)a->kind, (uint32_t)b->kind);
+    return c;
+}
+
+/* Pragmas by position; the parts of one `check=` value by their names. */
 static int cmp_pragma(const void *x, const void *y)
 {
     const struct df_pragma *a = x, *b = y;
-    if (a->span.start != b->span.start)
-        return a->span.start < b->span.start ? -1 : 1;
-    return 0;
+    int c = cmp_u32(a->span.start, b->span.start);
+    if (!c && a->n_names && b->n_names)
+        c = cmp_u32(a->names[0].span.start, b->names[0].span.start);
+    return c;
 }
 
 static void build(struct df_file *f, const struct df_build_opts *opts)
@@ -636,7 +648,7 @@ static void build(struct df_file *f, const struct df_build_opts *opts)
     stage_instrs(&b);
     mb_scope_stages(&b);
 
-    qsort(b.errors.items, b.errors.len, sizeof *b.errors.items, cmp_span_start);
+    qsort(b.errors.items, b.errors.len, sizeof *b.errors.items, cmp_error);
     qsort(b.pragmas.items, b.pragmas.len, sizeof *b.pragmas.items, cmp_pragma);
     m->directives = mb_dup(&b, b.directives.items, b.directives.len, sizeof *b.directives.items);
     m->n_directives = (uint32_t)b.directives.len;
