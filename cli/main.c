@@ -10,6 +10,8 @@
 extern const struct cli_cmd cli_cmd_lint;
 extern const struct cli_cmd cli_cmd_rules;
 extern const struct cli_cmd cli_cmd_explain;
+/* Defined in cmd_build.c: needs the Dockerfile model too. */
+extern const struct cli_cmd cli_cmd_build;
 #endif
 
 /* Defined in cmd_image.c and cmd_cache.c: the image store. */
@@ -20,7 +22,7 @@ extern const struct cli_cmd cli_cmd_cache;
  * options live in its own file. */
 static const struct cli_cmd *const commands[] = {
 #ifdef DW_HAVE_LINT
-    &cli_cmd_lint,  &cli_cmd_rules, &cli_cmd_explain,
+    &cli_cmd_lint,  &cli_cmd_rules, &cli_cmd_explain, &cli_cmd_build,
 #endif
     &cli_cmd_help,
 #ifdef DW_HAVE_GRAMMAR

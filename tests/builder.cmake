@@ -4,3 +4,9 @@
 add_test(NAME cli_image
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_image.sh $<TARGET_FILE:dockwright>)
 set_tests_properties(cli_image PROPERTIES LABELS slow SKIP_RETURN_CODE 77)
+# `dockwright build` end to end as root over a busybox image made at test
+# time (skips without root, busybox-static or namespaces).
+add_test(NAME cli_build
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_build.sh $<TARGET_FILE:dockwright>
+          ${CMAKE_CURRENT_SOURCE_DIR}/builder/make_busybox_rootfs.sh)
+set_tests_properties(cli_build PROPERTIES LABELS "builder;slow" SKIP_RETURN_CODE 77)

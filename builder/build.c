@@ -1,0 +1,1477 @@
+/* The build planner and executor (build.h): stages in file order, one
+ * step per instruction, each keyed, cached or run. */
+#include "builder/build.h"
+
+#include "analyzer/dockerignore.h"
+#include "analyzer/model.h"
+#include "builder/cachekey.h"
+#include "builder/copy.h"
+#include "builder/extract.h"
+#include "builder/layer.h"
+#include "builder/meta.h"
+#include "builder/oci.h"
+#include "common/arena.h"
+#include "common/buf.h"
+#include "common/fileio.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The state of one stage: what its image is after the last step run. */
+struct stage_state {
+    bool done;
+    struct bld_image_config cfg;
+    struct bld_descriptor *layers; /* bottom first; cfg.diff_ids match */
+    size_t n_layers;
+    struct bld_digest key; /* chain key after the last step */
+};
+
+struct build {
+    struct bld_store *s;
+    const struct bld_build_opts *o;
+    struct bld_report *r;
+    struct bld_build_result *res;
+    struct arena a;
+    struct df_file *f;
+    struct stage_state *st;
+    const char *platform, *arch;
+    int64_t epoch;
+    const char *created;
+    struct di_file *ignore;
+    /* progress */
+    unsigned stage_no, n_planned, step_no, n_steps;
+    char prefix[64];
+    bool at_line_start;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Puts the instruction's position in front of the error already in err. */
+static int at_instr(struct build *b, const struct df_instr *in, int rc, struct err *err)
+{
+    uint32_t line, col;
+    df_file_locate(b->f, in->span.start, &line, &col);
+    err->span = in->span;
+    err_at(err, b->o->dockerfile, line, col);
+    return rc;
+}
+
+/* The instruction as written, on one line, whitespace runs collapsed. */
+static const char *one_line(struct build *b, const struct df_instr *in, size_t max)
+{
+    struct buf t = BUF_INIT;
+    bool space = false;
+    for (uint32_t i = in->span.start; i < in->span.end && t.len < max; i++) {
+        char c = b->f->src[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = true;
+            continue;
+        }
+        if (space && t.len && buf_append_char(&t, ' '))
+            break;
+        space = false;
+        if (buf_append_char(&t, c))
+            break;
+    }
+    if (t.len >= max && buf_append_cstr(&t, "...")) {
+        /* keep what fits */
+    }
+    const char *out = arena_strdup(&b->a, buf_cstr(&t));
+    buf_release(&t);
+    return out;
+}
+
+/* The source text of an instruction, exact. */
+static const char *raw_text(struct build *b, struct span sp)
+{
+    return arena_strndup(&b->a, b->f->src + sp.start, span_len(sp));
+}
+
+static int expand(struct build *b, const struct df_instr *in, const struct df_text *w,
+                  unsigned flags, struct exp_result *out, struct err *err)
+{
+    int rc = df_expand(b->f, in, w, flags, out, err);
+    if (rc) {
+        char msg[ERR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        err_set(err, rc, "failed to process \"%.*s\": %s", (int)w->raw.len, w->raw.ptr, msg);
+        return at_instr(b, in, rc, err);
+    }
+    return 0;
+}
+
+static int expand_str(struct build *b, const struct df_instr *in, const struct df_text *w,
+                      const char **out, struct err *err)
+{
+    struct exp_result r;
+    int rc = expand(b, in, w, 0, &r, err);
+    if (!rc)
+        *out = r.value.ptr;
+    return rc;
+}
+
+/* ---- progress ------------------------------------------------------------- */
+
+static void progress_begin(struct build *b, const struct df_instr *in)
+{
+    snprintf(b->prefix, sizeof b->prefix, "[stage %u/%u] STEP %u/%u", b->stage_no, b->n_planned,
+             b->step_no, b->n_steps);
+    if (b->o->progress && !b->o->quiet) {
+        fprintf(b->o->progress, "%s: %s\n", b->prefix, one_line(b, in, 100));
+        fflush(b->o->progress);
+    }
+}
+
+static void progress_end(struct build *b, bool cached, double secs)
+{
+    if (!b->o->progress || b->o->quiet)
+        return;
+    if (cached)
+        fprintf(b->o->progress, "%s: CACHED\n", b->prefix);
+    else
+        fprintf(b->o->progress, "%s: DONE %.2fs\n", b->prefix, secs);
+    fflush(b->o->progress);
+}
+
+static void on_output(void *ctx, enum bld_stream stream, const char *data, size_t len)
+{
+    struct build *b = ctx;
+    (void)stream;
+    FILE *out = b->o->progress;
+    if (!out || !len)
+        return;
+    if (b->at_line_start)
+        fprintf(out, "%s: ", b->prefix);
+    fwrite(data, 1, len, out);
+    b->at_line_start = data[len - 1] == '\n';
+    fflush(out);
+}
+
+/* ---- platform, time --------------------------------------------------------- */
+
+static const char *host_arch(void)
+{
+    struct utsname u;
+    if (uname(&u) != 0)
+        return "amd64";
+    if (strcmp(u.machine, "x86_64") == 0)
+        return "amd64";
+    if (strcmp(u.machine, "aarch64") == 0)
+        return "arm64";
+    if (strncmp(u.machine, "armv7", 5) == 0)
+        return "arm";
+    if (strcmp(u.machine, "i686") == 0 || strcmp(u.machine, "i386") == 0)
+        return "386";
+    return "amd64";
+}
+
+/* ---- stage layers ------------------------------------------------------------ */
+
+static void add_layer(struct build *b, struct stage_state *st, const struct bld_descriptor *desc,
+                      const struct bld_digest *diff_id)
+{
+    struct bld_descriptor *l = ARENA_NEW_ARRAY(&b->a, struct bld_descriptor, st->n_layers + 1);
+    if (st->n_layers)
+        memcpy(l, st->layers, st->n_layers * sizeof *l);
+    l[st->n_layers] = *desc;
+    struct bld_digest *d = ARENA_NEW_ARRAY(&b->a, struct bld_digest, st->cfg.n_diff_ids + 1);
+    if (st->cfg.n_diff_ids)
+        memcpy(d, st->cfg.diff_ids, st->cfg.n_diff_ids * sizeof *d);
+    d[st->cfg.n_diff_ids] = *diff_id;
+    st->layers = l;
+    st->n_layers++;
+    st->cfg.diff_ids = d;
+    st->cfg.n_diff_ids++;
+}
+
+/* The extracted layer directories of a state, bottom first. */
+static int layer_dirs(struct build *b, const struct stage_state *st, const char ***out,
+                      struct err *err)
+{
+    const char **dirs = ARENA_NEW_ARRAY(&b->a, const char *, st->n_layers + 1);
+    for (size_t i = 0; i < st->n_layers; i++) {
+        int rc = bld_store_unpack_layer(b->s, &st->layers[i], &st->cfg.diff_ids[i], geteuid() != 0,
+                                        &b->a, &dirs[i], err);
+        if (rc)
+            return rc;
+    }
+    *out = dirs;
+    return 0;
+}
+
+/* The same, top first, as a tree. */
+static int state_tree(struct build *b, const struct stage_state *st, struct bld_tree *tree,
+                      struct err *err)
+{
+    const char **dirs;
+    int rc = layer_dirs(b, st, &dirs, err);
+    if (rc)
+        return rc;
+    const char **top = ARENA_NEW_ARRAY(&b->a, const char *, st->n_layers + 1);
+    for (size_t i = 0; i < st->n_layers; i++)
+        top[i] = dirs[st->n_layers - 1 - i];
+    tree->layers = top;
+    tree->n_layers = st->n_layers;
+    return 0;
+}
+
+/* ---- images of the store ------------------------------------------------------- */
+
+static bool ref_has_tag(const char *ref)
+{
+    if (strchr(ref, '@'))
+        return true;
+    const char *slash = strrchr(ref, '/');
+    return strchr(slash ? slash : ref, ':') != NULL;
+}
+
+/* Loads the image named ref into st (config, layers) and its manifest digest. */
+static int load_image(struct build *b, const char *ref, struct stage_state *st,
+                      struct bld_digest *manifest, struct err *err)
+{
+    struct bld_descriptor desc;
+    int rc = bld_store_ref_get(b->s, ref, &b->a, &desc, err);
+    if (rc == ERR_NOT_FOUND && !ref_has_tag(ref))
+        rc = bld_store_ref_get(b->s, arena_printf(&b->a, "%s:latest", ref), &b->a, &desc, err);
+    if (rc == ERR_NOT_FOUND)
+        return err_set(err, ERR_NOT_FOUND,
+                       "image '%s' is not in the store: import it first with "
+                       "'dockwright image import'",
+                       ref);
+    if (rc)
+        return rc;
+    if (bld_media_type_is_index(desc.media_type)) {
+        struct buf j = BUF_INIT;
+        struct bld_index ix;
+        rc = bld_store_read_blob(b->s, &desc.digest, desc.size, BLD_JSON_MAX, &j, err);
+        if (!rc)
+            rc = bld_index_parse(buf_cstr(&j), j.len, ref, &b->a, &ix, err);
+        buf_release(&j);
+        if (rc)
+            return rc;
+        const struct bld_descriptor *pick = NULL;
+        for (size_t i = 0; i < ix.n_manifests && !pick; i++) {
+            const struct bld_platform *p = ix.manifests[i].platform;
+            if (p && p->os && strcmp(p->os, "linux") == 0 && p->architecture &&
+                strcmp(p->architecture, b->arch) == 0)
+                pick = &ix.manifests[i];
+        }
+        if (!pick)
+            return err_set(err, ERR_NOT_FOUND, "image '%s' has no manifest for %s", ref,
+                           b->platform);
+        desc = *pick;
+    }
+    struct bld_manifest m;
+    rc = bld_store_read_manifest(b->s, &desc, &b->a, &m, err);
+    if (!rc)
+        rc = bld_store_read_config(b->s, &m.config, &b->a, &st->cfg, err);
+    if (rc)
+        return rc;
+    if (m.n_layers != st->cfg.n_diff_ids)
+        return err_set(err, ERR_INVALID, "image '%s': %zu layers but %zu diff_ids", ref, m.n_layers,
+                       st->cfg.n_diff_ids);
+    st->layers = m.layers;
+    st->n_layers = m.n_layers;
+    *manifest = desc.digest;
+    return 0;
+}
+
+/* ---- the cache index ------------------------------------------------------------ */
+
+struct cache_entry {
+    bool has_layer;
+    struct bld_descriptor desc;
+    struct bld_digest diff_id;
+    uint64_t tar_size;
+};
+
+static const char *cache_path(struct build *b, const struct bld_digest *key)
+{
+    char hex[BLD_DIGEST_HEX_LEN + 1];
+    bld_digest_hex(key, hex);
+    return arena_printf(&b->a, "%s/buildcache/%s", b->s->root, hex);
+}
+
+/* True on a usable hit. */
+static bool cache_get(struct build *b, const struct bld_digest *key, struct cache_entry *e)
+{
+    if (b->o->no_cache)
+        return false;
+    struct buf t = BUF_INIT;
+    struct err err;
+    memset(e, 0, sizeof *e);
+    bool hit = false;
+    if (file_read_all(cache_path(b, key), 4096, &t, &err) == 0) {
+        const char *p = buf_cstr(&t);
+        if (strcmp(p, "-\n") == 0) {
+            hit = true;
+        } else {
+            char dg[80], di[80];
+            long long size;
+            unsigned long long tar;
+            if (sscanf(p, "L %79s %lld %79s %llu", dg, &size, di, &tar) == 4 &&
+                bld_digest_parse(dg, &e->desc.digest, &err) == 0 &&
+                bld_digest_parse(di, &e->diff_id, &err) == 0 && size >= 0) {
+                e->has_layer = true;
+                e->desc.media_type = BLD_MT_OCI_LAYER_GZIP;
+                e->desc.size = size;
+                e->tar_size = tar;
+                hit = bld_store_has_blob(b->s, &e->desc.digest);
+            }
+        }
+    }
+    buf_release(&t);
+    return hit;
+}
+
+/* Records an entry; a failure only costs a later cache miss. */
+static void cache_put(struct build *b, const struct bld_digest *key, const struct cache_entry *e)
+{
+    char line[256];
+    if (e->has_layer) {
+        char dg[BLD_DIGEST_STR_LEN + 1], di[BLD_DIGEST_STR_LEN + 1];
+        bld_digest_string(&e->desc.digest, dg);
+        bld_digest_string(&e->diff_id, di);
+        snprintf(line, sizeof line, "L %s %lld %s %llu\n", dg, (long long)e->desc.size, di,
+                 (unsigned long long)e->tar_size);
+    } else {
+        snprintf(line, sizeof line, "-\n");
+    }
+    const char *dir = arena_printf(&b->a, "%s/buildcache", b->s->root);
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return;
+    struct err err;
+    if (file_write_atomic(cache_path(b, key), line, strlen(line), 0644, &err) != 0) {
+        /* the cache is best effort */
+    }
+}
+
+/* ---- scratch directories --------------------------------------------------------- */
+
+static int make_tmp(struct build *b, const char *what, const char **out, struct err *err)
+{
+    char *path = arena_printf(&b->a, "%s/build-%s-XXXXXX", bld_store_tmp_dir(b->s, &b->a), what);
+    if (!mkdtemp(path))
+        return err_sys(err, path, "cannot create a scratch directory");
+    *out = path;
+    return 0;
+}
+
+static void remove_tmp(const char *path)
+{
+    struct err err;
+    if (path && bld_remove_tree(path, &err) != 0) {
+        /* leftovers in the store's tmp/ are removed by gc */
+    }
+}
+
+/* Writes dir as a layer and adds it to the stage and the cache. */
+static int commit_layer(struct build *b, struct stage_state *st, const char *dir,
+                        const struct bld_digest *key, struct bld_report_step *rs, struct err *err)
+{
+    struct bld_layer_opts lo = { .epoch = b->epoch, .xattrs = false, .level = 0 };
+    struct bld_layer_info info;
+    struct bld_descriptor desc;
+    int rc = bld_layer_store(b->s, dir, &lo, &info, &desc, err);
+    if (rc)
+        return rc;
+    add_layer(b, st, &desc, &info.diff_id);
+    struct cache_entry e = {
+        .has_layer = true, .desc = desc, .diff_id = info.diff_id, .tar_size = info.tar_size
+    };
+    cache_put(b, key, &e);
+    rs->has_layer = true;
+    rs->layer.has_digest = rs->layer.has_diff_id = true;
+    rs->layer.digest = desc.digest;
+    rs->layer.diff_id = info.diff_id;
+    rs->layer.index = -1;
+    rs->layer.compressed_size = info.size;
+    rs->layer.tar_size = info.tar_size;
+    rs->layer.files = info.files;
+    rs->layer.size = info.content_bytes;
+    rs->layer.whiteouts = info.whiteouts;
+    return 0;
+}
+
+static void reuse_layer(struct build *b, struct stage_state *st, const struct cache_entry *e,
+                        struct bld_report_step *rs)
+{
+    add_layer(b, st, &e->desc, &e->diff_id);
+    rs->has_layer = true;
+    rs->layer.has_digest = rs->layer.has_diff_id = true;
+    rs->layer.digest = e->desc.digest;
+    rs->layer.diff_id = e->diff_id;
+    rs->layer.index = -1;
+    rs->layer.compressed_size = (uint64_t)e->desc.size;
+    rs->layer.tar_size = e->tar_size;
+}
+
+/* ---- build args in scope ------------------------------------------------------------ */
+
+static bool kv_has(const struct bld_kv *kv, size_t n, const char *key, size_t klen)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(kv[i].key) == klen && memcmp(kv[i].key, key, klen) == 0)
+            return true;
+    return false;
+}
+
+/* Every ARG of the stage (and its in-file parents) declared before `at`,
+ * with its value as `at` sees it. */
+static void args_in_scope(struct build *b, const struct df_instr *at, struct bld_kv **out,
+                          size_t *n)
+{
+    VEC(struct bld_kv) v = VEC_INIT;
+    const struct df_stage *stg = df_stage_of(b->f, at);
+    while (stg) {
+        for (uint32_t i = 0; i < stg->n_instrs; i++) {
+            const struct df_instr *in = stg->instrs[i];
+            if (in->index >= at->index)
+                break;
+            if (in->kind != DF_ARG)
+                continue;
+            for (uint32_t p = 0; p < in->n_pairs; p++) {
+                struct str name = in->pairs[p].key.raw;
+                if (kv_has(v.items, v.len, name.ptr, name.len))
+                    continue;
+                struct df_var var;
+                if (!df_lookup(b->f, at, name, &var))
+                    continue;
+                if (var.origin == DF_VAR_ENV)
+                    continue;
+                struct bld_kv kv = { arena_strndup(&b->a, name.ptr, name.len),
+                                     var.set ? arena_strndup(&b->a, var.value.ptr, var.value.len)
+                                             : NULL };
+                VEC_PUSH(&v, kv);
+            }
+        }
+        stg = stg->base_stage >= 0 ? &b->f->model.stages[stg->base_stage] : NULL;
+    }
+    *n = v.len;
+    *out = ARENA_NEW_ARRAY(&b->a, struct bld_kv, v.len + 1);
+    if (v.len)
+        memcpy(*out, v.items, v.len * sizeof **out);
+    VEC_RELEASE(&v);
+}
+
+static int step_key(struct build *b, struct stage_state *st, const char *text,
+                    const struct bld_kv *args, size_t n_args, const struct bld_digest *content,
+                    bool link, struct bld_digest *out, struct err *err)
+{
+    struct bld_step_input in = { .parent = &st->key,
+                                 .platform = b->platform,
+                                 .instruction = text,
+                                 .args = args,
+                                 .n_args = n_args,
+                                 .content = content,
+                                 .link = link };
+    struct bld_step_keys keys;
+    int rc = bld_step_key(&in, &keys, err);
+    if (!rc)
+        *out = keys.chain;
+    return rc;
+}
+
+/* ---- flags --------------------------------------------------------------------------- */
+
+static bool flag_is(const struct df_flag *fl, const char *name)
+{
+    return str_eq_cstr(fl->name.raw, name);
+}
+
+static int bad_flag(struct build *b, const struct df_instr *in, const struct df_flag *fl,
+                    struct err *err)
+{
+    err_set(err, ERR_UNSUPPORTED, "%s --%.*s is not supported by dockwright build",
+            df_kind_name(in->kind), (int)fl->name.raw.len, fl->name.raw.ptr);
+    return at_instr(b, in, ERR_UNSUPPORTED, err);
+}
+
+/* ---- RUN ------------------------------------------------------------------------------ */
+
+static const char *heredoc_body(struct build *b, const struct df_heredoc *h)
+{
+    const char *p = b->f->src + h->body.start;
+    size_t n = span_len(h->body);
+    if (!h->strip_tabs)
+        return arena_strndup(&b->a, p, n);
+    struct buf t = BUF_INIT;
+    bool bol = true;
+    for (size_t i = 0; i < n; i++) {
+        if (bol && p[i] == '\t')
+            continue;
+        bol = p[i] == '\n';
+        if (buf_append_char(&t, p[i]))
+            break;
+    }
+    const char *out = arena_strdup(&b->a, buf_cstr(&t));
+    buf_release(&t);
+    return out;
+}
+
+static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
+                  const struct df_instr *in, struct bld_report_step *rs, bool *cached,
+                  struct err *err)
+{
+    enum bld_net net = b->o->net;
+    bool insecure = false;
+    for (uint32_t i = 0; i < in->n_flags; i++) {
+        const struct df_flag *fl = &in->flags[i];
+        if (flag_is(fl, "network") && fl->value.raw.ptr) {
+            if (str_eq_cstr(fl->value.raw, "none"))
+                net = BLD_NET_NONE;
+            else if (str_eq_cstr(fl->value.raw, "host") || str_eq_cstr(fl->value.raw, "default"))
+                net = BLD_NET_HOST;
+            else
+                return bad_flag(b, in, fl, err);
+        } else if (flag_is(fl, "security") && fl->value.raw.ptr &&
+                   str_eq_cstr(fl->value.raw, "insecure")) {
+            insecure = true;
+        } else if (!(flag_is(fl, "security") && str_eq_cstr(fl->value.raw, "sandbox"))) {
+            return bad_flag(b, in, fl, err);
+        }
+    }
+
+    /* The command. */
+    struct bld_run_opts ro;
+    bld_run_opts_init(&ro);
+    const char **argv = NULL;
+    size_t argc = 0;
+    if (in->form == DF_FORM_EXEC) {
+        if (in->n_exec == 0) {
+            err_set(err, ERR_INVALID, "RUN needs a command");
+            return at_instr(b, in, ERR_INVALID, err);
+        }
+        argv = ARENA_NEW_ARRAY(&b->a, const char *, in->n_exec + 1);
+        for (uint32_t i = 0; i < in->n_exec; i++)
+            argv[i] = arena_strndup(&b->a, in->exec[i].raw.ptr, in->exec[i].raw.len);
+        argc = in->n_exec;
+        ro.form = BLD_CMD_EXEC;
+        ro.argv = argv;
+        ro.argc = argc;
+    } else if (in->form == DF_FORM_SHELL) {
+        const char *text = arena_strndup(&b->a, in->shell.raw.ptr, in->shell.raw.len);
+        struct str trimmed = str_trim(in->shell.raw);
+        if (in->n_heredocs == 1 &&
+            str_eq(trimmed, str_make(b->f->src + in->heredocs[0].marker.start,
+                                     span_len(in->heredocs[0].marker)))) {
+            ro.form = BLD_CMD_HEREDOC;
+            ro.text = heredoc_body(b, &in->heredocs[0]);
+            ro.heredoc_name =
+                arena_strndup(&b->a, in->heredocs[0].delimiter.ptr, in->heredocs[0].delimiter.len);
+            argv = bld_meta_with_shell(m, text, &argc);
+        } else {
+            if (in->n_heredocs) {
+                /* The shell reads the bodies after the command line. */
+                struct buf t = BUF_INIT;
+                int rc = buf_append_cstr(&t, text);
+                for (uint32_t h = 0; h < in->n_heredocs && !rc; h++) {
+                    const struct df_heredoc *hd = &in->heredocs[h];
+                    rc = buf_append_char(&t, '\n');
+                    if (!rc)
+                        rc = buf_append_cstr(&t, heredoc_body(b, hd));
+                    if (!rc)
+                        rc = buf_append(&t, b->f->src + hd->end.start, span_len(hd->end));
+                }
+                text = arena_strdup(&b->a, buf_cstr(&t));
+                buf_release(&t);
+                if (rc)
+                    return err_set(err, ERR_TOO_LARGE, "RUN command too large");
+            }
+            ro.form = BLD_CMD_SHELL;
+            ro.text = text;
+            argv = bld_meta_with_shell(m, text, &argc);
+        }
+    } else {
+        err_set(err, ERR_INVALID, "RUN needs a command");
+        return at_instr(b, in, ERR_INVALID, err);
+    }
+
+    struct bld_kv *args;
+    size_t n_args;
+    args_in_scope(b, in, &args, &n_args);
+    const char *hist = bld_meta_run_text(&b->a, argv, argc, args, n_args);
+    const char *keytext =
+        arena_printf(&b->a, "%s\nnetwork=%s%s", raw_text(b, in->span),
+                     net == BLD_NET_NONE ? "none" : "host", insecure ? "\nsecurity=insecure" : "");
+    struct bld_digest key;
+    int rc = step_key(b, st, keytext, args, n_args, NULL, false, &key, err);
+    if (rc)
+        return rc;
+    struct cache_entry ce;
+    if (cache_get(b, &key, &ce) && ce.has_layer) {
+        reuse_layer(b, st, &ce, rs);
+        bld_meta_history(m, hist, false);
+        st->key = key;
+        *cached = true;
+        return 0;
+    }
+
+    /* Environment: the config's, then build args it does not set. */
+    const struct bld_strs *env = &st->cfg.config.env;
+    const char **envv = ARENA_NEW_ARRAY(&b->a, const char *, env->len + n_args + 1);
+    size_t n_env = 0;
+    for (size_t i = 0; i < env->len; i++)
+        envv[n_env++] = env->items[i];
+    for (size_t i = 0; i < n_args; i++) {
+        if (!args[i].value)
+            continue;
+        size_t kl = strlen(args[i].key);
+        bool shadowed = false;
+        for (size_t j = 0; j < env->len && !shadowed; j++)
+            shadowed = strncmp(env->items[j], args[i].key, kl) == 0 && env->items[j][kl] == '=';
+        if (!shadowed)
+            envv[n_env++] = arena_printf(&b->a, "%s=%s", args[i].key, args[i].value);
+    }
+
+    const char **lower;
+    rc = layer_dirs(b, st, &lower, err);
+    if (rc)
+        return at_instr(b, in, rc, err);
+    const char *tmp;
+    rc = make_tmp(b, "run", &tmp, err);
+    if (rc)
+        return rc;
+    const char *upper = arena_printf(&b->a, "%s/upper", tmp);
+    const char *work = arena_printf(&b->a, "%s/work", tmp);
+    if (mkdir(upper, 0755) != 0 || mkdir(work, 0700) != 0) {
+        rc = err_sys(err, tmp, "cannot create a scratch directory");
+        remove_tmp(tmp);
+        return rc;
+    }
+    ro.lower = lower;
+    ro.n_lower = st->n_layers;
+    ro.upper = upper;
+    ro.work = work;
+    ro.shell = st->cfg.config.shell.len ? st->cfg.config.shell.items : NULL;
+    ro.n_shell = st->cfg.config.shell.len;
+    ro.env = envv;
+    ro.n_env = n_env;
+    ro.workdir = st->cfg.config.working_dir && st->cfg.config.working_dir[0]
+                     ? st->cfg.config.working_dir
+                     : NULL;
+    ro.user = st->cfg.config.user && st->cfg.config.user[0] ? st->cfg.config.user : NULL;
+    ro.net = net;
+    ro.insecure = insecure;
+    ro.tmp_dir = bld_store_tmp_dir(b->s, &b->a);
+    ro.on_output = on_output;
+    ro.output_ctx = b;
+    ro.cancel = b->o->cancel;
+    b->at_line_start = true;
+    struct bld_run_result res;
+    rc = bld_run(&ro, &res, err);
+    if (b->o->progress && !b->at_line_start)
+        fputc('\n', b->o->progress);
+    if (rc) {
+        remove_tmp(tmp);
+        return at_instr(b, in, rc, err);
+    }
+    if (res.status != 0) {
+        remove_tmp(tmp);
+        b->res->run_status = res.status;
+        struct buf cmd = BUF_INIT;
+        for (size_t i = 0; i < argc; i++)
+            if (buf_printf(&cmd, "%s%s", i ? " " : "", argv[i]))
+                break;
+        if (res.outcome == BLD_RUN_EXITED)
+            err_set(err, ERR_INVALID, "process \"%s\" did not complete successfully: exit code: %d",
+                    buf_cstr(&cmd), res.exit_code);
+        else if (res.outcome == BLD_RUN_SIGNALED)
+            err_set(err, ERR_INVALID, "process \"%s\" was killed by signal %d", buf_cstr(&cmd),
+                    res.signal);
+        else
+            err_set(err, ERR_INVALID, "process \"%s\" was %s", buf_cstr(&cmd),
+                    res.outcome == BLD_RUN_TIMED_OUT ? "timed out" : "cancelled");
+        buf_release(&cmd);
+        return at_instr(b, in, ERR_INVALID, err);
+    }
+    rc = commit_layer(b, st, upper, &key, rs, err);
+    remove_tmp(tmp);
+    if (rc)
+        return at_instr(b, in, rc, err);
+    bld_meta_history(m, hist, false);
+    st->key = key;
+    return 0;
+}
+
+/* ---- COPY / ADD --------------------------------------------------------------------------- */
+
+static int load_ignore(struct build *b, struct err *err)
+{
+    if (b->ignore)
+        return 0;
+    const char *path = NULL;
+    int rc = di_find(&b->a, b->o->dockerfile, b->o->context, &path, err);
+    if (rc)
+        return rc;
+    if (path)
+        return di_load_file(&b->a, path, &b->ignore, err);
+    return 0;
+}
+
+static int do_copy(struct build *b, struct stage_state *st, struct bld_meta *m,
+                   const struct df_instr *in, struct bld_report_step *rs, bool *cached,
+                   struct err *err)
+{
+    bool add = in->kind == DF_ADD;
+    struct bld_copy_opts co = { .add = add, .unpack = -1, .epoch = b->epoch };
+    const char *from = NULL, *chown = NULL, *chmod = NULL;
+    bool link = false;
+    VEC(const char *) excl = VEC_INIT;
+    int rc = 0;
+    for (uint32_t i = 0; i < in->n_flags && !rc; i++) {
+        const struct df_flag *fl = &in->flags[i];
+        const char *val = NULL;
+        if (fl->value.raw.ptr)
+            rc = expand_str(b, in, &fl->value, &val, err);
+        if (rc)
+            break;
+        if (flag_is(fl, "from") && val)
+            from = val;
+        else if (flag_is(fl, "chown") && val)
+            chown = val;
+        else if (flag_is(fl, "chmod") && val)
+            chmod = val;
+        else if (flag_is(fl, "link"))
+            link = !val || strcmp(val, "false") != 0;
+        else if (flag_is(fl, "parents"))
+            co.parents = !val || strcmp(val, "false") != 0;
+        else if (flag_is(fl, "exclude") && val)
+            VEC_PUSH(&excl, arena_strndup(&b->a, fl->value.raw.ptr, fl->value.raw.len));
+        else if (add && flag_is(fl, "checksum") && val)
+            co.checksum = val;
+        else if (add && flag_is(fl, "unpack"))
+            co.unpack = !val || strcmp(val, "false") != 0;
+        else if (add && flag_is(fl, "keep-git-dir"))
+            continue;
+        else
+            rc = bad_flag(b, in, fl, err);
+    }
+    if (rc) {
+        VEC_RELEASE(&excl);
+        return rc;
+    }
+    co.exclude = ARENA_NEW_ARRAY(&b->a, const char *, excl.len + 1);
+    if (excl.len)
+        memcpy((void *)co.exclude, excl.items, excl.len * sizeof *excl.items);
+    co.n_exclude = excl.len;
+    VEC_RELEASE(&excl);
+    co.chown = chown;
+    co.chmod = chmod;
+
+    /* Sources and destination. */
+    const struct df_text *words = in->form == DF_FORM_EXEC ? in->exec : in->args;
+    uint32_t n_words = in->form == DF_FORM_EXEC ? in->n_exec : in->n_args;
+    if (n_words < 2) {
+        err_set(err, ERR_INVALID, "%s requires at least two arguments", df_kind_name(in->kind));
+        return at_instr(b, in, ERR_INVALID, err);
+    }
+    struct bld_src *srcs = ARENA_NEW_ARRAY(&b->a, struct bld_src, n_words);
+    const char **paths = ARENA_NEW_ARRAY(&b->a, const char *, n_words);
+    const char **hnames = ARENA_NEW_ARRAY(&b->a, const char *, n_words);
+    size_t n_paths = 0, n_h = 0;
+    for (uint32_t i = 0; i + 1 < n_words; i++) {
+        const struct df_heredoc *hd = NULL;
+        for (uint32_t h = 0; h < in->n_heredocs && in->form != DF_FORM_EXEC; h++)
+            if (in->heredocs[h].marker.start == words[i].span.start)
+                hd = &in->heredocs[h];
+        if (hd) {
+            const char *body = heredoc_body(b, hd);
+            if (!hd->quoted) {
+                struct df_text w = { str_from_cstr(body), hd->body };
+                struct exp_result er;
+                rc = expand(b, in, &w, EXP_NO_QUOTES, &er, err);
+                if (rc)
+                    return rc;
+                body = er.value.ptr;
+            }
+            srcs[i] = (struct bld_src){ BLD_SRC_HEREDOC,
+                                        arena_strndup(&b->a, hd->delimiter.ptr, hd->delimiter.len),
+                                        body, strlen(body) };
+            hnames[n_h++] = arena_printf(&b->a, "<<%s", srcs[i].path);
+        } else {
+            const char *p;
+            rc = expand_str(b, in, &words[i], &p, err);
+            if (rc)
+                return rc;
+            srcs[i] = (struct bld_src){ BLD_SRC_PATH, p, NULL, 0 };
+            paths[n_paths++] = p;
+        }
+    }
+    const char *dest;
+    rc = expand_str(b, in, &words[n_words - 1], &dest, err);
+    if (rc)
+        return rc;
+    co.srcs = srcs;
+    co.n_srcs = n_words - 1;
+
+    /* Where sources come from. */
+    struct stage_state img;
+    if (from) {
+        int si = df_stage_lookup(b->f, in, str_from_cstr(from));
+        const struct stage_state *src = NULL;
+        if (si >= 0) {
+            src = &b->st[si];
+            if (!src->done) {
+                err_set(err, ERR_INTERNAL, "stage '%s' was not built", from);
+                return at_instr(b, in, ERR_INTERNAL, err);
+            }
+        } else {
+            memset(&img, 0, sizeof img);
+            struct bld_digest md;
+            rc = load_image(b, from, &img, &md, err);
+            if (rc)
+                return at_instr(b, in, rc, err);
+            src = &img;
+        }
+        rc = state_tree(b, src, &co.from, err);
+        if (rc)
+            return at_instr(b, in, rc, err);
+    } else {
+        rc = load_ignore(b, err);
+        if (rc)
+            return at_instr(b, in, rc, err);
+        const char **ctx = ARENA_NEW_ARRAY(&b->a, const char *, 1);
+        ctx[0] = b->o->context;
+        co.from = (struct bld_tree){ ctx, 1 };
+        co.from_context = true;
+        co.ignore = b->ignore;
+    }
+    co.tmp_dir = bld_store_tmp_dir(b->s, &b->a);
+
+    struct bld_copy_sel *sel;
+    rc = bld_copy_select(&co, &b->a, &sel, err);
+    if (rc)
+        return at_instr(b, in, rc, err);
+    struct bld_digest content;
+    rc = bld_copy_digest(sel, &content, err);
+    if (rc)
+        return at_instr(b, in, rc, err);
+    struct bld_kv *args;
+    size_t n_args;
+    args_in_scope(b, in, &args, &n_args);
+    const char *keytext = arena_printf(
+        &b->a, "%s\nfrom=%s\ndest=%s\nworkdir=%s", raw_text(b, in->span), from ? from : "", dest,
+        st->cfg.config.working_dir ? st->cfg.config.working_dir : "/");
+    struct bld_digest key;
+    rc = step_key(b, st, keytext, args, n_args, &content, link, &key, err);
+    if (rc)
+        return rc;
+    const char *hist =
+        bld_meta_copy_text(&b->a, add, co.parents, chown, chmod, paths, n_paths, hnames, n_h, dest);
+    struct cache_entry ce;
+    if (cache_get(b, &key, &ce) && ce.has_layer) {
+        reuse_layer(b, st, &ce, rs);
+        bld_meta_history(m, hist, false);
+        st->key = key;
+        *cached = true;
+        return 0;
+    }
+
+    struct bld_tree below;
+    rc = state_tree(b, st, &below, err);
+    if (rc)
+        return at_instr(b, in, rc, err);
+    const char *tmp;
+    rc = make_tmp(b, "copy", &tmp, err);
+    if (rc)
+        return rc;
+    const char **layers = ARENA_NEW_ARRAY(&b->a, const char *, below.n_layers + 1);
+    layers[0] = tmp;
+    for (size_t i = 0; i < below.n_layers; i++)
+        layers[i + 1] = below.layers[i];
+    struct bld_tree full = { layers, below.n_layers + 1 };
+    struct bld_tree only = { layers, 1 };
+    struct bld_copy_dest d = { .dest = dest,
+                               .workdir = st->cfg.config.working_dir,
+                               .tree = link ? only : full,
+                               .users = &full,
+                               .instr = add ? "ADD" : "COPY" };
+    rc = bld_copy_apply(sel, &d, NULL, err);
+    if (!rc)
+        rc = commit_layer(b, st, tmp, &key, rs, err);
+    remove_tmp(tmp);
+    if (rc)
+        return at_instr(b, in, rc, err);
+    bld_meta_history(m, hist, false);
+    st->key = key;
+    return 0;
+}
+
+/* ---- WORKDIR's layer ------------------------------------------------------------------------ */
+
+/* The directory path made in an empty upper dir, each component with the
+ * mode and owner it has below (0755 root when new). */
+static int make_workdir_layer(struct build *b, const struct bld_tree *below, const char *upper,
+                              const char *path, struct err *err)
+{
+    struct buf rel = BUF_INIT;
+    int rc = 0;
+    const char *p = path;
+    while (*p && !rc) {
+        while (*p == '/')
+            p++;
+        const char *e = strchr(p, '/');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (!n)
+            break;
+        if (buf_append_char(&rel, '/') || buf_append(&rel, p, n)) {
+            rc = err_set(err, ERR_TOO_LARGE, "WORKDIR path too long");
+            break;
+        }
+        struct stat sb;
+        mode_t mode = 0755;
+        uid_t uid = 0;
+        gid_t gid = 0;
+        for (size_t i = 0; i < below->n_layers; i++) {
+            const char *lp = arena_printf(&b->a, "%s%s", below->layers[i], buf_cstr(&rel));
+            if (lstat(lp, &sb) == 0) {
+                if (S_ISDIR(sb.st_mode)) {
+                    mode = sb.st_mode & 07777;
+                    uid = sb.st_uid;
+                    gid = sb.st_gid;
+                }
+                break;
+            }
+        }
+        const char *up = arena_printf(&b->a, "%s%s", upper, buf_cstr(&rel));
+        if (mkdir(up, mode) != 0 || chmod(up, mode) != 0 ||
+            (geteuid() == 0 && lchown(up, uid, gid) != 0))
+            rc = err_sys(err, up, "cannot create the WORKDIR directory");
+        p += n;
+    }
+    buf_release(&rel);
+    return rc;
+}
+
+/* ---- metadata instructions --------------------------------------------------------------------
+ */
+
+static int pairs_kv(struct build *b, const struct df_instr *in, bool keep_null, struct bld_kv **out,
+                    size_t *n, struct err *err)
+{
+    struct bld_kv *kv = ARENA_NEW_ARRAY(&b->a, struct bld_kv, in->n_pairs + 1);
+    for (uint32_t i = 0; i < in->n_pairs; i++) {
+        const struct df_pair *p = &in->pairs[i];
+        int rc = expand_str(b, in, &p->key, &kv[i].key, err);
+        if (rc)
+            return rc;
+        if (p->value.raw.ptr) {
+            rc = expand_str(b, in, &p->value, &kv[i].value, err);
+            if (rc)
+                return rc;
+        } else {
+            kv[i].value = keep_null ? NULL : "";
+        }
+    }
+    *out = kv;
+    *n = in->n_pairs;
+    return 0;
+}
+
+/* Go's time.ParseDuration, for HEALTHCHECK flags. */
+static int parse_duration(const char *s, int64_t *out)
+{
+    double total = 0;
+    const char *p = s;
+    if (!*p)
+        return -1;
+    if (strcmp(p, "0") == 0) {
+        *out = 0;
+        return 0;
+    }
+    while (*p) {
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p || v < 0)
+            return -1;
+        p = end;
+        double unit;
+        if (strncmp(p, "ns", 2) == 0)
+            unit = 1, p += 2;
+        else if (strncmp(p, "us", 2) == 0 || strncmp(p, "\xc2\xb5s", 3) == 0)
+            unit = 1e3, p += (*p == 'u' ? 2 : 3);
+        else if (strncmp(p, "ms", 2) == 0)
+            unit = 1e6, p += 2;
+        else if (*p == 's')
+            unit = 1e9, p++;
+        else if (*p == 'm')
+            unit = 60e9, p++;
+        else if (*p == 'h')
+            unit = 3600e9, p++;
+        else
+            return -1;
+        total += v * unit;
+    }
+    if (total > 9.2e18)
+        return -1;
+    *out = (int64_t)total;
+    return 0;
+}
+
+static const char **words_of(struct build *b, const struct df_text *w, uint32_t n)
+{
+    const char **v = ARENA_NEW_ARRAY(&b->a, const char *, n + 1);
+    for (uint32_t i = 0; i < n; i++)
+        v[i] = arena_strndup(&b->a, w[i].raw.ptr, w[i].raw.len);
+    return v;
+}
+
+static int do_healthcheck(struct build *b, struct bld_meta *m, const struct df_instr *in,
+                          struct err *err)
+{
+    struct bld_healthcheck hc;
+    memset(&hc, 0, sizeof hc);
+    for (uint32_t i = 0; i < in->n_flags; i++) {
+        const struct df_flag *fl = &in->flags[i];
+        const char *val = "";
+        if (fl->value.raw.ptr) {
+            int rc = expand_str(b, in, &fl->value, &val, err);
+            if (rc)
+                return rc;
+        }
+        int64_t *dst = flag_is(fl, "interval")         ? &hc.interval
+                       : flag_is(fl, "timeout")        ? &hc.timeout
+                       : flag_is(fl, "start-period")   ? &hc.start_period
+                       : flag_is(fl, "start-interval") ? &hc.start_interval
+                                                       : NULL;
+        if (dst) {
+            if (parse_duration(val, dst) != 0) {
+                err_set(err, ERR_INVALID, "invalid duration for --%.*s: %s", (int)fl->name.raw.len,
+                        fl->name.raw.ptr, val);
+                return at_instr(b, in, ERR_INVALID, err);
+            }
+        } else if (flag_is(fl, "retries")) {
+            char *end;
+            long v = strtol(val, &end, 10);
+            if (!*val || *end || v < 0) {
+                err_set(err, ERR_INVALID, "invalid value for --retries: %s", val);
+                return at_instr(b, in, ERR_INVALID, err);
+            }
+            hc.retries = v;
+        } else {
+            return bad_flag(b, in, fl, err);
+        }
+    }
+    bool none = in->n_args && str_eq_nocase(in->args[0].raw, str_from_cstr("NONE"));
+    if (none) {
+        hc.test.items = ARENA_NEW_ARRAY(&b->a, const char *, 1);
+        hc.test.items[0] = "NONE";
+        hc.test.len = 1;
+    } else if (in->form == DF_FORM_EXEC) {
+        const char **w = words_of(b, in->exec, in->n_exec);
+        hc.test.items = ARENA_NEW_ARRAY(&b->a, const char *, in->n_exec + 2);
+        hc.test.items[0] = "CMD";
+        for (uint32_t i = 0; i < in->n_exec; i++)
+            hc.test.items[i + 1] = w[i];
+        hc.test.len = in->n_exec + 1;
+    } else {
+        hc.test.items = ARENA_NEW_ARRAY(&b->a, const char *, 2);
+        hc.test.items[0] = "CMD-SHELL";
+        hc.test.items[1] = arena_strndup(&b->a, in->shell.raw.ptr, in->shell.raw.len);
+        hc.test.len = 2;
+    }
+    hc.test.set = true;
+    return bld_meta_healthcheck(m, &hc, err);
+}
+
+/* Applies a metadata instruction to the config. WORKDIR's layer is made by
+ * the caller (*workdir receives the resolved directory when it needs one). */
+static int do_meta(struct build *b, struct bld_meta *m, const struct df_instr *in,
+                   const char **workdir, struct err *err)
+{
+    int rc = 0;
+    struct bld_kv *kv;
+    size_t n;
+    const char *v;
+    switch (in->kind) {
+    case DF_ENV:
+        rc = pairs_kv(b, in, false, &kv, &n, err);
+        if (!rc)
+            rc = bld_meta_env(m, kv, n, err);
+        break;
+    case DF_LABEL:
+        rc = pairs_kv(b, in, false, &kv, &n, err);
+        if (!rc)
+            rc = bld_meta_label(m, kv, n, err);
+        break;
+    case DF_ARG:
+        rc = pairs_kv(b, in, true, &kv, &n, err);
+        if (!rc) {
+            /* History shows the value the build uses. */
+            for (size_t i = 0; i < n; i++) {
+                struct df_var var;
+                if (df_lookup(b->f, in + 0, str_from_cstr(kv[i].key), &var) && var.set)
+                    kv[i].value = arena_strndup(&b->a, var.value.ptr, var.value.len);
+            }
+            rc = bld_meta_arg(m, kv, n, err);
+        }
+        break;
+    case DF_EXPOSE: {
+        VEC(const char *) ports = VEC_INIT;
+        for (uint32_t i = 0; i < in->n_args && !rc; i++) {
+            struct exp_result er;
+            rc = expand(b, in, &in->args[i], EXP_SPLIT, &er, err);
+            for (size_t w = 0; !rc && w < er.n_words; w++)
+                VEC_PUSH(&ports, er.words[w].ptr);
+        }
+        if (!rc)
+            rc = bld_meta_expose(m, ports.items, ports.len, err);
+        VEC_RELEASE(&ports);
+        break;
+    }
+    case DF_USER:
+        rc = in->n_args ? expand_str(b, in, &in->args[0], &v, err) : 0;
+        if (!rc)
+            rc = bld_meta_user(m, in->n_args ? v : "", err);
+        break;
+    case DF_WORKDIR: {
+        bool needs = false;
+        const char *resolved = NULL;
+        rc = in->n_args ? expand_str(b, in, &in->args[0], &v, err) : 0;
+        if (!rc)
+            rc = bld_meta_workdir(m, in->n_args ? v : "", &resolved, &needs, err);
+        *workdir = !rc && needs ? resolved : NULL;
+        break;
+    }
+    case DF_CMD:
+    case DF_ENTRYPOINT: {
+        bool shell = in->form != DF_FORM_EXEC;
+        const char **argv;
+        size_t argc;
+        if (shell) {
+            argv = ARENA_NEW_ARRAY(&b->a, const char *, 1);
+            argv[0] = arena_strndup(&b->a, in->shell.raw.ptr, in->shell.raw.len);
+            argc = 1;
+        } else {
+            argv = words_of(b, in->exec, in->n_exec);
+            argc = in->n_exec;
+        }
+        rc = in->kind == DF_CMD ? bld_meta_cmd(m, argv, argc, shell, err)
+                                : bld_meta_entrypoint(m, argv, argc, shell, err);
+        break;
+    }
+    case DF_SHELL:
+        if (in->form != DF_FORM_EXEC) {
+            rc = err_set(err, ERR_INVALID, "SHELL requires the arguments to be in JSON form");
+            break;
+        }
+        rc = bld_meta_shell(m, words_of(b, in->exec, in->n_exec), in->n_exec, err);
+        break;
+    case DF_STOPSIGNAL:
+        rc = in->n_args ? expand_str(b, in, &in->args[0], &v, err) : 0;
+        if (!rc)
+            rc = bld_meta_stopsignal(m, in->n_args ? v : "", err);
+        break;
+    case DF_VOLUME: {
+        const struct df_text *w = in->form == DF_FORM_EXEC ? in->exec : in->args;
+        uint32_t nw = in->form == DF_FORM_EXEC ? in->n_exec : in->n_args;
+        const char **paths = ARENA_NEW_ARRAY(&b->a, const char *, nw + 1);
+        for (uint32_t i = 0; i < nw && !rc; i++)
+            rc = expand_str(b, in, &w[i], &paths[i], err);
+        if (!rc)
+            rc = bld_meta_volume(m, paths, nw, err);
+        break;
+    }
+    case DF_MAINTAINER:
+        rc = bld_meta_maintainer(
+            m, in->n_args ? arena_strndup(&b->a, in->args[0].raw.ptr, in->args[0].raw.len) : "",
+            err);
+        break;
+    case DF_ONBUILD:
+        if (!in->trigger) {
+            rc = err_set(err, ERR_INVALID, "ONBUILD needs an instruction");
+            break;
+        }
+        rc = bld_meta_onbuild(m, raw_text(b, in->trigger->span), err);
+        break;
+    case DF_HEALTHCHECK: rc = do_healthcheck(b, m, in, err); break;
+    default:
+        rc = err_set(err, ERR_INVALID, "unknown instruction: %.*s", (int)span_len(in->keyword),
+                     b->f->src + in->keyword.start);
+        break;
+    }
+    if (rc && err->line == 0)
+        return at_instr(b, in, rc, err);
+    return rc;
+}
+
+/* ---- stages -------------------------------------------------------------------------------------
+ */
+
+static int do_from(struct build *b, const struct df_stage *stg, struct stage_state *st,
+                   struct err *err)
+{
+    const struct df_instr *in = stg->from;
+    memset(st, 0, sizeof *st);
+    if (stg->base_stage >= 0) {
+        *st = b->st[stg->base_stage];
+        st->done = false;
+        return 0;
+    }
+    const struct df_image_ref *ref = &in->image;
+    if (ref->has_variables && !ref->valid) {
+        err_set(err, ERR_INVALID, "base name (%.*s) should not be blank or invalid",
+                (int)ref->text.raw.len, ref->text.raw.ptr);
+        return at_instr(b, in, ERR_INVALID, err);
+    }
+    if (ref->is_scratch) {
+        st->cfg.os = "linux";
+        st->cfg.architecture = b->arch;
+        return bld_key_base(NULL, b->platform, &st->key, err);
+    }
+    const char *name = arena_strndup(&b->a, ref->expanded.ptr, ref->expanded.len);
+    struct bld_digest md;
+    int rc = load_image(b, name, st, &md, err);
+    if (rc)
+        return at_instr(b, in, rc, err);
+    return bld_key_base(&md, b->platform, &st->key, err);
+}
+
+static int build_stage(struct build *b, const struct df_stage *stg, struct err *err)
+{
+    struct stage_state *st = &b->st[stg->index];
+    b->step_no = 1;
+    b->n_steps = stg->n_instrs + 1;
+    const char *stage_name = stg->name.ptr ? arena_strndup(&b->a, stg->name.ptr, stg->name.len)
+                                           : arena_printf(&b->a, "%u", stg->index);
+    double t0 = now_s();
+    progress_begin(b, stg->from);
+    int rc = do_from(b, stg, st, err);
+    if (rc)
+        return rc;
+    progress_end(b, true, now_s() - t0);
+    struct bld_report_step *rs;
+    uint32_t line, col;
+    df_file_locate(b->f, stg->from->span.start, &line, &col);
+    bld_report_add_step(b->r, stage_name, line, one_line(b, stg->from, 4096), BLD_CACHE_HIT,
+                        now_s() - t0);
+
+    struct bld_meta m;
+    const char *const *triggers;
+    size_t n_triggers = 0;
+    bld_meta_begin(&m, &st->cfg, &b->a, b->created, &triggers, &n_triggers);
+    if (n_triggers && stg->base_stage < 0) {
+        err_set(err, ERR_UNSUPPORTED,
+                "the base image has ONBUILD triggers, which dockwright "
+                "build does not run");
+        return at_instr(b, stg->from, ERR_UNSUPPORTED, err);
+    }
+
+    for (uint32_t i = 0; i < stg->n_instrs; i++) {
+        const struct df_instr *in = stg->instrs[i];
+        b->step_no = i + 2;
+        progress_begin(b, in);
+        t0 = now_s();
+        df_file_locate(b->f, in->span.start, &line, &col);
+        struct bld_report_step step;
+        memset(&step, 0, sizeof step);
+        bool cached = false;
+        if (in->kind == DF_RUN) {
+            rc = do_run(b, st, &m, in, &step, &cached, err);
+        } else if (in->kind == DF_COPY || in->kind == DF_ADD) {
+            rc = do_copy(b, st, &m, in, &step, &cached, err);
+        } else {
+            const char *workdir = NULL;
+            rc = do_meta(b, &m, in, &workdir, err);
+            struct bld_kv *args;
+            size_t n_args;
+            args_in_scope(b, in, &args, &n_args);
+            struct bld_digest key;
+            if (!rc)
+                rc = step_key(b, st, raw_text(b, in->span), args, n_args, NULL, false, &key, err);
+            struct cache_entry ce;
+            if (!rc && cache_get(b, &key, &ce) && ce.has_layer == (workdir != NULL)) {
+                cached = true;
+                if (workdir)
+                    reuse_layer(b, st, &ce, &step);
+            } else if (!rc && workdir) {
+                struct bld_tree below;
+                const char *tmp = NULL;
+                rc = state_tree(b, st, &below, err);
+                if (!rc)
+                    rc = make_tmp(b, "workdir", &tmp, err);
+                if (!rc)
+                    rc = make_workdir_layer(b, &below, tmp, workdir, err);
+                if (!rc)
+                    rc = commit_layer(b, st, tmp, &key, &step, err);
+                remove_tmp(tmp);
+                if (rc && err->line == 0)
+                    rc = at_instr(b, in, rc, err);
+            } else if (!rc) {
+                struct cache_entry none = { .has_layer = false };
+                cache_put(b, &key, &none);
+            }
+            if (!rc)
+                st->key = key;
+        }
+        if (rc)
+            return rc;
+        double secs = now_s() - t0;
+        progress_end(b, cached, secs);
+        struct bld_report_step *added =
+            bld_report_add_step(b->r, stage_name, line, one_line(b, in, 4096),
+                                cached ? BLD_CACHE_HIT : BLD_CACHE_MISS, secs);
+        added->has_layer = step.has_layer;
+        added->layer = step.layer;
+    }
+    (void)rs;
+    bld_meta_finish(&m);
+    st->done = true;
+    return 0;
+}
+
+/* ---- the image
+ * ------------------------------------------------------------------------------------ */
+
+static int write_image(struct build *b, struct stage_state *st, struct err *err)
+{
+    struct buf cj = BUF_INIT, mj = BUF_INIT;
+    struct bld_manifest man;
+    memset(&man, 0, sizeof man);
+    int rc = bld_config_write(&st->cfg, &cj, err);
+    if (rc)
+        goto out;
+    rc = bld_store_lock(b->s, err);
+    if (rc)
+        goto out;
+    man.media_type = BLD_MT_OCI_MANIFEST;
+    man.config.media_type = BLD_MT_OCI_CONFIG;
+    man.config.size = (int64_t)cj.len;
+    rc = bld_store_put_blob(b->s, cj.data, cj.len, &man.config.digest, err);
+    if (!rc) {
+        man.layers = st->layers;
+        man.n_layers = st->n_layers;
+        rc = bld_manifest_write(&man, &mj, err);
+    }
+    struct bld_descriptor desc;
+    memset(&desc, 0, sizeof desc);
+    desc.media_type = BLD_MT_OCI_MANIFEST;
+    desc.size = (int64_t)mj.len;
+    if (!rc)
+        rc = bld_store_put_blob(b->s, mj.data, mj.len, &desc.digest, err);
+    if (!rc && b->o->tag)
+        rc = bld_store_ref_set(b->s, b->o->tag, &desc, err);
+    bld_store_unlock(b->s);
+    if (rc)
+        goto out;
+    b->res->has_image = true;
+    b->res->manifest = desc.digest;
+    b->res->manifest_size = desc.size;
+
+    struct bld_analysis *an = bld_analysis_new();
+    struct bld_image_analysis ia;
+    rc = bld_analysis_add_image(an, b->s, &desc, err);
+    if (!rc)
+        rc = bld_analysis_finish(an, 10, &b->a, &ia, err);
+    if (!rc)
+        bld_report_set_image(b->r, &desc.digest, &ia, 10);
+    bld_analysis_free(an);
+out:
+    buf_release(&cj);
+    buf_release(&mj);
+    return rc;
+}
+
+static int run_build(struct build *b, struct err *err)
+{
+    const struct bld_build_opts *o = b->o;
+    struct df_build_opts dopts = { .target = o->target,
+                                   .build_args = o->build_args,
+                                   .platform = b->platform };
+    b->f = df_file_new(o->dockerfile, o->text, o->len, &dopts, err);
+    if (!b->f)
+        return err->code ? err->code : ERR_INTERNAL;
+    const struct df_model *md = &b->f->model;
+    if (md->n_syntax_errors) {
+        const struct df_syntax_error *se = &md->syntax_errors[0];
+        uint32_t line, col;
+        df_file_locate(b->f, se->span.start, &line, &col);
+        err_set(err, ERR_SYNTAX, "%s", se->message);
+        err->span = se->span;
+        err_at(err, o->dockerfile, line, col);
+        return ERR_SYNTAX;
+    }
+    if (md->n_stages == 0)
+        return err_set(err, ERR_INVALID, "%s: the Dockerfile has no FROM instruction",
+                       o->dockerfile);
+    if (o->target) {
+        bool found = false;
+        for (uint32_t i = 0; i < md->n_stages && !found; i++)
+            found = md->stages[i].name.ptr &&
+                    str_eq_nocase(md->stages[i].name, str_from_cstr(o->target));
+        if (!found)
+            return err_set(err, ERR_USAGE, "target stage '%s' could not be found", o->target);
+    }
+    for (uint32_t i = 0; i < md->n_instrs; i++)
+        if (md->instrs[i]->kind == DF_UNKNOWN) {
+            const struct df_instr *in = md->instrs[i];
+            err_set(err, ERR_INVALID, "unknown instruction: %.*s", (int)span_len(in->keyword),
+                    b->f->src + in->keyword.start);
+            return at_instr(b, in, ERR_INVALID, err);
+        }
+
+    /* SOURCE_DATE_EPOCH: the environment, else the build arg, else 0. */
+    int rc = bld_source_date_epoch(&b->epoch, err);
+    if (rc)
+        return rc;
+    if (!getenv("SOURCE_DATE_EPOCH") || !*getenv("SOURCE_DATE_EPOCH")) {
+        for (const char *const *a = o->build_args; a && *a; a++)
+            if (strncmp(*a, "SOURCE_DATE_EPOCH=", 18) == 0) {
+                int64_t e;
+                rc = bld_meta_parse_epoch(*a + 18, &e, err);
+                if (rc)
+                    return rc;
+                b->epoch = e < 0 ? 0 : e;
+            }
+    }
+    b->created = bld_meta_time(b->epoch, &b->a);
+
+    b->st = ARENA_NEW_ARRAY(&b->a, struct stage_state, md->n_stages);
+    b->n_planned = 0;
+    for (uint32_t i = 0; i < md->n_stages; i++)
+        if (md->stages[i].reaches_target)
+            b->n_planned++;
+    b->stage_no = 0;
+    for (uint32_t i = 0; i < md->n_stages; i++) {
+        const struct df_stage *stg = &md->stages[i];
+        if (!stg->reaches_target)
+            continue;
+        b->stage_no++;
+        rc = build_stage(b, stg, err);
+        if (rc)
+            return rc;
+    }
+    return write_image(b, &b->st[md->target_stage], err);
+}
+
+int bld_build(struct bld_store *s, const struct bld_build_opts *opts, struct bld_report *r,
+              struct bld_build_result *res, struct err *err)
+{
+    struct build b;
+    memset(&b, 0, sizeof b);
+    memset(res, 0, sizeof *res);
+    err_clear(err);
+    b.s = s;
+    b.o = opts;
+    b.r = r;
+    b.res = res;
+    arena_init(&b.a);
+    b.arch = host_arch();
+    b.platform = arena_printf(&b.a, "linux/%s", b.arch);
+    int rc = run_build(&b, err);
+    if (b.f)
+        df_file_free(b.f);
+    arena_release(&b.a);
+    return rc;
+}

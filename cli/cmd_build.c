@@ -1,0 +1,320 @@
+/* dockwright build: builds a Dockerfile into the local image store
+ * (builder/build.h), prints progress and the build report, optionally
+ * exports the image.
+ *
+ * Exit codes: 0 built, 2 usage, I/O, store or build errors (a failing RUN
+ * included: its exit code is in the message). */
+#include "builder/build.h"
+#include "builder/import.h"
+#include "builder/report.h"
+#include "builder/store.h"
+#include "cli/cli.h"
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/fileio.h"
+#include "common/xalloc.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum {
+    O_FILE,
+    O_TAG,
+    O_TARGET,
+    O_BUILD_ARG,
+    O_CACHE_DIR,
+    O_NO_CACHE,
+    O_NETWORK,
+    O_OUTPUT,
+    O_REPORT,
+    O_SECRET,
+    O_QUIET,
+    N_OPTS
+};
+
+static const struct cli_opt build_opts[] = {
+    [O_FILE] = { "file", 'f', CLI_OPT_STRING, "FILE",
+                 "the Dockerfile (default: CONTEXT/Dockerfile; - reads standard input)" },
+    [O_TAG] = { "tag", 't', CLI_OPT_STRING, "REF", "name the image REF in the store" },
+    [O_TARGET] = { "target", 0, CLI_OPT_STRING, "STAGE", "build this stage (default: the last)" },
+    [O_BUILD_ARG] = { "build-arg", 0, CLI_OPT_STRING, "K=V",
+                      "set a build argument (repeatable; K alone takes $K)" },
+    [O_CACHE_DIR] = { "cache-dir", 0, CLI_OPT_STRING, "DIR",
+                      "the image store and build cache (default: $XDG_CACHE_HOME/dockwright, "
+                      "else ~/.cache/dockwright)" },
+    [O_NO_CACHE] = { "no-cache", 0, CLI_OPT_FLAG, NULL, "run every step, using no cached result" },
+    [O_NETWORK] = { "network", 0, CLI_OPT_STRING, "MODE", "RUN's network: host (default) or none" },
+    [O_OUTPUT] = { "output", 'o', CLI_OPT_STRING, "KIND:DEST",
+                   "also write the image to oci:DIR, oci-archive:FILE or docker-archive:FILE" },
+    [O_REPORT] = { "report", 0, CLI_OPT_STRING, "FILE.json", "write the build report as JSON" },
+    [O_SECRET] = { "secret", 0, CLI_OPT_STRING, "id=ID,src=FILE",
+                   "a secret for RUN --mount=type=secret (not supported yet)" },
+    [O_QUIET] = { "quiet", 'q', CLI_OPT_FLAG, NULL,
+                  "no progress lines (also when CI=true); RUN output still shows" },
+};
+
+static int cmd_build(int argc, char **argv);
+
+const struct cli_cmd cli_cmd_build = {
+    .name = "build",
+    .run = cmd_build,
+    .summary = "build an image from a Dockerfile into the local store",
+    .usage = "dockwright build [-f Dockerfile] [CONTEXT] [-t REF] [--target S] "
+             "[--build-arg K=V]...\n"
+             "       [--cache-dir DIR] [--no-cache] [--network host|none] "
+             "[--output KIND:DEST] [--report FILE.json]",
+    .details = "Base images come from the local store: import them first with 'dockwright image\n"
+               "import'. Each step prints '[stage i/n] STEP k/m: INSTRUCTION', then CACHED or\n"
+               "DONE with its time; RUN output follows its step's prefix. The build report\n"
+               "(per step cache, time and layer sizes; the image's wasted bytes) is printed\n"
+               "as a table at the end. Images are reproducible: times come from\n"
+               "SOURCE_DATE_EPOCH, else 0.",
+    .opts = build_opts,
+    .n_opts = N_OPTS,
+};
+
+static volatile sig_atomic_t cancelled;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    cancelled = 1;
+}
+
+static int fail(const struct err *e)
+{
+    char msg[ERR_MSG_MAX + ERR_PATH_MAX + 32];
+    err_format(e, msg, sizeof msg);
+    cli_error("%s", msg);
+    return CLI_EXIT_ERROR;
+}
+
+static int parse_output(const char *out, enum bld_export_kind *kind, const char **dest)
+{
+    static const struct {
+        const char *prefix;
+        enum bld_export_kind kind;
+    } kinds[] = {
+        { "oci:", BLD_EXPORT_OCI_DIR },
+        { "oci-archive:", BLD_EXPORT_OCI_ARCHIVE },
+        { "docker-archive:", BLD_EXPORT_DOCKER_ARCHIVE },
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        size_t n = strlen(kinds[i].prefix);
+        if (strncmp(out, kinds[i].prefix, n) == 0 && out[n]) {
+            *kind = kinds[i].kind;
+            *dest = out + n;
+            return 0;
+        }
+    }
+    cli_error("invalid --output '%s': expected oci:DIR, oci-archive:FILE or "
+              "docker-archive:FILE",
+              out);
+    return CLI_EXIT_ERROR;
+}
+
+/* Every --build-arg value ("K=V", or "K" taking the environment's value;
+ * an unset K is left out, as docker does), NULL-terminated. Each string is
+ * a heap copy: free_args releases them. */
+static const char **collect_args(int argc, char **argv)
+{
+    const char **v = xcalloc((size_t)argc + 1, sizeof *v);
+    int k = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        const char *val = NULL;
+        if (strcmp(argv[i], "--build-arg") == 0 && i + 1 < argc)
+            val = argv[++i];
+        else if (strncmp(argv[i], "--build-arg=", 12) == 0)
+            val = argv[i] + 12;
+        if (!val)
+            continue;
+        if (strchr(val, '=')) {
+            v[k++] = xstrdup(val);
+            continue;
+        }
+        const char *env = getenv(val);
+        if (!env)
+            continue;
+        size_t n = strlen(val) + strlen(env) + 2;
+        char *kv = xmalloc(n);
+        snprintf(kv, n, "%s=%s", val, env);
+        v[k++] = kv;
+    }
+    return v;
+}
+
+static void free_args(const char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free((void *)v[i]);
+    free(v);
+}
+
+static int cmd_build(int argc, char **argv)
+{
+    struct cli_args args;
+    if (cli_parse_args(&cli_cmd_build, argc, argv, &args) != 0)
+        return CLI_EXIT_ERROR;
+    int status = CLI_EXIT_ERROR;
+    struct buf text = BUF_INIT, root = BUF_INIT, rep = BUF_INIT;
+    const char **bargs = NULL;
+    struct bld_store store;
+    bool store_open = false;
+    struct bld_report report;
+    bld_report_init(&report);
+    struct err e;
+
+    if (args.n_positional > 1) {
+        cli_error("'build' takes at most one CONTEXT; see 'dockwright help build'");
+        goto out;
+    }
+    const char *context = args.n_positional ? args.positional[0] : ".";
+    struct stat sb;
+    if (stat(context, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        cli_error("build context '%s' is not a directory", context);
+        goto out;
+    }
+    const char *file = args.opts[O_FILE].value;
+    struct buf dfpath = BUF_INIT;
+    if (!file) {
+        if (buf_printf(&dfpath, "%s/Dockerfile", context)) {
+            cli_error("path too long");
+            goto out;
+        }
+        file = buf_cstr(&dfpath);
+    }
+    int rc = strcmp(file, "-") == 0 ? file_read_stream(stdin, "-", (size_t)64 << 20, &text, &e)
+                                    : file_read_all(file, (size_t)64 << 20, &text, &e);
+    if (rc) {
+        buf_release(&dfpath);
+        status = fail(&e);
+        goto out;
+    }
+    const char *file_name = file;
+
+    enum bld_net net = BLD_NET_HOST;
+    const char *network = args.opts[O_NETWORK].value;
+    if (network) {
+        if (strcmp(network, "none") == 0)
+            net = BLD_NET_NONE;
+        else if (strcmp(network, "host") != 0 && strcmp(network, "default") != 0) {
+            cli_error("invalid --network '%s': expected host or none", network);
+            buf_release(&dfpath);
+            goto out;
+        }
+    }
+    enum bld_export_kind kind = BLD_EXPORT_OCI_DIR;
+    const char *dest = NULL;
+    if (args.opts[O_OUTPUT].value && parse_output(args.opts[O_OUTPUT].value, &kind, &dest)) {
+        buf_release(&dfpath);
+        goto out;
+    }
+    if (args.opts[O_SECRET].set) {
+        cli_error("--secret is not supported yet: RUN --mount=type=secret cannot be built");
+        buf_release(&dfpath);
+        goto out;
+    }
+    bargs = collect_args(argc, argv);
+
+    const char *dir = args.opts[O_CACHE_DIR].value;
+    if (!dir) {
+        if (bld_store_default_root(&root, &e)) {
+            buf_release(&dfpath);
+            status = fail(&e);
+            goto out;
+        }
+        dir = buf_cstr(&root);
+    }
+    if (bld_store_open(&store, dir, &e)) {
+        buf_release(&dfpath);
+        status = fail(&e);
+        goto out;
+    }
+    store_open = true;
+
+    const char *ci = getenv("CI");
+    bool quiet = args.opts[O_QUIET].set || (ci && strcmp(ci, "true") == 0);
+    const char *tag = args.opts[O_TAG].value;
+    /* An export needs a name in the store; without -t a temporary one. */
+    const char *tmp_tag = NULL;
+    struct buf tmpname = BUF_INIT;
+    if (!tag && dest) {
+        if (buf_printf(&tmpname, "dockwright-build-%ld:latest", (long)getpid())) {
+            buf_release(&dfpath);
+            goto out;
+        }
+        tmp_tag = buf_cstr(&tmpname);
+    }
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, &old);
+    struct bld_build_opts bo = {
+        .dockerfile = file_name,
+        .text = buf_cstr(&text),
+        .len = text.len,
+        .context = context,
+        .target = args.opts[O_TARGET].value,
+        .build_args = bargs,
+        .tag = tag ? tag : tmp_tag,
+        .no_cache = args.opts[O_NO_CACHE].set,
+        .net = net,
+        .progress = stdout,
+        .quiet = quiet,
+        .cancel = &cancelled,
+    };
+    struct bld_build_result res;
+    rc = bld_build(&store, &bo, &report, &res, &e);
+    sigaction(SIGINT, &old, NULL);
+    buf_release(&dfpath);
+    if (rc) {
+        status = fail(&e);
+        if (tmp_tag && bld_store_ref_delete(&store, tmp_tag, &e)) {
+            /* never named */
+        }
+        buf_release(&tmpname);
+        goto out;
+    }
+    status = CLI_EXIT_OK;
+    if (dest) {
+        if (bld_export(&store, tag ? tag : tmp_tag, tag ? NULL : "latest", kind, dest, &e))
+            status = fail(&e);
+        if (tmp_tag && bld_store_ref_delete(&store, tmp_tag, &e)) {
+            /* already gone */
+        }
+    }
+    buf_release(&tmpname);
+    if (status == CLI_EXIT_OK && args.opts[O_REPORT].value &&
+        bld_report_save(&report, args.opts[O_REPORT].value, &e))
+        status = fail(&e);
+    if (status == CLI_EXIT_OK) {
+        struct bld_report_table_opts to = { .instruction_width = 48, .max_paths = 5 };
+        if (bld_report_write_table(&report, &to, &rep, &e)) {
+            status = fail(&e);
+        } else {
+            char d[BLD_DIGEST_STR_LEN + 1];
+            bld_digest_string(&res.manifest, d);
+            fwrite(buf_cstr(&rep), 1, rep.len, stdout);
+            printf("built %s%s%s\n", d, tag ? " as " : "", tag ? tag : "");
+            if (fflush(stdout)) {
+                cli_error("cannot write to standard output");
+                status = CLI_EXIT_ERROR;
+            }
+        }
+    }
+out:
+    if (store_open)
+        bld_store_close(&store);
+    bld_report_release(&report);
+    free_args(bargs);
+    buf_release(&text);
+    buf_release(&root);
+    buf_release(&rep);
+    cli_args_release(&args);
+    return status;
+}
