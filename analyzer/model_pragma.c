@@ -12,7 +12,9 @@
  *
  * Blanks around '=' and ',' are allowed; a reason may follow after ` -- ` or
  * a second '#'. Other trailing words are kept as names, so that the engine
- * reports them (DW016) instead of silently honouring a misspelt list. */
+ * reports them (DW016) instead of silently honouring a misspelt list.
+ * Pragmas are read from comment lines between instructions only; a comment
+ * line inside a continued instruction is dropped text, as for BuildKit. */
 #include "analyzer/model_int.h"
 
 #include <string.h>
