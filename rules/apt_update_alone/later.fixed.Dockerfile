@@ -1,0 +1,6 @@
+# test: rules=DW202 fix=unsafe
+FROM debian:12
+RUN mkdir -p /opt/app
+# expect @-2:5 DW202 "apt-get update"
+ENV DEBIAN_FRONTEND=noninteractive
+RUN apt-get update && apt-get install -y make
