@@ -20,7 +20,7 @@ static const char doc[] =
     "`--chmod` that is neither octal up to 07777 nor symbolic, a HEALTHCHECK\n"
     "duration without a unit or under 1ms, a negative `--retries`, an\n"
     "unknown `--network` or `--security` mode, a malformed `--mount` (unknown\n"
-    "type or key, an option of another mount type, a missing or `/` target),\n"
+    "type or key, an option of another mount type, a `/` target),\n"
     "a variable in `--from`, and an ADD `--checksum` on a local source or\n"
     "not of the form `sha256:` plus 64 hex digits for an HTTP source.\n"
     "\n"
@@ -551,9 +551,9 @@ static void check_mount(struct rule_ctx *ctx, const struct df_flag *fl, struct s
     } else if (type_is(&st, "ssh")) {
         if (st.source)
             rule_report(ctx, st.source->key.span, "an ssh mount takes no source");
-    } else if (!st.target) {
-        rule_report(ctx, flag_word(fl), "%s mount has no target (target=/path)", st.type);
     }
+    /* No target is fine for the other types: the mount goes on the
+     * working directory (moby's own Dockerfile relies on it). */
 }
 
 /* ---------------------------------------------------------------- checksum */

@@ -9,6 +9,7 @@ RUN --mount=type=cache,target=/var/cache/apk,sharing=locked,id=apk,mode=0755,uid
     --mount=type=ssh,id=default,required \
     --mount=TYPE=Cache,Target=/root/.cache,ro=false \
     --mount=target=/src,readonly \
+    --mount=ro --mount=type=cache,id=go \
     --mount=type=cache,target=$HOME/.cache,sharing=$SHARING \
     --mount=type=$TYPE,target=/x,size=1g \
     true
