@@ -2,15 +2,26 @@
  * beside the repository; exits 77 when it is absent): no crash, the
  * model's invariants hold, and syntax errors appear exactly in the files
  * grammar/test/realworld_invalid.txt lists. The paths are found from this
- * file's path: tests/unit/analyzer/ is three levels below the root. */
+ * file's path: tests/unit/analyzer/ is three levels below the root.
+ *
+ *   test_model_realworld --bench [ROUNDS]   prints the time to parse every
+ *       file (one reused parser) and to build every model (df_file_new +
+ *       df_file_free), best of ROUNDS (default 10), and the peak RSS. Use a
+ *       Release build for figures. */
 #include "test_model_util.h"
 
 #include "common/buf.h"
 #include "common/fileio.h"
+#include "common/xalloc.h"
+
+#include "grammar/grammar.h"
 
 #include <dirent.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <tree_sitter/api.h>
 
 static char root[4096];
 static char corpus[4200];
@@ -106,7 +117,9 @@ static void check_file(const char *rel, const char *text, size_t len)
     df_file_free(f);
 }
 
-static void walk(const char *rel)
+typedef void (*file_fn)(const char *rel, const char *text, size_t len);
+
+static void walk(const char *rel, file_fn fn)
 {
     char dir[8192];
     snprintf(dir, sizeof dir, "%s%s%s", corpus, *rel ? "/" : "", rel);
@@ -124,13 +137,13 @@ static void walk(const char *rel)
             continue;
         size_t n = strlen(sub);
         if (S_ISDIR(st.st_mode)) {
-            walk(sub);
+            walk(sub, fn);
         } else if (S_ISREG(st.st_mode) && strcmp(sub, "MANIFEST.tsv") != 0 &&
                    !(n >= 13 && strcmp(sub + n - 13, ".dockerignore") == 0)) {
             struct buf b = BUF_INIT;
             struct err er;
             assert_int_equal(file_read_all(full, 0, &b, &er), 0);
-            check_file(sub, buf_cstr(&b), b.len);
+            fn(sub, buf_cstr(&b), b.len);
             buf_release(&b);
         }
     }
@@ -140,12 +153,78 @@ static void walk(const char *rel)
 static void test_realworld(void **state)
 {
     (void)state;
-    walk("");
+    walk("", check_file);
     assert_true(n_files > 100);
     print_message("%d files, %d with syntax errors\n", n_files, n_invalid);
 }
 
-int main(void)
+/* ---------------------------------------------------------------- bench */
+
+struct loaded {
+    char *text;
+    size_t len;
+};
+static struct loaded *loaded;
+static size_t n_loaded, cap_loaded;
+
+static void load_file(const char *rel, const char *text, size_t len)
+{
+    (void)rel;
+    if (n_loaded == cap_loaded) {
+        cap_loaded = cap_loaded ? 2 * cap_loaded : 256;
+        loaded = xreallocarray(loaded, cap_loaded, sizeof *loaded);
+    }
+    loaded[n_loaded].text = xmalloc(len + 1);
+    memcpy(loaded[n_loaded].text, text, len);
+    loaded[n_loaded++].len = len;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int bench(int rounds)
+{
+    walk("", load_file);
+    size_t bytes = 0;
+    for (size_t i = 0; i < n_loaded; i++)
+        bytes += loaded[i].len;
+    TSParser *p = ts_parser_new();
+    if (!ts_parser_set_language(p, tree_sitter_dockwright_dockerfile()))
+        return 2;
+    double parse = 1e30, model = 1e30;
+    for (int r = 0; r < rounds; r++) {
+        double t0 = now();
+        for (size_t i = 0; i < n_loaded; i++)
+            ts_tree_delete(
+                ts_parser_parse_string(p, NULL, loaded[i].text, (uint32_t)loaded[i].len));
+        double t1 = now();
+        for (size_t i = 0; i < n_loaded; i++) {
+            struct err e;
+            df_file_free(df_file_new("Dockerfile", loaded[i].text, loaded[i].len, NULL, &e));
+        }
+        double t2 = now();
+        if (t1 - t0 < parse)
+            parse = t1 - t0;
+        if (t2 - t1 < model)
+            model = t2 - t1;
+    }
+    ts_parser_delete(p);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("files %zu, bytes %zu, best of %d rounds: bare parse %.1f ms, model %.1f ms "
+           "(%.2fx the parse), peak RSS %ld KiB\n",
+           n_loaded, bytes, rounds, parse * 1e3, model * 1e3, model / parse, ru.ru_maxrss);
+    for (size_t i = 0; i < n_loaded; i++)
+        free(loaded[i].text);
+    free(loaded);
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     snprintf(root, sizeof root, "%s", __FILE__);
     for (int up = 0; up < 4; up++) {
@@ -159,6 +238,10 @@ int main(void)
     if (stat(corpus, &st) || !S_ISDIR(st.st_mode)) {
         printf("corpus directory '%s' not found: skipped\n", corpus);
         return 77;
+    }
+    if (argc > 1 && strcmp(argv[1], "--bench") == 0) {
+        long rounds = argc > 2 ? strtol(argv[2], NULL, 10) : 10;
+        return bench(rounds > 0 && rounds < 1000 ? (int)rounds : 10);
     }
     char list[4300];
     snprintf(list, sizeof list, "%s/grammar/test/realworld_invalid.txt", root);
