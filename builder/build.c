@@ -194,8 +194,11 @@ static void add_layer(struct build *b, struct stage_state *st, const struct bld_
     st->cfg.n_diff_ids++;
 }
 
-/* The extracted layer directories of a state, bottom first. */
-static int layer_dirs(struct build *b, const struct stage_state *st, const char ***out,
+/* The extracted layer directories of a state, bottom first, *n of them.
+ * A layer that occurs twice (two identical layers, empty ones say) is kept
+ * only at its top position: overlayfs refuses a directory given twice, and
+ * the lower copy cannot show through the upper one anyway. */
+static int layer_dirs(struct build *b, const struct stage_state *st, const char ***out, size_t *n,
                       struct err *err)
 {
     const char **dirs = ARENA_NEW_ARRAY(&b->a, const char *, st->n_layers + 1);
@@ -205,7 +208,16 @@ static int layer_dirs(struct build *b, const struct stage_state *st, const char 
         if (rc)
             return rc;
     }
+    size_t k = 0;
+    for (size_t i = 0; i < st->n_layers; i++) {
+        bool later = false;
+        for (size_t j = i + 1; j < st->n_layers && !later; j++)
+            later = strcmp(dirs[i], dirs[j]) == 0;
+        if (!later)
+            dirs[k++] = dirs[i];
+    }
     *out = dirs;
+    *n = k;
     return 0;
 }
 
@@ -214,14 +226,15 @@ static int state_tree(struct build *b, const struct stage_state *st, struct bld_
                       struct err *err)
 {
     const char **dirs;
-    int rc = layer_dirs(b, st, &dirs, err);
+    size_t n;
+    int rc = layer_dirs(b, st, &dirs, &n, err);
     if (rc)
         return rc;
-    const char **top = ARENA_NEW_ARRAY(&b->a, const char *, st->n_layers + 1);
-    for (size_t i = 0; i < st->n_layers; i++)
-        top[i] = dirs[st->n_layers - 1 - i];
+    const char **top = ARENA_NEW_ARRAY(&b->a, const char *, n + 1);
+    for (size_t i = 0; i < n; i++)
+        top[i] = dirs[n - 1 - i];
     tree->layers = top;
-    tree->n_layers = st->n_layers;
+    tree->n_layers = n;
     return 0;
 }
 
@@ -519,15 +532,204 @@ static const char *heredoc_body(struct build *b, const struct df_heredoc *h)
     return out;
 }
 
+static int load_ignore(struct build *b, struct err *err)
+{
+    if (b->ignore)
+        return 0;
+    const char *path = NULL;
+    int rc = di_find(&b->a, b->o->dockerfile, b->o->context, &path, err);
+    if (rc)
+        return rc;
+    if (path)
+        return di_load_file(&b->a, path, &b->ignore, err);
+    return 0;
+}
+
+/* A secret's host file, from --secret id=..,src=..; NULL when not given. */
+static const char *secret_source(struct build *b, const char *id)
+{
+    for (const struct bld_build_secret *sc = b->o->secrets; sc && sc->id; sc++)
+        if (strcmp(sc->id, id) == 0)
+            return sc->src;
+    return NULL;
+}
+
+/* The host path of a bind source in the build context; refuses a path
+ * through a symlink, which could lead out of the context. */
+static int context_source(struct build *b, const struct df_instr *in, const char *src,
+                          const char **out, struct err *err)
+{
+    const char *clean = di_clean(&b->a, src, strlen(src));
+    while (*clean == '/')
+        clean++;
+    if (strcmp(clean, ".") == 0)
+        clean = "";
+    const char *path = arena_printf(&b->a, "%s/%s", b->o->context, clean);
+    size_t base = strlen(b->o->context) + 1;
+    for (size_t i = base; path[i - 1]; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        const char *prefix = arena_strndup(&b->a, path, i);
+        struct stat sb;
+        if (lstat(prefix, &sb) != 0) {
+            err_set(err, ERR_NOT_FOUND, "failed to compute cache key: \"/%s\": not found", clean);
+            return at_instr(b, in, ERR_NOT_FOUND, err);
+        }
+        if (S_ISLNK(sb.st_mode)) {
+            err_set(err, ERR_UNSUPPORTED, "RUN --mount source \"/%s\" goes through a symlink",
+                    clean);
+            return at_instr(b, in, ERR_UNSUPPORTED, err);
+        }
+        if (!path[i])
+            break;
+    }
+    *out = path;
+    return 0;
+}
+
+static bool parse_bool(const char *v)
+{
+    return !v || strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+}
+
+/* One RUN --mount into the executor's and the cache key's forms. */
+static int parse_mount(struct build *b, const struct df_instr *in, const struct df_flag *fl,
+                       struct bld_mount *mt, struct bld_key_mount *km, struct err *err)
+{
+    memset(mt, 0, sizeof *mt);
+    memset(km, 0, sizeof *km);
+    struct bld_kv *kv = ARENA_NEW_ARRAY(&b->a, struct bld_kv, fl->n_mount + 1);
+    const char *type = "bind", *source = NULL, *from = NULL;
+    for (uint32_t i = 0; i < fl->n_mount; i++) {
+        const struct df_mount_opt *o = &fl->mount[i];
+        const char *k = arena_strndup(&b->a, o->key.raw.ptr, o->key.raw.len);
+        const char *v = NULL;
+        if (o->value.raw.ptr) {
+            int rc = expand_str(b, in, &o->value, &v, err);
+            if (rc)
+                return rc;
+        }
+        kv[i] = (struct bld_kv){ k, v ? v : "" };
+        if (strcmp(k, "type") == 0 && v)
+            type = v;
+        else if ((strcmp(k, "target") == 0 || strcmp(k, "dst") == 0 ||
+                  strcmp(k, "destination") == 0) &&
+                 v)
+            mt->target = v;
+        else if ((strcmp(k, "source") == 0 || strcmp(k, "src") == 0) && v)
+            source = v;
+        else if (strcmp(k, "from") == 0 && v)
+            from = v;
+        else if (strcmp(k, "id") == 0 && v)
+            mt->id = v;
+        else if (strcmp(k, "ro") == 0 || strcmp(k, "readonly") == 0)
+            mt->access = parse_bool(v) ? BLD_ACCESS_RO : BLD_ACCESS_RW;
+        else if (strcmp(k, "rw") == 0 || strcmp(k, "readwrite") == 0)
+            mt->access = parse_bool(v) ? BLD_ACCESS_RW : BLD_ACCESS_RO;
+        else if (strcmp(k, "sharing") == 0 && v) {
+            if (strcmp(v, "shared") == 0)
+                mt->sharing = BLD_SHARING_SHARED;
+            else if (strcmp(v, "private") == 0)
+                mt->sharing = BLD_SHARING_PRIVATE;
+            else if (strcmp(v, "locked") == 0)
+                mt->sharing = BLD_SHARING_LOCKED;
+            else
+                goto bad;
+        } else if ((strcmp(k, "mode") == 0 || strcmp(k, "uid") == 0 || strcmp(k, "gid") == 0 ||
+                    strcmp(k, "size") == 0) &&
+                   v) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(v, &end, strcmp(k, "mode") == 0 ? 8 : 10);
+            if (!*v || *end || errno || n > 0xffffffffull)
+                goto bad;
+            if (k[0] == 'm') {
+                mt->has_mode = true;
+                mt->mode = (unsigned)n & 07777;
+            } else if (k[0] == 'u') {
+                mt->uid = (uint32_t)n;
+            } else if (k[0] == 'g') {
+                mt->gid = (uint32_t)n;
+            } else {
+                mt->size = n;
+            }
+        } else if (strcmp(k, "required") == 0) {
+            mt->required = parse_bool(v);
+        } else if (strcmp(k, "env") == 0 && v) {
+            mt->env = v;
+        } else {
+            goto bad;
+        }
+    }
+    km->opts = kv;
+    km->n_opts = fl->n_mount;
+    if (strcmp(type, "bind") == 0) {
+        mt->type = BLD_MOUNT_BIND;
+        if (from) {
+            err_set(err, ERR_UNSUPPORTED, "RUN --mount from= is not supported by dockwright build");
+            return at_instr(b, in, ERR_UNSUPPORTED, err);
+        }
+        int rc = load_ignore(b, err);
+        if (rc)
+            return at_instr(b, in, rc, err);
+        rc = context_source(b, in, source ? source : ".", &mt->source, err);
+        if (rc)
+            return rc;
+        const char **ctx = ARENA_NEW_ARRAY(&b->a, const char *, 1);
+        ctx[0] = b->o->context;
+        struct bld_tree tree = { ctx, 1 };
+        struct bld_digest *d = ARENA_NEW(&b->a, struct bld_digest);
+        rc = bld_source_digest(&tree, true, b->ignore, source ? source : ".", d, err);
+        if (rc)
+            return at_instr(b, in, rc, err);
+        km->content = d;
+    } else if (strcmp(type, "cache") == 0) {
+        mt->type = BLD_MOUNT_CACHE;
+        if (from) {
+            err_set(err, ERR_UNSUPPORTED, "RUN --mount from= is not supported by dockwright build");
+            return at_instr(b, in, ERR_UNSUPPORTED, err);
+        }
+    } else if (strcmp(type, "tmpfs") == 0) {
+        mt->type = BLD_MOUNT_TMPFS;
+    } else if (strcmp(type, "secret") == 0) {
+        mt->type = BLD_MOUNT_SECRET;
+        const char *id = mt->id;
+        if (!id && mt->target) {
+            const char *slash = strrchr(mt->target, '/');
+            id = slash ? slash + 1 : mt->target;
+            mt->id = id;
+        }
+        mt->source = id ? secret_source(b, id) : NULL;
+    } else if (strcmp(type, "ssh") == 0) {
+        mt->type = BLD_MOUNT_SSH;
+    } else {
+        err_set(err, ERR_INVALID, "unsupported mount type \"%s\"", type);
+        return at_instr(b, in, ERR_INVALID, err);
+    }
+    return 0;
+bad:
+    err_set(err, ERR_INVALID, "invalid RUN --mount option '%.*s'", (int)span_len(fl->span),
+            b->f->src + fl->span.start);
+    return at_instr(b, in, ERR_INVALID, err);
+}
+
 static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
                   const struct df_instr *in, struct bld_report_step *rs, bool *cached,
                   struct err *err)
 {
     enum bld_net net = b->o->net;
     bool insecure = false;
+    struct bld_mount *mounts = ARENA_NEW_ARRAY(&b->a, struct bld_mount, in->n_flags + 1);
+    struct bld_key_mount *kmounts = ARENA_NEW_ARRAY(&b->a, struct bld_key_mount, in->n_flags + 1);
+    size_t n_mounts = 0;
     for (uint32_t i = 0; i < in->n_flags; i++) {
         const struct df_flag *fl = &in->flags[i];
-        if (flag_is(fl, "network") && fl->value.raw.ptr) {
+        if (flag_is(fl, "mount")) {
+            int rc = parse_mount(b, in, fl, &mounts[n_mounts], &kmounts[n_mounts], err);
+            if (rc)
+                return rc;
+            n_mounts++;
+        } else if (flag_is(fl, "network") && fl->value.raw.ptr) {
             if (str_eq_cstr(fl->value.raw, "none"))
                 net = BLD_NET_NONE;
             else if (str_eq_cstr(fl->value.raw, "host") || str_eq_cstr(fl->value.raw, "default"))
@@ -605,9 +807,18 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
         arena_printf(&b->a, "%s\nnetwork=%s%s", raw_text(b, in->span),
                      net == BLD_NET_NONE ? "none" : "host", insecure ? "\nsecurity=insecure" : "");
     struct bld_digest key;
-    int rc = step_key(b, st, keytext, args, n_args, NULL, false, &key, err);
+    struct bld_step_input ki = { .parent = &st->key,
+                                 .platform = b->platform,
+                                 .instruction = keytext,
+                                 .args = args,
+                                 .n_args = n_args,
+                                 .mounts = kmounts,
+                                 .n_mounts = n_mounts };
+    struct bld_step_keys keys;
+    int rc = bld_step_key(&ki, &keys, err);
     if (rc)
         return rc;
+    key = keys.chain;
     struct cache_entry ce;
     if (cache_get(b, &key, &ce) && ce.has_layer) {
         reuse_layer(b, st, &ce, rs);
@@ -635,7 +846,8 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
     }
 
     const char **lower;
-    rc = layer_dirs(b, st, &lower, err);
+    size_t n_lower;
+    rc = layer_dirs(b, st, &lower, &n_lower, err);
     if (rc)
         return at_instr(b, in, rc, err);
     const char *tmp;
@@ -650,7 +862,7 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
         return rc;
     }
     ro.lower = lower;
-    ro.n_lower = st->n_layers;
+    ro.n_lower = n_lower;
     ro.upper = upper;
     ro.work = work;
     ro.shell = st->cfg.config.shell.len ? st->cfg.config.shell.items : NULL;
@@ -663,6 +875,9 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
     ro.user = st->cfg.config.user && st->cfg.config.user[0] ? st->cfg.config.user : NULL;
     ro.net = net;
     ro.insecure = insecure;
+    ro.mounts = mounts;
+    ro.n_mounts = n_mounts;
+    ro.cache_root = arena_printf(&b->a, "%s/runcache", b->s->root);
     ro.tmp_dir = bld_store_tmp_dir(b->s, &b->a);
     ro.on_output = on_output;
     ro.output_ctx = b;
@@ -705,19 +920,6 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
 }
 
 /* ---- COPY / ADD --------------------------------------------------------------------------- */
-
-static int load_ignore(struct build *b, struct err *err)
-{
-    if (b->ignore)
-        return 0;
-    const char *path = NULL;
-    int rc = di_find(&b->a, b->o->dockerfile, b->o->context, &path, err);
-    if (rc)
-        return rc;
-    if (path)
-        return di_load_file(&b->a, path, &b->ignore, err);
-    return 0;
-}
 
 static int do_copy(struct build *b, struct stage_state *st, struct bld_meta *m,
                    const struct df_instr *in, struct bld_report_step *rs, bool *cached,
@@ -1111,7 +1313,7 @@ static int do_meta(struct build *b, struct bld_meta *m, const struct df_instr *i
             /* History shows the value the build uses. */
             for (size_t i = 0; i < n; i++) {
                 struct df_var var;
-                if (df_lookup(b->f, in + 0, str_from_cstr(kv[i].key), &var) && var.set)
+                if (df_lookup(b->f, in, str_from_cstr(kv[i].key), &var) && var.set)
                     kv[i].value = arena_strndup(&b->a, var.value.ptr, var.value.len);
             }
             rc = bld_meta_arg(m, kv, n, err);
@@ -1251,7 +1453,6 @@ static int build_stage(struct build *b, const struct df_stage *stg, struct err *
     if (rc)
         return rc;
     progress_end(b, true, now_s() - t0);
-    struct bld_report_step *rs;
     uint32_t line, col;
     df_file_locate(b->f, stg->from->span.start, &line, &col);
     bld_report_add_step(b->r, stage_name, line, one_line(b, stg->from, 4096), BLD_CACHE_HIT,
@@ -1325,7 +1526,6 @@ static int build_stage(struct build *b, const struct df_stage *stg, struct err *
         added->has_layer = step.has_layer;
         added->layer = step.layer;
     }
-    (void)rs;
     bld_meta_finish(&m);
     st->done = true;
     return 0;

@@ -44,6 +44,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* A secret RUN --mount=type=secret can use: its id and the host file. */
+struct bld_build_secret {
+    const char *id, *src;
+};
+
 struct bld_build_opts {
     const char *dockerfile;        /* path, for messages and the .dockerignore lookup */
     const char *text;              /* the Dockerfile's bytes */
@@ -59,6 +64,10 @@ struct bld_build_opts {
      * each line prefixed with the step's "[stage i/n] STEP k/m". */
     FILE *progress;
     bool quiet; /* no progress lines (RUN output still shows) */
+    /* Secrets for RUN --mount=type=secret, ending with an entry whose id is
+     * NULL; NULL: none. A secret mount whose id has no entry is skipped
+     * unless required. Secret contents never enter a cache key. */
+    const struct bld_build_secret *secrets;
     /* Set by a SIGINT handler to cancel a running RUN; may be NULL. */
     const volatile sig_atomic_t *cancel;
 };
@@ -72,10 +81,12 @@ struct bld_build_result {
 };
 
 /* Builds the image described by opts into store s, filling report r (steps
- * then image) and res. The image is named opts->tag when set, else
- * "dockwright-build:latest" is NOT written: an untagged build is reachable
- * through no name and will be collected by gc. Returns 0, or an error whose
- * message names the Dockerfile position of the failing instruction. */
+ * then image) and res. The image is named opts->tag when set; without a
+ * tag no name reaches it and the next gc collects it. Returns 0, or an
+ * error whose message names the Dockerfile position of the failing
+ * instruction (a RUN that exits non-zero: ERR_INVALID, res->run_status
+ * set). RUN --mount supports bind (from the context only), cache, tmpfs
+ * and secret; from= is refused with ERR_UNSUPPORTED. */
 DW_NODISCARD int bld_build(struct bld_store *s, const struct bld_build_opts *opts,
                            struct bld_report *r, struct bld_build_result *res, struct err *err);
 

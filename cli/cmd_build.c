@@ -51,7 +51,7 @@ static const struct cli_opt build_opts[] = {
                    "also write the image to oci:DIR, oci-archive:FILE or docker-archive:FILE" },
     [O_REPORT] = { "report", 0, CLI_OPT_STRING, "FILE.json", "write the build report as JSON" },
     [O_SECRET] = { "secret", 0, CLI_OPT_STRING, "id=ID,src=FILE",
-                   "a secret for RUN --mount=type=secret (not supported yet)" },
+                   "a secret for RUN --mount=type=secret (repeatable)" },
     [O_QUIET] = { "quiet", 'q', CLI_OPT_FLAG, NULL,
                   "no progress lines (also when CI=true); RUN output still shows" },
 };
@@ -116,24 +116,27 @@ static int parse_output(const char *out, enum bld_export_kind *kind, const char 
     return CLI_EXIT_ERROR;
 }
 
-/* Every --build-arg value ("K=V", or "K" taking the environment's value;
- * an unset K is left out, as docker does), NULL-terminated. Each string is
- * a heap copy: free_args releases them. */
-static const char **collect_args(int argc, char **argv)
+/* Every value of the option name ("--name V" or "--name=V"), heap copies,
+ * NULL-terminated (free_args releases them). For --build-arg, "K" alone
+ * takes the environment's value and is left out when K is unset, as docker
+ * does. Values are not split at commas (the option table's lists would). */
+static const char **collect_values(int argc, char **argv, const char *name)
 {
     const char **v = xcalloc((size_t)argc + 1, sizeof *v);
+    size_t nl = strlen(name);
+    bool build_arg = strcmp(name, "--build-arg") == 0;
     int k = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0)
             break;
         const char *val = NULL;
-        if (strcmp(argv[i], "--build-arg") == 0 && i + 1 < argc)
+        if (strcmp(argv[i], name) == 0 && i + 1 < argc)
             val = argv[++i];
-        else if (strncmp(argv[i], "--build-arg=", 12) == 0)
-            val = argv[i] + 12;
+        else if (strncmp(argv[i], name, nl) == 0 && argv[i][nl] == '=')
+            val = argv[i] + nl + 1;
         if (!val)
             continue;
-        if (strchr(val, '=')) {
+        if (!build_arg || strchr(val, '=')) {
             v[k++] = xstrdup(val);
             continue;
         }
@@ -146,6 +149,44 @@ static const char **collect_args(int argc, char **argv)
         v[k++] = kv;
     }
     return v;
+}
+
+/* Parses the --secret values ("id=ID,src=FILE"; source= and type=file are
+ * accepted too) into secrets, which points into the values. */
+static int parse_secrets(const char **vals, struct bld_build_secret *secrets)
+{
+    size_t n = 0;
+    for (size_t i = 0; vals[i]; i++) {
+        char *s = (char *)vals[i];
+        const char *id = NULL, *src = NULL;
+        for (char *part = s; part && *part;) {
+            char *comma = strchr(part, ',');
+            if (comma)
+                *comma = '\0';
+            if (strncmp(part, "id=", 3) == 0)
+                id = part + 3;
+            else if (strncmp(part, "src=", 4) == 0)
+                src = part + 4;
+            else if (strncmp(part, "source=", 7) == 0)
+                src = part + 7;
+            else if (strcmp(part, "type=file") != 0) {
+                cli_error("invalid --secret option '%s': expected id=ID,src=FILE", part);
+                return CLI_EXIT_ERROR;
+            }
+            part = comma ? comma + 1 : NULL;
+        }
+        if (!id || !*id) {
+            cli_error("--secret needs an id: id=ID,src=FILE");
+            return CLI_EXIT_ERROR;
+        }
+        if (!src || !*src) {
+            cli_error("--secret id=%s needs a source file: src=FILE", id);
+            return CLI_EXIT_ERROR;
+        }
+        secrets[n++] = (struct bld_build_secret){ id, src };
+    }
+    secrets[n] = (struct bld_build_secret){ NULL, NULL };
+    return 0;
 }
 
 static void free_args(const char **v)
@@ -162,7 +203,8 @@ static int cmd_build(int argc, char **argv)
         return CLI_EXIT_ERROR;
     int status = CLI_EXIT_ERROR;
     struct buf text = BUF_INIT, root = BUF_INIT, rep = BUF_INIT;
-    const char **bargs = NULL;
+    const char **bargs = NULL, **svals = NULL;
+    struct bld_build_secret *secrets = NULL;
     struct bld_store store;
     bool store_open = false;
     struct bld_report report;
@@ -214,12 +256,16 @@ static int cmd_build(int argc, char **argv)
         buf_release(&dfpath);
         goto out;
     }
-    if (args.opts[O_SECRET].set) {
-        cli_error("--secret is not supported yet: RUN --mount=type=secret cannot be built");
+    bargs = collect_values(argc, argv, "--build-arg");
+    svals = collect_values(argc, argv, "--secret");
+    size_t n_secrets = 0;
+    while (svals[n_secrets])
+        n_secrets++;
+    secrets = xcalloc(n_secrets + 1, sizeof *secrets);
+    if (parse_secrets(svals, secrets)) {
         buf_release(&dfpath);
         goto out;
     }
-    bargs = collect_args(argc, argv);
 
     const char *dir = args.opts[O_CACHE_DIR].value;
     if (!dir) {
@@ -266,6 +312,7 @@ static int cmd_build(int argc, char **argv)
         .net = net,
         .progress = stdout,
         .quiet = quiet,
+        .secrets = secrets,
         .cancel = &cancelled,
     };
     struct bld_build_result res;
@@ -312,6 +359,8 @@ out:
         bld_store_close(&store);
     bld_report_release(&report);
     free_args(bargs);
+    free_args(svals);
+    free(secrets);
     buf_release(&text);
     buf_release(&root);
     buf_release(&rep);

@@ -197,6 +197,51 @@ expect_out "the tag still names the previous image" "single:1 +${d1:0:19}" "$out
 left=$(ls "$tmp/store/tmp" 2>/dev/null | grep -c build-)
 check "no scratch directories left" 0 "$left"
 
+# ---- heredocs and RUN --mount ----
+hctx=$tmp/hctx
+mkdir -p "$hctx/data"
+printf 'bound\n' >"$hctx/data/in.txt"
+printf 's3cr3t\n' >"$tmp/secret.txt"
+cat >"$hctx/Dockerfile" <<'EOF'
+FROM busybox
+ARG NAME=heredoc
+COPY <<EOT /greeting.txt
+hello $NAME
+EOT
+RUN <<EOT
+echo "from heredoc"
+cat /greeting.txt
+EOT
+RUN --mount=type=secret,id=tok cat /run/secrets/tok && echo x > /kept
+RUN --mount=type=bind,source=data,target=/mnt cat /mnt/in.txt
+RUN --mount=type=cache,target=/cache echo run >> /cache/log && wc -l < /cache/log
+RUN --mount=type=tmpfs,target=/scratch touch /scratch/t && ls /scratch
+EOF
+out=$("$dw" build "${S[@]}" --secret id=tok,src="$tmp/secret.txt" -t here:1 \
+  --output "oci-archive:$tmp/here.tar" "$hctx" 2>&1)
+check "heredoc and mount build: $out" 0 $?
+expect_out "RUN heredoc" 'STEP 4/8: from heredoc$' "$out"
+expect_out "COPY heredoc expanded" 'STEP 4/8: hello heredoc$' "$out"
+expect_out "secret mount" 'STEP 5/8: s3cr3t$' "$out"
+expect_out "bind mount from the context" 'STEP 6/8: bound$' "$out"
+expect_out "cache mount" 'STEP 7/8: 1$' "$out"
+expect_out "tmpfs mount" 'STEP 8/8: t$' "$out"
+[ -s "$tmp/here.tar" ] || { echo "FAIL: --output oci-archive wrote nothing"; fail=1; }
+secret_in_layer=0
+for blob in "$tmp/store/blobs/sha256/"*; do
+  if tar -xzOf "$blob" 2>/dev/null | grep -q s3cr3t; then secret_in_layer=1; fi
+done
+check "the secret is in no layer" 0 $secret_in_layer
+# A changed bound file changes the key; the cache mount persists.
+printf 'bound2\n' >"$hctx/data/in.txt"
+out=$("$dw" build "${S[@]}" --secret id=tok,src="$tmp/secret.txt" "$hctx" 2>&1)
+check "rebuild with mounts" 0 $?
+expect_out "secret step cached" 'STEP 5/8: CACHED$' "$out"
+expect_out "bind content in the key" 'STEP 6/8: bound2$' "$out"
+expect_out "the cache mount kept its content" 'STEP 7/8: 2$' "$out"
+out=$("$dw" build "${S[@]}" --secret id=tok "$hctx" 2>&1)
+check "--secret without src" 2 $?
+
 # ---- errors ----
 printf 'FROM nosuchimage\nRUN true\n' >"$tmp/Dockerfile.nobase"
 out=$("$dw" build "${S[@]}" -f "$tmp/Dockerfile.nobase" "$ctx" 2>&1)
