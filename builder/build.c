@@ -1462,10 +1462,10 @@ static int build_stage(struct build *b, const struct df_stage *stg, struct err *
     const char *const *triggers;
     size_t n_triggers = 0;
     bld_meta_begin(&m, &st->cfg, &b->a, b->created, &triggers, &n_triggers);
-    if (n_triggers && stg->base_stage < 0) {
+    if (n_triggers) {
         err_set(err, ERR_UNSUPPORTED,
-                "the base image has ONBUILD triggers, which dockwright "
-                "build does not run");
+                "the base %s has ONBUILD triggers, which dockwright build does not run",
+                stg->base_stage >= 0 ? "stage" : "image");
         return at_instr(b, stg->from, ERR_UNSUPPORTED, err);
     }
 

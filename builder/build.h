@@ -20,8 +20,9 @@
  * line, "-" for a step without a layer, or the layer's blob digest, blob
  * size, diff_id and tar size. On a hit the layer is reused (the config
  * state is replayed: metadata steps are deterministic); a hit whose blob
- * has since been collected is a miss. --no-cache neither reads nor skips
- * writing the index.
+ * has since been collected is a miss. --no-cache reads no entry but still
+ * records every step. The image's ONBUILD triggers are not run: a base
+ * image or stage that has some is refused (ERR_UNSUPPORTED).
  *
  * Times: the layer epoch and the history/config "created" come from
  * SOURCE_DATE_EPOCH (environment, else the build arg of that name), else

@@ -404,6 +404,15 @@ static void test_errors(void **state)
           NULL, &r);
     assert_int_equal(r.rc, ERR_UNSUPPORTED);
     run_release(&r);
+    build(&s, ctx, "FROM busybox AS a\nONBUILD RUN echo t\nFROM a\nRUN true\n", NULL, NULL, false,
+          NULL, &r);
+    assert_int_equal(r.rc, ERR_UNSUPPORTED);
+    assert_int_equal(r.e.line, 3);
+    run_release(&r);
+    build(&s, ctx, "FROM busybox\nUSER nobody-here\nRUN true\n", NULL, NULL, false, NULL, &r);
+    assert_int_equal(r.rc, ERR_NOT_FOUND);
+    assert_int_equal(r.e.line, 3);
+    run_release(&r);
     bld_store_close(&s);
 }
 
