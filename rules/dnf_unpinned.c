@@ -1,0 +1,97 @@
+/* DW310 dnf-unpinned: dnf or microdnf installs a package without a version
+ * (`curl-8.6.0`), or a module without a stream (`nodejs:20`) (hadolint
+ * DL3041). Groups (`@group`, group installs), local .rpm files, paths,
+ * URLs, capabilities and versions from variables are exempt. */
+#include "rules/pkgmgr.h"
+
+static const char doc[] =
+    "## What it does\n"
+    "Reports each package that `dnf` or `microdnf` installs without a\n"
+    "version (`curl-8.6.0`, `curl-8.6.0-1.fc40`), and each module that\n"
+    "`dnf module install` names without a `:stream`. Group installs, `@`\n"
+    "names, local `.rpm` files and versions taken from variables are exempt.\n"
+    "\n"
+    "## Why is this bad?\n"
+    "Without a pin every rebuild installs whatever the repository has that\n"
+    "day, so two builds of the same Dockerfile can differ.\n"
+    "\n"
+    "## Example\n"
+    "```dockerfile\n"
+    "FROM fedora:40\n"
+    "RUN dnf install -y curl && dnf clean all\n"
+    "```\n"
+    "\n"
+    "## Use instead\n"
+    "```dockerfile\n"
+    "FROM fedora:40\n"
+    "RUN dnf install -y curl-8.6.0 && dnf clean all\n"
+    "```\n";
+
+static const struct rule_alias aliases[] = {
+    { "DL3041", NULL },
+    { NULL, NULL },
+};
+
+/* A version in an rpm package spec: `name-1.2`, `name-1:1.2`, or a
+ * comparison (`name >= 1.2`). */
+static bool has_version(struct str v)
+{
+    for (size_t i = 0; i < v.len; i++) {
+        char c = v.ptr[i];
+        if (c == '=' || c == '<' || c == '>')
+            return true;
+        if (c == '-' && i + 1 < v.len && v.ptr[i + 1] >= '0' && v.ptr[i + 1] <= '9' && i > 0)
+            return true;
+    }
+    return false;
+}
+
+static void check(struct rule_ctx *ctx, const struct df_instr *in)
+{
+    uint32_t n;
+    const struct sh_visit *const *cmds = pm_run_cmds(ctx, in, &n);
+    for (uint32_t i = 0; i < n; i++) {
+        const struct sh_call *c = &cmds[i]->call;
+        const char *name;
+        const struct sh_word *last;
+        uint32_t first;
+        if (sh_call_is(c, "yum") || !pm_rpm_sub(ctx, c, &name, &last, &first))
+            continue;
+        struct str sub = str_from_cstr(name);
+        bool module = str_eq_cstr(sub, "module install");
+        if (!module && !str_eq_cstr(sub, "install") && !str_eq_cstr(sub, "in"))
+            continue;
+        for (uint32_t k = first;; k++) {
+            const struct sh_word *w = pm_operand(c, k, &pm_rpm_spec);
+            if (!w)
+                break;
+            struct str v = w->value;
+            if (!v.len || v.ptr[0] == '@' || pm_word_dynamic(w) || pm_local_file(v, ".rpm") ||
+                str_find_char(v, '(', 0) >= 0 || str_find_char(v, '/', 0) >= 0)
+                continue;
+            if (module) {
+                if (str_find_char(v, ':', 0) < 0)
+                    rule_report(ctx, w->span, "module '%.*s' has no stream: use '%.*s:<stream>'",
+                                STR_FMT(v), STR_FMT(v));
+            } else if (!has_version(v)) {
+                rule_report(ctx, w->span, "package '%.*s' is not pinned: use '%.*s-<version>'",
+                            STR_FMT(v), STR_FMT(v));
+            }
+        }
+    }
+}
+
+const struct rule rule_DW310 = {
+    .id = "DW310",
+    .name = "dnf-unpinned",
+    .severity = SEV_INFO,
+    .category = CAT_PACKAGES,
+    .status = RULE_STABLE,
+    .fix = FIX_NONE,
+    .summary = "dnf installs a package without a version",
+    .aliases = aliases,
+    .on = DF_ON(DF_RUN),
+    .on_triggers = true,
+    .check = check,
+    .doc = doc,
+};

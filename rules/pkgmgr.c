@@ -1,0 +1,313 @@
+/* Helpers of the package-manager rules DW301-DW317: see pkgmgr.h. */
+#include "rules/pkgmgr.h"
+
+#include <string.h>
+
+static const char *const apt_long[] = {
+    "option", "target-release", "default-release", "config-file", "host-architecture", NULL,
+};
+const struct sh_flag_spec pm_apt_spec = { "otca", apt_long, false };
+
+static const char *const apk_long[] = {
+    "repository",        "root",          "virtual", "arch", "cache-dir", "keys-dir",
+    "repositories-file", "cache-max-age", "timeout", NULL,
+};
+const struct sh_flag_spec pm_apk_spec = { "Xpt", apk_long, false };
+
+static const char *const rpm_long[] = {
+    "setopt",       "enablerepo",   "disablerepo", "repo",         "repoid",
+    "installroot",  "releasever",   "exclude",     "config",       "debuglevel",
+    "errorlevel",   "forcearch",    "downloaddir", "destdir",      "disableplugin",
+    "enableplugin", "repofrompath", "color",       "rpmverbosity", "advisory",
+    "bz",           "cve",          "secseverity", NULL,
+};
+const struct sh_flag_spec pm_rpm_spec = { "cdexR", rpm_long, false };
+
+static const char *const zypper_long[] = {
+    "root",          "config", "cache-dir", "reposd-dir", "raw-cache-dir", "solv-cache-dir",
+    "pkg-cache-dir", "type",   "repo",      "from",       "download",      NULL,
+};
+const struct sh_flag_spec pm_zypper_spec = { "cCDRtr", zypper_long, false };
+
+static void add_script(const struct sh_script *s, const struct sh_visit **out, uint32_t *n)
+{
+    for (uint32_t i = 0; i < s->n_cmds; i++)
+        out[(*n)++] = &s->cmds[i];
+}
+
+const struct sh_visit *const *pm_run_cmds(struct rule_ctx *ctx, const struct df_instr *in,
+                                          uint32_t *n)
+{
+    *n = 0;
+    if (in->kind != DF_RUN || in->form != DF_FORM_SHELL)
+        return NULL;
+    uint32_t total = in->script ? in->script->n_cmds : 0;
+    for (uint32_t h = 0; h < in->n_heredocs; h++) {
+        const struct sh_script *s = in->heredocs[h].script;
+        if (s && s != in->script)
+            total += s->n_cmds;
+    }
+    if (!total)
+        return NULL;
+    const struct sh_visit **out = rule_alloc(ctx, total * sizeof *out);
+    if (in->script)
+        add_script(in->script, out, n);
+    for (uint32_t h = 0; h < in->n_heredocs; h++) {
+        const struct sh_script *s = in->heredocs[h].script;
+        if (s && s != in->script)
+            add_script(s, out, n);
+    }
+    return out;
+}
+
+bool pm_output_scope(const struct rule_ctx *ctx, const struct df_instr *in)
+{
+    if (in->parent)
+        return true;
+    const struct df_model *m = rule_model(ctx);
+    if (in->stage < 0 || (uint32_t)in->stage >= m->n_stages)
+        return false;
+    return m->stages[in->stage].is_output;
+}
+
+static struct str strip_slashes(struct str s)
+{
+    while (s.len > 1 && s.ptr[s.len - 1] == '/')
+        s.len--;
+    return s;
+}
+
+bool pm_cache_mount(const struct df_instr *in, const char *const *dirs)
+{
+    for (uint32_t i = 0; i < in->n_flags; i++) {
+        const struct df_flag *fl = &in->flags[i];
+        if (!str_eq_cstr(fl->name.raw, "mount"))
+            continue;
+        bool cacheish = false;
+        struct str target = STR_NULL;
+        for (uint32_t k = 0; k < fl->n_mount; k++) {
+            struct str key = fl->mount[k].key.raw;
+            struct str val = fl->mount[k].value.raw;
+            if (!val.ptr)
+                continue;
+            if (str_eq_cstr(key, "type"))
+                cacheish = str_eq_cstr(val, "cache") || str_eq_cstr(val, "tmpfs");
+            else if (str_eq_cstr(key, "target") || str_eq_cstr(key, "dst") ||
+                     str_eq_cstr(key, "destination"))
+                target = val;
+        }
+        if (!cacheish || !target.ptr)
+            continue;
+        target = strip_slashes(target);
+        for (size_t d = 0; dirs[d]; d++)
+            if (str_eq_cstr(target, dirs[d]))
+                return true;
+    }
+    return false;
+}
+
+/* Whether path (an rm operand) removes dir or all of its content. */
+static bool path_covers(struct str path, const char *dir)
+{
+    struct str d = str_from_cstr(dir);
+    if (str_ends_with(path, STR_LIT("/*")))
+        path.len -= 2;
+    else if (str_ends_with(path, STR_LIT("/**")))
+        path.len -= 3;
+    path = strip_slashes(path);
+    if (!path.len || path.ptr[0] != '/')
+        return false;
+    if (str_eq(path, d))
+        return true;
+    /* A parent of dir. */
+    return path.len < d.len && !memcmp(d.ptr, path.ptr, path.len) && d.ptr[path.len] == '/';
+}
+
+bool pm_rm_covers(const struct sh_call *c, const char *dir)
+{
+    if (!sh_call_is(c, "rm"))
+        return false;
+    struct sh_arg_iter it;
+    struct sh_arg a;
+    sh_arg_iter_init(&it, c, 1, NULL);
+    while (sh_arg_next(&it, &a))
+        if (a.kind == SH_ARG_OPERAND && path_covers(a.name, dir))
+            return true;
+    return false;
+}
+
+uint32_t pm_operand_index(const struct sh_call *c, uint32_t k, const struct sh_flag_spec *spec)
+{
+    struct sh_arg_iter it;
+    struct sh_arg a;
+    sh_arg_iter_init(&it, c, 1, spec);
+    uint32_t seen = 0;
+    while (sh_arg_next(&it, &a)) {
+        if (a.kind != SH_ARG_OPERAND)
+            continue;
+        if (seen++ == k)
+            return a.index;
+    }
+    return UINT32_MAX;
+}
+
+const struct sh_word *pm_operand(const struct sh_call *c, uint32_t k,
+                                 const struct sh_flag_spec *spec)
+{
+    uint32_t i = pm_operand_index(c, k, spec);
+    return i == UINT32_MAX ? NULL : &c->argv[i];
+}
+
+bool pm_word_dynamic(const struct sh_word *w)
+{
+    if (w->flags & (SH_WORD_EXPANSION | SH_WORD_QUOTED_EXPANSION | SH_WORD_SUBST))
+        return true;
+    return str_find_char(w->value, '$', 0) >= 0;
+}
+
+bool pm_local_file(struct str v, const char *suffix)
+{
+    if (str_ends_with(v, str_from_cstr(suffix)))
+        return true;
+    return str_starts_with(v, STR_LIT("/")) || str_starts_with(v, STR_LIT("./")) ||
+           str_starts_with(v, STR_LIT("../")) || str_starts_with(v, STR_LIT("~/")) ||
+           str_starts_with(v, STR_LIT("http://")) || str_starts_with(v, STR_LIT("https://")) ||
+           str_starts_with(v, STR_LIT("ftp://")) || str_starts_with(v, STR_LIT("file://"));
+}
+
+bool pm_append_point(const struct df_instr *in, uint32_t *at)
+{
+    if (in->kind != DF_RUN || in->form != DF_FORM_SHELL || in->n_heredocs || !in->script)
+        return false;
+    const struct sh_node *root = in->script->root;
+    if (!root || !root->n_kids || in->script->n_problems)
+        return false;
+    const struct sh_node *last = root->kids[root->n_kids - 1];
+    if (last->background)
+        return false;
+    *at = last->span.end;
+    return *at > in->span.start && *at <= in->span.end;
+}
+
+static bool match_nocase_at(const char *s, uint32_t len, uint32_t i, const char *w)
+{
+    size_t n = strlen(w);
+    if (i + n > len)
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        char a = s[i + k], b = w[k];
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a - 'A' + 'a');
+        if (b >= 'A' && b <= 'Z')
+            b = (char)(b - 'A' + 'a');
+        if (a != b)
+            return false;
+    }
+    return true;
+}
+
+/* Whether src[from, to) holds key followed (after blanks, quotes, '=' or
+ * ':') by one of values. */
+static bool text_sets(const char *src, uint32_t from, uint32_t to, const char *key,
+                      const char *const *values)
+{
+    size_t kn = strlen(key);
+    for (uint32_t i = from; i + kn <= to; i++) {
+        if (!match_nocase_at(src, to, i, key))
+            continue;
+        uint32_t j = i + (uint32_t)kn;
+        while (j < to && (src[j] == ' ' || src[j] == '\t' || src[j] == '"' || src[j] == '\'' ||
+                          src[j] == '\\' || src[j] == '='))
+            j++;
+        for (size_t v = 0; values[v]; v++)
+            if (match_nocase_at(src, to, j, values[v]))
+                return true;
+    }
+    return false;
+}
+
+bool pm_apt_config_before(const struct df_file *f, const struct df_instr *in, uint32_t upto,
+                          const char *key, const char *const *values)
+{
+    const struct df_model *m = &f->model;
+    int s = in->stage;
+    for (uint32_t hops = 0; s >= 0 && (uint32_t)s < m->n_stages && hops <= m->n_stages; hops++) {
+        const struct df_stage *st = &m->stages[s];
+        uint32_t from = st->from ? st->from->span.start : 0;
+        if (from < upto && text_sets(f->src, from, upto, key, values))
+            return true;
+        s = st->base_stage;
+        /* A parent stage counts whole, up to its last instruction. */
+        if (s >= 0 && (uint32_t)s < m->n_stages) {
+            const struct df_stage *p = &m->stages[s];
+            upto = p->n_instrs ? p->instrs[p->n_instrs - 1]->span.end
+                               : (p->from ? p->from->span.end : 0);
+        }
+    }
+    return false;
+}
+
+bool pm_stage_builds_on(const struct df_model *m, int s, int base)
+{
+    for (uint32_t hops = 0; s >= 0 && (uint32_t)s < m->n_stages && hops <= m->n_stages; hops++) {
+        if (s == base)
+            return true;
+        s = m->stages[s].base_stage;
+    }
+    return false;
+}
+
+struct span pm_word_span(const struct sh_word *w)
+{
+    return w->span;
+}
+
+bool pm_rpm_sub(struct rule_ctx *ctx, const struct sh_call *c, const char **name,
+                const struct sh_word **last, uint32_t *first_arg)
+{
+    if (!sh_call_is(c, "dnf") && !sh_call_is(c, "dnf5") && !sh_call_is(c, "dnf-3") &&
+        !sh_call_is(c, "microdnf") && !sh_call_is(c, "yum"))
+        return false;
+    const struct sh_word *w = pm_operand(c, 0, &pm_rpm_spec);
+    if (!w || !w->value.len)
+        return false;
+    *last = w;
+    *first_arg = 1;
+    *name = w->value.ptr;
+    if (sh_word_is(w, "module") || sh_word_is(w, "group") || sh_word_is(w, "groups")) {
+        const struct sh_word *w2 = pm_operand(c, 1, &pm_rpm_spec);
+        if (w2 && w2->value.len) {
+            *last = w2;
+            *first_arg = 2;
+            *name = rule_printf(ctx, "%s %s", sh_word_is(w, "groups") ? "group" : w->value.ptr,
+                                w2->value.ptr);
+        }
+    }
+    return true;
+}
+
+bool pm_rpm_yes(const struct sh_call *c)
+{
+    return sh_call_has_short(c, 'y', &pm_rpm_spec) ||
+           sh_call_has_long(c, "assumeyes", &pm_rpm_spec) ||
+           sh_call_has_long(c, "assume-yes", &pm_rpm_spec);
+}
+
+const struct sh_word *pm_zypper_cmd(const struct sh_call *c, uint32_t *index)
+{
+    if (!sh_call_is(c, "zypper"))
+        return NULL;
+    uint32_t i = pm_operand_index(c, 0, &pm_zypper_spec);
+    if (i == UINT32_MAX)
+        return NULL;
+    *index = i;
+    return &c->argv[i];
+}
+
+bool pm_word_in(const struct sh_word *w, const char *const *names)
+{
+    for (size_t i = 0; w && names[i]; i++)
+        if (sh_word_is(w, names[i]))
+            return true;
+    return false;
+}

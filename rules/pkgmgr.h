@@ -1,0 +1,92 @@
+/* Helpers shared by the package-manager rules DW301-DW317 (apt, apk, dnf,
+ * yum, zypper): which commands a RUN runs, their subcommands, cache
+ * mounts, cleanups and where a fix may append a command. Only the DW3xx
+ * rule files use it; it uses nothing but analyzer/rule_api.h. */
+#ifndef DW_RULES_PKGMGR_H
+#define DW_RULES_PKGMGR_H
+
+#include "analyzer/rule_api.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Which flags of each tool take a value (for sh_arg_iter). */
+extern const struct sh_flag_spec pm_apt_spec;
+extern const struct sh_flag_spec pm_apk_spec;
+extern const struct sh_flag_spec pm_rpm_spec; /* dnf, microdnf, yum */
+extern const struct sh_flag_spec pm_zypper_spec;
+
+/* The commands a RUN (or an ONBUILD RUN trigger) runs, in order: those of
+ * its script, then those of heredoc bodies fed to a shell. Arena memory of
+ * the file; *n is 0 for exec-form RUNs and RUNs without commands. */
+const struct sh_visit *const *pm_run_cmds(struct rule_ctx *ctx, const struct df_instr *in,
+                                          uint32_t *n);
+
+/* Whether an [output] rule reports on in: triggers always (scope tags do
+ * not apply to them), other instructions when their stage is an output
+ * stage. */
+bool pm_output_scope(const struct rule_ctx *ctx, const struct df_instr *in);
+
+/* Whether in has a `--mount` of type cache or tmpfs whose target is one of
+ * dirs (NULL-terminated; a trailing '/' of the target is ignored). */
+bool pm_cache_mount(const struct df_instr *in, const char *const *dirs);
+
+/* Whether call is `rm` with an operand that removes dir or everything in
+ * it: the directory itself, its content (a trailing slash-star), or a
+ * parent of it. */
+bool pm_rm_covers(const struct sh_call *c, const char *dir);
+
+/* The subcommand of a call: its operand k (NULL when missing). */
+const struct sh_word *pm_operand(const struct sh_call *c, uint32_t k,
+                                 const struct sh_flag_spec *spec);
+
+/* The index in c->argv of operand k, or UINT32_MAX. */
+uint32_t pm_operand_index(const struct sh_call *c, uint32_t k, const struct sh_flag_spec *spec);
+
+/* Whether a word's value comes (partly) from a variable or substitution:
+ * pinning rules count such a word as pinned (rules.md Conventions). */
+bool pm_word_dynamic(const struct sh_word *w);
+
+/* Whether value names a local package file, a path or a URL (or ends with the suffix
+ * (".deb", ".rpm", ".apk"). */
+bool pm_local_file(struct str value, const char *suffix);
+
+/* Where " && cmd" can be appended to the RUN so that it runs after every
+ * command: the end of the last element of the script's top-level list.
+ * False when the RUN is no plain shell form (exec form, heredocs), or its
+ * last element runs in the background. */
+bool pm_append_point(const struct df_instr *in, uint32_t *at);
+
+/* Whether the text from the start of in's stage (and of the in-file
+ * stages it is built on) up to offset `upto` writes the apt option `key`
+ * ("APT::Install-Recommends") with one of the values (NULL-terminated,
+ * compared case-insensitively), as `echo 'key "0";' > /etc/apt/...`
+ * does. */
+bool pm_apt_config_before(const struct df_file *f, const struct df_instr *in, uint32_t upto,
+                          const char *key, const char *const *values);
+
+/* Whether stage s is stage base or built FROM it (transitively). */
+bool pm_stage_builds_on(const struct df_model *m, int s, int base);
+
+/* dnf, dnf5, microdnf or yum: the subcommand of c as one name ("install",
+ * "module install", "group install"), the word that ends it (*last) and
+ * the operand index of the first argument after it (*first_arg). False
+ * when c is none of these tools or has no subcommand. */
+bool pm_rpm_sub(struct rule_ctx *ctx, const struct sh_call *c, const char **name,
+                const struct sh_word **last, uint32_t *first_arg);
+
+/* Whether c (dnf, microdnf, yum) answers yes: -y or --assumeyes. */
+bool pm_rpm_yes(const struct sh_call *c);
+
+/* zypper: the command word of c (NULL when c is no zypper call or has
+ * none) and its index in c->argv. */
+const struct sh_word *pm_zypper_cmd(const struct sh_call *c, uint32_t *index);
+
+/* Whether the zypper command word w is one of names (aliases included by
+ * the caller). */
+bool pm_word_in(const struct sh_word *w, const char *const *names);
+
+/* The span of a word for reporting. */
+struct span pm_word_span(const struct sh_word *w);
+
+#endif
