@@ -1,0 +1,543 @@
+/* DW204 removed-in-later-layer: a file that one layer of an output stage
+ * creates is deleted by a RUN of a later layer. The later layer records a
+ * whiteout only; the bytes stay in the earlier layer and every pull still
+ * downloads them (optimizations.md (d)). Statically the created paths are
+ * COPY/ADD destinations and what a RUN downloads or clones to a named
+ * path; they are matched against later `rm` operands, globs and parent
+ * directories included. */
+#include "analyzer/rule_api.h"
+
+#include <fnmatch.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char doc[] =
+    "## What it does\n"
+    "Reports an `rm` in a RUN of an output stage that deletes a path an\n"
+    "earlier layer of the same stage created: a COPY or ADD destination, or\n"
+    "a file a RUN downloaded or cloned to a named path (`curl -o`, `wget -O`,\n"
+    "`git clone URL DIR`, `tar -x -C DIR`, `unzip -d DIR`). The operand may\n"
+    "name the path, a glob matching it, or a parent directory. A file copied\n"
+    "from the build context whose size is known to be below `min-bytes`\n"
+    "(option, default 1 MiB) is not reported. Package-manager caches are\n"
+    "left to the rules that check their cleanup (DW301, DW305, ...).\n"
+    "\n"
+    "## Why is this bad?\n"
+    "Layers only add. Deleting a file in a later layer writes a whiteout\n"
+    "entry that hides it, while its bytes stay in the layer that created it\n"
+    "and are pulled by every client: the image does not get smaller.\n"
+    "\n"
+    "## Example\n"
+    "```dockerfile\n"
+    "FROM debian:12\n"
+    "RUN curl -fsSLo /tmp/sdk.tgz https://example.com/sdk.tgz && tar -xzf /tmp/sdk.tgz -C /opt\n"
+    "RUN rm -f /tmp/sdk.tgz\n"
+    "```\n"
+    "\n"
+    "## Use instead\n"
+    "```dockerfile\n"
+    "FROM debian:12\n"
+    "RUN curl -fsSLo /tmp/sdk.tgz https://example.com/sdk.tgz && tar -xzf /tmp/sdk.tgz -C /opt \\\n"
+    " && rm -f /tmp/sdk.tgz\n"
+    "```\n"
+    "\n"
+    "## Fix safety\n"
+    "Safe when the file was created by a RUN of the same stage, the deletion\n"
+    "is a top-level `rm` step (alone or joined with `&&`) whose operands are\n"
+    "absolute paths all created by that RUN, and nothing between the two\n"
+    "(other instructions, earlier commands of the deleting RUN) names the\n"
+    "file: the `rm` is appended to the creating RUN with `&&` and dropped\n"
+    "from the later one (with the whole RUN when nothing else remains).\n"
+    "No fix for files that a COPY or ADD created: extract or use them from a\n"
+    "`RUN --mount=type=bind` instead, or build them in another stage.\n";
+
+static const char *const options[] = { "min-bytes", NULL };
+
+enum { MAX_CREATED = 256 };
+
+struct created {
+    const char *path; /* absolute, normalised */
+    const struct df_instr *by;
+    const char *how; /* "COPY", "curl -o", ... */
+    bool alive;
+};
+
+struct walk {
+    struct rule_ctx *ctx;
+    struct created items[MAX_CREATED];
+    uint32_t n;
+};
+
+/* ----------------------------------------------------------------- paths */
+
+/* Joins base and p (p absolute: base ignored) and normalises: no empty,
+ * "." or ".." components, no trailing '/'. NULL when p holds a variable
+ * or base is needed but unknown. */
+static const char *resolve(struct rule_ctx *ctx, const char *base, struct str p)
+{
+    if (!p.len || memchr(p.ptr, '$', p.len))
+        return NULL;
+    const char *full;
+    if (p.ptr[0] == '/')
+        full = rule_printf(ctx, "%.*s", STR_FMT(p));
+    else if (base)
+        full = rule_printf(ctx, "%s/%.*s", base, STR_FMT(p));
+    else
+        return NULL;
+    size_t n = strlen(full);
+    char *out = rule_alloc(ctx, n + 2);
+    size_t o = 0;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && full[i] == '/')
+            i++;
+        size_t s = i;
+        while (i < n && full[i] != '/')
+            i++;
+        size_t len = i - s;
+        if (!len || (len == 1 && full[s] == '.'))
+            continue;
+        if (len == 2 && full[s] == '.' && full[s + 1] == '.') {
+            while (o > 0 && out[o - 1] != '/')
+                o--;
+            if (o > 0)
+                o--;
+            continue;
+        }
+        out[o++] = '/';
+        memcpy(out + o, full + s, len);
+        o += len;
+    }
+    if (!o)
+        out[o++] = '/';
+    out[o] = 0;
+    return out;
+}
+
+static struct str base_name(struct str s)
+{
+    while (s.len > 1 && s.ptr[s.len - 1] == '/')
+        s.len--;
+    size_t b = s.len;
+    while (b > 0 && s.ptr[b - 1] != '/')
+        b--;
+    return str_slice(s, b, s.len);
+}
+
+static bool has_glob(struct str s)
+{
+    for (size_t i = 0; i < s.len; i++)
+        if (s.ptr[i] == '*' || s.ptr[i] == '?' || s.ptr[i] == '[')
+            return true;
+    return false;
+}
+
+/* Whether the rm operand pattern (absolute, normalised) removes path:
+ * it names the path or one of its parent directories. */
+static bool removes(const char *pattern, const char *path)
+{
+    if (!strcmp(pattern, "/"))
+        return false; /* rm -rf / is another problem */
+    size_t n = strlen(path);
+    char tmp[4096];
+    if (n >= sizeof tmp)
+        return false;
+    memcpy(tmp, path, n + 1);
+    while (n > 1) {
+        if (fnmatch(pattern, tmp, FNM_PATHNAME) == 0)
+            return true;
+        while (n > 0 && tmp[n - 1] != '/')
+            n--;
+        if (n <= 1)
+            break;
+        tmp[--n] = 0;
+    }
+    return false;
+}
+
+/* -------------------------------------------------------------- creation */
+
+static void add(struct walk *w, const char *path, const struct df_instr *by, const char *how)
+{
+    if (!path || !strcmp(path, "/") || w->n == MAX_CREATED)
+        return;
+    w->items[w->n++] = (struct created){ path, by, how, true };
+}
+
+/* The size of a context file, or -1 when unknown. */
+static long long context_size(struct rule_ctx *ctx, struct str rel)
+{
+    const char *dir = rule_context_dir(ctx);
+    if (!dir || has_glob(rel) || memchr(rel.ptr, '$', rel.len) || memchr(rel.ptr, ':', rel.len))
+        return -1;
+    const char *p = rule_printf(ctx, "%s/%.*s", dir, STR_FMT(rel));
+    struct stat st;
+    if (stat(p, &st) || !S_ISREG(st.st_mode))
+        return -1;
+    return (long long)st.st_size;
+}
+
+static void copy_created(struct walk *w, const struct df_instr *in, const char *wd)
+{
+    struct rule_ctx *ctx = w->ctx;
+    const struct df_text *args = in->form == DF_FORM_EXEC ? in->exec : in->args;
+    uint32_t n = in->form == DF_FORM_EXEC ? in->n_exec : in->n_args;
+    if (n < 2 || in->n_heredocs)
+        return;
+    struct str dest = args[n - 1].raw;
+    bool dir = dest.len && dest.ptr[dest.len - 1] == '/';
+    bool from = df_instr_flag(in, "from") != NULL;
+    long long min = rule_option_int(ctx, "min-bytes", 1048576);
+    const char *how = in->kind == DF_COPY ? "COPY" : "ADD";
+    if (!dir && n == 2) {
+        struct str src = args[0].raw;
+        if (!from && !str_starts_with(src, STR_LIT("http"))) {
+            long long size = context_size(ctx, src);
+            if (size >= 0 && size < min)
+                return;
+        }
+        add(w, resolve(ctx, wd, dest), in, how);
+        return;
+    }
+    if (!dir)
+        return;
+    for (uint32_t i = 0; i + 1 < n; i++) {
+        struct str src = args[i].raw;
+        struct str b = base_name(src);
+        if (has_glob(src) || !b.len || str_eq_cstr(b, ".") || str_eq_cstr(b, "..") ||
+            src.ptr[src.len - 1] == '/')
+            continue;
+        if (!from && !str_starts_with(src, STR_LIT("http"))) {
+            long long size = context_size(ctx, src);
+            if (size >= 0 && size < min)
+                continue;
+        }
+        const char *d = resolve(ctx, wd, dest);
+        if (d)
+            add(w, resolve(ctx, d, b), in, how);
+    }
+}
+
+static const char *const curl_long[] = {
+    "output",  "header",          "data",           "user",      "request",    "user-agent",
+    "referer", "proxy",           "upload-file",    "write-out", "max-time",   "continue-at",
+    "config",  "cookie",          "cookie-jar",     "cert",      "form",       "range",
+    "retry",   "connect-timeout", "data-binary",    "data-raw",  "url",        "cacert",
+    "key",     "retry-delay",     "retry-max-time", "resolve",   "max-redirs", NULL,
+};
+static const struct sh_flag_spec curl_spec = { "oHduXAexTwmCKbcEFrYyzUQ", curl_long, false };
+static const char *const wget_long[] = {
+    "output-document", "output-file", "append-output", "directory-prefix",
+    "tries",           "timeout",     "user",          "password",
+    "header",          "user-agent",  "input-file",    NULL,
+};
+static const struct sh_flag_spec wget_spec = { "OoaPtTUiQeBwlD", wget_long, false };
+static const char *const git_long[] = {
+    "branch",        "depth",           "origin",   "config",           "reference",
+    "jobs",          "filter",          "template", "separate-git-dir", "upload-pack",
+    "shallow-since", "shallow-exclude", NULL,
+};
+static const struct sh_flag_spec git_spec = { "bocjuC", git_long, false };
+static const char *const tar_long[] = { "directory", "file", "exclude", "transform", NULL };
+static const struct sh_flag_spec tar_spec = { "CfXT", tar_long, false };
+static const struct sh_flag_spec unzip_spec = { "dx", NULL, false };
+
+static bool tar_extracts(const struct sh_call *c)
+{
+    if (c->argc < 2)
+        return false;
+    struct str first = c->argv[1].value;
+    if (first.len && first.ptr[0] != '-' && memchr(first.ptr, 'x', first.len))
+        return true; /* old style: tar xzf a.tgz */
+    return sh_call_has_short(c, 'x', &tar_spec) || sh_call_has_long(c, "extract", &tar_spec) ||
+           sh_call_has_long(c, "get", &tar_spec);
+}
+
+/* What one command of a RUN creates at a named path. cwd is the working
+ * directory of the command, NULL when unknown. */
+static void run_created(struct walk *w, const struct df_instr *in, const struct sh_call *c,
+                        const char *cwd)
+{
+    struct rule_ctx *ctx = w->ctx;
+    struct sh_arg a;
+    if (sh_call_is(c, "curl")) {
+        if (sh_call_find_flag(c, 'o', "output", &curl_spec, &a) && a.has_value &&
+            !str_eq_cstr(a.value, "-") && !str_eq_cstr(a.value, "/dev/null"))
+            add(w, resolve(ctx, cwd, a.value), in, "curl -o");
+    } else if (sh_call_is(c, "wget")) {
+        if (sh_call_find_flag(c, 'O', "output-document", &wget_spec, &a) && a.has_value &&
+            !str_eq_cstr(a.value, "-") && !str_eq_cstr(a.value, "/dev/null"))
+            add(w, resolve(ctx, cwd, a.value), in, "wget -O");
+    } else if (sh_call_is(c, "git")) {
+        const struct sh_word *sub = sh_call_operand(c, 0, &git_spec);
+        if (!sub || !sh_word_is(sub, "clone"))
+            return;
+        const struct sh_word *repo = sh_call_operand(c, 1, &git_spec);
+        const struct sh_word *dir = sh_call_operand(c, 2, &git_spec);
+        if (dir) {
+            add(w, resolve(ctx, cwd, dir->value), in, "git clone");
+        } else if (repo) {
+            struct str b = base_name(repo->value);
+            if (str_ends_with(b, STR_LIT(".git")))
+                b.len -= 4;
+            if (b.len)
+                add(w, resolve(ctx, cwd, b), in, "git clone");
+        }
+    } else if (sh_call_is(c, "tar")) {
+        if (tar_extracts(c) && sh_call_find_flag(c, 'C', "directory", &tar_spec, &a) && a.has_value)
+            add(w, resolve(ctx, cwd, a.value), in, "tar -x -C");
+    } else if (sh_call_is(c, "unzip")) {
+        if (sh_call_find_flag(c, 'd', NULL, &unzip_spec, &a) && a.has_value)
+            add(w, resolve(ctx, cwd, a.value), in, "unzip -d");
+    }
+}
+
+/* ------------------------------------------------------------------ fix */
+
+static bool plain_shell_run(const struct df_instr *in)
+{
+    return in->kind == DF_RUN && in->form == DF_FORM_SHELL && in->n_heredocs == 0 && in->script &&
+           !in->has_syntax_error && in->script->n_problems == 0 &&
+           !memchr(in->shell.raw.ptr, '#', in->shell.raw.len);
+}
+
+static bool single_and_list(const struct sh_script *s)
+{
+    const struct sh_node *root = s->root;
+    if (root->n_kids != 1 || root->kids[0]->background)
+        return false;
+    const struct sh_node *k = root->kids[0];
+    if (k->kind == SH_AND_OR)
+        for (uint32_t i = 1; i < k->n_kids; i++)
+            if (k->kids[i]->op != SH_OP_AND)
+                return false;
+    return true;
+}
+
+static struct span whole_lines(const struct df_file *f, struct span s)
+{
+    uint32_t a = s.start, b = s.end;
+    while (a > 0 && f->src[a - 1] != '\n')
+        a--;
+    while (b < f->len && f->src[b] != '\n')
+        b++;
+    if (b < f->len)
+        b++;
+    return span_make(a, b);
+}
+
+static bool text_names(struct str text, struct str name)
+{
+    if (!name.len || text.len < name.len)
+        return false;
+    for (size_t i = 0; i + name.len <= text.len; i++)
+        if (!memcmp(text.ptr + i, name.ptr, name.len))
+            return true;
+    return false;
+}
+
+/* The fix for the rm command node of RUN del, whose operands delete only
+ * files that RUN by created. */
+static void add_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct df_stage *st,
+                    const struct df_instr *by, const struct df_instr *del,
+                    const struct sh_node *node, const char *const *paths, uint32_t n_paths)
+{
+    const struct df_file *f = rule_file(ctx);
+    if (!plain_shell_run(by) || !plain_shell_run(del) || by->parent || del->parent ||
+        node->redirs || node->kind != SH_SIMPLE || by->script->root->n_kids != 1 ||
+        by->script->root->kids[0]->background)
+        return;
+    const struct sh_node *root = del->script->root;
+    if (root->n_kids != 1 || root->kids[0]->background)
+        return;
+    const struct sh_node *top = root->kids[0];
+    struct span remove;
+    if (top == node) {
+        remove = whole_lines(f, del->span);
+    } else {
+        if (top->kind != SH_AND_OR || node->parent != top || !single_and_list(del->script))
+            return;
+        uint32_t j = 0;
+        while (j < top->n_kids && top->kids[j] != node)
+            j++;
+        if (j == top->n_kids)
+            return;
+        remove = j > 0 ? span_make(top->kids[j - 1]->span.end, node->span.end)
+                       : span_make(node->span.start, top->kids[1]->span.start);
+    }
+    /* Nothing in between may read the files: no later instruction before
+     * the deleting RUN and no earlier command of that RUN names them. */
+    uint32_t i = 0;
+    while (i < st->n_instrs && st->instrs[i] != by)
+        i++;
+    for (i++; i < st->n_instrs && st->instrs[i] != del; i++) {
+        const struct df_instr *x = st->instrs[i];
+        struct str text = str_make(f->src + x->span.start, span_len(x->span));
+        for (uint32_t k = 0; k < n_paths; k++)
+            if (text_names(text, base_name(str_from_cstr(paths[k]))))
+                return;
+    }
+    struct str before = str_make(
+        f->src + del->shell.span.start,
+        node->span.start > del->shell.span.start ? node->span.start - del->shell.span.start : 0);
+    for (uint32_t k = 0; k < n_paths; k++)
+        if (text_names(before, base_name(str_from_cstr(paths[k]))))
+            return;
+    struct str text = STR_NULL;
+    for (uint32_t k = 0; k < node->n_assigns + node->argc; k++) {
+        const struct sh_word *w =
+            k < node->n_assigns ? &node->assigns[k] : &node->argv[k - node->n_assigns];
+        text.ptr = text.ptr ? rule_printf(ctx, "%.*s %.*s", STR_FMT(text), STR_FMT(w->raw))
+                            : rule_printf(ctx, "%.*s", STR_FMT(w->raw));
+        text.len = strlen(text.ptr);
+    }
+    struct edit edits[2] = {
+        { by->shell.span.end, by->shell.span.end,
+          str_from_cstr(rule_printf(ctx, " %c%s && %.*s", rule_model(ctx)->escape,
+                                    f->crlf ? "\r\n" : "\n", STR_FMT(text))) },
+        { remove.start, remove.end, STR_LIT("") },
+    };
+    rule_finding_fix(rf, FIX_SAFE, "delete the files in the RUN that creates them", edits, 2);
+}
+
+/* ---------------------------------------------------------------- deletion */
+
+static void rm_call(struct walk *w, const struct df_stage *st, const struct df_instr *in,
+                    const struct sh_call *c, const char *cwd)
+{
+    struct rule_ctx *ctx = w->ctx;
+    uint32_t n_ops = 0;
+    const struct sh_word **ops = NULL;
+    struct sh_arg_iter it;
+    struct sh_arg a;
+    sh_arg_iter_init(&it, c, 1, NULL);
+    while (sh_arg_next(&it, &a))
+        if (a.kind == SH_ARG_OPERAND)
+            n_ops++;
+    if (!n_ops)
+        return;
+    ops = rule_alloc(ctx, n_ops * sizeof *ops);
+    n_ops = 0;
+    sh_arg_iter_init(&it, c, 1, NULL);
+    while (sh_arg_next(&it, &a))
+        if (a.kind == SH_ARG_OPERAND)
+            ops[n_ops++] = &c->argv[a.index];
+
+    /* The fix needs every operand absolute and created by one RUN. */
+    const struct df_instr *only = NULL;
+    bool fixable = c->argv == c->node->argv;
+    const char **paths = rule_alloc(ctx, n_ops * sizeof *paths);
+    struct rule_finding *first = NULL;
+    for (uint32_t k = 0; k < n_ops; k++) {
+        const struct sh_word *op = ops[k];
+        const char *pat = resolve(ctx, cwd, op->value);
+        paths[k] = pat;
+        if (!pat || op->value.ptr[0] != '/' || has_glob(op->value))
+            fixable = false;
+        if (!pat) {
+            continue;
+        }
+        const struct created *hit = NULL;
+        bool mixed = false;
+        for (uint32_t i = 0; i < w->n; i++) {
+            struct created *cr = &w->items[i];
+            if (!cr->alive || !removes(pat, cr->path))
+                continue;
+            cr->alive = false;
+            if (cr->by == in)
+                continue; /* created and deleted in one layer: fine */
+            if (hit && hit->by != cr->by)
+                mixed = true;
+            if (!hit)
+                hit = cr;
+        }
+        if (!hit) {
+            fixable = false;
+            continue;
+        }
+        if (mixed || hit->by->kind != DF_RUN || (only && only != hit->by))
+            fixable = false;
+        only = hit->by;
+        uint32_t line, col;
+        df_file_locate(rule_file(ctx), hit->by->keyword.start, &line, &col);
+        struct rule_finding *rf =
+            str_eq_cstr(op->value, hit->path)
+                ? rule_report(ctx, op->span,
+                              "'%s' was created in an earlier layer (%s on line %u); deleting "
+                              "it here leaves its bytes in that layer",
+                              hit->path, hit->how, line)
+                : rule_report(ctx, op->span,
+                              "'%.*s' deletes '%s', created in an earlier layer (%s on line "
+                              "%u); its bytes stay in that layer",
+                              STR_FMT(op->value), hit->path, hit->how, line);
+        if (!first)
+            first = rf;
+    }
+    if (first && fixable && only)
+        add_fix(ctx, first, st, only, in, c->node, paths, n_ops);
+}
+
+static void walk_stage(struct walk *w, const struct df_stage *st)
+{
+    struct rule_ctx *ctx = w->ctx;
+    const char *wd = NULL;
+    w->n = 0;
+    for (uint32_t i = 0; i < st->n_instrs; i++) {
+        const struct df_instr *in = st->instrs[i];
+        switch (in->kind) {
+        case DF_WORKDIR:
+            if (in->n_args == 1) {
+                struct str p = in->args[0].raw;
+                wd = (p.len && p.ptr[0] == '/') || wd ? resolve(ctx, wd, p) : NULL;
+            }
+            break;
+        case DF_COPY:
+        case DF_ADD: copy_created(w, in, wd ? wd : NULL); break;
+        case DF_RUN: {
+            const struct sh_script *s = in->script;
+            if (!s)
+                break;
+            bool cd = false;
+            for (uint32_t k = 0; k < s->n_cmds; k++) {
+                const struct sh_visit *v = &s->cmds[k];
+                const struct sh_call *c = &v->call;
+                if (sh_call_is(c, "cd") || sh_call_is(c, "pushd") || sh_call_is(c, "popd"))
+                    cd = true;
+                if (v->ctx & SH_IN_FUNCTION)
+                    continue;
+                const char *cwd = cd ? NULL : wd;
+                if (sh_call_is(c, "rm"))
+                    rm_call(w, st, in, c, cwd);
+                else
+                    run_created(w, in, c, cwd);
+            }
+            break;
+        }
+        default: break;
+        }
+    }
+}
+
+static void finish(struct rule_ctx *ctx)
+{
+    const struct df_model *m = rule_model(ctx);
+    struct walk *w = rule_alloc(ctx, sizeof *w);
+    w->ctx = ctx;
+    for (uint32_t s = 0; s < m->n_stages; s++)
+        if (m->stages[s].is_output)
+            walk_stage(w, &m->stages[s]);
+}
+
+const struct rule rule_DW204 = {
+    .id = "DW204",
+    .name = "removed-in-later-layer",
+    .severity = SEV_WARNING,
+    .category = CAT_CACHE,
+    .status = RULE_STABLE,
+    .fix = FIX_SOMETIMES,
+    .summary = "a file is deleted in a later layer than the one that created it",
+    .on = 0,
+    .finish = finish,
+    .doc = doc,
+    .options = options,
+};
