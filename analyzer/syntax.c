@@ -1,6 +1,7 @@
 #include "analyzer/syntax.h"
 
 #include "common/err.h"
+#include "common/goquote.h"
 #include "common/utf8.h"
 #include "grammar/grammar.h"
 
@@ -111,75 +112,6 @@ int syn_logical_text(TSNode node, const char *src, struct buf *out)
 }
 
 /* ------------------------------------------------------------------ */
-/* Go's strconv.Quote                                                  */
-
-/* An approximation of Go's unicode.IsPrint for non-ASCII code points: the
- * controls, format characters, separators other than U+0020 and the
- * private/unassigned areas that matter in practice are not printable. */
-static bool go_printable(uint32_t c)
-{
-    if (c < 0xA0)
-        return false;
-    if (c == 0xAD || (c >= 0x600 && c <= 0x605) || c == 0x61C || c == 0x6DD || c == 0x70F)
-        return false;
-    if ((c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) ||
-        (c >= 0x205F && c <= 0x206F) || c == 0x3000 || c == 0xFEFF || c == 0x1680)
-        return false;
-    if ((c >= 0xE000 && c <= 0xF8FF) || (c >= 0xFFF9 && c <= 0xFFFB) || c == 0xFFFE ||
-        c == 0xFFFF || c >= 0xF0000)
-        return false;
-    return true;
-}
-
-int syn_go_quote(struct buf *out, const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    if (buf_append_char(out, '"'))
-        return ERR_TOO_LARGE;
-    for (size_t i = 0; i < len;) {
-        unsigned char b = p[i];
-        int rc = 0;
-        if (b < 0x80) {
-            switch (b) {
-            case '\a': rc = buf_append_cstr(out, "\\a"); break;
-            case '\b': rc = buf_append_cstr(out, "\\b"); break;
-            case '\f': rc = buf_append_cstr(out, "\\f"); break;
-            case '\n': rc = buf_append_cstr(out, "\\n"); break;
-            case '\r': rc = buf_append_cstr(out, "\\r"); break;
-            case '\t': rc = buf_append_cstr(out, "\\t"); break;
-            case '\v': rc = buf_append_cstr(out, "\\v"); break;
-            case '"': rc = buf_append_cstr(out, "\\\""); break;
-            case '\\': rc = buf_append_cstr(out, "\\\\"); break;
-            default:
-                if (b < 0x20 || b == 0x7F)
-                    rc = buf_printf(out, "\\x%02x", b);
-                else
-                    rc = buf_append_char(out, (char)b);
-            }
-            i++;
-        } else {
-            size_t n;
-            uint32_t cp = utf8_decode(s, len, i, &n);
-            if (cp == UTF8_RUNE_ERROR && n == 1) {
-                rc = buf_printf(out, "\\x%02x", b);
-                i++;
-            } else {
-                if (go_printable(cp))
-                    rc = buf_append(out, p + i, n);
-                else if (cp < 0x10000)
-                    rc = buf_printf(out, "\\u%04x", cp);
-                else
-                    rc = buf_printf(out, "\\U%08x", cp);
-                i += n;
-            }
-        }
-        if (rc)
-            return ERR_TOO_LARGE;
-    }
-    return buf_append_char(out, '"') ? ERR_TOO_LARGE : 0;
-}
-
-/* ------------------------------------------------------------------ */
 /* BuildKit's AST dump                                                 */
 
 struct dump {
@@ -193,7 +125,7 @@ static int quote_arg(struct dump *d, const char *s, size_t len)
 {
     if (buf_append_char(d->out, ' '))
         return ERR_TOO_LARGE;
-    return syn_go_quote(d->out, s, len);
+    return go_quote(d->out, s, len);
 }
 
 /* Dumps the logical text of [from, to) inside node as one argument. */
@@ -241,7 +173,7 @@ static int flag_word(struct dump *d, TSNode flag, struct buf *words)
     if (!rc && words->len)
         rc = buf_append_char(words, ' ');
     if (!rc)
-        rc = syn_go_quote(words, buf_cstr(&w), w.len);
+        rc = go_quote(words, buf_cstr(&w), w.len);
     buf_release(&w);
     return rc;
 }

@@ -1,6 +1,7 @@
 #include "builder/meta.h"
 
 #include "common/buf.h"
+#include "common/goquote.h"
 #include "common/vec.h"
 #include "common/xalloc.h"
 
@@ -63,90 +64,6 @@ static const char *plain_list(struct arena *a, const char *const *v, size_t n)
     return out;
 }
 
-/* Decodes one UTF-8 sequence at p (n bytes left): the code point and its
- * length, or -1 and length 1 for an invalid byte. */
-static long utf8_decode(const unsigned char *p, size_t n, size_t *len)
-{
-    *len = 1;
-    if (p[0] < 0x80)
-        return p[0];
-    size_t need;
-    long cp;
-    if ((p[0] & 0xe0) == 0xc0) {
-        need = 2;
-        cp = p[0] & 0x1f;
-    } else if ((p[0] & 0xf0) == 0xe0) {
-        need = 3;
-        cp = p[0] & 0x0f;
-    } else if ((p[0] & 0xf8) == 0xf0) {
-        need = 4;
-        cp = p[0] & 0x07;
-    } else {
-        return -1;
-    }
-    if (n < need)
-        return -1;
-    for (size_t i = 1; i < need; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return -1;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    static const long min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-    if (cp < min[need] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return -1;
-    *len = need;
-    return cp;
-}
-
-/* Code points Go's strconv.IsPrint rejects, among the ones that occur in
- * practice: C1 controls, spaces other than U+0020, format characters. */
-static bool go_printable(long cp)
-{
-    if (cp < 0x20 || (cp >= 0x7f && cp <= 0xa0) || cp == 0xad)
-        return false;
-    if (cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202f) ||
-        (cp >= 0x205f && cp <= 0x2064) || cp == 0x3000 || cp == 0xfeff)
-        return false;
-    if ((cp >= 0xfff9 && cp <= 0xfffb) || (cp & 0xfffe) == 0xfffe)
-        return false;
-    return true;
-}
-
-/* strconv.Quote into b. */
-static int go_quote(struct buf *b, const char *s)
-{
-    int rc = buf_append_char(b, '"');
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n && !rc;) {
-        size_t len;
-        long cp = utf8_decode(p + i, n - i, &len);
-        if (cp < 0) {
-            rc = buf_printf(b, "\\x%02x", p[i]);
-        } else if (cp == '"' || cp == '\\') {
-            rc = buf_printf(b, "\\%c", (char)cp);
-        } else if (cp < 0x80 && cp >= 0x20 && cp != 0x7f) {
-            rc = buf_append_char(b, (char)cp);
-        } else if (cp == '\a' || cp == '\b' || cp == '\f' || cp == '\n' || cp == '\r' ||
-                   cp == '\t' || cp == '\v') {
-            static const char esc[] = "abtnvfr";
-            rc = buf_printf(b, "\\%c", esc[cp - '\a']);
-        } else if (cp < 0x20 || cp == 0x7f) {
-            rc = buf_printf(b, "\\x%02lx", cp);
-        } else if (go_printable(cp)) {
-            rc = buf_append(b, p + i, len);
-        } else if (cp < 0x10000) {
-            rc = buf_printf(b, "\\u%04lx", cp);
-        } else {
-            rc = buf_printf(b, "\\U%08lx", cp);
-        }
-        i += len;
-    }
-    if (!rc)
-        rc = buf_append_char(b, '"');
-    return rc;
-}
-
 const char *bld_meta_quote_list(struct arena *a, const char *const *v, size_t n)
 {
     struct buf b = BUF_INIT;
@@ -155,7 +72,7 @@ const char *bld_meta_quote_list(struct arena *a, const char *const *v, size_t n)
         if (i)
             rc = buf_append_char(&b, ' ');
         if (!rc)
-            rc = go_quote(&b, v[i] ? v[i] : "");
+            rc = go_quote(&b, v[i] ? v[i] : "", v[i] ? strlen(v[i]) : 0);
     }
     if (!rc)
         rc = buf_append_char(&b, ']');

@@ -11,6 +11,7 @@
 #include "analyzer/syntax.h"
 #include "common/buf.h"
 #include "common/fileio.h"
+#include "common/goquote.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@ static char buildkit_dir[4096];
 static void quote(struct buf *out, struct str s)
 {
     assert_int_equal(buf_append_char(out, ' '), 0);
-    assert_int_equal(syn_go_quote(out, s.ptr ? s.ptr : "", s.len), 0);
+    assert_int_equal(go_quote(out, s.ptr ? s.ptr : "", s.len), 0);
 }
 
 /* BuildKit's flag word: quotes group and go, the escape char keeps the
@@ -51,7 +52,7 @@ static void flag_word(struct buf *out, const struct df_flag *fl, int escape)
             }
         }
     }
-    assert_int_equal(syn_go_quote(out, w.data ? w.data : "", w.len), 0);
+    assert_int_equal(go_quote(out, w.data ? w.data : "", w.len), 0);
     buf_release(&w);
 }
 
