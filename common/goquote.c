@@ -13,7 +13,7 @@ bool go_is_print(uint32_t cp)
         (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF)
         return false;
     if ((cp >= 0xD800 && cp <= 0xF8FF) || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
-        (cp & 0xFFFE) == 0xFFFE || cp >= 0xF0000)
+        (cp & 0xFFFE) == 0xFFFE || (cp >= 0xE0000 && cp <= 0xE007F) || cp >= 0xF0000)
         return false;
     return true;
 }
