@@ -1,0 +1,3 @@
+# test: rules=DW401
+FROM mcr.microsoft.com/windows/servercore:ltsc2022
+CMD ["cmd"]
