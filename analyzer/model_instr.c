@@ -6,6 +6,7 @@
  * (mb_kids); nothing here re-scans the instruction's text except the few
  * bytes of a heredoc marker or a shebang line. */
 #include "analyzer/model_int.h"
+#include "common/utf8.h"
 
 #include <string.h>
 
