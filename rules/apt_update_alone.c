@@ -52,7 +52,11 @@ static const struct sh_flag_spec apt_spec = { "oct", apt_long_values, false };
 
 static bool is_apt(const struct sh_call *c)
 {
-    return sh_call_is(c, "apt-get") || sh_call_is(c, "apt") || sh_call_is(c, "aptitude");
+    struct str n = sh_call_name(c);
+    /* tonistiigi/xx's cross-compiling wrappers take the same arguments. */
+    if (str_starts_with(n, STR_LIT("xx-")))
+        n = str_slice(n, 3, n.len);
+    return str_eq_cstr(n, "apt-get") || str_eq_cstr(n, "apt") || str_eq_cstr(n, "aptitude");
 }
 
 /* The subcommand of an apt-get/apt/aptitude call, or NULL. */

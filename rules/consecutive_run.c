@@ -163,6 +163,15 @@ static bool non_posix_shell(const struct df_model *m, int s)
                 non_posix_name(in->exec[0].raw))
                 return true;
         }
+        if (st->base_stage < 0 && st->from) {
+            /* Windows images run RUN with cmd unless a SHELL says otherwise. */
+            struct str repo = st->from->image.repository;
+            static const char *const win[] = { "windows", "nanoserver", "servercore" };
+            for (size_t i = 0; repo.ptr && i < sizeof win / sizeof win[0]; i++)
+                for (size_t k = 0; k + strlen(win[i]) <= repo.len; k++)
+                    if (!strncmp(repo.ptr + k, win[i], strlen(win[i])))
+                        return true;
+        }
         s = st->base_stage;
     }
     return false;

@@ -12,3 +12,4 @@ apt-get update
 apt-get install -y jq
 EOT
 RUN echo apt-get update
+RUN apt-get update && xx-apt-get install -y --no-install-recommends gcc
