@@ -49,9 +49,11 @@ static bool is_add(const struct sh_call *c)
     return sub && sh_word_is(sub, "add");
 }
 
+/* --no-network installs from what is already local and fetches no index. */
 static bool has_no_cache(const struct sh_call *c)
 {
-    return sh_call_has_long(c, "no-cache", &pm_apk_spec);
+    return sh_call_has_long(c, "no-cache", &pm_apk_spec) ||
+           sh_call_has_long(c, "no-network", &pm_apk_spec);
 }
 
 static bool has_update(const struct sh_call *c)

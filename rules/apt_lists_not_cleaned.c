@@ -113,7 +113,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         const struct sh_call *c = &cmds[i]->call;
         if (is_apt(c)) {
             const struct sh_word *sub = pm_operand(c, 0, &pm_apt_spec);
-            if (sub_is(sub, fetches)) {
+            if (sub_is(sub, fetches) && !pm_apt_simulates(c)) {
                 last = c;
                 cleaned = false;
             } else if (sub && sh_word_is(sub, "dist-clean")) {

@@ -107,7 +107,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         bool match = false;
         for (size_t k = 0; sub && subs[k]; k++)
             match = match || sh_word_is(sub, subs[k]);
-        if (!match || answers_yes(c))
+        if (!match || answers_yes(c) || pm_apt_simulates(c))
             continue;
         if (pm_apt_config_before(file, in, c->argv[0].span.start, "APT::Get::Assume-Yes",
                                  true_values))

@@ -114,7 +114,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         if (!aptitude && !sh_call_is(c, "apt-get") && !sh_call_is(c, "apt"))
             continue;
         const struct sh_word *sub = pm_operand(c, 0, &pm_apt_spec);
-        if (!sub || !sh_word_is(sub, "install"))
+        if (!sub || !sh_word_is(sub, "install") || pm_apt_simulates(c))
             continue;
         if (aptitude ? aptitude_has_off(c) : apt_has_off(c))
             continue;

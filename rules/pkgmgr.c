@@ -311,3 +311,16 @@ bool pm_word_in(const struct sh_word *w, const char *const *names)
             return true;
     return false;
 }
+
+bool pm_apt_simulates(const struct sh_call *c)
+{
+    static const char *const longs[] = {
+        "simulate", "dry-run", "just-print", "recon", "no-act", NULL,
+    };
+    if (sh_call_has_short(c, 's', &pm_apt_spec))
+        return true;
+    for (size_t i = 0; longs[i]; i++)
+        if (sh_call_has_long(c, longs[i], &pm_apt_spec))
+            return true;
+    return false;
+}

@@ -86,6 +86,10 @@ const struct sh_word *pm_zypper_cmd(const struct sh_call *c, uint32_t *index);
  * the caller). */
 bool pm_word_in(const struct sh_word *w, const char *const *names);
 
+/* Whether an apt-get/apt call only simulates (-s, --simulate, --dry-run,
+ * --just-print, --recon, --no-act): it changes nothing and never prompts. */
+bool pm_apt_simulates(const struct sh_call *c);
+
 /* The span of a word for reporting. */
 struct span pm_word_span(const struct sh_word *w);
 

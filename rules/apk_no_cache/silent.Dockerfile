@@ -14,3 +14,4 @@ RUN --mount=type=cache,target=/etc/apk/cache apk add curl
 RUN --mount=type=tmpfs,target=/var/cache/apk/ apk add curl
 RUN apk del curl
 RUN apk info
+RUN apk add --no-network --virtual .rundeps so:libc.musl-x86_64.so.1

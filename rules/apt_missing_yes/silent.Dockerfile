@@ -14,3 +14,5 @@ RUN apt-get clean
 RUN apt-cache search curl
 RUN echo 'APT::Get::Assume-Yes "true";' > /etc/apt/apt.conf.d/90yes
 RUN apt-get install curl
+RUN if apt-get install -s "postgresql-jit" > /dev/null 2>&1; then echo ok; fi
+RUN apt-get --simulate upgrade

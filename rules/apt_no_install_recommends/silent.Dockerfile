@@ -19,3 +19,4 @@ RUN apt-get install -y curl
 
 FROM conf
 RUN apt-get install -y wget
+RUN apt-get install --dry-run curl

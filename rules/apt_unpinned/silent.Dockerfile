@@ -8,3 +8,4 @@ RUN apt-get install -y curl=7.88.*
 RUN apt-get remove -y curl
 RUN apt-get update
 RUN apt-get -o Dpkg::Options::=--force-confold install -y jq=1.6-2.1
+RUN apt-get install -s curl
