@@ -107,6 +107,26 @@ static bool drop_update(const struct sh_call *c, struct edit *e)
     return false;
 }
 
+/* Whether `apk update` can go: every other apk command of the RUN is the
+ * add being fixed, a removal, or fetches the index itself (apk upgrade
+ * would silently find nothing to upgrade without it). */
+static bool update_droppable(const struct sh_visit *const *cmds, uint32_t n,
+                             const struct sh_call *add)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        const struct sh_call *c = &cmds[k]->call;
+        if (c == add || !sh_call_is(c, "apk"))
+            continue;
+        const struct sh_word *sub = pm_operand(c, 0, &pm_apk_spec);
+        if (sub && (sh_word_is(sub, "update") || sh_word_is(sub, "del")))
+            continue;
+        if (is_add(c) && (has_no_cache(c) || has_update(c)))
+            continue;
+        return false;
+    }
+    return true;
+}
+
 static void check(struct rule_ctx *ctx, const struct df_instr *in)
 {
     if (!pm_output_scope(ctx, in) || pm_cache_mount(in, mount_dirs))
@@ -134,8 +154,10 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         struct edit e[8];
         uint32_t ne = 0;
         /* Drop `apk update &&` before this add when this add is the only
-         * one of the RUN still using the cache. */
-        for (uint32_t k = 0; k < i && n_bad == 1 && ne < 4; k++) {
+         * one of the RUN still using the cache and nothing else needs the
+         * index. */
+        bool drop = n_bad == 1 && update_droppable(cmds, n, c);
+        for (uint32_t k = 0; k < i && drop && ne < 4; k++) {
             const struct sh_call *u = &cmds[k]->call;
             const struct sh_word *us = sh_call_is(u, "apk") ? pm_operand(u, 0, &pm_apk_spec) : NULL;
             if (us && sh_word_is(us, "update") && drop_update(u, &e[ne]))
