@@ -1,0 +1,280 @@
+/* DW502 copy-ignored-file: a COPY/ADD source from the build context is
+ * excluded by the ignore file in effect (BuildKit's CopyIgnoredFile), so a
+ * literal path fails the build and a glob or directory copies less than it
+ * names. The sources are matched against the walked context (di_select),
+ * `!` exceptions applied. The unsafe fix re-includes the source with a
+ * `!` line, never for a credential file (DW403's list). */
+#include "analyzer/rule_api.h"
+
+#include <string.h>
+
+static const char doc[] =
+    "## What it does\n"
+    "Reports a COPY or ADD source from the build context (not `--from`) that\n"
+    "the ignore file in effect excludes, itself or through a parent\n"
+    "directory, after `!` exceptions. The sources `.` and `/` are reported\n"
+    "only when everything is excluded.\n"
+    "\n"
+    "## Why is this bad?\n"
+    "An excluded file is never sent to the builder: a literal path makes the\n"
+    "build fail with \"not found\", and a glob or directory silently copies\n"
+    "less than it names.\n"
+    "\n"
+    "## Example\n"
+    "```dockerfile\n"
+    "# .dockerignore holds: config\n"
+    "FROM alpine:3.20\n"
+    "COPY config/app.yaml /etc/app/\n"
+    "```\n"
+    "\n"
+    "## Use instead\n"
+    "```dockerfile\n"
+    "# .dockerignore holds: config and !config/app.yaml\n"
+    "FROM alpine:3.20\n"
+    "COPY config/app.yaml /etc/app/\n"
+    "```\n"
+    "\n"
+    "## Fix safety\n"
+    "Unsafe: the fix appends `!<source>` to the ignore file, so the file is\n"
+    "sent and copied; that changes what the image contains. It is never\n"
+    "offered for credential files, nor when the ignore file in effect lies\n"
+    "outside the context.\n";
+
+static const struct rule_alias aliases[] = {
+    { "CopyIgnoredFile", NULL },
+    { NULL, NULL },
+};
+
+struct state {
+    bool loaded;
+    bool ok;
+    struct di_file *ignore;
+    const char *ignore_rel; /* relative to the context; NULL when outside */
+    const char *ignore_name;
+    struct str ignore_text;
+    struct di_context *walk;
+};
+
+static struct arena *file_arena(struct rule_ctx *ctx)
+{
+    /* The walker allocates from an arena; the file's is the one rule_alloc
+     * uses too, and it outlives the findings. */
+    return (struct arena *)&rule_file(ctx)->arena;
+}
+
+static const char *relative_to(const char *dir, const char *path)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    if (strncmp(path, dir, n) || path[n] != '/')
+        return NULL;
+    return path + n + 1;
+}
+
+static struct state *load(struct rule_ctx *ctx)
+{
+    struct state *st = rule_state(ctx);
+    if (st->loaded)
+        return st;
+    st->loaded = true;
+    const char *dir = rule_context_dir(ctx);
+    if (!dir)
+        return st;
+    struct arena *a = file_arena(ctx);
+    struct err err = { 0 };
+    const char *found = NULL;
+    if (di_find(a, rule_file(ctx)->path, dir, &found, &err) != 0)
+        return st;
+    /* Inside the context the ignore file is read as the fix engine sees
+     * it (with the edits of earlier passes). */
+    const char *rel = found ? relative_to(dir, found) : ".dockerignore";
+    bool exists = false;
+    if (rel) {
+        if (!rule_context_file(ctx, rel, &st->ignore_text, &exists))
+            return st;
+        if (exists && di_load(a, rel, st->ignore_text.ptr, st->ignore_text.len, &st->ignore, &err))
+            return st; /* DW505 reports a broken ignore file */
+    } else if (di_load_file(a, found, &st->ignore, &err) != 0) {
+        return st;
+    }
+    if (!st->ignore)
+        return st; /* nothing is ignored */
+    st->ignore_rel = rel;
+    st->ignore_name = rel ? rel : found;
+    if (di_walk(a, dir, st->ignore, NULL, &st->walk, &err) != 0)
+        return st;
+    st->ok = true;
+    return st;
+}
+
+static struct str unquote(struct str v)
+{
+    v = str_trim(v);
+    if (v.len >= 2 && (v.ptr[0] == '"' || v.ptr[0] == '\'') && v.ptr[v.len - 1] == v.ptr[0])
+        return str_slice(v, 1, v.len - 1);
+    return v;
+}
+
+static bool is_glob(struct str s)
+{
+    for (size_t i = 0; i < s.len; i++)
+        if (s.ptr[i] == '*' || s.ptr[i] == '?' || s.ptr[i] == '[')
+            return true;
+    return false;
+}
+
+/* "pattern 'x' (line N)" for the pattern that excluded an entry. */
+static const char *decider_text(struct rule_ctx *ctx, const struct state *st, int d)
+{
+    if (d < 0 || (size_t)d >= st->ignore->n_patterns)
+        return rule_printf(ctx, "%s", st->ignore_name);
+    const struct di_pattern *p = &st->ignore->patterns[d];
+    return rule_printf(ctx, "%s:%u ('%.*s')", st->ignore_name, p->line, (int)p->text.len,
+                       p->text.ptr);
+}
+
+/* Whether path is the source or lies below a directory the source names
+ * (a glob matches one segment per segment, as filepath.Match does). */
+static bool under_source(const char *pat, const char *path)
+{
+    size_t pn = strlen(pat);
+    for (size_t i = 0;; i++) {
+        if (path[i] == '/' || path[i] == '\0') {
+            if (di_glob_match(pat, pn, path, i) == 1)
+                return true;
+            if (path[i] == '\0')
+                return false;
+        }
+    }
+}
+
+/* The excluded entries a source names: itself, or anything below a
+ * directory it names. Sets *first to the first of them. */
+static size_t count_ignored(const struct state *st, const struct di_selection *sel,
+                            const struct di_entry **first)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < st->walk->n_entries; k++) {
+        const struct di_entry *e = &st->walk->entries[k];
+        if (!e->excluded || !under_source(sel->cleaned, e->path))
+            continue;
+        if (!n)
+            *first = e;
+        n++;
+    }
+    /* Pruned directories the source reaches into (the walker did not
+     * look inside them). */
+    for (size_t k = 0; k < sel->n_ignored; k++) {
+        if (under_source(sel->cleaned, sel->ignored[k]->path))
+            continue; /* counted above */
+        if (!n)
+            *first = sel->ignored[k];
+        n++;
+    }
+    return n;
+}
+
+static void check(struct rule_ctx *ctx, const struct df_instr *in)
+{
+    if (df_instr_flag(in, "from") || in->parent)
+        return;
+    struct state *st = load(ctx);
+    if (!st->ok)
+        return;
+    const struct df_text *w = in->form == DF_FORM_EXEC ? in->exec : in->args;
+    uint32_t n = in->form == DF_FORM_EXEC ? in->n_exec : in->n_args;
+    const char *kw = df_kind_name(in->kind);
+    for (uint32_t i = 0; i + 1 < n; i++) {
+        struct str s = unquote(w[i].raw);
+        if (!s.len || str_starts_with(s, str_from_cstr("<<")) || memchr(s.ptr, '$', s.len) ||
+            str_starts_with(s, str_from_cstr("http://")) ||
+            str_starts_with(s, str_from_cstr("https://")) ||
+            str_starts_with(s, str_from_cstr("git@")))
+            continue;
+        struct di_selection sel = { 0 };
+        struct err err = { 0 };
+        if (di_select(file_arena(ctx), st->walk, s.ptr, s.len, &sel, &err) != 0)
+            continue;
+        bool root = !strcmp(sel.cleaned, ".") || !*sel.cleaned;
+        const struct di_entry *first = NULL;
+        size_t n_ignored = 0;
+        if (root) {
+            /* `.` leaves out what it should: that is the ignore file's job,
+             * unless nothing at all is left. */
+            if (sel.n_entries)
+                continue;
+            for (size_t k = 0; k < st->walk->n_entries && !first; k++)
+                if (st->walk->entries[k].excluded)
+                    first = &st->walk->entries[k];
+            n_ignored = first ? 1 : 0;
+        } else {
+            n_ignored = count_ignored(st, &sel, &first);
+        }
+        if (!n_ignored || !first)
+            continue;
+        const char *why = decider_text(ctx, st, first->decider);
+        struct rule_finding *f;
+        if (root)
+            f = rule_report(ctx, w[i].span,
+                            "%s source '%.*s' copies nothing: %s excludes the whole context", kw,
+                            (int)s.len, s.ptr, why);
+        else if (!is_glob(s) && !sel.n_entries)
+            f = rule_report(ctx, w[i].span,
+                            "%s source '%.*s' is excluded by %s, so it is not sent and the "
+                            "build fails",
+                            kw, (int)s.len, s.ptr, why);
+        else
+            f = rule_report(ctx, w[i].span,
+                            "%s source '%.*s' copies less than it names: %zu path%s excluded "
+                            "(first '%s', by %s)",
+                            kw, (int)s.len, s.ptr, n_ignored, n_ignored == 1 ? " is" : "s are",
+                            first->path, why);
+        if (!f || !st->ignore_rel || root)
+            continue;
+        struct sec_file_match m = { 0 };
+        if (sec_path_is_secret_file(s, &m))
+            continue;
+        bool skip = false;
+        for (size_t k = 0; k < st->walk->n_entries && !skip; k++) {
+            const struct di_entry *e = &st->walk->entries[k];
+            skip = e->excluded && under_source(sel.cleaned, e->path) &&
+                   sec_path_is_secret_file(str_from_cstr(e->path), &m);
+        }
+        if (skip)
+            continue;
+        struct str old = st->ignore_text;
+        bool nl = old.len && old.ptr[old.len - 1] != '\n';
+        /* A directory the source names needs its content re-included. */
+        bool dir = !is_glob(s) && sel.n_entries && strcmp(first->path, sel.cleaned) != 0;
+        const char *line =
+            rule_printf(ctx, "%s!%s%s\n", nl ? "\n" : "", sel.cleaned, dir ? "/**" : "");
+        /* Offer only a line that really re-includes what was excluded. */
+        const char *after = rule_printf(ctx, "%.*s%s", (int)old.len, old.ptr, line);
+        struct di_file *nf = NULL;
+        if (di_load(file_arena(ctx), st->ignore_name, after, strlen(after), &nf, &err) != 0 ||
+            di_match(nf, first->path, strlen(first->path), NULL))
+            continue;
+        struct edit e = { (uint32_t)old.len, (uint32_t)old.len, str_from_cstr(line) };
+        rule_finding_fix(f, FIX_UNSAFE,
+                         rule_printf(ctx, "re-include '%s' in %s", sel.cleaned, st->ignore_rel),
+                         NULL, 0);
+        rule_finding_fix_other(f, st->ignore_rel, &e, 1);
+    }
+}
+
+const struct rule rule_DW502 = {
+    .id = "DW502",
+    .name = "copy-ignored-file",
+    .severity = SEV_WARNING,
+    .category = CAT_CONTEXT,
+    .status = RULE_STABLE,
+    .fix = FIX_SOMETIMES,
+    .summary = "a COPY/ADD source is excluded by the ignore file",
+    .aliases = aliases,
+    .on = DF_ON(DF_COPY) | DF_ON(DF_ADD),
+    .check = check,
+    .state_size = sizeof(struct state),
+    .doc = doc,
+    .needs_context = true,
+};
