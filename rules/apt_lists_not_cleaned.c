@@ -131,10 +131,9 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
                     "'%.*s %.*s' leaves /var/lib/apt/lists in the layer: remove it in the same "
                     "RUN with 'rm -rf /var/lib/apt/lists/*'",
                     STR_FMT(sh_call_name(last)), STR_FMT(sub->value));
-    uint32_t at;
-    if (!f || !pm_append_point(in, &at))
+    struct edit e;
+    if (!f || !pm_append_edit(ctx, in, "rm -rf /var/lib/apt/lists/*", &e))
         return;
-    struct edit e = { at, at, STR_LIT(" && rm -rf /var/lib/apt/lists/*") };
     bool unsafe = in->parent || later_needs_lists(ctx, in);
     rule_finding_fix(f, unsafe ? FIX_UNSAFE : FIX_SAFE, "remove the apt lists in the same RUN", &e,
                      1);

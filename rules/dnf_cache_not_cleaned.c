@@ -96,11 +96,9 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         rule_report(ctx, last_word->span,
                     "'%.*s %s' leaves the package cache in %s: end the RUN with '%.*s clean all'",
                     STR_FMT(tool), last_name, dir, STR_FMT(tool));
-    uint32_t at;
-    if (!f || !pm_append_point(in, &at))
+    struct edit e;
+    if (!f || !pm_append_edit(ctx, in, rule_printf(ctx, "%.*s clean all", STR_FMT(tool)), &e))
         return;
-    struct edit e = { at, at,
-                      str_from_cstr(rule_printf(ctx, " && %.*s clean all", STR_FMT(tool))) };
     rule_finding_fix(f, FIX_SAFE, rule_printf(ctx, "append %.*s clean all", STR_FMT(tool)), &e, 1);
 }
 

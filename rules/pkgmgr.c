@@ -175,18 +175,36 @@ bool pm_local_file(struct str v, const char *suffix)
            str_starts_with(v, STR_LIT("ftp://")) || str_starts_with(v, STR_LIT("file://"));
 }
 
-bool pm_append_point(const struct df_instr *in, uint32_t *at)
+bool pm_append_edit(struct rule_ctx *ctx, const struct df_instr *in, const char *cmd,
+                    struct edit *out)
 {
-    if (in->kind != DF_RUN || in->form != DF_FORM_SHELL || in->n_heredocs || !in->script)
+    if (in->kind != DF_RUN || in->form != DF_FORM_SHELL || !in->script || in->script->n_problems)
         return false;
     const struct sh_node *root = in->script->root;
-    if (!root || !root->n_kids || in->script->n_problems)
+    if (!root || !root->n_kids)
         return false;
+    if (in->n_heredocs) {
+        /* `RUN <<EOF`: the body is the script; add a line at the start of
+         * the terminator line. */
+        const struct df_heredoc *h = &in->heredocs[0];
+        const struct df_file *f = rule_file(ctx);
+        uint32_t at = h->end.start;
+        if (in->n_heredocs != 1 || h->script != in->script || !h->terminated || at == 0 ||
+            f->src[at - 1] != '\n')
+            return false;
+        *out =
+            (struct edit){ at, at,
+                           str_from_cstr(rule_printf(ctx, "%s%s", cmd, f->crlf ? "\r\n" : "\n")) };
+        return true;
+    }
     const struct sh_node *last = root->kids[root->n_kids - 1];
     if (last->background)
         return false;
-    *at = last->span.end;
-    return *at > in->span.start && *at <= in->span.end;
+    uint32_t at = last->span.end;
+    if (at <= in->span.start || at > in->span.end)
+        return false;
+    *out = (struct edit){ at, at, str_from_cstr(rule_printf(ctx, " && %s", cmd)) };
+    return true;
 }
 
 static bool match_nocase_at(const char *s, uint32_t len, uint32_t i, const char *w)

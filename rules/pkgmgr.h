@@ -51,11 +51,14 @@ bool pm_word_dynamic(const struct sh_word *w);
  * (".deb", ".rpm", ".apk"). */
 bool pm_local_file(struct str value, const char *suffix);
 
-/* Where " && cmd" can be appended to the RUN so that it runs after every
- * command: the end of the last element of the script's top-level list.
- * False when the RUN is no plain shell form (exec form, heredocs), or its
- * last element runs in the background. */
-bool pm_append_point(const struct df_instr *in, uint32_t *at);
+/* The edit that makes the RUN run cmd after every other command: " && cmd"
+ * after the last element of a shell form's top-level list, or a line
+ * "cmd" before the terminator of a `RUN <<EOF` script. False when there is
+ * no such place (exec form, other heredoc forms, a last element run in the
+ * background, a script with syntax problems). The text lives in the
+ * file's arena. */
+bool pm_append_edit(struct rule_ctx *ctx, const struct df_instr *in, const char *cmd,
+                    struct edit *out);
 
 /* Whether the text from the start of in's stage (and of the in-file
  * stages it is built on) up to offset `upto` writes the apt option `key`

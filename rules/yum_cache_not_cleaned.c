@@ -83,10 +83,9 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
                                          "'yum %s' leaves the package cache in /var/cache/yum: "
                                          "end the RUN with 'yum clean all'",
                                          last_name);
-    uint32_t at;
-    if (!f || !pm_append_point(in, &at))
+    struct edit e;
+    if (!f || !pm_append_edit(ctx, in, "yum clean all", &e))
         return;
-    struct edit e = { at, at, STR_LIT(" && yum clean all") };
     rule_finding_fix(f, FIX_SAFE, "append yum clean all", &e, 1);
 }
 

@@ -65,10 +65,9 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
                                          "'zypper %.*s' leaves the package cache in "
                                          "/var/cache/zypp: end the RUN with 'zypper clean --all'",
                                          STR_FMT(last->value));
-    uint32_t at;
-    if (!f || !pm_append_point(in, &at))
+    struct edit e;
+    if (!f || !pm_append_edit(ctx, in, "zypper clean --all", &e))
         return;
-    struct edit e = { at, at, STR_LIT(" && zypper clean --all") };
     rule_finding_fix(f, FIX_SAFE, "append zypper clean --all", &e, 1);
 }
 

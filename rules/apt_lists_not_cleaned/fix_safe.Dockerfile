@@ -22,3 +22,15 @@ RUN apt-get update; aptitude install -y vim # a comment
 # expect @-2:30 DW301 "'aptitude install'"
 # removal in a later RUN does not help the earlier layer
 RUN rm -rf /var/lib/apt/lists/*
+RUN <<EOF
+apt-get update
+apt-get install -y --no-install-recommends curl
+EOF
+# fixed: rm -rf /var/lib/apt/lists/*
+# fixed: EOF
+# expect @-4:9 DW301 "'apt-get install'"
+# a heredoc fed to bash: no fix offered
+RUN <<-EOT bash
+	apt-get update
+EOT
+# expect @-2:10 DW301 "'apt-get update'"

@@ -17,3 +17,10 @@ RUN dnf install -y git && rm -rf /var/cache/yum
 ONBUILD RUN dnf install -y make
 # fixed: ONBUILD RUN dnf install -y make && dnf clean all
 # expect @-2:17 DW309 "'dnf install'"
+RUN <<EOF
+set -e
+dnf install -y curl
+EOF
+# fixed: dnf clean all
+# fixed: EOF
+# expect @-4:5 DW309 "'dnf install'"
