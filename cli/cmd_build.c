@@ -329,7 +329,8 @@ static int cmd_build(int argc, char **argv)
     }
     status = CLI_EXIT_OK;
     if (dest) {
-        if (bld_export(&store, tag ? tag : tmp_tag, tag ? NULL : "latest", kind, dest, &e))
+        if (bld_export(&store, tag ? tag : tmp_tag, tag ? NULL : "dockwright-build:latest", kind,
+                       dest, &e))
             status = fail(&e);
         if (tmp_tag && bld_store_ref_delete(&store, tmp_tag, &e)) {
             /* already gone */

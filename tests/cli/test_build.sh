@@ -108,6 +108,14 @@ out=$("$dw" image import --cache-dir "$tmp/readback" "$tmp/oci1" readback:1 2>&1
 check "import of --output oci:DIR: $out" 0 $?
 expect_out "read back with the same digest" "$d1" "$out"
 expect_out "report JSON" '"version": 1' "$(cat "$tmp/r1.json" 2>/dev/null)"
+# docker-archive output, without -t, loads back.
+out=$("$dw" build "${S[@]}" --output "docker-archive:$tmp/d.tar" "$ctx" 2>&1)
+check "docker-archive output: $out" 0 $?
+out=$("$dw" image import --cache-dir "$tmp/readback2" "$tmp/d.tar" 2>&1)
+check "import of --output docker-archive: $out" 0 $?
+expect_out "its name" 'imported dockwright-build:latest' "$out"
+out=$("$dw" image ls "${S[@]}" 2>&1)
+lacks_out "no temporary name left" 'dockwright-build-' "$out"
 # .dockerignore: the ignored file cannot be copied.
 cat >"$tmp/Dockerfile.ign" <<'EOF'
 FROM busybox
