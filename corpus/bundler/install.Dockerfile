@@ -1,0 +1,7 @@
+# test: rules=DW201 fix=safe
+FROM ruby:3.3-slim
+WORKDIR /app
+COPY . ./
+RUN bundle install --jobs 4 && bundle exec rake assets:precompile
+# expect @-1:5 DW201 "'bundle install' (bundler) runs after the COPY on line 4"
+CMD ["bundle", "exec", "puma"]

@@ -1,0 +1,9 @@
+# test: rules=DW201 fix=safe
+FROM node:22-slim
+WORKDIR /srv
+COPY --chown=node:node package.json package-lock.json ./
+RUN npm ci --omit=dev
+COPY --chown=node:node . .
+# expect @-1:5 DW201 "'npm ci' (npm) runs after the COPY on line 4 copied the sources"
+USER node
+CMD ["node", "server.js"]
