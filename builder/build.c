@@ -1416,6 +1416,23 @@ static int do_from(struct build *b, const struct df_stage *stg, struct stage_sta
 {
     const struct df_instr *in = stg->from;
     memset(st, 0, sizeof *st);
+    for (uint32_t i = 0; i < in->n_flags; i++) {
+        const struct df_flag *fl = &in->flags[i];
+        const char *v = NULL;
+        if (!flag_is(fl, "platform") || !fl->value.raw.ptr)
+            return bad_flag(b, in, fl, err);
+        int rc = expand_str(b, in, &fl->value, &v, err);
+        if (rc)
+            return rc;
+        /* Only the host's platform can run; "linux/amd64/v2" and the like
+         * are read by their os/architecture. */
+        size_t n = strlen(b->platform);
+        if (strncmp(v, b->platform, n) != 0 || (v[n] != '\0' && v[n] != '/')) {
+            err_set(err, ERR_UNSUPPORTED, "FROM --platform=%s: dockwright build builds for %s only",
+                    v, b->platform);
+            return at_instr(b, in, ERR_UNSUPPORTED, err);
+        }
+    }
     if (stg->base_stage >= 0) {
         *st = b->st[stg->base_stage];
         st->done = false;
