@@ -101,6 +101,9 @@ static struct str repo_base(struct str repo)
 static bool is_windows(const struct df_image_ref *img)
 {
     return contains(img->repository, "windows") || contains(img->repository, "nanoserver") ||
+           str_eq_cstr(img->repository, "microsoft/iis") ||
+           contains(img->repository, "microsoft/aspnet") ||
+           contains(img->repository, "dotnet-framework") ||
            contains(img->repository, "servercore") ||
            contains(img->repository, "dotnet/framework") || contains(img->tag, "nanoserver") ||
            contains(img->tag, "windowsservercore") || contains(img->tag, "ltsc");
@@ -190,6 +193,7 @@ struct walk {
     const struct df_instr *earlier_user; /* a non-root USER before a root one, or NULL */
     const struct df_instr *entrypoint;   /* the ENTRYPOINT in effect, or NULL */
     bool creates_users;                  /* a RUN runs useradd/adduser */
+    bool windows_hint; /* a SHELL runs PowerShell or cmd, or a WORKDIR is a drive path */
     const struct df_image_ref *root_image;
 };
 
@@ -225,6 +229,13 @@ static void walk_chain(const struct df_model *m, int stage, struct walk *w)
                 w->entrypoint = x;
             } else if (x->kind == DF_RUN && runs_user_tool(x)) {
                 w->creates_users = true;
+            } else if (x->kind == DF_SHELL && x->n_exec) {
+                struct str sh = x->exec[0].raw;
+                w->windows_hint = w->windows_hint || contains(sh, "powershell") ||
+                                  contains(sh, "pwsh") || contains(sh, "cmd");
+            } else if (x->kind == DF_WORKDIR && x->n_args) {
+                struct str d = unquote(x->args[0].raw);
+                w->windows_hint = w->windows_hint || (d.len >= 2 && d.ptr[1] == ':');
             }
         }
         if (st->base_stage < 0) {
@@ -308,7 +319,7 @@ static void finish(struct rule_ctx *ctx)
         return;
     struct walk w;
     walk_chain(m, m->target_stage, &w);
-    if (!w.root_image || is_windows(w.root_image))
+    if (!w.root_image || is_windows(w.root_image) || w.windows_hint || m->escape == '`')
         return;
     if (w.entrypoint && drops_privileges(ctx, w.entrypoint))
         return;

@@ -1,0 +1,3 @@
+# test: rules=DW401
+FROM microsoft/iis
+RUN echo hi
