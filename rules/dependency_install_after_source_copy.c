@@ -553,12 +553,12 @@ static bool collect(struct rule_ctx *ctx, const struct dep *d, const char *srcdi
         /* -r/-c files as written, relative to the working directory, which
          * must be the copy's destination (reqbase). Nested -r/-c lines are
          * followed one level deep. */
-        if (!reqbase)
-            return false;
         for (uint32_t i = 0; i < d->n_reqs; i++) {
             const char *r = d->reqs[i];
             if (r[0] == '/') {
                 size_t bl = strlen(reqbase);
+                if (!bl)
+                    return false;
                 if (strncmp(r, reqbase, bl) || r[bl] != '/')
                     return false;
                 r += bl + 1;
@@ -654,17 +654,16 @@ static void add_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct 
         if (k != DF_LABEL && k != DF_EXPOSE)
             safe = false;
     }
-    /* pip reads -r files relative to WORKDIR: it must be the destination. */
+    /* The install reads its manifests from the working directory: the
+     * copy must have put them there. */
     const char *dest = rule_printf(ctx, "%.*s", STR_FMT(sc->in->args[1].raw));
-    const char *reqbase = NULL;
-    if (d->eco == ECO_PIP && wd) {
-        size_t dl = strlen(dest);
-        while (dl > 1 && dest[dl - 1] == '/')
-            dl--;
-        const char *dn = rule_printf(ctx, "%.*s", (int)dl, dest);
-        if (!strcmp(dn, ".") || !strcmp(dn, wd))
-            reqbase = wd;
-    }
+    size_t destn = strlen(dest);
+    while (destn > 1 && dest[destn - 1] == '/')
+        destn--;
+    const char *dn = rule_printf(ctx, "%.*s", (int)destn, dest);
+    if (strcmp(dn, ".") && (!wd || strcmp(dn, wd)))
+        return;
+    const char *reqbase = wd ? wd : "";
     struct files fs = { .n = 0 };
     if (!collect(ctx, d, sc->srcdir, reqbase, &fs, &safe))
         return;
