@@ -82,8 +82,6 @@ static bool later_needs_index(struct rule_ctx *ctx, const struct df_instr *in)
             else if (is_add(c) && !updated && !has_no_cache(c) && !has_update(c))
                 return true;
         }
-        if (o->form == DF_FORM_EXEC && o->n_exec >= 2 && str_eq_cstr(o->exec[0].raw, "apk"))
-            return true;
     }
     return false;
 }
@@ -149,7 +147,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         const struct sh_word *sub = pm_operand(c, 0, &pm_apk_spec);
         struct rule_finding *f = rule_report(
             ctx, sub->span, "'apk add' without --no-cache leaves the package index in the layer");
-        if (!f)
+        if (!f || !pm_fixable(in))
             continue;
         struct edit e[8];
         uint32_t ne = 0;

@@ -71,7 +71,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
             f = rule_report(ctx, prog->span,
                             "'apt' is the interactive front end: use apt-get or apt-cache in "
                             "scripts");
-        if (!f || !sub)
+        if (!f || !sub || !pm_fixable(in))
             continue;
         bool safe = in_list(sub, safe_subs);
         bool unsafe = sh_word_is(sub, "upgrade") || sh_word_is(sub, "full-upgrade");

@@ -93,10 +93,6 @@ static bool later_needs_lists(struct rule_ctx *ctx, const struct df_instr *in)
         const struct sh_visit *const *cmds = pm_run_cmds(ctx, o, &n);
         if (installs_without_update(cmds, n))
             return true;
-        if (o->form == DF_FORM_EXEC && o->n_exec >= 2 &&
-            (str_eq_cstr(o->exec[0].raw, "apt-get") || str_eq_cstr(o->exec[0].raw, "apt")) &&
-            str_eq_cstr(o->exec[1].raw, "install"))
-            return true;
     }
     return false;
 }

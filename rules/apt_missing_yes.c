@@ -115,7 +115,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         struct rule_finding *f = rule_report(
             ctx, sub->span, "'%.*s %.*s' without -y: the build aborts at the confirmation prompt",
             STR_FMT(sh_call_name(c)), STR_FMT(sub->value));
-        if (!f)
+        if (!f || !pm_fixable(in))
             continue;
         struct edit e = { sub->span.end, sub->span.end, STR_LIT(" -y") };
         rule_finding_fix(f, FIX_SAFE, "add -y", &e, 1);

@@ -125,7 +125,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
             ctx, sub->span, "'%.*s install' without %s installs recommended packages too",
             STR_FMT(sh_call_name(c)),
             aptitude ? "'--without-recommends'" : "'--no-install-recommends'");
-        if (!f)
+        if (!f || !pm_fixable(in))
             continue;
         /* Packages: ca-certificates is added when a TLS client is installed
          * and it is not listed already. */

@@ -60,7 +60,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         struct rule_finding *f = rule_report(
             ctx, last->span, "'%.*s %s' without -y: the build aborts at the confirmation prompt",
             STR_FMT(tool), name);
-        if (!f)
+        if (!f || !pm_fixable(in))
             continue;
         struct edit e = { last->span.end, last->span.end, STR_LIT(" -y") };
         rule_finding_fix(f, FIX_SAFE, "add -y", &e, 1);

@@ -35,10 +35,61 @@ static void add_script(const struct sh_script *s, const struct sh_visit **out, u
         out[(*n)++] = &s->cmds[i];
 }
 
+/* An exec-form RUN as one simple command. */
+static const struct sh_visit *const *exec_cmds(struct rule_ctx *ctx, const struct df_instr *in,
+                                               uint32_t *n)
+{
+    if (!in->n_exec || in->n_exec > 4096)
+        return NULL;
+    struct sh_word *argv = rule_alloc(ctx, in->n_exec * sizeof *argv);
+    for (uint32_t i = 0; i < in->n_exec; i++) {
+        const struct df_text *t = &in->exec[i];
+        struct sh_word *w = &argv[i];
+        *w = (struct sh_word){ 0 };
+        w->span = t->span;
+        w->raw = t->raw;
+        w->value = str_from_cstr(rule_printf(ctx, "%.*s", STR_FMT(t->raw)));
+        uint32_t *pos = rule_alloc(ctx, ((size_t)w->value.len + 1) * sizeof *pos);
+        /* Decoded bytes map to the literal approximately (escapes shift
+         * them); only the whole span is used for reporting. */
+        for (size_t k = 0; k < w->value.len; k++) {
+            uint32_t p = t->span.start + 1 + (uint32_t)k;
+            pos[k] = p < t->span.end ? p : t->span.end;
+        }
+        pos[w->value.len] = t->span.end;
+        w->value_src = pos;
+        w->flags = SH_WORD_QUOTED;
+    }
+    uint32_t *runs = rule_alloc(ctx, sizeof *runs);
+    runs[0] = 0;
+    struct sh_node *node = rule_alloc(ctx, sizeof *node);
+    *node = (struct sh_node){ 0 };
+    node->kind = SH_SIMPLE;
+    node->span = in->span;
+    node->argv = argv;
+    node->argc = in->n_exec;
+    node->runs = runs;
+    node->n_runs = 1;
+    struct sh_visit *v = rule_alloc(ctx, sizeof *v);
+    *v = (struct sh_visit){ 0 };
+    v->call = (struct sh_call){ node, argv, in->n_exec };
+    const struct sh_visit **out = rule_alloc(ctx, sizeof *out);
+    out[0] = v;
+    *n = 1;
+    return out;
+}
+
+bool pm_fixable(const struct df_instr *in)
+{
+    return in->form == DF_FORM_SHELL;
+}
+
 const struct sh_visit *const *pm_run_cmds(struct rule_ctx *ctx, const struct df_instr *in,
                                           uint32_t *n)
 {
     *n = 0;
+    if (in->kind == DF_RUN && in->form == DF_FORM_EXEC && !in->exec_non_string)
+        return exec_cmds(ctx, in, n);
     if (in->kind != DF_RUN || in->form != DF_FORM_SHELL)
         return NULL;
     uint32_t total = in->script ? in->script->n_cmds : 0;

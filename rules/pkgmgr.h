@@ -17,10 +17,15 @@ extern const struct sh_flag_spec pm_rpm_spec; /* dnf, microdnf, yum */
 extern const struct sh_flag_spec pm_zypper_spec;
 
 /* The commands a RUN (or an ONBUILD RUN trigger) runs, in order: those of
- * its script, then those of heredoc bodies fed to a shell. Arena memory of
- * the file; *n is 0 for exec-form RUNs and RUNs without commands. */
+ * its script, then those of heredoc bodies fed to a shell. An exec-form RUN
+ * is one command whose words are its JSON strings (span: the literal with
+ * its quotes; flagged SH_WORD_QUOTED), so no fix may edit inside them: see
+ * pm_fixable. Arena memory of the file; *n is 0 for RUNs without commands. */
 const struct sh_visit *const *pm_run_cmds(struct rule_ctx *ctx, const struct df_instr *in,
                                           uint32_t *n);
+
+/* Whether fixes may edit the words of in's commands (shell form). */
+bool pm_fixable(const struct df_instr *in);
 
 /* Whether an [output] rule reports on in: triggers always (scope tags do
  * not apply to them), other instructions when their stage is an output

@@ -72,7 +72,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
             ctx, w->span,
             "'zypper %.*s' without --non-interactive: the build cannot answer the prompt",
             STR_FMT(w->value));
-        if (!f)
+        if (!f || !pm_fixable(in))
             continue;
         struct edit e = { c->argv[0].span.end, c->argv[0].span.end, STR_LIT(" --non-interactive") };
         rule_finding_fix(f, FIX_SAFE, "add --non-interactive", &e, 1);
