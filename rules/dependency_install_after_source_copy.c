@@ -106,6 +106,9 @@ static const char *const pnpm_files[] = { "package.json", "pnpm-lock.yaml", ".np
 static const char *const go_files[] = { "go.mod", "go.sum", NULL };
 static const char *const bundler_files[] = { "Gemfile", "Gemfile.lock", NULL };
 static const char *const mix_files[] = { "mix.exs", "mix.lock", NULL };
+static const char *const poetry_files[] = { "pyproject.toml", "poetry.lock", "poetry.toml", NULL };
+static const char *const pipenv_files[] = { "Pipfile", "Pipfile.lock", NULL };
+static const char *const uv_files[] = { "pyproject.toml", "uv.lock", ".python-version", NULL };
 
 /* One dependency step found in a RUN. */
 struct dep {
@@ -261,7 +264,9 @@ static bool classify(struct rule_ctx *ctx, const struct sh_call *c, struct dep *
         return pip_install(ctx, c, 3, d);
     if (sh_call_is(c, "uv") && sub) {
         if (sh_word_is(sub, "sync")) {
-            *d = (struct dep){ .eco = ECO_UV, .at = words_span(c, 1) };
+            bool locked = (has_word(c, "--frozen") || has_word(c, "--locked")) &&
+                          has_word(c, "--no-install-project");
+            *d = (struct dep){ .eco = ECO_UV, .locked = locked, .at = words_span(c, 1) };
             return true;
         }
         if (sh_word_is(sub, "pip") && c->argc > 2 && sh_word_is(&c->argv[2], "install")) {
@@ -274,12 +279,16 @@ static bool classify(struct rule_ctx *ctx, const struct sh_call *c, struct dep *
         return false;
     }
     if (sh_call_is(c, "poetry") && sub && sh_word_is(sub, "install")) {
-        *d = (struct dep){ .eco = ECO_POETRY, .at = words_span(c, 1) };
+        *d = (struct dep){ .eco = ECO_POETRY,
+                           .locked = has_word(c, "--no-root"),
+                           .at = words_span(c, 1) };
         return true;
     }
     if (sh_call_is(c, "pipenv") && sub &&
         ((sh_word_is(sub, "install") && loose_operands(c, 2) == 0) || sh_word_is(sub, "sync"))) {
-        *d = (struct dep){ .eco = ECO_PIPENV, .at = words_span(c, 1) };
+        *d = (struct dep){ .eco = ECO_PIPENV,
+                           .locked = sh_word_is(sub, "sync") || has_word(c, "--deploy"),
+                           .at = words_span(c, 1) };
         return true;
     }
     if (sh_call_is(c, "go") && sub) {
@@ -494,6 +503,9 @@ static bool collect(struct rule_ctx *ctx, const struct dep *d, const char *srcdi
     case ECO_GO: list = go_files; break;
     case ECO_BUNDLER: list = bundler_files; break;
     case ECO_MIX: list = mix_files; break;
+    case ECO_POETRY: list = poetry_files; break;
+    case ECO_PIPENV: list = pipenv_files; break;
+    case ECO_UV: list = d->n_reqs ? NULL : uv_files; break;
     case ECO_PIP: break;
     default: return false;
     }
@@ -541,6 +553,15 @@ static bool collect(struct rule_ctx *ctx, const struct dep *d, const char *srcdi
             strstr(gf, ":path"))
             *safe = false;
         if (fs->n < 2 || !out_dir_harmless(ctx, srcdir, "vendor"))
+            *safe = false;
+    }
+    if (d->eco == ECO_POETRY || d->eco == ECO_PIPENV || d->eco == ECO_UV) {
+        /* The lock is what makes the install read nothing else. */
+        if (fs->n < 2 || !out_dir_harmless(ctx, srcdir, ".venv"))
+            *safe = false;
+        const char *pp = ctx_text(ctx, rule_printf(ctx, "%spyproject.toml", srcdir));
+        if (pp &&
+            (strstr(pp, "path = ") || strstr(pp, "path=") || strstr(pp, "[tool.uv.workspace]")))
             *safe = false;
     }
     if (d->eco == ECO_MIX) {

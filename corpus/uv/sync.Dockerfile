@@ -1,0 +1,7 @@
+# test: rules=DW201 fix=unsafe
+FROM ghcr.io/astral-sh/uv:python3.12-bookworm-slim
+WORKDIR /app
+COPY . /app
+RUN uv sync --locked
+# expect @-1:5 DW201 "'uv sync' (uv) runs after the COPY on line 4"
+CMD ["uv", "run", "app.py"]
