@@ -545,6 +545,65 @@ static int load_ignore(struct build *b, struct err *err)
     return 0;
 }
 
+/* The tree named by a --from value: an earlier stage (built) or an image of
+ * the store. */
+static int from_tree(struct build *b, const struct df_instr *in, const char *from,
+                     struct bld_tree *tree, struct err *err)
+{
+    int si = df_stage_lookup(b->f, in, str_from_cstr(from));
+    const struct stage_state *src = NULL;
+    if (si >= 0) {
+        src = &b->st[si];
+        if (!src->done) {
+            err_set(err, ERR_INTERNAL, "stage '%s' was not built", from);
+            return at_instr(b, in, ERR_INTERNAL, err);
+        }
+    } else {
+        struct stage_state *img = ARENA_NEW(&b->a, struct stage_state);
+        struct bld_digest md;
+        int rc = load_image(b, from, img, &md, err);
+        if (rc)
+            return at_instr(b, in, rc, err);
+        src = img;
+    }
+    int rc = state_tree(b, src, tree, err);
+    return rc ? at_instr(b, in, rc, err) : 0;
+}
+
+/* A bind mount's source in another stage or image, copied out of its
+ * layers right before the RUN (on a cache miss only). */
+struct mount_from {
+    struct bld_tree tree; /* n_layers 0 and source NULL: not from= */
+    const char *source;
+};
+
+/* Copies mf's source into dir and points mt at the copy. */
+static int materialize(struct build *b, const struct df_instr *in, const struct mount_from *mf,
+                       const char *dir, struct bld_mount *mt, struct err *err)
+{
+    struct bld_src src = { BLD_SRC_PATH, mf->source, NULL, 0 };
+    struct bld_copy_opts co = { .srcs = &src,
+                                .n_srcs = 1,
+                                .from = mf->tree,
+                                .unpack = 0,
+                                .epoch = -1,
+                                .tmp_dir = bld_store_tmp_dir(b->s, &b->a) };
+    struct bld_copy_sel *sel;
+    int rc = bld_copy_select(&co, &b->a, &sel, err);
+    if (rc)
+        return at_instr(b, in, rc, err);
+    const char *layers[1] = { dir };
+    struct bld_copy_dest d = { .dest = "/content/", .tree = { layers, 1 }, .instr = "RUN --mount" };
+    rc = bld_copy_apply(sel, &d, NULL, err);
+    if (rc)
+        return at_instr(b, in, rc, err);
+    if (sel->n_items == 1 && sel->items[0].kind == BLD_ITEM_FILE)
+        mt->source = arena_printf(&b->a, "%s/content/%s", dir, sel->items[0].name);
+    else
+        mt->source = arena_printf(&b->a, "%s/content", dir);
+    return 0;
+}
+
 /* A secret's host file, from --secret id=..,src=..; NULL when not given. */
 static const char *secret_source(struct build *b, const char *id)
 {
@@ -594,10 +653,12 @@ static bool parse_bool(const char *v)
 
 /* One RUN --mount into the executor's and the cache key's forms. */
 static int parse_mount(struct build *b, const struct df_instr *in, const struct df_flag *fl,
-                       struct bld_mount *mt, struct bld_key_mount *km, struct err *err)
+                       struct bld_mount *mt, struct bld_key_mount *km, struct mount_from *mf,
+                       struct err *err)
 {
     memset(mt, 0, sizeof *mt);
     memset(km, 0, sizeof *km);
+    memset(mf, 0, sizeof *mf);
     struct bld_kv *kv = ARENA_NEW_ARRAY(&b->a, struct bld_kv, fl->n_mount + 1);
     const char *type = "bind", *source = NULL, *from = NULL;
     for (uint32_t i = 0; i < fl->n_mount; i++) {
@@ -666,8 +727,16 @@ static int parse_mount(struct build *b, const struct df_instr *in, const struct 
     if (strcmp(type, "bind") == 0) {
         mt->type = BLD_MOUNT_BIND;
         if (from) {
-            err_set(err, ERR_UNSUPPORTED, "RUN --mount from= is not supported by dockwright build");
-            return at_instr(b, in, ERR_UNSUPPORTED, err);
+            int rc = from_tree(b, in, from, &mf->tree, err);
+            if (rc)
+                return rc;
+            mf->source = source ? source : "/";
+            struct bld_digest *d = ARENA_NEW(&b->a, struct bld_digest);
+            rc = bld_source_digest(&mf->tree, false, NULL, mf->source, d, err);
+            if (rc)
+                return at_instr(b, in, rc, err);
+            km->content = d;
+            return 0;
         }
         int rc = load_ignore(b, err);
         if (rc)
@@ -721,11 +790,13 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
     bool insecure = false;
     struct bld_mount *mounts = ARENA_NEW_ARRAY(&b->a, struct bld_mount, in->n_flags + 1);
     struct bld_key_mount *kmounts = ARENA_NEW_ARRAY(&b->a, struct bld_key_mount, in->n_flags + 1);
+    struct mount_from *mfrom = ARENA_NEW_ARRAY(&b->a, struct mount_from, in->n_flags + 1);
     size_t n_mounts = 0;
     for (uint32_t i = 0; i < in->n_flags; i++) {
         const struct df_flag *fl = &in->flags[i];
         if (flag_is(fl, "mount")) {
-            int rc = parse_mount(b, in, fl, &mounts[n_mounts], &kmounts[n_mounts], err);
+            int rc = parse_mount(b, in, fl, &mounts[n_mounts], &kmounts[n_mounts], &mfrom[n_mounts],
+                                 err);
             if (rc)
                 return rc;
             n_mounts++;
@@ -860,6 +931,19 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
         rc = err_sys(err, tmp, "cannot create a scratch directory");
         remove_tmp(tmp);
         return rc;
+    }
+    for (size_t i = 0; i < n_mounts; i++) {
+        if (!mfrom[i].source)
+            continue;
+        const char *mdir = arena_printf(&b->a, "%s/mount%zu", tmp, i);
+        if (mkdir(mdir, 0755) != 0)
+            rc = err_sys(err, mdir, "cannot create a scratch directory");
+        else
+            rc = materialize(b, in, &mfrom[i], mdir, &mounts[i], err);
+        if (rc) {
+            remove_tmp(tmp);
+            return rc;
+        }
     }
     ro.lower = lower;
     ro.n_lower = n_lower;
@@ -1018,27 +1102,10 @@ static int do_copy(struct build *b, struct stage_state *st, struct bld_meta *m,
     co.n_srcs = n_words - 1;
 
     /* Where sources come from. */
-    struct stage_state img;
     if (from) {
-        int si = df_stage_lookup(b->f, in, str_from_cstr(from));
-        const struct stage_state *src = NULL;
-        if (si >= 0) {
-            src = &b->st[si];
-            if (!src->done) {
-                err_set(err, ERR_INTERNAL, "stage '%s' was not built", from);
-                return at_instr(b, in, ERR_INTERNAL, err);
-            }
-        } else {
-            memset(&img, 0, sizeof img);
-            struct bld_digest md;
-            rc = load_image(b, from, &img, &md, err);
-            if (rc)
-                return at_instr(b, in, rc, err);
-            src = &img;
-        }
-        rc = state_tree(b, src, &co.from, err);
+        rc = from_tree(b, in, from, &co.from, err);
         if (rc)
-            return at_instr(b, in, rc, err);
+            return rc;
     } else {
         rc = load_ignore(b, err);
         if (rc)
@@ -1135,6 +1202,7 @@ static int make_workdir_layer(struct build *b, const struct bld_tree *below, con
         mode_t mode = 0755;
         uid_t uid = 0;
         gid_t gid = 0;
+        bool symlink = false;
         for (size_t i = 0; i < below->n_layers; i++) {
             const char *lp = arena_printf(&b->a, "%s%s", below->layers[i], buf_cstr(&rel));
             if (lstat(lp, &sb) == 0) {
@@ -1143,9 +1211,14 @@ static int make_workdir_layer(struct build *b, const struct bld_tree *below, con
                     uid = sb.st_uid;
                     gid = sb.st_gid;
                 }
+                symlink = S_ISLNK(sb.st_mode);
                 break;
             }
         }
+        /* A symlink on the way (/var/run -> /run) must stay one: the
+         * directory is left for RUN to create through it. */
+        if (symlink)
+            break;
         const char *up = arena_printf(&b->a, "%s%s", upper, buf_cstr(&rel));
         if (mkdir(up, mode) != 0 || chmod(up, mode) != 0 ||
             (geteuid() == 0 && lchown(up, uid, gid) != 0))

@@ -86,8 +86,10 @@ struct bld_build_result {
  * tag no name reaches it and the next gc collects it. Returns 0, or an
  * error whose message names the Dockerfile position of the failing
  * instruction (a RUN that exits non-zero: ERR_INVALID, res->run_status
- * set). RUN --mount supports bind (from the context only), cache, tmpfs
- * and secret; from= is refused with ERR_UNSUPPORTED. */
+ * set). RUN --mount supports bind (from the context, or with from= a
+ * stage or store image, whose source is copied out of its layers for the
+ * run), cache (without from=, refused with ERR_UNSUPPORTED), tmpfs and
+ * secret. */
 DW_NODISCARD int bld_build(struct bld_store *s, const struct bld_build_opts *opts,
                            struct bld_report *r, struct bld_build_result *res, struct err *err);
 

@@ -292,11 +292,16 @@ static void test_multi_stage(void **state)
                               "FROM scratch AS final\n"
                               "COPY --from=busybox /bin/busybox /bin/sh\n"
                               "COPY --from=builder /msg /msg\n"
-                              "FROM final\n"
-                              "RUN [\"/bin/sh\", \"-c\", \"read x < /msg; echo got $x\"]\n";
+                              "FROM final AS run\n"
+                              "RUN [\"/bin/sh\", \"-c\", \"read x < /msg; echo got $x\"]\n"
+                              "FROM busybox\n"
+                              "RUN --mount=type=bind,from=builder,source=/msg,target=/m/f "
+                              "--mount=from=run,target=/fin cat /m/f && ls /fin\n";
     build(&s, ctx, df2, NULL, args, false, NULL, &r2);
     assert_int_equal(r2.rc, 0);
     assert_non_null(strstr(buf_cstr(&r2.out), "got hi there\n"));
+    assert_non_null(strstr(buf_cstr(&r2.out), "STEP 2/2: hi there\n"));
+    assert_non_null(strstr(buf_cstr(&r2.out), "STEP 2/2: msg\n"));
     run_release(&r);
     run_release(&r2);
     bld_store_close(&s);
@@ -400,8 +405,8 @@ static void test_errors(void **state)
     assert_int_equal(r.rc, ERR_NOT_FOUND);
     assert_int_equal(r.e.line, 2);
     run_release(&r);
-    build(&s, ctx, "FROM busybox\nRUN --mount=type=bind,from=x,target=/m true\n", NULL, NULL, false,
-          NULL, &r);
+    build(&s, ctx, "FROM busybox\nRUN --mount=type=cache,from=x,target=/m true\n", NULL, NULL,
+          false, NULL, &r);
     assert_int_equal(r.rc, ERR_UNSUPPORTED);
     run_release(&r);
     build(&s, ctx, "FROM busybox AS a\nONBUILD RUN echo t\nFROM a\nRUN true\n", NULL, NULL, false,
