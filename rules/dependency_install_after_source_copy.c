@@ -697,6 +697,8 @@ static void add_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct 
             str_eq_cstr(fl->name.raw, "link"))
             cflags = rule_printf(ctx, "%s%.*s ", cflags, (int)span_len(fl->span),
                                  f->src + fl->span.start);
+        else
+            return; /* --parents, --exclude, --keep-git-dir...: another layout */
     }
     const char *nl = line_end(f);
     const char *text = "";
