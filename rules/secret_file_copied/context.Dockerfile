@@ -4,5 +4,5 @@
 FROM node:20
 COPY app /app
 COPY keys /keys
-# expect @-1:6 DW403 "SSH private key 'keys/id_ed25519'"
+# expect @-1:6 DW403 "COPY puts 2 credential files (SSH private key 'keys/id_ed25519' and 1 more)"
 COPY keys/old_id_rsa /tmp/
