@@ -1530,6 +1530,129 @@ static int do_from(struct build *b, const struct df_stage *stg, struct stage_sta
     return bld_key_base(&md, b->platform, &st->key, err);
 }
 
+/* Runs one instruction of b->f on the stage and records its report step. */
+static int run_step(struct build *b, struct stage_state *st, struct bld_meta *m,
+                    const struct df_instr *in, const char *stage_name, uint32_t line,
+                    struct err *err)
+{
+    progress_begin(b, in);
+    double t0 = now_s();
+    struct bld_report_step step;
+    memset(&step, 0, sizeof step);
+    bool cached = false;
+    int rc;
+    if (in->kind == DF_RUN) {
+        rc = do_run(b, st, m, in, &step, &cached, err);
+    } else if (in->kind == DF_COPY || in->kind == DF_ADD) {
+        rc = do_copy(b, st, m, in, &step, &cached, err);
+    } else {
+        const char *workdir = NULL;
+        rc = do_meta(b, m, in, &workdir, err);
+        struct bld_kv *args;
+        size_t n_args;
+        args_in_scope(b, in, &args, &n_args);
+        struct bld_digest key;
+        if (!rc)
+            rc = step_key(b, st, raw_text(b, in->span), args, n_args, NULL, false, &key, err);
+        struct cache_entry ce;
+        if (!rc && cache_get(b, &key, &ce) && ce.has_layer == (workdir != NULL)) {
+            cached = true;
+            if (workdir)
+                reuse_layer(b, st, &ce, &step);
+        } else if (!rc && workdir) {
+            struct bld_tree below;
+            const char *tmp = NULL;
+            rc = state_tree(b, st, &below, err);
+            if (!rc)
+                rc = make_tmp(b, "workdir", &tmp, err);
+            if (!rc)
+                rc = make_workdir_layer(b, &below, tmp, workdir, err);
+            if (!rc)
+                rc = commit_layer(b, st, tmp, &key, &step, err);
+            remove_tmp(tmp);
+            if (rc && err->line == 0)
+                rc = at_instr(b, in, rc, err);
+        } else if (!rc) {
+            struct cache_entry none = { .has_layer = false };
+            cache_put(b, &key, &none);
+        }
+        if (!rc)
+            st->key = key;
+    }
+    if (rc)
+        return rc;
+    double secs = now_s() - t0;
+    progress_end(b, cached, secs);
+    struct bld_report_step *added =
+        bld_report_add_step(b->r, stage_name, line, one_line(b, in, 4096),
+                            cached ? BLD_CACHE_HIT : BLD_CACHE_MISS, secs);
+    added->has_layer = step.has_layer;
+    added->layer = step.layer;
+    return 0;
+}
+
+/* Runs the base's ONBUILD triggers right after FROM, as BuildKit does: the
+ * triggers are parsed as a Dockerfile of their own ("FROM scratch" and
+ * the trigger lines), so their variables see only that file (not the
+ * downstream ARGs) and their --from names resolve to images of the store
+ * or stages of that file. Errors are placed on the FROM line. */
+static int run_triggers(struct build *b, struct stage_state *st, struct bld_meta *m,
+                        const struct df_instr *from, const char *const *triggers, size_t n,
+                        const char *stage_name, struct err *err)
+{
+    struct buf t = BUF_INIT;
+    int rc = buf_append_cstr(&t, "FROM scratch\n");
+    for (size_t i = 0; i < n && !rc; i++) {
+        rc = buf_append_cstr(&t, triggers[i]);
+        if (!rc)
+            rc = buf_append_char(&t, '\n');
+    }
+    if (rc) {
+        buf_release(&t);
+        return err_set(err, ERR_TOO_LARGE, "ONBUILD triggers too large");
+    }
+    uint32_t line, col;
+    df_file_locate(b->f, from->span.start, &line, &col);
+    struct df_file *tf = df_file_new("ONBUILD", buf_cstr(&t), t.len, NULL, err);
+    buf_release(&t);
+    if (!tf)
+        return at_instr(b, from, err->code ? err->code : ERR_INTERNAL, err);
+    const struct df_model *md = &tf->model;
+    if (md->n_syntax_errors) {
+        err_set(err, ERR_SYNTAX, "ONBUILD trigger: %s", md->syntax_errors[0].message);
+        rc = ERR_SYNTAX;
+    } else if (md->n_stages != 1) {
+        err_set(err, ERR_INVALID, "ONBUILD trigger: FROM isn't allowed as an ONBUILD trigger");
+        rc = ERR_INVALID;
+    }
+    struct df_file *outer = b->f;
+    unsigned saved_step = b->step_no;
+    b->f = tf;
+    for (uint32_t i = 0; !rc && i < md->stages[0].n_instrs; i++) {
+        const struct df_instr *in = md->stages[0].instrs[i];
+        if (in->kind == DF_ONBUILD || in->kind == DF_MAINTAINER || in->kind == DF_UNKNOWN) {
+            err_set(err, ERR_INVALID, "ONBUILD trigger: %s isn't allowed as an ONBUILD trigger",
+                    in->kind == DF_UNKNOWN ? "an unknown instruction" : df_kind_name(in->kind));
+            rc = ERR_INVALID;
+            break;
+        }
+        rc = run_step(b, st, m, in, stage_name, line, err);
+        if (rc) {
+            char msg[ERR_MSG_MAX];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            err_set(err, rc, "ONBUILD trigger '%s': %s", one_line(b, in, 60), msg);
+        }
+    }
+    b->f = outer;
+    b->step_no = saved_step;
+    df_file_free(tf);
+    if (rc) {
+        err->span = from->span;
+        err_at(err, b->o->dockerfile, line, col);
+    }
+    return rc;
+}
+
 static int build_stage(struct build *b, const struct df_stage *stg, struct err *err)
 {
     struct stage_state *st = &b->st[stg->index];
@@ -1553,68 +1676,17 @@ static int build_stage(struct build *b, const struct df_stage *stg, struct err *
     size_t n_triggers = 0;
     bld_meta_begin(&m, &st->cfg, &b->a, b->created, &triggers, &n_triggers);
     if (n_triggers) {
-        err_set(err, ERR_UNSUPPORTED,
-                "the base %s has ONBUILD triggers, which dockwright build does not run",
-                stg->base_stage >= 0 ? "stage" : "image");
-        return at_instr(b, stg->from, ERR_UNSUPPORTED, err);
+        rc = run_triggers(b, st, &m, stg->from, triggers, n_triggers, stage_name, err);
+        if (rc)
+            return rc;
     }
-
     for (uint32_t i = 0; i < stg->n_instrs; i++) {
         const struct df_instr *in = stg->instrs[i];
         b->step_no = i + 2;
-        progress_begin(b, in);
-        t0 = now_s();
         df_file_locate(b->f, in->span.start, &line, &col);
-        struct bld_report_step step;
-        memset(&step, 0, sizeof step);
-        bool cached = false;
-        if (in->kind == DF_RUN) {
-            rc = do_run(b, st, &m, in, &step, &cached, err);
-        } else if (in->kind == DF_COPY || in->kind == DF_ADD) {
-            rc = do_copy(b, st, &m, in, &step, &cached, err);
-        } else {
-            const char *workdir = NULL;
-            rc = do_meta(b, &m, in, &workdir, err);
-            struct bld_kv *args;
-            size_t n_args;
-            args_in_scope(b, in, &args, &n_args);
-            struct bld_digest key;
-            if (!rc)
-                rc = step_key(b, st, raw_text(b, in->span), args, n_args, NULL, false, &key, err);
-            struct cache_entry ce;
-            if (!rc && cache_get(b, &key, &ce) && ce.has_layer == (workdir != NULL)) {
-                cached = true;
-                if (workdir)
-                    reuse_layer(b, st, &ce, &step);
-            } else if (!rc && workdir) {
-                struct bld_tree below;
-                const char *tmp = NULL;
-                rc = state_tree(b, st, &below, err);
-                if (!rc)
-                    rc = make_tmp(b, "workdir", &tmp, err);
-                if (!rc)
-                    rc = make_workdir_layer(b, &below, tmp, workdir, err);
-                if (!rc)
-                    rc = commit_layer(b, st, tmp, &key, &step, err);
-                remove_tmp(tmp);
-                if (rc && err->line == 0)
-                    rc = at_instr(b, in, rc, err);
-            } else if (!rc) {
-                struct cache_entry none = { .has_layer = false };
-                cache_put(b, &key, &none);
-            }
-            if (!rc)
-                st->key = key;
-        }
+        rc = run_step(b, st, &m, in, stage_name, line, err);
         if (rc)
             return rc;
-        double secs = now_s() - t0;
-        progress_end(b, cached, secs);
-        struct bld_report_step *added =
-            bld_report_add_step(b->r, stage_name, line, one_line(b, in, 4096),
-                                cached ? BLD_CACHE_HIT : BLD_CACHE_MISS, secs);
-        added->has_layer = step.has_layer;
-        added->layer = step.layer;
     }
     bld_meta_finish(&m);
     st->done = true;

@@ -8,6 +8,7 @@
  *
  * - FROM: scratch, a previous stage, or an image of the store by reference
  *   (as given, else with ":latest" added when it has no tag or digest);
+ *   --platform must name the host's platform (ERR_UNSUPPORTED otherwise);
  * - metadata instructions change the config only (meta.h);
  * - RUN: run.h over overlayfs, the stage's extracted layers as lower dirs
  *   and a fresh upper dir, which becomes the step's layer (layer.h);
@@ -21,8 +22,11 @@
  * size, diff_id and tar size. On a hit the layer is reused (the config
  * state is replayed: metadata steps are deterministic); a hit whose blob
  * has since been collected is a miss. --no-cache reads no entry but still
- * records every step. The image's ONBUILD triggers are not run: a base
- * image or stage that has some is refused (ERR_UNSUPPORTED).
+ * records every step.
+ *
+ * The ONBUILD triggers of a base image or stage run right after its FROM,
+ * parsed as a Dockerfile of their own: their variables see only that
+ * text (not the downstream ARGs) and the config's ENV through the shell.
  *
  * Times: the layer epoch and the history/config "created" come from
  * SOURCE_DATE_EPOCH (environment, else the build arg of that name), else

@@ -409,10 +409,21 @@ static void test_errors(void **state)
           false, NULL, &r);
     assert_int_equal(r.rc, ERR_UNSUPPORTED);
     run_release(&r);
-    build(&s, ctx, "FROM busybox AS a\nONBUILD RUN echo t\nFROM a\nRUN true\n", NULL, NULL, false,
+    /* ONBUILD triggers run after the FROM that uses the stage; a failing
+     * one is reported on that FROM. */
+    build(&s, ctx,
+          "FROM busybox AS a\nONBUILD ENV Z=1\nONBUILD RUN echo trig > /t\nFROM a\n"
+          "RUN echo \"z=$Z $(cat /t)\"\n",
+          NULL, NULL, false, NULL, &r);
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(buf_cstr(&r.out), "STEP 2/2: z=1 trig\n"));
+    run_release(&r);
+    build(&s, ctx, "FROM busybox AS a\nONBUILD RUN exit 4\nFROM a\nRUN true\n", NULL, NULL, false,
           NULL, &r);
-    assert_int_equal(r.rc, ERR_UNSUPPORTED);
+    assert_int_equal(r.rc, ERR_INVALID);
+    assert_int_equal(r.res.run_status, 4);
     assert_int_equal(r.e.line, 3);
+    assert_non_null(strstr(r.e.msg, "ONBUILD trigger 'RUN exit 4'"));
     run_release(&r);
     build(&s, ctx, "FROM --platform=linux/nonesuch busybox\n", NULL, NULL, false, NULL, &r);
     assert_int_equal(r.rc, ERR_UNSUPPORTED);
