@@ -1535,6 +1535,10 @@ static int run_step(struct build *b, struct stage_state *st, struct bld_meta *m,
                     const struct df_instr *in, const char *stage_name, uint32_t line,
                     struct err *err)
 {
+    if (b->o->cancel && *b->o->cancel) {
+        err_set(err, ERR_INTERNAL, "build cancelled");
+        return at_instr(b, in, ERR_INTERNAL, err);
+    }
     progress_begin(b, in);
     double t0 = now_s();
     struct bld_report_step step;
