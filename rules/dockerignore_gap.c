@@ -46,8 +46,12 @@ static const char doc[] =
     "`**/`-anchored patterns for the reported names. A pattern that would\n"
     "exclude a path a COPY, ADD or `RUN --mount=type=bind` names or globs is\n"
     "never added, nor `.git` when a RUN calls git, so the build keeps every\n"
-    "file it uses; the image only loses the junk. No fix is offered when the\n"
-    "ignore file in effect lies outside the context.\n";
+    "file it uses. Dependency and build-output folders (`node_modules`,\n"
+    "`venv`, `vendor`, `dist`, `build`, `target`, `bin`, `obj`, `.next`) are\n"
+    "added only when a RUN of the Dockerfile produces them (npm, pip, cargo,\n"
+    "...) and the Dockerfile names them nowhere: otherwise they may be what\n"
+    "the image ships. No fix is offered when the ignore file in effect lies\n"
+    "outside the context.\n";
 
 static const char *const options[] = { "max-file-size", NULL };
 
@@ -148,6 +152,90 @@ static bool file_runs(const struct df_model *m, const char *const *progs)
             for (size_t p = 0; progs[p]; p++)
                 if (sh_call_is(&s->cmds[k].call, progs[p]))
                     return true;
+    }
+    return false;
+}
+
+/* Whether some RUN runs `prog sub` (sub NULL: prog alone). */
+static bool file_runs_sub(const struct df_model *m, const char *prog, const char *sub)
+{
+    for (uint32_t i = 0; i < m->n_all_instrs; i++) {
+        const struct sh_script *s = m->all_instrs[i]->script;
+        if (m->all_instrs[i]->kind != DF_RUN || !s)
+            continue;
+        for (uint32_t k = 0; k < s->n_cmds; k++) {
+            const struct sh_call *c = &s->cmds[k].call;
+            if (!sh_call_is(c, prog))
+                continue;
+            if (!sub)
+                return true;
+            for (uint32_t a = 1; a < c->argc && a < 4; a++)
+                if (sh_word_is(&c->argv[a], sub))
+                    return true;
+        }
+    }
+    return false;
+}
+
+/* Whether the Dockerfile text names `word` as a path element (`dist/x`,
+ * `/app/dist`): then the directory may be what the image is for. */
+static bool mentions(const struct df_file *f, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = f->src; (p = strstr(p, word)) != NULL; p += n) {
+        char before = p > f->src ? p[-1] : ' ';
+        char after = p[n];
+        bool wb =
+            !((before >= 'a' && before <= 'z') || (before >= 'A' && before <= 'Z') ||
+              (before >= '0' && before <= '9') || before == '_' || before == '-' || before == '.');
+        bool wa = !((after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z') ||
+                    (after >= '0' && after <= '9') || after == '_' || after == '-');
+        if (wb && wa)
+            return true;
+    }
+    return false;
+}
+
+/* Dependency and build-output directories may be the very thing the image
+ * ships (a prebuilt `dist/`, a vendored `node_modules`). Their pattern is
+ * safe only when the Dockerfile produces them itself and names them
+ * nowhere. Returns false for every other pattern. */
+static bool produced_elsewhere_unproven(struct rule_ctx *ctx, const char *pattern)
+{
+    static const struct {
+        const char *dir;
+        const char *progs[12];
+    } table[] = {
+        { "node_modules", { "npm", "yarn", "pnpm", "bun", NULL } },
+        { ".next", { "npm", "yarn", "pnpm", "bun", "next", NULL } },
+        { ".venv", { "pip", "pip3", "poetry", "pipenv", "uv", NULL } },
+        { "venv", { "pip", "pip3", "poetry", "pipenv", "uv", NULL } },
+        { "vendor", { "composer", "bundle", NULL } },
+        { "target", { "cargo", "mvn", "gradle", "sbt", NULL } },
+        { "dist",
+          { "npm", "yarn", "pnpm", "bun", "python", "python3", "make", "tsc", "vite", "webpack",
+            "go", NULL } },
+        { "build",
+          { "npm", "yarn", "pnpm", "bun", "make", "cmake", "gradle", "go", "cargo", "python",
+            "python3", NULL } },
+        { "bin", { "dotnet", "go", "make", NULL } },
+        { "obj", { "dotnet", NULL } },
+    };
+    if (strncmp(pattern, "**/", 3))
+        return false;
+    const char *dir = pattern + 3;
+    const struct df_model *m = rule_model(ctx);
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        if (strcmp(dir, table[i].dir))
+            continue;
+        if (mentions(rule_file(ctx), dir))
+            return true;
+        if (!strcmp(dir, "vendor") && file_runs_sub(m, "go", "download"))
+            return false;
+        for (size_t k = 0; table[i].progs[k]; k++)
+            if (file_runs_sub(m, table[i].progs[k], NULL))
+                return false;
+        return true;
     }
     return false;
 }
@@ -380,7 +468,7 @@ static void offer_fix(struct rule_ctx *ctx, struct state *st, struct rule_findin
         bool dup = false;
         for (size_t k = 0; k < i; k++)
             dup = dup || !strcmp(o->items[k].pattern, pat);
-        if (dup || hides_named_path(ctx, st, pat))
+        if (dup || hides_named_path(ctx, st, pat) || produced_elsewhere_unproven(ctx, pat))
             continue;
         if (!strcmp(pat, "**/.git") &&
             file_runs(rule_model(ctx), (const char *const[]){ "git", NULL }))
@@ -412,8 +500,9 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         return;
     const struct df_text *w = in->form == DF_FORM_EXEC ? in->exec : in->args;
     uint32_t n = in->form == DF_FORM_EXEC ? in->n_exec : in->n_args;
-    static const char *const installers[] = { "composer", "bundle", "go", NULL };
-    bool vendor = file_runs(rule_model(ctx), installers);
+    const struct df_model *m = rule_model(ctx);
+    bool vendor = file_runs_sub(m, "composer", "install") ||
+                  file_runs_sub(m, "bundle", "install") || file_runs_sub(m, "go", "download");
     uint64_t max_size = (uint64_t)rule_option_int(ctx, "max-file-size", 10LL * 1024 * 1024);
     const char *dockerfile_rel = relative_to(rule_context_dir(ctx), rule_file(ctx)->path);
     struct arena *a = file_arena(ctx);
