@@ -7,6 +7,7 @@
  * copies the sources. */
 #include "analyzer/rule_api.h"
 
+#include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -106,6 +107,7 @@ static const char *const pnpm_files[] = { "package.json", "pnpm-lock.yaml", ".np
 static const char *const go_files[] = { "go.mod", "go.sum", NULL };
 static const char *const bundler_files[] = { "Gemfile", "Gemfile.lock", NULL };
 static const char *const mix_files[] = { "mix.exs", "mix.lock", NULL };
+static const char *const maven_files[] = { "pom.xml", NULL };
 static const char *const poetry_files[] = { "pyproject.toml", "poetry.lock", "poetry.toml", NULL };
 static const char *const pipenv_files[] = { "Pipfile", "Pipfile.lock", NULL };
 static const char *const uv_files[] = { "pyproject.toml", "uv.lock", ".python-version", NULL };
@@ -507,7 +509,73 @@ static bool collect(struct rule_ctx *ctx, const struct dep *d, const char *srcdi
     case ECO_PIPENV: list = pipenv_files; break;
     case ECO_UV: list = d->n_reqs ? NULL : uv_files; break;
     case ECO_PIP: break;
+    case ECO_MAVEN: list = maven_files; break;
+    case ECO_GRADLE: break;
+    case ECO_DOTNET: break;
     default: return false;
+    }
+    if (d->eco == ECO_MAVEN || d->eco == ECO_GRADLE || d->eco == ECO_DOTNET) {
+        /* Multi-project layouts need every project file: left to the user. */
+        *safe = false;
+        struct str prog = sh_call_name(&d->v->call);
+        if (str_ends_with(prog, STR_LIT("w")))
+            return false; /* mvnw, gradlew need their wrapper directories */
+    }
+    if (d->eco == ECO_MAVEN) {
+        const char *pom = ctx_text(ctx, rule_printf(ctx, "%spom.xml", srcdir));
+        if (!pom || strstr(pom, "<modules>"))
+            return false;
+    }
+    if (d->eco == ECO_GRADLE) {
+        static const char *const gradle_files[] = {
+            "settings.gradle",  "settings.gradle.kts", "build.gradle",
+            "build.gradle.kts", "gradle.properties",   NULL,
+        };
+        for (uint32_t i = 0; gradle_files[i]; i++) {
+            const char *rel = rule_printf(ctx, "%s%s", srcdir, gradle_files[i]);
+            const char *t = ctx_text(ctx, rel);
+            if (!t)
+                continue;
+            if (i < 2 && strstr(t, "include"))
+                return false;
+            files_add(fs, gradle_files[i]);
+        }
+        bool build = false;
+        for (uint32_t i = 0; i < fs->n; i++)
+            build |= !strncmp(fs->names[i], "build.gradle", 12);
+        if (!build)
+            return false;
+    }
+    if (d->eco == ECO_DOTNET) {
+        const char *dir = rule_context_dir(ctx);
+        DIR *dp = dir ? opendir(rule_printf(ctx, "%s/%s", dir, srcdir[0] ? srcdir : ".")) : NULL;
+        if (!dp)
+            return false;
+        uint32_t projects = 0;
+        bool sln = false;
+        const struct dirent *de;
+        while ((de = readdir(dp))) {
+            struct str n = str_from_cstr(de->d_name);
+            if (str_ends_with(n, STR_LIT(".sln")) || str_ends_with(n, STR_LIT(".slnx")))
+                sln = true;
+            if (str_ends_with(n, STR_LIT(".csproj")) || str_ends_with(n, STR_LIT(".fsproj")) ||
+                str_ends_with(n, STR_LIT(".vbproj"))) {
+                projects++;
+                files_add(fs, rule_printf(ctx, "%s", de->d_name));
+            }
+        }
+        closedir(dp);
+        if (sln || projects != 1)
+            return false;
+        static const char *const extra[] = {
+            "Directory.Build.props", "Directory.Packages.props", "NuGet.config",
+            "nuget.config",          "packages.lock.json",       NULL,
+        };
+        for (uint32_t i = 0; extra[i]; i++) {
+            bool isdir = false;
+            if (ctx_exists(ctx, rule_printf(ctx, "%s%s", srcdir, extra[i]), &isdir) && !isdir)
+                files_add(fs, extra[i]);
+        }
     }
     if (list) {
         for (uint32_t i = 0; list[i]; i++) {
@@ -649,18 +717,21 @@ static void add_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct 
     const struct sh_node *node = d->v->call.node;
     if (d->v->call.argv != node->argv || node->redirs || node->kind != SH_SIMPLE)
         return;
-    /* The install must be the RUN, or its leading && step. */
-    const struct sh_node *root = run->script->root;
-    if (root->n_kids != 1 || root->kids[0]->background)
-        return;
-    const struct sh_node *top = root->kids[0];
-    struct span remove;
-    if (top == node) {
-        remove = whole_lines(f, run->span);
-    } else {
-        if (top->kind != SH_AND_OR || top->kids[0] != node || top->kids[1]->op != SH_OP_AND)
+    /* The install must be the RUN, or its leading && step (a build keeps
+     * its place and may sit anywhere). */
+    struct span remove = { 0, 0 };
+    if (!d->compile) {
+        const struct sh_node *root = run->script->root;
+        if (root->n_kids != 1 || root->kids[0]->background)
             return;
-        remove = span_make(node->span.start, top->kids[1]->span.start);
+        const struct sh_node *top = root->kids[0];
+        if (top == node) {
+            remove = whole_lines(f, run->span);
+        } else {
+            if (top->kind != SH_AND_OR || top->kids[0] != node || top->kids[1]->op != SH_OP_AND)
+                return;
+            remove = span_make(node->span.start, top->kids[1]->span.start);
+        }
     }
     bool safe = d->locked;
     /* Only LABEL and EXPOSE may stand between the copy and the install. */
@@ -731,7 +802,17 @@ static void add_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct 
         rflags = rule_printf(
             ctx, "%.*s ", (int)(run->flags[run->n_flags - 1].span.end - run->flags[0].span.start),
             f->src + run->flags[0].span.start);
-    const char *install = d->compile ? "go mod download" : call_text(ctx, node);
+    const char *install = call_text(ctx, node);
+    if (d->compile) {
+        /* The build keeps its place; a download step warms the cache. */
+        switch (d->eco) {
+        case ECO_GO: install = "go mod download"; break;
+        case ECO_MAVEN: install = "mvn -B dependency:go-offline"; break;
+        case ECO_GRADLE: install = "gradle --no-daemon dependencies"; break;
+        case ECO_DOTNET: install = "dotnet restore"; break;
+        default: return;
+        }
+    }
     text = rule_printf(ctx, "%s%.*s %s%s%s", text, (int)span_len(run->keyword),
                        f->src + run->keyword.start, rflags, install, nl);
     uint32_t at = whole_lines(f, sc->in->span).start;
