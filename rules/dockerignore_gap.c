@@ -50,8 +50,9 @@ static const char doc[] =
     "`venv`, `vendor`, `dist`, `build`, `target`, `bin`, `obj`, `.next`) are\n"
     "added only when a RUN of the Dockerfile produces them (npm, pip, cargo,\n"
     "...) and the Dockerfile names them nowhere: otherwise they may be what\n"
-    "the image ships. No fix is offered when the ignore file in effect lies\n"
-    "outside the context.\n";
+    "the image ships. Files reported only for their size are never added.\n"
+    "No fix is offered when the ignore file in effect lies outside the\n"
+    "context.\n";
 
 static const char *const options[] = { "max-file-size", NULL };
 
@@ -60,7 +61,7 @@ static const char *const options[] = { "max-file-size", NULL };
 
 struct offender {
     const char *path;    /* relative to the context; a directory ends without '/' */
-    const char *pattern; /* what the fix adds */
+    const char *pattern; /* what the fix adds; NULL: report only */
     uint64_t bytes;
     bool dir;
 };
@@ -431,10 +432,13 @@ static void classify(struct rule_ctx *ctx, const struct state *st, const struct 
     const char *pat = junk_file_pattern(ctx, p, name);
     if (!pat && (!strcmp(p, ".dockerignore") || (dockerfile_rel && !strcmp(p, dockerfile_rel))))
         pat = p;
-    if (!pat && e->size > max_size)
-        pat = p;
-    if (pat)
+    if (pat) {
         add_offender(ctx, o, p, pat, e->size, false);
+    } else if (e->size > max_size) {
+        /* A big file is reported, never ignored by the fix: it may be the
+         * model or data set the image exists to ship. */
+        add_offender(ctx, o, p, NULL, e->size, false);
+    }
 }
 
 static int by_size(const void *a, const void *b)
@@ -465,9 +469,11 @@ static void offer_fix(struct rule_ctx *ctx, struct state *st, struct rule_findin
     const char *sep = "";
     for (size_t i = 0; i < o->n; i++) {
         const char *pat = o->items[i].pattern;
+        if (!pat)
+            continue;
         bool dup = false;
         for (size_t k = 0; k < i; k++)
-            dup = dup || !strcmp(o->items[k].pattern, pat);
+            dup = dup || (o->items[k].pattern && !strcmp(o->items[k].pattern, pat));
         if (dup || hides_named_path(ctx, st, pat) || produced_elsewhere_unproven(ctx, pat))
             continue;
         if (!strcmp(pat, "**/.git") &&
