@@ -8,6 +8,7 @@
 #include "analyzer/rule_api.h"
 
 #include <dirent.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -482,6 +483,11 @@ struct files {
     uint32_t n;
 };
 
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void files_add(struct files *fs, const char *name)
 {
     for (uint32_t i = 0; i < fs->n; i++)
@@ -635,8 +641,32 @@ static bool collect(struct rule_ctx *ctx, const struct dep *d, const char *srcdi
     if (d->eco == ECO_MIX) {
         if (!out_dir_harmless(ctx, srcdir, "deps") || fs->n < 2)
             *safe = false;
-        if (ctx_exists(ctx, rule_printf(ctx, "%sconfig", srcdir), NULL))
-            return false; /* mix.exs reads the config files */
+        /* Mix reads the .exs files of config/ when it loads the project;
+         * they are copied in name order (readdir's order is the file
+         * system's). */
+        const char *dir = rule_context_dir(ctx);
+        DIR *dp = dir ? opendir(rule_printf(ctx, "%s/%sconfig", dir, srcdir)) : NULL;
+        if (dp) {
+            const char *names[16];
+            uint32_t n = 0;
+            const struct dirent *de;
+            while ((de = readdir(dp))) {
+                const char *rel = rule_printf(ctx, "config/%s", de->d_name);
+                bool isdir = true;
+                if (str_ends_with(str_from_cstr(de->d_name), STR_LIT(".exs")) &&
+                    ctx_exists(ctx, rule_printf(ctx, "%s%s", srcdir, rel), &isdir) && !isdir) {
+                    if (n == 16) {
+                        closedir(dp);
+                        return false;
+                    }
+                    names[n++] = rel;
+                }
+            }
+            closedir(dp);
+            qsort(names, n, sizeof names[0], cmp_names);
+            for (uint32_t i = 0; i < n; i++)
+                files_add(fs, names[i]);
+        }
     }
     if (d->eco == ECO_PIP) {
         /* -r/-c files as written, relative to the working directory, which
