@@ -63,43 +63,24 @@ static const char doc[] =
     "\n"
     "Safe when the install is lockfile-driven (`npm ci`; yarn\n"
     "`--frozen-lockfile`/`--immutable`; pnpm `--frozen-lockfile`; `pip\n"
-    "install -r` with every `-r`/`-c` file present and no editable or local\n"
-    "entries; `go mod download` without local `replace`; `bundle install` with\n"
-    "a Gemfile.lock and no `gemspec`/`path:`), nothing but LABEL, EXPOSE or\n"
-    "comments stands between the source copy and the install, package.json\n"
-    "has no install-time scripts or `file:`/`link:` dependencies, and the\n"
-    "install's output directory (node_modules, vendor) is ignored by\n"
-    ".dockerignore or absent from the context. Otherwise unsafe. No fix\n"
-    "without a context, and none for cargo, composer, maven, gradle, dotnet\n"
-    "and the Python project managers, which need the sources or a stub.\n";
+    "install -r` with every `-r`/`-c` file present and no editable, local or\n"
+    "nested entries; `poetry install --no-root` with poetry.lock; `pipenv\n"
+    "install --deploy`/`sync` with Pipfile.lock; `uv sync --frozen|--locked\n"
+    "--no-install-project` with uv.lock; `go mod download` without local\n"
+    "`replace`; `bundle install` with a Gemfile.lock and no `gemspec`/`path:`;\n"
+    "`mix deps.get` with mix.lock, config/*.exs copied too), nothing but\n"
+    "LABEL, EXPOSE or comments stands between the source copy and the\n"
+    "install, package.json has no install-time scripts and no `file:`,\n"
+    "`link:` or workspace dependencies, and the install's output directory\n"
+    "(node_modules, .venv, vendor, deps) is ignored by .dockerignore or absent\n"
+    "from the context. Otherwise unsafe, as are the download steps added for\n"
+    "single-project maven (`mvn -B dependency:go-offline`), gradle (`gradle\n"
+    "--no-daemon dependencies`) and dotnet (`dotnet restore`) builds. No fix\n"
+    "without a context, when the copy does not land in the working directory\n"
+    "or has other flags (`--parents`, `--exclude`), and none for cargo\n"
+    "(needs a stub target), composer (needs a later `dump-autoload`),\n"
+    "workspaces, multi-project layouts and the mvnw/gradlew wrappers.\n";
 
-enum eco {
-    ECO_NPM,
-    ECO_YARN,
-    ECO_PNPM,
-    ECO_PIP,
-    ECO_POETRY,
-    ECO_PIPENV,
-    ECO_UV,
-    ECO_GO,
-    ECO_CARGO,
-    ECO_BUNDLER,
-    ECO_COMPOSER,
-    ECO_MAVEN,
-    ECO_GRADLE,
-    ECO_MIX,
-    ECO_DOTNET,
-    ECO_COUNT
-};
-
-/* The file that shows the ecosystem is present in a copied directory. */
-static const char *const eco_marker[ECO_COUNT] = {
-    "package.json",  "package.json",   "package.json", NULL,         "pyproject.toml",
-    "Pipfile",       "pyproject.toml", "go.mod",       "Cargo.toml", "Gemfile",
-    "composer.json", "pom.xml",        NULL,           "mix.exs",    NULL,
-};
-
-/* Files copied first, when they exist (the marker is always first). */
 static const char *const npm_files[] = { "package.json", "package-lock.json", "npm-shrinkwrap.json",
                                          ".npmrc", NULL };
 static const char *const yarn_files[] = { "package.json", "yarn.lock", ".yarnrc", ".yarnrc.yml",
