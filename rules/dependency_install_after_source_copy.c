@@ -81,6 +81,33 @@ static const char doc[] =
     "(needs a stub target), composer (needs a later `dump-autoload`),\n"
     "workspaces, multi-project layouts and the mvnw/gradlew wrappers.\n";
 
+enum eco {
+    ECO_NPM,
+    ECO_YARN,
+    ECO_PNPM,
+    ECO_PIP,
+    ECO_POETRY,
+    ECO_PIPENV,
+    ECO_UV,
+    ECO_GO,
+    ECO_CARGO,
+    ECO_BUNDLER,
+    ECO_COMPOSER,
+    ECO_MAVEN,
+    ECO_GRADLE,
+    ECO_MIX,
+    ECO_DOTNET,
+    ECO_COUNT
+};
+
+/* The file that shows the ecosystem is present in a copied directory. */
+static const char *const eco_marker[ECO_COUNT] = {
+    "package.json",  "package.json",   "package.json", NULL,         "pyproject.toml",
+    "Pipfile",       "pyproject.toml", "go.mod",       "Cargo.toml", "Gemfile",
+    "composer.json", "pom.xml",        NULL,           "mix.exs",    NULL,
+};
+
+/* Files copied first, when they exist (the marker is always first). */
 static const char *const npm_files[] = { "package.json", "package-lock.json", "npm-shrinkwrap.json",
                                          ".npmrc", NULL };
 static const char *const yarn_files[] = { "package.json", "yarn.lock", ".yarnrc", ".yarnrc.yml",
