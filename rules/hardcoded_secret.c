@@ -43,12 +43,14 @@ static const char doc[] =
  * secrets in bigger files are rare and reading them would slow every lint. */
 #define MAX_SCAN_FILE ((size_t)1024 * 1024)
 #define MAX_SCAN_FILES 2000
+#define MAX_SCAN_BYTES ((uint64_t)64 * 1024 * 1024) /* per Dockerfile, all COPYs */
 
 struct state {
     bool allow_done;
     const struct sec_allow *allow;
     bool walked;
     struct di_context *context; /* NULL when the walk failed */
+    uint64_t scanned_bytes;     /* context bytes read so far */
 };
 
 static struct arena *file_arena(struct rule_ctx *ctx)
@@ -131,11 +133,14 @@ static void report(struct rule_ctx *ctx, const struct df_instr *in, struct span 
 {
     char masked[SEC_MASK_MAX];
     sec_mask(value, masked);
+    /* The generic kinds' titles already say "hardcoded ...". */
+    const char *title = sf->kind->title;
+    bool prefixed = !strncmp(title, "hardcoded ", 10);
     struct rule_finding *f =
         rule_report(ctx, at,
-                    "hardcoded %s '%s' in %s: rotate it and pass it with a build secret "
+                    "%s%s '%s' in %s: rotate it and pass it with a build secret "
                     "(RUN --mount=type=secret) instead",
-                    sf->kind->title, masked, where);
+                    prefixed ? "" : "hardcoded ", title, masked, where);
     if (f && !in_output(ctx, in))
         rule_finding_severity(f, SEV_WARNING);
 }
@@ -268,6 +273,13 @@ static void check_context_source(struct rule_ctx *ctx, const struct df_instr *in
         const struct di_entry *e = sel.entries[i];
         if (e->type != DI_FILE || e->size == 0 || e->size > MAX_SCAN_FILE)
             continue;
+        /* Git's object store is zlib data, never text: skip it unread. */
+        if (!strncmp(e->path, ".git/objects/", 13) || strstr(e->path, "/.git/objects/"))
+            continue;
+        struct state *st = rule_state(ctx);
+        if (st->scanned_bytes + e->size > MAX_SCAN_BYTES)
+            break;
+        st->scanned_bytes += e->size;
         struct str text = STR_NULL;
         bool exists = false;
         if (!rule_context_file(ctx, e->path, &text, &exists) || !exists)
