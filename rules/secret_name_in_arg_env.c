@@ -17,7 +17,8 @@ static const char doc[] =
     "`token`, `key` or `auth` and no piece such as `public`, `file`, `path`,\n"
     "`version`, `url`, `name`, `id` or `fingerprint`. A key whose value is a\n"
     "hex key fingerprint (`GPG_KEY`) is not reported, nor a key whose literal\n"
-    "value `hardcoded-secret` (DW402) already reports.\n"
+    "value `hardcoded-secret` (DW402) already reports. Each key is reported\n"
+    "once, at its first declaration.\n"
     "\n"
     "## Why is this bad?\n"
     "An ENV value is stored in the image config, visible to anyone who can\n"
@@ -70,6 +71,31 @@ static bool value_is_secret(struct rule_ctx *ctx, const struct df_instr *in,
     return r.len > 0;
 }
 
+/* Keys already reported in this file: one finding per key, so an ARG
+ * declared again to bring it into a stage's scope is not reported twice. */
+struct state {
+    struct str *keys;
+    uint32_t n, cap;
+};
+
+static bool first_time(struct rule_ctx *ctx, struct str key)
+{
+    struct state *st = rule_state(ctx);
+    for (uint32_t i = 0; i < st->n; i++)
+        if (str_eq(st->keys[i], key))
+            return false;
+    if (st->n == st->cap) {
+        uint32_t cap = st->cap ? st->cap * 2 : 16;
+        struct str *k = rule_alloc(ctx, cap * sizeof *k);
+        if (st->n)
+            memcpy(k, st->keys, st->n * sizeof *k);
+        st->keys = k;
+        st->cap = cap;
+    }
+    st->keys[st->n++] = key;
+    return true;
+}
+
 static void check(struct rule_ctx *ctx, const struct df_instr *in)
 {
     const char *kw = in->kind == DF_ARG ? "ARG" : "ENV";
@@ -87,6 +113,8 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
             if (value_is_secret(ctx, in, p, value))
                 continue;
         }
+        if (!first_time(ctx, key))
+            continue;
         const char *where = in->kind == DF_ARG
                                 ? "its value is written into the history of every later RUN and "
                                   "into provenance"
@@ -110,5 +138,6 @@ const struct rule rule_DW404 = {
     .on = DF_ON(DF_ARG) | DF_ON(DF_ENV),
     .on_triggers = true,
     .check = check,
+    .state_size = sizeof(struct state),
     .doc = doc,
 };
