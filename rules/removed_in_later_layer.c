@@ -336,6 +336,34 @@ static bool text_names(struct str text, struct str name)
     return false;
 }
 
+/* What to delete to drop the command node from RUN del: the RUN's lines
+ * when it is the whole RUN (*whole set), else the node with the && that
+ * joins it. False when the node is not a plain && step. */
+static bool removal_span(const struct df_file *f, const struct df_instr *del,
+                         const struct sh_node *node, struct span *out, bool *whole)
+{
+    const struct sh_node *root = del->script->root;
+    if (root->n_kids != 1 || root->kids[0]->background)
+        return false;
+    const struct sh_node *top = root->kids[0];
+    if (whole)
+        *whole = top == node;
+    if (top == node) {
+        *out = whole_lines(f, del->span);
+        return true;
+    }
+    if (top->kind != SH_AND_OR || node->parent != top || !single_and_list(del->script))
+        return false;
+    uint32_t j = 0;
+    while (j < top->n_kids && top->kids[j] != node)
+        j++;
+    if (j == top->n_kids)
+        return false;
+    *out = j > 0 ? span_make(top->kids[j - 1]->span.end, node->span.end)
+                 : span_make(node->span.start, top->kids[1]->span.start);
+    return true;
+}
+
 /* The fix for the rm command node of RUN del, whose operands delete only
  * files that RUN by created. */
 static void add_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct df_stage *st,
@@ -347,24 +375,9 @@ static void add_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct 
         node->redirs || node->kind != SH_SIMPLE || by->script->root->n_kids != 1 ||
         by->script->root->kids[0]->background)
         return;
-    const struct sh_node *root = del->script->root;
-    if (root->n_kids != 1 || root->kids[0]->background)
-        return;
-    const struct sh_node *top = root->kids[0];
     struct span remove;
-    if (top == node) {
-        remove = whole_lines(f, del->span);
-    } else {
-        if (top->kind != SH_AND_OR || node->parent != top || !single_and_list(del->script))
-            return;
-        uint32_t j = 0;
-        while (j < top->n_kids && top->kids[j] != node)
-            j++;
-        if (j == top->n_kids)
-            return;
-        remove = j > 0 ? span_make(top->kids[j - 1]->span.end, node->span.end)
-                       : span_make(node->span.start, top->kids[1]->span.start);
-    }
+    if (!removal_span(f, del, node, &remove, NULL))
+        return;
     /* Nothing in between may read the files: no later instruction before
      * the deleting RUN and no earlier command of that RUN names them. */
     uint32_t i = 0;
@@ -400,7 +413,80 @@ static void add_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct 
     rule_finding_fix(rf, FIX_SAFE, "delete the files in the RUN that creates them", edits, 2);
 }
 
+/* The unsafe fix for a file a COPY created and RUN del deletes with node
+ * (`rm PATH`, one operand): the COPY goes, del reads the file from a bind
+ * mount of the same source instead, and the rm goes (a bind mount is
+ * read-only). Unsafe: the mount drops --chown/--chmod, and needs BuildKit. */
+static void add_copy_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct df_stage *st,
+                         const struct df_instr *cp, const struct df_instr *del,
+                         const struct sh_node *node, const char *path)
+{
+    const struct df_file *f = rule_file(ctx);
+    if (cp->kind != DF_COPY || cp->parent || del->parent || cp->form == DF_FORM_EXEC ||
+        cp->n_heredocs || cp->n_args != 2 || !plain_shell_run(del) || node->redirs ||
+        node->kind != SH_SIMPLE)
+        return;
+    struct str src = cp->args[0].raw;
+    if (!src.len || has_glob(src) || memchr(src.ptr, '$', src.len) ||
+        memchr(src.ptr, ',', src.len) || memchr(src.ptr, '=', src.len) ||
+        memchr(src.ptr, '"', src.len) || memchr(src.ptr, '\'', src.len) ||
+        src.ptr[src.len - 1] == '/')
+        return;
+    const char *from = "";
+    for (uint32_t i = 0; i < cp->n_flags; i++) {
+        const struct df_flag *fl = &cp->flags[i];
+        if (str_eq_cstr(fl->name.raw, "from") && fl->value.raw.ptr)
+            from = rule_printf(ctx, "from=%.*s,", STR_FMT(fl->value.raw));
+        else if (!str_eq_cstr(fl->name.raw, "chown") && !str_eq_cstr(fl->name.raw, "chmod") &&
+                 !str_eq_cstr(fl->name.raw, "link"))
+            return;
+    }
+    struct span remove;
+    bool whole = false;
+    if (!removal_span(f, del, node, &remove, &whole))
+        return;
+    /* Nothing between the two may use the file. */
+    struct str bn = base_name(str_from_cstr(path));
+    uint32_t i = 0;
+    while (i < st->n_instrs && st->instrs[i] != cp)
+        i++;
+    for (i++; i < st->n_instrs && st->instrs[i] != del; i++) {
+        const struct df_instr *x = st->instrs[i];
+        if (text_names(str_make(f->src + x->span.start, span_len(x->span)), bn))
+            return;
+    }
+    struct edit edits[3];
+    uint32_t n = 0;
+    edits[n++] =
+        (struct edit){ whole_lines(f, cp->span).start, whole_lines(f, cp->span).end, STR_LIT("") };
+    if (whole) {
+        edits[n++] = (struct edit){ remove.start, remove.end, STR_LIT("") };
+    } else {
+        const char *mount = rule_printf(ctx, "--mount=type=bind,%ssource=%.*s,target=%s ", from,
+                                        STR_FMT(src), path);
+        uint32_t at = del->shell.span.start;
+        if (remove.start == at) {
+            edits[n++] = (struct edit){ remove.start, remove.end, str_from_cstr(mount) };
+        } else {
+            edits[n++] = (struct edit){ at, at, str_from_cstr(mount) };
+            edits[n++] = (struct edit){ remove.start, remove.end, STR_LIT("") };
+        }
+    }
+    rule_finding_fix(rf, FIX_UNSAFE, "read the file from a bind mount instead of copying it", edits,
+                     n);
+}
+
 /* ---------------------------------------------------------------- deletion */
+
+/* Whether COPY cp created exactly path (not a file below a removed
+ * directory). */
+static bool copy_path_of(const struct walk *w, const struct df_instr *cp, const char *path)
+{
+    for (uint32_t i = 0; i < w->n; i++)
+        if (w->items[i].by == cp && !strcmp(w->items[i].path, path))
+            return true;
+    return false;
+}
 
 static void rm_call(struct walk *w, const struct df_stage *st, const struct df_instr *in,
                     const struct sh_call *c, const char *cwd)
@@ -428,6 +514,7 @@ static void rm_call(struct walk *w, const struct df_stage *st, const struct df_i
     bool fixable = c->argv == c->node->argv;
     const char **paths = rule_alloc(ctx, n_ops * sizeof *paths);
     struct rule_finding *first = NULL;
+    bool mixed_any = false;
     for (uint32_t k = 0; k < n_ops; k++) {
         const struct sh_word *op = ops[k];
         const char *pat = resolve(ctx, cwd, op->value);
@@ -457,6 +544,7 @@ static void rm_call(struct walk *w, const struct df_stage *st, const struct df_i
         }
         if (mixed || hit->by->kind != DF_RUN || (only && only != hit->by))
             fixable = false;
+        mixed_any |= mixed;
         only = hit->by;
         uint32_t line, col;
         df_file_locate(rule_file(ctx), hit->by->keyword.start, &line, &col);
@@ -473,8 +561,12 @@ static void rm_call(struct walk *w, const struct df_stage *st, const struct df_i
         if (!first)
             first = rf;
     }
-    if (first && fixable && only)
+    if (first && fixable && only && only->kind == DF_RUN)
         add_fix(ctx, first, st, only, in, c->node, paths, n_ops);
+    else if (first && n_ops == 1 && !mixed_any && only && only->kind == DF_COPY && paths[0] &&
+             c->argv == c->node->argv && !has_glob(ops[0]->value) &&
+             copy_path_of(w, only, paths[0]))
+        add_copy_fix(ctx, first, st, only, in, c->node, paths[0]);
 }
 
 static void walk_stage(struct walk *w, const struct df_stage *st)
