@@ -212,10 +212,21 @@ static void report(struct rule_ctx *ctx, const struct df_instr *in, const struct
                          "destination '%.*s' does not end with '/' but %s %s: the classic builder "
                          "refuses this and BuildKit may keep only one of the files",
                          STR_FMT(d->value), kw, why);
-    if (!rf)
-        return;
-    struct edit e = { d->insert, d->insert, STR_LIT("/") };
-    rule_finding_fix(rf, dot ? FIX_SAFE : FIX_UNSAFE, "append '/' to the destination", &e, 1);
+    if (!rf || in->has_syntax_error)
+        return; /* a partly read instruction may not re-read as the fix means */
+    /* The edit rewrites the whole destination word rather than inserting
+     * one byte, and the title names it: the fix engine tells fixes apart
+     * across passes by title and replaced text, and an insert of "/" with
+     * a fixed title would look the same for every COPY of the file. */
+    const struct df_file *f = rule_file(ctx);
+    struct span w = d->text->span;
+    const char *text = rule_printf(ctx, "%.*s/%.*s", (int)(d->insert - w.start), f->src + w.start,
+                                   (int)(w.end - d->insert), f->src + d->insert);
+    struct edit e = { w.start, w.end, str_from_cstr(text) };
+    int shown = d->text->raw.len > 60 ? 60 : (int)d->text->raw.len;
+    rule_finding_fix(
+        rf, dot ? FIX_SAFE : FIX_UNSAFE,
+        rule_printf(ctx, "append '/' to the destination '%.*s'", shown, d->text->raw.ptr), &e, 1);
 }
 
 /* The value of a word as BuildKit uses it, when it is known: expanded,

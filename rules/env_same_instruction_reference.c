@@ -108,7 +108,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
                 rf, earlier->key.span,
                 rule_printf(ctx, "%.*s is set here, for later instructions", STR_FMT(ref->name)));
             struct edit e;
-            if (fixed || !split_edit(ctx, in, i, &e))
+            if (fixed || in->has_syntax_error || !split_edit(ctx, in, i, &e))
                 continue;
             fixed = true;
             rule_finding_fix(rf, FIX_UNSAFE,

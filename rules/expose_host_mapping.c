@@ -124,7 +124,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
                     "the EXPOSE entry '%.*s' (from '%.*s') names %s, but EXPOSE records "
                     "only the container port ('%.*s')",
                     STR_FMT(v), STR_FMT(w->raw), what, STR_FMT(container));
-            if (!rf || !literal)
+            if (!rf || !literal || in->has_syntax_error)
                 continue;
             struct edit e = { w->span.start, w->span.start + (uint32_t)colon + 1, STR_LIT("") };
             rule_finding_fix(

@@ -105,6 +105,8 @@ static void check_stage(struct rule_ctx *ctx, const struct df_stage *st)
             rule_finding_alias(rf, alias_of(kinds[k]));
             rule_finding_related(rf, last->keyword,
                                  rule_printf(ctx, "the %s that takes effect", name));
+            if (in->has_syntax_error)
+                continue; /* what a partly read instruction spans is uncertain */
             struct edit e = delete_edit(f, in);
             rule_finding_fix(rf, FIX_SAFE, rule_printf(ctx, "delete the overridden %s", name), &e,
                              1);

@@ -319,7 +319,10 @@ static void add_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct 
     const struct df_file *f = rule_file(ctx);
     const struct df_model *m = rule_model(ctx);
     struct state *st = rule_state(ctx);
-    if (in->parent || in->stage < 0 || (uint32_t)in->stage >= m->n_stages)
+    /* The SHELL line must become an instruction of its own: in a file the
+     * parser could not fully read it may land inside a broken region and
+     * change nothing, and the fix would repeat forever. */
+    if (in->parent || in->stage < 0 || (uint32_t)in->stage >= m->n_stages || m->n_syntax_errors)
         return;
     if (!st->fixed) {
         st->fixed = rule_alloc(ctx, m->n_stages * sizeof *st->fixed);
@@ -342,8 +345,15 @@ static void add_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct 
     const char *text = rule_printf(ctx, "%.*sSHELL [\"%s\", \"-o\", \"pipefail\", \"-c\"]%s",
                                    STR_FMT(indent), shell, f->crlf ? "\r\n" : "\n");
     struct edit e = { at, at, str_from_cstr(text) };
-    rule_finding_fix(rf, FIX_UNSAFE,
-                     rule_printf(ctx, "run the stage's RUNs with %s -o pipefail", shell), &e, 1);
+    /* The title names the stage: the fix engine tells fixes apart across
+     * passes by title and replaced text, and inserts replace nothing. */
+    const struct df_stage *stage = &m->stages[in->stage];
+    const char *title =
+        stage->name.ptr
+            ? rule_printf(ctx, "run the RUNs of stage '%.*s' with %s -o pipefail",
+                          STR_FMT(stage->name), shell)
+            : rule_printf(ctx, "run the RUNs of stage %u with %s -o pipefail", stage->index, shell);
+    rule_finding_fix(rf, FIX_UNSAFE, title, &e, 1);
 }
 
 /* ---------------------------------------------------------------- check */

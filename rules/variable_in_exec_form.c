@@ -311,7 +311,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
                          "exec-form %s passes '%.*s' and %u more variables to the program as "
                          "written: no shell runs to expand them",
                          kw, STR_FMT(first_var), n_vars - 1);
-    if (rf)
+    if (rf && !in->has_syntax_error)
         add_fix(ctx, rf, in);
 }
 
