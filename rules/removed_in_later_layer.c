@@ -48,8 +48,13 @@ static const char doc[] =
     "(other instructions, earlier commands of the deleting RUN) names the\n"
     "file: the `rm` is appended to the creating RUN with `&&` and dropped\n"
     "from the later one (with the whole RUN when nothing else remains).\n"
-    "No fix for files that a COPY or ADD created: extract or use them from a\n"
-    "`RUN --mount=type=bind` instead, or build them in another stage.\n";
+    "Unsafe for a file that a COPY created (one source, no wildcard) when\n"
+    "the `rm` names exactly that file and nothing in between uses it: the\n"
+    "COPY is removed and the deleting RUN reads the same source from\n"
+    "`--mount=type=bind,source=...,target=...` (`from=` for `COPY --from`),\n"
+    "its `rm` dropped (a bind mount is read-only). `--chown`/`--chmod` are\n"
+    "lost and the build needs BuildKit. No fix for ADD, for directories, or\n"
+    "when a deletion mixes files of several steps.\n";
 
 static const char *const options[] = { "min-bytes", NULL };
 
