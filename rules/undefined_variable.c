@@ -263,6 +263,11 @@ static void check_ref(struct rule_ctx *ctx, const struct word_ctx *w, const stru
             return;
         }
     }
+    /* `ENV LD_LIBRARY_PATH=/opt/lib:$LD_LIBRARY_PATH` extends what the
+     * base image may set; with its environment unknown, that is no typo. */
+    if (!w->known_env && in->kind == DF_ENV && w->pair < in->n_pairs &&
+        str_eq(in->pairs[w->pair].key.raw, ref->name))
+        return;
     bool near = false;
     struct str sug = suggest(ctx, in, ref->name, w->pair, &near);
     if (!w->known_env && !near)

@@ -5,6 +5,7 @@
 ARG TAG=3.20
 ARG SUFFIX
 ARG REGISTRY=registry.example.com:5000
+ARG BROKEN=${template:variant}
 FROM alpine:$TAG AS base
 FROM alpine:3.20${SUFFIX}
 FROM ${REGISTRY}/team/app:v1.2.3-rc.1
@@ -14,3 +15,4 @@ FROM docker.io/library/ubuntu:24.04
 FROM scratch
 FROM base
 FROM alpine:${TAG:=1}
+FROM alpine:$BROKEN

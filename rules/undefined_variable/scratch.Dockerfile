@@ -10,3 +10,6 @@ USER $UID
 # expect @-1:6 DW101 "variable 'UID' is not defined"
 FROM alpine:3.20
 USER $UID
+FROM scratch
+ENV LD_LIBRARY_PATH=/opt/lib:$LD_LIBRARY_PATH
+# expect @-1:30 DW101 "variable 'LD_LIBRARY_PATH' is not defined"

@@ -15,3 +15,5 @@ COPY app.conf ${app_home}/conf/
 # expect @-2:15 DW101 "(did you mean 'APP_HOME'?)"
 ENV GOPATH=$HOME/go PATH=$PATH:$GOPATH/bin
 LABEL home="$HOME"
+ENV LD_LIBRARY_PATH=/opt/lib
+ENV DYLD_LIBRARY_PATH=/opt/lib:$DYLD_LIBRARY_PATH
