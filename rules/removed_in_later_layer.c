@@ -467,8 +467,15 @@ static void add_copy_fix(struct rule_ctx *ctx, struct rule_finding *rf, const st
     if (whole) {
         edits[n++] = (struct edit){ remove.start, remove.end, STR_LIT("") };
     } else {
-        const char *mount = rule_printf(ctx, "--mount=type=bind,%ssource=%.*s,target=%s ", from,
-                                        STR_FMT(src), path);
+        /* A bind mount is read-only unless rw (writes are then thrown
+         * away): a `chmod +x` before running the file needs it. */
+        static const char *const writers[] = { "chmod", "chown", "sed", "mv", "touch", "truncate" };
+        bool rw = false;
+        for (uint32_t k = 0; k < del->script->n_cmds; k++)
+            for (size_t j = 0; j < sizeof writers / sizeof writers[0]; j++)
+                rw |= sh_call_is(&del->script->cmds[k].call, writers[j]);
+        const char *mount = rule_printf(ctx, "--mount=type=bind,%ssource=%.*s,target=%s%s ", from,
+                                        STR_FMT(src), path, rw ? ",rw" : "");
         uint32_t at = del->shell.span.start;
         if (remove.start == at) {
             edits[n++] = (struct edit){ remove.start, remove.end, str_from_cstr(mount) };

@@ -12,3 +12,6 @@ RUN rm /srv/tools.zip
 # expect @-1:8 DW204 "(COPY on line 5)"
 RUN rm /tmp/notes.txt && echo cleaned
 # expect @-1:8 DW204 "(COPY on line 6)"
+COPY install.sh /tmp/install.sh
+RUN chmod +x /tmp/install.sh && /tmp/install.sh && rm -f /tmp/install.sh
+# expect @-1:58 DW204 "(COPY on line 15)"

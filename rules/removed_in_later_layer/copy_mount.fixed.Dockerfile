@@ -7,3 +7,5 @@ RUN --mount=type=bind,from=build,source=/out/sdk.tgz,target=/opt/sdk.tgz tar -xz
 # expect @-1:8 DW204 "(COPY on line 5)"
 RUN --mount=type=bind,source=notes.txt,target=/tmp/notes.txt echo cleaned
 # expect @-1:8 DW204 "(COPY on line 6)"
+RUN --mount=type=bind,source=install.sh,target=/tmp/install.sh,rw chmod +x /tmp/install.sh && /tmp/install.sh
+# expect @-1:58 DW204 "(COPY on line 15)"
