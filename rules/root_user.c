@@ -44,7 +44,8 @@ static const char doc[] =
     "paths or binding ports below 1024 may fail. The fix creates a system\n"
     "user early in the stage (Debian and Ubuntu `groupadd`/`useradd --system\n"
     "--no-log-init`, Alpine and BusyBox `addgroup -S`/`adduser -S -D -H`,\n"
-    "Fedora-like images `groupadd`/`useradd`) and inserts `USER 10001:10001`\n"
+    "Fedora-like images `groupadd`/`useradd`, installing shadow-utils first\n"
+    "when it is missing) and inserts `USER 10001:10001`\n"
     "after the last RUN, COPY, ADD or USER of the stage, before CMD and\n"
     "ENTRYPOINT. On `scratch` and distroless images it only inserts\n"
     "`USER 65532:65532`. When the Dockerfile already switched to a non-root\n"
@@ -130,8 +131,8 @@ static enum family family_of(const struct df_image_ref *img)
         "haskell", "swift",  "clojure",         "mono",  "pypy",   "django", NULL,
     };
     static const char *const fedora[] = {
-        "fedora", "centos", "rockylinux", "almalinux",     "oraclelinux", "amazonlinux",
-        "ubi8",   "ubi9",   "ubi",        "centos-stream", NULL,
+        "fedora", "centos", "rockylinux",  "almalinux",    "oraclelinux",  "amazonlinux",   "ubi8",
+        "ubi9",   "ubi",    "ubi-minimal", "ubi8-minimal", "ubi9-minimal", "centos-stream", NULL,
     };
     if (!img->valid)
         return FAM_UNKNOWN;
@@ -250,9 +251,15 @@ static const char *create_user_cmd(enum family fam)
 {
     switch (fam) {
     case FAM_DEBIAN:
-    case FAM_FEDORA:
         return "RUN groupadd --system --gid 10001 app && useradd --system --no-log-init --uid "
                "10001 --gid app --no-create-home app";
+    case FAM_FEDORA:
+        /* Minimal RHEL-like images (ubi-minimal, amazonlinux:2023) ship
+         * without shadow-utils. */
+        return "RUN { command -v useradd >/dev/null 2>&1 || dnf install -y shadow-utils || "
+               "microdnf install -y shadow-utils || yum install -y shadow-utils; } && groupadd "
+               "--system --gid 10001 app && useradd --system --no-log-init --uid 10001 --gid "
+               "app --no-create-home app";
     case FAM_ALPINE: return "RUN addgroup -S -g 10001 app && adduser -S -D -H -u 10001 -G app app";
     default: return NULL;
     }
