@@ -208,19 +208,19 @@ static bool produced_elsewhere_unproven(struct rule_ctx *ctx, const char *patter
         const char *progs[12];
     } table[] = {
         { "node_modules", { "npm", "yarn", "pnpm", "bun", NULL } },
-        { ".next", { "npm", "yarn", "pnpm", "bun", "next", NULL } },
+        { ".next", { "npm:build", "yarn:build", "pnpm:build", "bun:build", "next:build", NULL } },
         { ".venv", { "pip", "pip3", "poetry", "pipenv", "uv", NULL } },
         { "venv", { "pip", "pip3", "poetry", "pipenv", "uv", NULL } },
-        { "vendor", { "composer", "bundle", NULL } },
-        { "target", { "cargo", "mvn", "gradle", "sbt", NULL } },
+        { "vendor", { "composer:install", "bundle:install", "go:download", NULL } },
+        { "target", { "cargo:build", "mvn", "gradle", "sbt", NULL } },
         { "dist",
-          { "npm", "yarn", "pnpm", "bun", "python", "python3", "make", "tsc", "vite", "webpack",
-            "go", NULL } },
+          { "npm:build", "yarn:build", "pnpm:build", "bun:build", "tsc", "vite:build", "webpack",
+            "python:build", "python3:build", "make", NULL } },
         { "build",
-          { "npm", "yarn", "pnpm", "bun", "make", "cmake", "gradle", "go", "cargo", "python",
-            "python3", NULL } },
-        { "bin", { "dotnet", "go", "make", NULL } },
-        { "obj", { "dotnet", NULL } },
+          { "npm:build", "yarn:build", "pnpm:build", "bun:build", "make", "cmake", "gradle",
+            "python:build", "python3:build", NULL } },
+        { "bin", { "dotnet:build", "dotnet:publish", "go:build", "make", NULL } },
+        { "obj", { "dotnet:build", "dotnet:publish", NULL } },
     };
     if (strncmp(pattern, "**/", 3))
         return false;
@@ -231,11 +231,15 @@ static bool produced_elsewhere_unproven(struct rule_ctx *ctx, const char *patter
             continue;
         if (mentions(rule_file(ctx), dir))
             return true;
-        if (!strcmp(dir, "vendor") && file_runs_sub(m, "go", "download"))
-            return false;
-        for (size_t k = 0; table[i].progs[k]; k++)
-            if (file_runs_sub(m, table[i].progs[k], NULL))
+        /* "prog" runs the program at all, "prog:sub" with that sub-command
+         * among its first words (`npm run build`, `go mod download`). */
+        for (size_t k = 0; table[i].progs[k]; k++) {
+            const char *p = table[i].progs[k];
+            const char *colon = strchr(p, ':');
+            const char *prog = colon ? rule_printf(ctx, "%.*s", (int)(colon - p), p) : p;
+            if (file_runs_sub(m, prog, colon ? colon + 1 : NULL))
                 return false;
+        }
         return true;
     }
     return false;
@@ -484,6 +488,10 @@ static void offer_fix(struct rule_ctx *ctx, struct state *st, struct rule_findin
     }
     if (!*text)
         return;
+    /* A new ignore file would itself be sent by the whole-context copy:
+     * the next lint would ask for it. */
+    if (!st->ignore_exists)
+        text = rule_printf(ctx, "%s\n%s", text, st->ignore_rel);
     struct str old = st->ignore_text;
     bool needs_nl = st->ignore_exists && old.len && old.ptr[old.len - 1] != '\n';
     const char *ins = rule_printf(ctx, "%s%s\n", needs_nl ? "\n" : "", text);
@@ -561,8 +569,9 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
             (int)s.len, s.ptr,
             o.n == 1 ? "a path" : rule_printf(ctx, "%zu paths (%s)", o.n, human(ctx, total)),
             o.n == 1 ? "es" : "", list, missing ? "no .dockerignore exists, " : "",
-            st->ignore_rel ? rule_printf(ctx, "exclude them in %s", st->ignore_rel)
-                           : "exclude them in the ignore file");
+            st->ignore_rel
+                ? rule_printf(ctx, "exclude %s in %s", o.n == 1 ? "it" : "them", st->ignore_rel)
+                : rule_printf(ctx, "exclude %s in the ignore file", o.n == 1 ? "it" : "them"));
         offer_fix(ctx, st, f, &o);
     }
 }
