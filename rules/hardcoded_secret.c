@@ -221,6 +221,17 @@ static void check_pairs(struct rule_ctx *ctx, const struct df_instr *in, struct 
 
 /* ---------------------------------------------------- the build context */
 
+/* path relative to dir when it lies inside it, else NULL. */
+static const char *relative_to(const char *dir, const char *path)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    if (strncmp(path, dir, n) || path[n] != '/')
+        return NULL;
+    return path + n + 1;
+}
+
 static struct di_context *context_of(struct rule_ctx *ctx)
 {
     struct state *st = rule_state(ctx);
@@ -237,9 +248,18 @@ static struct di_context *context_of(struct rule_ctx *ctx)
     struct di_file *di = NULL;
     if (di_find(a, file->path, dir, &ignore, &err) != 0)
         return NULL;
-    /* An ignore file BuildKit refuses is DW505's finding; walk without. */
-    if (ignore && di_load_file(a, ignore, &di, &err) != 0)
+    /* An ignore file inside the context is read as the fix engine sees it
+     * (DW501 may have written it in an earlier pass); one BuildKit refuses
+     * is DW505's finding, and the walk goes on without. */
+    const char *rel = ignore ? relative_to(dir, ignore) : ".dockerignore";
+    struct str text = STR_NULL;
+    bool exists = false;
+    if (rel && rule_context_file(ctx, rel, &text, &exists)) {
+        if (exists && di_load(a, rel, text.ptr, text.len, &di, &err) != 0)
+            di = NULL;
+    } else if (ignore && di_load_file(a, ignore, &di, &err) != 0) {
         di = NULL;
+    }
     struct di_context *c = NULL;
     if (di_walk(a, dir, di, NULL, &c, &err) != 0)
         return NULL;
