@@ -75,11 +75,13 @@ static const char doc[] =
     "(node_modules, .venv, vendor, deps) is ignored by .dockerignore or absent\n"
     "from the context. Otherwise unsafe, as are the download steps added for\n"
     "single-project maven (`mvn -B dependency:go-offline`), gradle (`gradle\n"
-    "--no-daemon dependencies`) and dotnet (`dotnet restore`) builds. No fix\n"
+    "--no-daemon dependencies`), dotnet (`dotnet restore`) and composer\n"
+    "(`composer install --no-scripts --no-autoloader`; the original install\n"
+    "stays after the copy to run the scripts and the autoloader). No fix\n"
     "without a context, when the copy does not land in the working directory\n"
     "or has other flags (`--parents`, `--exclude`), and none for cargo\n"
-    "(needs a stub target), composer (needs a later `dump-autoload`),\n"
-    "workspaces, multi-project layouts and the mvnw/gradlew wrappers.\n";
+    "(needs a stub target), composer path repositories, workspaces,\n"
+    "multi-project layouts and the mvnw/gradlew wrappers.\n";
 
 enum eco {
     ECO_NPM,
@@ -117,6 +119,7 @@ static const char *const go_files[] = { "go.mod", "go.sum", NULL };
 static const char *const bundler_files[] = { "Gemfile", "Gemfile.lock", NULL };
 static const char *const mix_files[] = { "mix.exs", "mix.lock", NULL };
 static const char *const maven_files[] = { "pom.xml", NULL };
+static const char *const composer_files[] = { "composer.json", "composer.lock", NULL };
 static const char *const poetry_files[] = { "pyproject.toml", "poetry.lock", "poetry.toml", NULL };
 static const char *const pipenv_files[] = { "Pipfile", "Pipfile.lock", NULL };
 static const char *const uv_files[] = { "pyproject.toml", "uv.lock", ".python-version", NULL };
@@ -327,7 +330,9 @@ static bool classify(struct rule_ctx *ctx, const struct sh_call *c, struct dep *
         return true;
     }
     if (sh_call_is(c, "composer") && sub && sh_word_is(sub, "install")) {
-        *d = (struct dep){ .eco = ECO_COMPOSER, .at = words_span(c, 1) };
+        /* The install stays (it runs the scripts and writes the
+         * autoloader); a download-only install goes before the copy. */
+        *d = (struct dep){ .eco = ECO_COMPOSER, .compile = true, .at = words_span(c, 1) };
         return true;
     }
     if (sh_call_is(c, "mvn") || sh_call_is(c, "mvnw")) {
@@ -379,13 +384,9 @@ static const char *ctx_text(struct rule_ctx *ctx, const char *rel)
     return rule_printf(ctx, "%.*s", STR_FMT(t));
 }
 
-/* Whether `dir` (a context path, "" for the root) would not reach the
- * image through the source copy: absent from the context, or ignored. */
-static bool out_dir_harmless(struct rule_ctx *ctx, const char *srcdir, const char *name)
+/* Whether .dockerignore leaves the context path rel out of the build. */
+static bool ctx_ignored(struct rule_ctx *ctx, const char *rel)
 {
-    const char *rel = rule_printf(ctx, "%s%s", srcdir, name);
-    if (!ctx_exists(ctx, rel, NULL))
-        return true;
     struct str t;
     bool exists = false;
     if (!rule_context_file(ctx, ".dockerignore", &t, &exists) || !exists)
@@ -399,6 +400,22 @@ static bool out_dir_harmless(struct rule_ctx *ctx, const char *srcdir, const cha
         ignored = di_match(di, rel, strlen(rel), NULL);
     arena_release(&a);
     return ignored;
+}
+
+/* Whether `name` under srcdir would not reach the image through the
+ * source copy: absent from the context, or ignored. */
+static bool out_dir_harmless(struct rule_ctx *ctx, const char *srcdir, const char *name)
+{
+    const char *rel = rule_printf(ctx, "%s%s", srcdir, name);
+    return !ctx_exists(ctx, rel, NULL) || ctx_ignored(ctx, rel);
+}
+
+/* A regular file of the context that a COPY can name: present and not
+ * ignored (naming an ignored file fails the build). */
+static bool ctx_copyable(struct rule_ctx *ctx, const char *rel)
+{
+    bool dir = true;
+    return ctx_exists(ctx, rel, &dir) && !dir && !ctx_ignored(ctx, rel);
 }
 
 /* Whether a line of text starts with word (after blanks). */
@@ -524,9 +541,18 @@ static bool collect(struct rule_ctx *ctx, const struct dep *d, const char *srcdi
     case ECO_UV: list = d->n_reqs ? NULL : uv_files; break;
     case ECO_PIP: break;
     case ECO_MAVEN: list = maven_files; break;
+    case ECO_COMPOSER: list = composer_files; break;
     case ECO_GRADLE: break;
     case ECO_DOTNET: break;
     default: return false;
+    }
+    if (d->eco == ECO_COMPOSER) {
+        /* Path repositories need the sources; the early install skips the
+         * scripts the later one runs. */
+        const char *cj = ctx_text(ctx, rule_printf(ctx, "%scomposer.json", srcdir));
+        if (!cj || strstr(cj, "\"path\""))
+            return false;
+        *safe = false;
     }
     if (d->eco == ECO_MAVEN || d->eco == ECO_GRADLE || d->eco == ECO_DOTNET) {
         /* Multi-project layouts need every project file: left to the user. */
@@ -552,6 +578,8 @@ static bool collect(struct rule_ctx *ctx, const struct dep *d, const char *srcdi
                 continue;
             if (i < 2 && strstr(t, "include"))
                 return false;
+            if (!ctx_copyable(ctx, rel))
+                return false;
             files_add(fs, gradle_files[i]);
         }
         bool build = false;
@@ -575,6 +603,8 @@ static bool collect(struct rule_ctx *ctx, const struct dep *d, const char *srcdi
             if (str_ends_with(n, STR_LIT(".csproj")) || str_ends_with(n, STR_LIT(".fsproj")) ||
                 str_ends_with(n, STR_LIT(".vbproj"))) {
                 projects++;
+                if (!ctx_copyable(ctx, rule_printf(ctx, "%s%s", srcdir, de->d_name)))
+                    sln = true; /* an ignored project file: leave it */
                 files_add(fs, rule_printf(ctx, "%s", de->d_name));
             }
         }
@@ -586,15 +616,13 @@ static bool collect(struct rule_ctx *ctx, const struct dep *d, const char *srcdi
             "nuget.config",          "packages.lock.json",       NULL,
         };
         for (uint32_t i = 0; extra[i]; i++) {
-            bool isdir = false;
-            if (ctx_exists(ctx, rule_printf(ctx, "%s%s", srcdir, extra[i]), &isdir) && !isdir)
+            if (ctx_copyable(ctx, rule_printf(ctx, "%s%s", srcdir, extra[i])))
                 files_add(fs, extra[i]);
         }
     }
     if (list) {
         for (uint32_t i = 0; list[i]; i++) {
-            bool dir = false;
-            if (ctx_exists(ctx, rule_printf(ctx, "%s%s", srcdir, list[i]), &dir) && !dir)
+            if (ctx_copyable(ctx, rule_printf(ctx, "%s%s", srcdir, list[i])))
                 files_add(fs, list[i]);
             else if (i == 0)
                 return false;
@@ -660,9 +688,8 @@ static bool collect(struct rule_ctx *ctx, const struct dep *d, const char *srcdi
             const struct dirent *de;
             while ((de = readdir(dp))) {
                 const char *rel = rule_printf(ctx, "config/%s", de->d_name);
-                bool isdir = true;
                 if (str_ends_with(str_from_cstr(de->d_name), STR_LIT(".exs")) &&
-                    ctx_exists(ctx, rule_printf(ctx, "%s%s", srcdir, rel), &isdir) && !isdir) {
+                    ctx_copyable(ctx, rule_printf(ctx, "%s%s", srcdir, rel))) {
                     if (n == 16) {
                         closedir(dp);
                         return false;
@@ -695,7 +722,7 @@ static bool collect(struct rule_ctx *ctx, const struct dep *d, const char *srcdi
             if (strstr(r, "..") || strchr(r, '$'))
                 return false;
             const char *text = ctx_text(ctx, rule_printf(ctx, "%s%s", srcdir, r));
-            if (!text)
+            if (!text || !ctx_copyable(ctx, rule_printf(ctx, "%s%s", srcdir, r)))
                 return false;
             files_add(fs, r);
             for (const char *p = text; *p;) {
@@ -848,6 +875,9 @@ static void add_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct 
         case ECO_MAVEN: install = "mvn -B dependency:go-offline"; break;
         case ECO_GRADLE: install = "gradle --no-daemon dependencies"; break;
         case ECO_DOTNET: install = "dotnet restore"; break;
+        case ECO_COMPOSER:
+            install = "composer install --no-interaction --no-scripts --no-autoloader";
+            break;
         default: return;
         }
     }
@@ -906,7 +936,7 @@ static void walk_stage(struct rule_ctx *ctx, const struct df_stage *st)
             }
             if (installed[e] || reported[e])
                 continue;
-            if (d.compile && has_cache_mount(in))
+            if (d.compile && e != ECO_COMPOSER && has_cache_mount(in))
                 continue;
             /* With a context, the ecosystem must be there. */
             if (rule_context_dir(ctx)) {
