@@ -16,7 +16,10 @@ static const char doc[] =
     "  automatic platform ARG (`TARGETARCH`, ...) that neither the stage nor\n"
     "  its in-file parent stages redeclare with `ARG NAME`;\n"
     "- the shell form of CMD, ENTRYPOINT or HEALTHCHECK uses an ARG: ARGs\n"
-    "  exist during the build only.\n"
+    "  exist during the build only;\n"
+    "- an `ONBUILD RUN` trigger uses an ARG of this Dockerfile: the trigger\n"
+    "  runs in the downstream build right after its FROM, where no ARG exists\n"
+    "  yet.\n"
     "\n"
     "Names that an ENV sets in scope are not reported, nor names the script\n"
     "assigns itself, nor the proxy variables (`HTTP_PROXY`, ...) that\n"
@@ -151,12 +154,14 @@ static void collect_assigned(struct rule_ctx *ctx, const struct sh_node *n, stru
 
 /* ------------------------------------------------------------------ scope */
 
-/* Whether an ENV sets name before `in` in its stage or anywhere in the
- * stage's in-file parents: the value then exists at run time. */
-static bool env_in_scope(const struct df_model *m, const struct df_instr *in, struct str name)
+/* Whether an ENV sets name before `in` in its stage (anywhere in it when
+ * whole) or anywhere in the stage's in-file parents: the value then exists
+ * at run time. */
+static bool env_in_scope(const struct df_model *m, const struct df_instr *in, struct str name,
+                         bool whole)
 {
     int stage = in->stage;
-    bool own = true;
+    bool own = !whole;
     for (uint32_t steps = 0; stage >= 0 && (uint32_t)stage < m->n_stages && steps <= m->n_stages;
          steps++) {
         const struct df_stage *st = &m->stages[stage];
@@ -282,7 +287,7 @@ static void check_runtime_ref(struct rule_ctx *ctx, const struct df_instr *in,
     const struct df_file *f = rule_file(ctx);
     const struct df_model *m = rule_model(ctx);
     const struct df_stage *st = &m->stages[in->stage];
-    if (env_in_scope(m, in, x->name))
+    if (env_in_scope(m, in, x->name, false))
         return;
     struct df_var v;
     const char *what;
@@ -301,6 +306,34 @@ static void check_runtime_ref(struct rule_ctx *ctx, const struct df_instr *in,
                 "'%.*s' is %s, which does not exist when the container runs %s; set it with "
                 "ENV to keep its value in the image",
                 STR_FMT(x->name), what, kw);
+}
+
+/* An ONBUILD RUN trigger runs in the downstream build right after its
+ * FROM, before that stage can declare any ARG: an ARG of this file does
+ * not exist there, only the ENV the image carries. */
+static void check_trigger_ref(struct rule_ctx *ctx, const struct df_instr *in,
+                              const struct sh_expansion *x)
+{
+    const struct df_file *f = rule_file(ctx);
+    const struct df_model *m = rule_model(ctx);
+    if (is_proxy(x->name) || env_in_scope(m, in, x->name, true))
+        return;
+    struct df_var v;
+    const char *what;
+    if (df_lookup(f, in, x->name, &v)) {
+        if (v.origin == DF_VAR_ENV)
+            return;
+        what = "an ARG of this Dockerfile";
+    } else {
+        int kind = global_kind(f, &m->stages[in->stage], x->name);
+        if (!kind)
+            return;
+        what = kind == 1 ? "a global ARG of this Dockerfile" : "an automatic platform ARG";
+    }
+    rule_report(ctx, x->span,
+                "'%.*s' is %s, which does not exist where the ONBUILD trigger runs: right after "
+                "the FROM of the downstream build, before it can declare ARGs",
+                STR_FMT(x->name), what);
 }
 
 static void check_script(struct rule_ctx *ctx, const struct df_instr *in,
@@ -325,7 +358,9 @@ static void check_script(struct rule_ctx *ctx, const struct df_instr *in,
             continue;
         if (*n_seen < max_seen)
             seen[(*n_seen)++] = x->span;
-        if (in->kind == DF_RUN)
+        if (in->parent)
+            check_trigger_ref(ctx, in, x);
+        else if (in->kind == DF_RUN)
             check_run_ref(ctx, in, x);
         else
             check_runtime_ref(ctx, in, x);
@@ -336,6 +371,9 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
 {
     const struct df_model *m = rule_model(ctx);
     if (in->stage < 0 || (uint32_t)in->stage >= m->n_stages || in->form != DF_FORM_SHELL)
+        return;
+    /* Of the triggers, RUN only (rules.md "Shell analysis"). */
+    if (in->parent && in->kind != DF_RUN)
         return;
     enum { MAX_SEEN = 256 };
     struct span seen[MAX_SEEN];
@@ -369,6 +407,7 @@ const struct rule rule_DW102 = {
     .fix = FIX_SOMETIMES,
     .summary = "shell text reads an ARG that does not exist where it runs",
     .on = DF_ON(DF_RUN) | DF_ON(DF_CMD) | DF_ON(DF_ENTRYPOINT) | DF_ON(DF_HEALTHCHECK),
+    .on_triggers = true,
     .check = check,
     .state_size = sizeof(struct state),
     .doc = doc,
