@@ -29,7 +29,6 @@ int syn_escape_char(TSNode root, const char *src);
  * Returns 0 or ERR_TOO_LARGE. */
 DW_NODISCARD int syn_logical_text(TSNode node, const char *src, struct buf *out);
 
-
 /* Appends BuildKit's AST dump of the file: one line per instruction,
  * `(name ["flags"...] "arg"...)`, each ending with a newline. Instructions
  * inside ERROR nodes are dumped as far as they parsed. */
