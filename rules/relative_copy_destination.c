@@ -166,7 +166,9 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
     struct err err;
     if (df_expand(f, in, w, 0, &r, &err) != 0)
         return; /* DW015 */
-    if (is_absolute(r.value) || workdir_before(m, in))
+    /* The text as written counts too: `C:\app` with the default escape
+     * character expands to `C:app`, but is meant as a drive path. */
+    if (is_absolute(r.value) || is_absolute(str_slice(raw, q, raw.len)) || workdir_before(m, in))
         return;
     const char *kw = df_kind_name(in->kind);
     bool fixable = root_is_scratch(m, in->stage) && plain(w, m->escape) &&

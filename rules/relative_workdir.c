@@ -153,7 +153,9 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
     struct err err;
     if (df_expand(f, in, w, 0, &r, &err) != 0)
         return; /* DW015 */
-    if (is_absolute(r.value) || workdir_before(m, in))
+    /* The text as written counts too: `C:\app` with the default escape
+     * character expands to `C:app`, but is meant as a drive path. */
+    if (is_absolute(r.value) || is_absolute(str_slice(raw, q, raw.len)) || workdir_before(m, in))
         return;
     if (!root_is_scratch(m, in->stage) || !plain(w->raw, m->escape) ||
         span_len(w->span) != w->raw.len) {

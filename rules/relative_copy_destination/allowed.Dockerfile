@@ -16,3 +16,5 @@ COPY f g
 FROM mcr.microsoft.com/windows/nanoserver:ltsc2022
 COPY h C:\\app\\
 COPY i c:/app/
+COPY j C:\app\
+COPY ["k", "C:\\app"]

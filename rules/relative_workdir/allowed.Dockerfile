@@ -20,3 +20,5 @@ WORKDIR c:/app
 FROM alpine:3.20
 ONBUILD WORKDIR app
 WORKDIR /ok
+FROM mcr.microsoft.com/windows/nanoserver:ltsc2022
+WORKDIR C:\app
