@@ -23,7 +23,10 @@ static const char doc[] =
     "\n"
     "Names that an ENV sets in scope are not reported, nor names the script\n"
     "assigns itself, nor the proxy variables (`HTTP_PROXY`, ...) that\n"
-    "BuildKit passes to RUN without a declaration.\n"
+    "BuildKit passes to RUN without a declaration. Stages whose shell is not a\n"
+    "POSIX shell (a SHELL or `# dockwright shell=` naming pwsh, powershell or\n"
+    "cmd, or a Windows base image) are not checked: `$NAME` is no environment\n"
+    "variable there.\n"
     "\n"
     "## Why is this bad?\n"
     "The shell expands the name to the empty string: `curl .../$VERSION/...`\n"
@@ -189,6 +192,54 @@ static int global_kind(const struct df_file *f, const struct df_stage *st, struc
     if (!st->from || !df_lookup(f, st->from, name, &g))
         return 0;
     return g.defined_at ? 1 : 2;
+}
+
+/* Whether the shell that runs `in` is not a POSIX shell, so `$NAME` is no
+ * environment lookup (a PowerShell variable, plain text for cmd): the
+ * stage's SHELL (or an in-file parent's) names pwsh, powershell or cmd, the
+ * file's shell pragma does, or the stage builds on a Windows image, whose
+ * default shell is cmd. */
+static bool non_posix_shell(const struct df_model *m, const struct df_instr *in)
+{
+    struct str p = m->shell_pragma.raw;
+    if (p.ptr && (str_eq_nocase(p, STR_LIT("pwsh")) || str_eq_nocase(p, STR_LIT("powershell")) ||
+                  str_eq_nocase(p, STR_LIT("cmd"))))
+        return true;
+    const struct df_instr *top = in;
+    while (top->parent)
+        top = top->parent;
+    int stage = in->stage;
+    bool own = true;
+    const struct df_stage *st = NULL;
+    for (uint32_t steps = 0; stage >= 0 && (uint32_t)stage < m->n_stages && steps <= m->n_stages;
+         steps++) {
+        st = &m->stages[stage];
+        for (uint32_t i = st->n_instrs; i-- > 0;) {
+            const struct df_instr *x = st->instrs[i];
+            if ((own && x->index >= top->index) || x->kind != DF_SHELL || !x->n_exec)
+                continue;
+            struct str prog = x->exec[0].raw;
+            for (size_t k = prog.len; k-- > 0;)
+                if (prog.ptr[k] == '/' || prog.ptr[k] == '\\') {
+                    prog = str_slice(prog, k + 1, prog.len);
+                    break;
+                }
+            return str_starts_with(prog, STR_LIT("pwsh")) ||
+                   str_starts_with(prog, STR_LIT("powershell")) ||
+                   str_starts_with(prog, STR_LIT("PowerShell")) ||
+                   str_eq_nocase(prog, STR_LIT("cmd")) || str_eq_nocase(prog, STR_LIT("cmd.exe"));
+        }
+        own = false;
+        if (st->base_stage < 0)
+            break;
+        stage = st->base_stage;
+    }
+    if (!st || !st->from)
+        return false;
+    const struct df_image_ref *img = &st->from->image;
+    return str_eq_cstr(img->registry, "mcr.microsoft.com") &&
+           (str_starts_with(img->repository, STR_LIT("windows")) ||
+            str_starts_with(img->repository, STR_LIT("dotnet/framework/")));
 }
 
 /* ------------------------------------------------------------------- fix */
@@ -373,7 +424,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
     if (in->stage < 0 || (uint32_t)in->stage >= m->n_stages || in->form != DF_FORM_SHELL)
         return;
     /* Of the triggers, RUN only (rules.md "Shell analysis"). */
-    if (in->parent && in->kind != DF_RUN)
+    if ((in->parent && in->kind != DF_RUN) || non_posix_shell(m, in))
         return;
     enum { MAX_SEEN = 256 };
     struct span seen[MAX_SEEN];
