@@ -108,13 +108,19 @@ static void finish(struct rule_ctx *ctx)
     const struct df_file *f = rule_file(ctx);
     const struct df_model *m = rule_model(ctx);
     for (uint32_t i = 0; i < m->n_dropped; i++) {
-        struct span d = m->dropped[i];
-        if (d.start >= f->len || f->src[d.start] != m->escape)
+        if (m->dropped[i].start >= f->len || f->src[m->dropped[i].start] != m->escape)
             continue;
-        /* Follow the blank and comment lines dropped after it. */
-        uint32_t end = d.end, j = i;
-        while (j + 1 < m->n_dropped && m->dropped[j + 1].start == end)
-            end = m->dropped[++j].end;
+        /* Follow the adjacent dropped ranges (blank and comment lines, and
+         * lines holding only the escape character): the last escape
+         * character of the chain is the one that joins the next line. */
+        uint32_t end = m->dropped[i].end, last = i;
+        while (i + 1 < m->n_dropped && m->dropped[i + 1].start == end) {
+            i++;
+            end = m->dropped[i].end;
+            if (m->dropped[i].start < f->len && f->src[m->dropped[i].start] == m->escape)
+                last = i;
+        }
+        struct span d = m->dropped[last];
         if (end >= f->len || end == 0 || f->src[end - 1] != '\n')
             continue; /* the next line is indented: a deliberate continuation */
         const char *kw = keyword_at(f, end);

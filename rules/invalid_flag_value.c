@@ -652,20 +652,20 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
     if (!defs)
         return;
     int escape = rule_model(ctx)->escape;
+    unsigned seen = 0;
     for (uint32_t i = 0; i < in->n_flags; i++) {
         const struct df_flag *fl = &in->flags[i];
         const struct flag_def *def = find_def(defs, fl->name.raw);
         if (!def)
             continue;
         if (def->type != FT_MULTI) {
-            bool dup = false;
-            for (uint32_t j = 0; j < i; j++)
-                if (str_eq(in->flags[j].name.raw, fl->name.raw))
-                    dup = true;
-            if (dup) {
+            /* Tables hold at most 8 flags: one bit each. */
+            unsigned bit = 1u << (unsigned)(def - defs);
+            if (seen & bit) {
                 rule_report(ctx, flag_word(fl), "duplicate flag specified: --%s", def->name);
                 continue;
             }
+            seen |= bit;
         }
         bool has_value = fl->value.raw.ptr != NULL;
         struct str v = has_value ? unquote(ctx, fl->value.raw, escape) : STR_LIT("");

@@ -103,40 +103,54 @@ static uint32_t line_start(const struct df_file *f, uint32_t p)
 /* Whether a top-level instruction starts on the line at p. */
 static bool instr_starts(const struct df_model *m, const struct df_file *f, uint32_t p)
 {
-    uint32_t e = line_end(f, p);
-    for (uint32_t i = 0; i < m->n_instrs; i++) {
-        uint32_t s = m->instrs[i]->span.start;
-        if (s >= p && s < e)
-            return true;
-        if (s >= e)
-            break;
+    uint32_t lo = 0, hi = m->n_instrs;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (m->instrs[mid]->span.start < p)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return false;
+    return lo < m->n_instrs && m->instrs[lo]->span.start < line_end(f, p);
 }
 
-/* A `# check=` line at [s, e) is a per-instruction pragma when only
- * comment lines (not an empty `#`, which discards the block) and blank
- * lines separate it from the line an instruction starts on (BuildKit's
- * comment block survives blank lines; dockerfile.md section 3). */
-static bool pragma_block(const struct df_model *m, const struct df_file *f, uint32_t e)
+static bool empty_comment(const struct df_file *f, struct span c)
 {
-    uint32_t p = e < f->len ? e + 1 : e;
-    while (p < f->len) {
-        uint32_t le = line_end(f, p), q = p;
-        while (q < le && blank(f->src[q]))
-            q++;
-        if (q < le && f->src[q] == '#') {
-            uint32_t r = q + 1;
-            while (r < le && blank(f->src[r]))
-                r++;
-            if (r == le)
-                return false; /* an empty comment line discards the block */
-        } else if (q < le) {
-            return instr_starts(m, f, p);
+    for (uint32_t i = c.start; i < c.end; i++)
+        if (f->src[i] != '#' && !blank(f->src[i]))
+            return false;
+    return true;
+}
+
+/* For each comment: whether it is in the comment block directly above an
+ * instruction, where a `# check=` line is a per-instruction pragma. Only
+ * comment lines (not an empty `#`, which discards the block) and blank
+ * lines may separate it from the line the instruction starts on (BuildKit's
+ * comment block survives blank lines; dockerfile.md section 3). Computed
+ * from the last comment up, so that long blocks stay linear. */
+static bool *pragma_blocks(struct rule_ctx *ctx, const struct df_model *m, const struct df_file *f)
+{
+    bool *in_block = rule_alloc(ctx, (m->n_comments + 1) * sizeof *in_block);
+    for (uint32_t i = m->n_comments; i-- > 0;) {
+        uint32_t p = line_end(f, m->comments[i].start);
+        p = p < f->len ? p + 1 : p;
+        uint32_t limit = i + 1 < m->n_comments ? line_start(f, m->comments[i + 1].start) : f->len;
+        bool decided = false, result = false;
+        while (p < limit && !decided) {
+            uint32_t le = line_end(f, p), q = p;
+            while (q < le && blank(f->src[q]))
+                q++;
+            if (q < le) {
+                result = instr_starts(m, f, p);
+                decided = true;
+            }
+            p = le < f->len ? le + 1 : le;
         }
-        p = le < f->len ? le + 1 : le;
+        if (!decided && i + 1 < m->n_comments)
+            result = !empty_comment(f, m->comments[i + 1]) && in_block[i + 1];
+        in_block[i] = result;
     }
-    return false;
+    return in_block;
 }
 
 /* The comments right below a `#!` first line that BuildKit still reads as
@@ -161,12 +175,13 @@ static uint32_t shebang_header_end(const struct df_model *m, const struct df_fil
     return i; /* comments [1, i) form the header */
 }
 
-static bool is_directive(const struct df_model *m, struct span c)
+/* Whether comment c is a directive; *next walks the directives (both lists
+ * are in file order). */
+static bool is_directive(const struct df_model *m, struct span c, uint32_t *next)
 {
-    for (uint32_t i = 0; i < m->n_directives; i++)
-        if (m->directives[i].name.span.start >= c.start && m->directives[i].name.span.end <= c.end)
-            return true;
-    return false;
+    while (*next < m->n_directives && m->directives[*next].name.span.start < c.start)
+        (*next)++;
+    return *next < m->n_directives && m->directives[*next].name.span.end <= c.end;
 }
 
 /* Whether a directive of this key is already in effect at the top. */
@@ -236,10 +251,12 @@ static void finish(struct rule_ctx *ctx)
     const struct df_model *m = rule_model(ctx);
     uint32_t header_end = shebang_header_end(m, f);
     bool offered[3] = { false, false, false }; /* syntax, escape, check */
+    bool *in_block = pragma_blocks(ctx, m, f);
+    uint32_t next_directive = 0;
     for (uint32_t i = 0; i < m->n_comments; i++) {
         struct span c = m->comments[i];
         const char *key;
-        if (!directive_shape(f, c.start, c.end, &key) || is_directive(m, c))
+        if (!directive_shape(f, c.start, c.end, &key) || is_directive(m, c, &next_directive))
             continue;
         int slot = key[0] == 's' ? 0 : key[0] == 'e' ? 1 : 2;
         struct rule_finding *rf;
@@ -251,7 +268,7 @@ static void finish(struct rule_ctx *ctx)
                              "reading directives at the shebang (only syntax and check still "
                              "work there)");
         } else {
-            if (slot == 2 && pragma_block(m, f, c.end))
+            if (slot == 2 && in_block[i])
                 continue; /* a per-instruction check pragma */
             rf = rule_report(ctx, c,
                              "'# %s=' is read as a plain comment: parser directives count only at "
