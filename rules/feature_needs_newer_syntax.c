@@ -378,13 +378,14 @@ static void finish(struct rule_ctx *ctx)
         if (never(features[u->f].stable) && !p.labs) {
             struct version l = features[u->f].labs;
             rf = rule_report(ctx, u->at,
-                             "%s is only in the labs channel (docker/dockerfile:%d.%d-labs or "
-                             "later), but the file pins %s",
-                             what, l.major, l.minor, p.text);
+                             "the pinned %s lacks %s, which only the labs channel has "
+                             "(docker/dockerfile:%d.%d-labs or later)",
+                             p.text, what, l.major, l.minor);
         } else if (cmp(need, p.v) > 0) {
             rf = rule_report(ctx, u->at,
-                             "%s needs Dockerfile syntax %d.%d%s or later, but the file pins %s",
-                             what, need.major, need.minor, p.labs ? "-labs" : "", p.text);
+                             "the pinned %s predates %s, which needs Dockerfile syntax %d.%d%s "
+                             "or later",
+                             p.text, what, need.major, need.minor, p.labs ? "-labs" : "");
         }
         if (!rf)
             continue;

@@ -500,8 +500,8 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         break;
     case JP_COMMA:
         rf = rule_report(ctx, span_make(st.at, st.at + 1),
-                         "JSON allows no ',' after the last element: the array of %s is not "
-                         "valid JSON, so %s",
+                         "a ',' after the last element is not allowed in JSON: the array of %s "
+                         "is not valid JSON, so %s",
                          kw, then);
         break;
     default:

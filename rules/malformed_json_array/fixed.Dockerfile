@@ -17,7 +17,7 @@ COPY ['a b.txt', "/dst/"]
 # expect @-2:7 DW006 "reads it as shell form and splits it on blanks"
 VOLUME ["/data",]
 # fixed: VOLUME ["/data"]
-# expect @-2:16 DW006 "JSON allows no ',' after the last element: the array of VOLUME"
+# expect @-2:16 DW006 "a ',' after the last element is not allowed in JSON: the array of VOLUME"
 ONBUILD RUN ['make', 'install']
 # fixed: ONBUILD RUN ["make", "install"]
 # expect @-2:14 DW006 "single quotes are not JSON: the exec form of RUN"
