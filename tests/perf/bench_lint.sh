@@ -39,21 +39,21 @@ best_of() { # runs "$@" 3 times, prints the best wall time in ms
 
 "$build/tests/corpus_check" --bench "$corpus" 20 | sed 's/^/parse floor: /'
 # shellcheck disable=SC2086
-t1=$(best_of xargs "$dw" lint $all --jobs 1 < "$work/files")
+t1=$(best_of xargs -a "$work/files" "$dw" lint $all --jobs 1)
 # shellcheck disable=SC2086
-t2=$(best_of xargs "$dw" lint $all --jobs 2 < "$work/files")
+t2=$(best_of xargs -a "$work/files" "$dw" lint $all --jobs 2)
 echo "lint, all rules, --jobs 1: ${t1} ms ($(( n * 1000 / (t1 ? t1 : 1) )) files/s, $(( bytes / 1000 / (t1 ? t1 : 1) )) MB/s)"
 echo "lint, all rules, --jobs 2: ${t2} ms ($(( n * 1000 / (t2 ? t2 : 1) )) files/s)"
 if [ -x /usr/bin/time ]; then
   # shellcheck disable=SC2086
-  rss=$( { xargs /usr/bin/time -f '%M' "$dw" lint $all --jobs 1 < "$work/files" > /dev/null; } 2>&1 | tail -1)
+  rss=$( { xargs -a "$work/files" /usr/bin/time -f '%M' "$dw" lint $all --jobs 1 > /dev/null; } 2>&1 | tail -1)
   echo "lint peak RSS (--jobs 1): ${rss} KiB"
 fi
 
 per_file() { # label command...: runs the command once per file
   local label=$1; shift
   local s; s=$(now)
-  while read -r f; do "$@" "$f" > /dev/null 2>&1; done < "$work/files"
+  while read -r f; do "$@" "$f" < /dev/null > /dev/null 2>&1; done < "$work/files"
   local e; e=$(now)
   local ms=$(( (e - s) / 1000000 ))
   echo "one process per file, $label: ${ms} ms total, $(( ms * 1000 / n )) us per file"
