@@ -91,6 +91,18 @@ static unsigned max_edits(size_t n)
     return n <= 2 ? 0 : n <= 4 ? 1 : 2;
 }
 
+/* A name `$name` can reference: letters, digits and `_`, not starting
+ * with a digit (a suggestion must survive being written after `$`). */
+static bool is_name(struct str s)
+{
+    if (!s.len || isdigit((unsigned char)s.ptr[0]))
+        return false;
+    for (size_t i = 0; i < s.len; i++)
+        if (!isalnum((unsigned char)s.ptr[i]) && s.ptr[i] != '_')
+            return false;
+    return true;
+}
+
 struct suggestion {
     struct str best;
     unsigned dist;
@@ -99,7 +111,7 @@ struct suggestion {
 
 static void consider(struct suggestion *s, struct str name, struct str cand)
 {
-    if (!cand.len || str_eq(name, cand))
+    if (!is_name(cand) || str_eq(name, cand))
         return;
     unsigned d = distance(name, cand);
     if (d > max_edits(name.len))

@@ -110,6 +110,18 @@ static unsigned max_edits(size_t n)
     return n <= 2 ? 0 : n <= 4 ? 1 : 2;
 }
 
+/* A name `$name` can reference: letters, digits and `_`, not starting
+ * with a digit (a suggestion must survive being written after `$`). */
+static bool is_name(struct str s)
+{
+    if (!s.len || isdigit((unsigned char)s.ptr[0]))
+        return false;
+    for (size_t i = 0; i < s.len; i++)
+        if (!isalnum((unsigned char)s.ptr[i]) && s.ptr[i] != '_')
+            return false;
+    return true;
+}
+
 struct suggestion {
     struct rule_ctx *ctx;
     const struct df_instr *at;
@@ -123,7 +135,7 @@ struct suggestion {
  * unless the caller knows it is: earlier pairs of the same global ARG). */
 static void consider(struct suggestion *s, struct str cand, bool in_scope)
 {
-    if (!cand.len || str_eq(s->name, cand) || memchr(cand.ptr, '$', cand.len))
+    if (!is_name(cand) || str_eq(s->name, cand))
         return;
     unsigned d = distance(s->name, cand);
     if (d > max_edits(s->name.len))
