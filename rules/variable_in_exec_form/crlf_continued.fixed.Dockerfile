@@ -1,0 +1,4 @@
+#
+FROM alpine:3.20
+CMD ["/bin/sh", "-c", "exec app \"--port=$PORT\""]
+#
