@@ -134,7 +134,9 @@ static struct str declared_name(const struct sh_word *w)
 static void collect_assigned(struct rule_ctx *ctx, const struct sh_node *n, struct names *ns,
                              unsigned depth)
 {
-    if (!n || depth > SH_MAX_DEPTH)
+    /* Each level of shell nesting is a few tree levels (list, and-or,
+     * pipeline, command); the reader caps the nesting. */
+    if (!n || depth > 4 * SH_MAX_DEPTH + 16)
         return;
     for (uint32_t i = 0; i < n->n_assigns; i++)
         names_add(ctx, ns, sh_word_assign_name(&n->assigns[i]));
@@ -391,10 +393,12 @@ static void check_script(struct rule_ctx *ctx, const struct df_instr *in,
                          const struct sh_script *script, struct span *seen, uint32_t *n_seen,
                          uint32_t max_seen)
 {
-    struct names assigned = { NULL, 0, 0 };
-    collect_assigned(ctx, script->root, &assigned, 0);
     uint32_t n = 0;
     const struct sh_expansion **xs = sh_script_expansions(script, file_arena(ctx), &n);
+    if (!n)
+        return;
+    struct names assigned = { NULL, 0, 0 };
+    collect_assigned(ctx, script->root, &assigned, 0);
     for (uint32_t i = 0; i < n; i++) {
         const struct sh_expansion *x = xs[i];
         if ((x->kind != SH_EXP_PARAM && x->kind != SH_EXP_BRACE) || !is_name(x->name) ||
