@@ -164,6 +164,8 @@ struct mb {
     VEC(struct df_instr *) top;
     VEC(struct df_instr *) all;
     VEC(struct df_directive) directives;
+    /* Keys seen so far (syntax, escape, check, other), for duplicates. */
+    bool directive_seen[4];
     VEC(struct df_pragma) pragmas;
     VEC(struct df_stage) stages;
     VEC(struct df_stage_edge) edges;

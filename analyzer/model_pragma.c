@@ -98,9 +98,21 @@ void mb_directive(struct mb *b, TSNode node)
             d.value = slice(b, k.start, k.end);
     }
     mb_kids_pop(b, base);
-    for (size_t i = 0; i < b->directives.len; i++)
-        if (str_eq_nocase(b->directives.items[i].name.raw, d.name.raw))
-            d.duplicate = true;
+    /* The scanner makes directives of the three known keys only: one flag
+     * per key finds duplicates without rescanning (a file of thousands of
+     * directive lines stays linear). */
+    static const char *const keys[] = { "syntax", "escape", "check" };
+    size_t key = 3;
+    for (size_t i = 0; i < 3; i++)
+        if (str_eq_nocase(d.name.raw, str_from_cstr(keys[i])))
+            key = i;
+    if (key < 3) {
+        d.duplicate = b->directive_seen[key];
+        b->directive_seen[key] = true;
+    } else {
+        for (size_t i = 0; i < b->directives.len && !d.duplicate; i++)
+            d.duplicate = str_eq_nocase(b->directives.items[i].name.raw, d.name.raw);
+    }
     VEC_PUSH(&b->directives, d);
     struct span whole = span_make(ns, ts_node_end_byte(node));
     if (str_eq_nocase(d.name.raw, STR_LIT("escape")) && d.value.raw.len == 1 &&

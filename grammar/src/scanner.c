@@ -695,7 +695,17 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
      * start when called at the end of input (its loop stops on eof before
      * moving back), which would give a token of negative length: never ask
      * there. */
-    if (!lx->eof(lx) && (lx->lookahead == '#' || !blank_before)) {
+    /* get_column rescans the line from its start, so a line of many
+     * touching tokens would cost quadratic time: ask only when a decision
+     * below depends on it (a comment, or, with no blank before, an escape
+     * character or the start of a word of shell text, flag, heredoc marker
+     * or exec form). */
+    int32_t la = lx->lookahead;
+    bool needs_column =
+        la == '#' ||
+        (!blank_before && (la == s->escape || la == '\\' || la == '`' || valid[SHELL_FRAGMENT] ||
+                           valid[FLAG_START] || valid[HEREDOC_MARKER] || valid[JSON_OPEN]));
+    if (!lx->eof(lx) && needs_column) {
         uint32_t col = lx->get_column(lx);
         /* The runtime skips a byte-order mark at the very start before it
          * calls the scanner, so the first line's column is then one more:
