@@ -186,6 +186,8 @@ static struct str element_name(const struct sh_node *n)
     return STR_LIT("the left-hand side");
 }
 
+#define MAX_PIPELINES 64
+
 struct found {
     const struct sh_node *pipeline;
     bool same_shell; /* in the RUN's own shell (the SHELL applies) */
@@ -197,14 +199,21 @@ struct found {
 static bool first_unprotected(const struct sh_script *s, bool top_shell, bool shell_pipefail,
                               struct found *out)
 {
-    for (uint32_t i = 0; i < s->n_cmds; i++) {
+    /* sh_pipefail_before is linear in the script's commands, so the number
+     * of pipelines judged is capped to keep huge generated RUNs fast; the
+     * elements of one pipeline are visited one after the other. */
+    const struct sh_node *last = NULL;
+    uint32_t judged = 0;
+    for (uint32_t i = 0; i < s->n_cmds && judged < MAX_PIPELINES; i++) {
         const struct sh_visit *v = &s->cmds[i];
         if (!(v->ctx & SH_IN_PIPELINE))
             continue;
         uint32_t idx;
         const struct sh_node *p = sh_pipeline_of(v->call.node, &idx);
-        if (!p || p->n_kids < 2)
+        if (!p || p->n_kids < 2 || p == last)
             continue;
+        last = p;
+        judged++;
         bool same = top_shell && v->script == s;
         if (same && shell_pipefail)
             continue;
