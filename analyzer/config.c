@@ -7,6 +7,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/fileio.h"
+#include "common/strdist.h"
 #include "common/xalloc.h"
 
 #include <errno.h>
@@ -158,33 +159,8 @@ void cfg_warn(struct cfg *c, struct cfg_loc loc, const char *fmt, ...)
 
 size_t cfg_edit_distance(const char *a, const char *b, size_t limit)
 {
-    size_t n = strlen(a), m = strlen(b);
-    if ((n > m ? n - m : m - n) > limit)
-        return limit + 1;
-    /* Names are short; longer words cannot be within the limit of a short
-     * candidate anyway, and the length check above caught those. */
-    if (n > 64 || m > 64)
-        return limit + 1;
-    size_t d[65][65];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= n; i++) {
-        for (size_t j = 1; j <= m; j++) {
-            size_t cost = a[i - 1] != b[j - 1];
-            size_t v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    }
-    return d[n][m] > limit ? limit + 1 : d[n][m];
+    unsigned d = str_distance(str_from_cstr(a), str_from_cstr(b), false);
+    return d > limit ? limit + 1 : d;
 }
 
 const char *cfg_suggest(const char *word, const char *const *cands, size_t n)

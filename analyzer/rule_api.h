@@ -22,6 +22,7 @@
 #include "analyzer/secrets.h"
 #include "analyzer/shell.h"
 #include "common/span.h"
+#include "common/strdist.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -50,38 +50,13 @@ static const char *const platform_args[] = {
     "BUILDARCH",      "BUILDVARIANT",  "TARGETSTAGE",
 };
 
-#define MAX_NAME 64
-
-/* Optimal string alignment distance, ASCII case folded; a difference in
- * case alone counts as one edit. Names longer than MAX_NAME are never
- * close. */
+/* Edit distance, ASCII case folded, where a difference in case alone
+ * counts as one edit. */
 static unsigned distance(struct str a, struct str b)
 {
-    if (a.len > MAX_NAME || b.len > MAX_NAME)
-        return 99;
     if (str_eq_nocase(a, b))
         return str_eq(a, b) ? 0 : 1;
-    unsigned d[MAX_NAME + 1][MAX_NAME + 1];
-    for (size_t i = 0; i <= a.len; i++)
-        d[i][0] = (unsigned)i;
-    for (size_t j = 0; j <= b.len; j++)
-        d[0][j] = (unsigned)j;
-    for (size_t i = 1; i <= a.len; i++) {
-        for (size_t j = 1; j <= b.len; j++) {
-            int ca = tolower((unsigned char)a.ptr[i - 1]),
-                cb = tolower((unsigned char)b.ptr[j - 1]);
-            unsigned v = d[i - 1][j - 1] + (ca != cb);
-            if (d[i - 1][j] + 1 < v)
-                v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && ca == tolower((unsigned char)b.ptr[j - 2]) &&
-                tolower((unsigned char)a.ptr[i - 2]) == cb && d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    }
-    return d[a.len][b.len];
+    return str_distance(a, b, true);
 }
 
 /* How many edits a name of n bytes may be away from a suggestion: two at

@@ -6,7 +6,6 @@
  * edit distance 2 and no other is as close. */
 #include "analyzer/rule_api.h"
 
-#include <ctype.h>
 #include <string.h>
 
 static const char doc[] = "## What it does\n"
@@ -73,35 +72,10 @@ static const char *const *flags_of(enum df_kind kind)
     }
 }
 
-#define MAX_NAME 32
-
-/* Optimal string alignment distance between a[0..n) and b, ignoring case;
- * names longer than MAX_NAME count as far from everything. */
+/* Edit distance between a[0..n) and b, ignoring case. */
 static unsigned distance(const char *a, size_t n, const char *b)
 {
-    size_t m = strlen(b);
-    if (n > MAX_NAME || m > MAX_NAME)
-        return 100;
-    unsigned d[MAX_NAME + 1][MAX_NAME + 1];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = (unsigned)i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = (unsigned)j;
-    for (size_t i = 1; i <= n; i++) {
-        for (size_t j = 1; j <= m; j++) {
-            int ca = tolower((unsigned char)a[i - 1]), cb = b[j - 1];
-            unsigned v = d[i - 1][j - 1] + (ca != cb);
-            if (d[i - 1][j] + 1 < v)
-                v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && ca == b[j - 2] && tolower((unsigned char)a[i - 2]) == cb &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    }
-    return d[n][m];
+    return str_distance(str_make(a, n), str_from_cstr(b), true);
 }
 
 /* The known flag closest to name when it is within two edits and no

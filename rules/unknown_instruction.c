@@ -46,31 +46,10 @@ static const char *const keywords[] = {
 #define KW_COUNT (sizeof keywords / sizeof keywords[0])
 #define MAX_WORD 16
 
-/* Optimal string alignment distance of upper-cased a against b (a
- * transposition counts as one edit), both at most MAX_WORD bytes. */
+/* Edit distance of a[0..n) against the keyword b, ignoring case. */
 static unsigned distance(const char *a, size_t n, const char *b)
 {
-    size_t m = strlen(b);
-    unsigned d[MAX_WORD + 1][MAX_WORD + 1];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = (unsigned)i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = (unsigned)j;
-    for (size_t i = 1; i <= n; i++) {
-        for (size_t j = 1; j <= m; j++) {
-            unsigned cost = toupper((unsigned char)a[i - 1]) != b[j - 1];
-            unsigned v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && toupper((unsigned char)a[i - 1]) == b[j - 2] &&
-                toupper((unsigned char)a[i - 2]) == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    }
-    return d[n][m];
+    return str_distance(str_make(a, n), str_from_cstr(b), true);
 }
 
 /* The keyword whose upper-case spelling equals word[0..n), or NULL. */
