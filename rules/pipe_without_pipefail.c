@@ -176,14 +176,16 @@ static struct span pipe_span(const struct df_file *f, const struct sh_node *p, u
     return p->kids[k]->span;
 }
 
-/* The program name of a pipeline element, for messages. */
-static struct str element_name(const struct sh_node *n)
+/* What failed, for messages: "'curl'" for a simple command, else a
+ * description of the compound command. */
+static const char *element_name(struct rule_ctx *ctx, const struct sh_node *n)
 {
     if (n->kind == SH_SIMPLE && n->argc) {
         struct sh_call c = { n, n->argv, n->argc };
-        return sh_call_name(&c);
+        struct str name = sh_call_name(&c);
+        return rule_printf(ctx, "'%.*s'", (int)(name.len > 60 ? 60 : name.len), name.ptr);
     }
-    return STR_LIT("the left-hand side");
+    return "the commands";
 }
 
 #define MAX_PIPELINES 64
@@ -406,19 +408,19 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
     if (!hit)
         return;
     const struct sh_node *p = fd.pipeline;
-    struct str left = element_name(p->kids[0]);
+    const char *left = element_name(ctx, p->kids[0]);
     struct span at = pipe_span(f, p, 1);
     struct rule_finding *rf;
     if (fd.same_shell)
         rf = rule_report(ctx, at,
-                         "pipe without pipefail: a failure of '%.*s' before '|' does not fail the "
+                         "pipe without pipefail: a failure of %s before '|' does not fail the "
                          "build, only the status of the last command counts",
-                         STR_FMT(left));
+                         left);
     else
         rf = rule_report(ctx, at,
                          "pipe without pipefail in a shell started by the RUN: a failure of "
-                         "'%.*s' before '|' is lost (that shell needs its own 'set -o pipefail')",
-                         STR_FMT(left));
+                         "%s before '|' is lost (that shell needs its own 'set -o pipefail')",
+                         left);
     if (rf && fd.same_shell && !sh)
         add_fix(ctx, rf, in);
 }

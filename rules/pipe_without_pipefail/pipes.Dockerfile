@@ -30,3 +30,5 @@ FROM base
 SHELL ["/bin/bash", "-c"]
 RUN a | b
 # expect @-1:7 DW118 "a failure of 'a'"
+RUN { make; make test; } | tee build.log
+# expect @-1:26 DW118 "a failure of the commands before '|'"
