@@ -21,7 +21,8 @@ static const char doc[] =
     "pipefail`) ran before the pipeline in the same shell. A `sh -c` script\n"
     "or a heredoc fed to `bash` starts a shell of its own and needs its own\n"
     "`set -o pipefail`. Exempt: a SHELL or `# dockwright shell=` pragma naming\n"
-    "pwsh, powershell or cmd; pipelines whose left-hand commands are only\n"
+    "pwsh, powershell or cmd, and Windows base images without a SHELL (their\n"
+    "default shell is cmd); pipelines whose left-hand commands are only\n"
     "`echo`, `printf`, `yes`, `true` or `cat` of a heredoc; heredoc scripts\n"
     "with a shebang line.\n"
     "\n"
@@ -119,6 +120,38 @@ static const struct df_instr *shell_in_effect(const struct df_model *m, int s,
         s = st->base_stage;
     }
     return NULL;
+}
+
+/* Whether the stage's root image is a Windows one, whose default shell is
+ * cmd: Microsoft's Windows and .NET Framework images, and the
+ * `windowsservercore` / `nanoserver` tags of official images. */
+static bool windows_base(const struct df_model *m, int s)
+{
+    for (uint32_t hops = 0; s >= 0 && (uint32_t)s < m->n_stages && hops <= m->n_stages; hops++) {
+        const struct df_stage *st = &m->stages[s];
+        if (st->base_stage >= 0) {
+            s = st->base_stage;
+            continue;
+        }
+        if (!st->from)
+            return false;
+        const struct df_image_ref *img = &st->from->image;
+        struct str repo = img->repository, tag = img->tag;
+        if (img->registry.ptr && str_eq_nocase(img->registry, STR_LIT("mcr.microsoft.com")) &&
+            repo.ptr &&
+            (str_starts_with(repo, STR_LIT("windows")) ||
+             str_starts_with(repo, STR_LIT("dotnet/framework/"))))
+            return true;
+        if (repo.ptr && (str_eq_cstr(repo, "microsoft/windowsservercore") ||
+                         str_eq_cstr(repo, "microsoft/nanoserver")))
+            return true;
+        for (size_t i = 0; tag.ptr && i < tag.len; i++)
+            if (str_starts_with(str_slice(tag, i, tag.len), STR_LIT("windowsservercore")) ||
+                str_starts_with(str_slice(tag, i, tag.len), STR_LIT("nanoserver")))
+                return true;
+        return false;
+    }
+    return false;
 }
 
 /* ------------------------------------------------------------ pipelines */
@@ -392,7 +425,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
     /* A trigger runs in a downstream build, whose shell is the one this
      * stage leaves in the image config: its last SHELL. */
     const struct df_instr *sh = shell_in_effect(m, in->stage, in->parent ? NULL : in);
-    if (sh && non_posix(sh->exec[0].raw))
+    if (sh ? non_posix(sh->exec[0].raw) : windows_base(m, in->stage))
         return;
     bool shell_pipefail = sh && shell_has_pipefail(sh);
 

@@ -34,3 +34,12 @@ RUN a | b
 FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS win
 SHELL ["powershell", "-Command"]
 RUN Get-ChildItem | Select-Object Name
+
+FROM mcr.microsoft.com/windows/nanoserver:ltsc2022 AS nano
+RUN dir C:\ | findstr Windows
+
+FROM golang:1.22-windowsservercore-ltsc2022 AS gowin
+RUN go version | findstr go
+
+FROM nano AS nano-child
+RUN type a.txt | more
