@@ -529,7 +529,7 @@ static void add_flag(struct mb *b, struct mb_kid flag)
     }
     mb_kids_pop(b, base);
     fl.n_mount = (uint32_t)(b->mopts.len - mbase);
-    fl.mount = mb_dup(b, b->mopts.items + mbase, fl.n_mount, sizeof *b->mopts.items);
+    fl.mount = mb_dup(b, VEC_PTR(&b->mopts, mbase), fl.n_mount, sizeof *b->mopts.items);
     b->mopts.len = mbase;
     VEC_PUSH(&b->flags, fl);
 }
@@ -742,7 +742,7 @@ static void run_scripts(struct mb *b, struct df_instr *in, struct df_heredoc *hd
     uint32_t to = hd[n_hd - 1].terminated ? hd[n_hd - 1].end.end : hd[n_hd - 1].body.end;
     if (from >= in->shell.span.end && to > from)
         VEC_PUSH(&b->segs, ((struct sh_segment){ from, to }));
-    struct sh_input si = { b->src, b->segs.items + base, (uint32_t)(b->segs.len - base) };
+    struct sh_input si = { b->src, VEC_PTR(&b->segs, base), (uint32_t)(b->segs.len - base) };
     in->script = sh_parse(&si, b->a);
     b->segs.len = base;
     const struct sh_script *s = in->script;
@@ -984,12 +984,12 @@ static struct df_instr *build_instr(struct mb *b, TSNode node, enum df_kind kind
         size_t sb = b->segs.len;
         mb_pieces(b, shell_start, shell_end);
         in->n_shell_segs = (uint32_t)(b->segs.len - sb);
-        in->shell_segs = mb_dup(b, b->segs.items + sb, in->n_shell_segs, sizeof *b->segs.items);
+        in->shell_segs = mb_dup(b, VEC_PTR(&b->segs, sb), in->n_shell_segs, sizeof *b->segs.items);
         b->segs.len = sb;
     }
 
     uint32_t n_hd = (uint32_t)(b->heredocs.len - hd_base);
-    struct df_heredoc *hd = b->heredocs.items + hd_base;
+    struct df_heredoc *hd = VEC_PTR(&b->heredocs, hd_base);
     for (uint32_t h = 0; h < n_hd; h++) {
         if (h >= blocks) /* no body at all: the marker was on the last line */
             hd[h].body = hd[h].end = span_make(end, end);
@@ -1009,16 +1009,16 @@ static struct df_instr *build_instr(struct mb *b, TSNode node, enum df_kind kind
         run_scripts(b, in, hd, n_hd, shell_parts == 1 && shell_markers == 1);
 
     in->n_flags = (uint32_t)(b->flags.len - flags_base);
-    in->flags = mb_dup(b, b->flags.items + flags_base, in->n_flags, sizeof *b->flags.items);
+    in->flags = mb_dup(b, VEC_PTR(&b->flags, flags_base), in->n_flags, sizeof *b->flags.items);
     b->flags.len = flags_base;
     in->n_args = (uint32_t)(b->texts.len - texts_base);
-    in->args = mb_dup(b, b->texts.items + texts_base, in->n_args, sizeof *b->texts.items);
+    in->args = mb_dup(b, VEC_PTR(&b->texts, texts_base), in->n_args, sizeof *b->texts.items);
     b->texts.len = texts_base;
     in->n_exec = (uint32_t)(b->exec.len - exec_base);
-    in->exec = mb_dup(b, b->exec.items + exec_base, in->n_exec, sizeof *b->exec.items);
+    in->exec = mb_dup(b, VEC_PTR(&b->exec, exec_base), in->n_exec, sizeof *b->exec.items);
     b->exec.len = exec_base;
     in->n_pairs = (uint32_t)(b->pairs.len - pairs_base);
-    in->pairs = mb_dup(b, b->pairs.items + pairs_base, in->n_pairs, sizeof *b->pairs.items);
+    in->pairs = mb_dup(b, VEC_PTR(&b->pairs, pairs_base), in->n_pairs, sizeof *b->pairs.items);
     b->pairs.len = pairs_base;
     in->n_heredocs = n_hd;
     in->heredocs = mb_dup(b, hd, n_hd, sizeof *hd);

@@ -41,6 +41,9 @@
     (VEC_RESERVE((v), 1), memset(&(v)->items[(v)->len], 0, sizeof *(v)->items),                    \
      &(v)->items[(v)->len++])
 #define VEC_POP(v) ((v)->items[--(v)->len])
+/* &items[i], or NULL while the vector has no storage (items + 0 on a NULL
+ * pointer is undefined behaviour). */
+#define VEC_PTR(v, i) ((v)->items ? (v)->items + (i) : NULL)
 #define VEC_LAST(v) ((v)->items[(v)->len - 1])
 #define VEC_CLEAR(v) ((v)->len = 0)
 /* Frees the storage; the vector is empty and reusable. */
