@@ -54,6 +54,14 @@ static bool blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
+/* The blanks inside a directive line, as the grammar's scanner reads them
+ * (a CR there is not one: the scanner would not make the moved line a
+ * directive, and the fix would never settle). */
+static bool dir_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
+
 /* `# key = value` at [s, e): sets the key when it is syntax, escape or
  * check (any case), the keys this rule cares about. */
 static bool directive_shape(const struct df_file *f, uint32_t s, uint32_t e, const char **key)
@@ -64,18 +72,18 @@ static bool directive_shape(const struct df_file *f, uint32_t s, uint32_t e, con
     if (s >= e || f->src[s] != '#')
         return false;
     uint32_t p = s + 1;
-    while (p < e && blank(f->src[p]))
+    while (p < e && dir_blank(f->src[p]))
         p++;
     uint32_t k = p;
     while (p < e && isalnum((unsigned char)f->src[p]))
         p++;
     struct str word = str_make(f->src + k, p - k);
-    while (p < e && blank(f->src[p]))
+    while (p < e && dir_blank(f->src[p]))
         p++;
     if (p >= e || f->src[p] != '=')
         return false;
     p++;
-    while (p < e && blank(f->src[p]))
+    while (p < e && dir_blank(f->src[p]))
         p++;
     if (p >= e)
         return false; /* `# syntax=` without a value is no directive anywhere */
