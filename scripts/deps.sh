@@ -10,7 +10,7 @@ set -eu
 build_pkgs="gcc clang make cmake pkg-config git
 libtree-sitter-dev libarchive-dev zlib1g-dev libssl-dev libpcre2-dev
 libjansson-dev libyaml-dev libcurl4-openssl-dev libcmocka-dev"
-test_pkgs="clang-format nodejs busybox-static valgrind pre-commit git"
+test_pkgs="clang-format nodejs busybox-static valgrind pre-commit git python3"
 
 want=$build_pkgs
 case "${1:-}" in
