@@ -32,20 +32,6 @@ static const struct rule_alias aliases[] = {
     { NULL, NULL },
 };
 
-/* A version in an rpm package spec: `name-1.2`, `name-1:1.2`, or a
- * comparison (`name >= 1.2`). */
-static bool has_version(struct str v)
-{
-    for (size_t i = 0; i < v.len; i++) {
-        char c = v.ptr[i];
-        if (c == '=' || c == '<' || c == '>')
-            return true;
-        if (c == '-' && i + 1 < v.len && v.ptr[i + 1] >= '0' && v.ptr[i + 1] <= '9' && i > 0)
-            return true;
-    }
-    return false;
-}
-
 static void check(struct rule_ctx *ctx, const struct df_instr *in)
 {
     uint32_t n;
@@ -73,7 +59,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
                 if (str_find_char(v, ':', 0) < 0)
                     rule_report(ctx, w->span, "module '%.*s' has no stream: use '%.*s:<stream>'",
                                 STR_FMT(v), STR_FMT(v));
-            } else if (!has_version(v)) {
+            } else if (!pm_rpm_has_version(v)) {
                 rule_report(ctx, w->span, "package '%.*s' is not pinned: use '%.*s-<version>'",
                             STR_FMT(v), STR_FMT(v));
             }

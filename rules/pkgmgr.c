@@ -393,3 +393,15 @@ bool pm_apt_simulates(const struct sh_call *c)
             return true;
     return false;
 }
+
+bool pm_rpm_has_version(struct str v)
+{
+    for (size_t i = 0; i < v.len; i++) {
+        char c = v.ptr[i];
+        if (c == '=' || c == '<' || c == '>')
+            return true;
+        if (c == '-' && i + 1 < v.len && v.ptr[i + 1] >= '0' && v.ptr[i + 1] <= '9' && i > 0)
+            return true;
+    }
+    return false;
+}
