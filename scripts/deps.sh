@@ -5,18 +5,22 @@
 #
 #   scripts/deps.sh           what building needs
 #   scripts/deps.sh --test    also what the test suite needs
+#   scripts/deps.sh --bench   also what the benchmarks under tests/perf use
 set -eu
 
 build_pkgs="gcc clang make cmake pkg-config git
 libtree-sitter-dev libarchive-dev zlib1g-dev libssl-dev libpcre2-dev
 libjansson-dev libyaml-dev libcurl4-openssl-dev libcmocka-dev"
-test_pkgs="clang-format nodejs busybox-static valgrind pre-commit git python3"
+test_pkgs="clang-format nodejs busybox-static valgrind pre-commit git python3
+skopeo umoci docker-registry debootstrap"
+bench_pkgs="buildah hyperfine"
 
 want=$build_pkgs
 case "${1:-}" in
   --test) want="$build_pkgs $test_pkgs" ;;
+  --bench) want="$build_pkgs $test_pkgs $bench_pkgs" ;;
   "") ;;
-  *) echo "usage: scripts/deps.sh [--test]" >&2; exit 2 ;;
+  *) echo "usage: scripts/deps.sh [--test|--bench]" >&2; exit 2 ;;
 esac
 
 missing=""
