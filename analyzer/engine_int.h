@@ -39,7 +39,7 @@ struct eng_name {
     uint32_t rule;      /* RULE: index in the registry */
     const char *kind;   /* RULE: the alias kind it denotes, or NULL for all kinds */
     bool explicit_rule; /* RULE: written as an id, a name or an alias (not a prefix) */
-    char prefix[3];     /* PREFIX: the 1 or 2 digits after "DW", NUL-terminated */
+    char prefix[3];     /* PREFIX: the 1 or 2 digits after "DW" (none for ALL) */
     bool case_mismatch; /* UNKNOWN: a BuildKit name that matched only ignoring case */
 };
 

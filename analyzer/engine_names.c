@@ -150,6 +150,13 @@ void eng_name_resolve(const struct rule *const *reg, size_t n, struct str name, 
         out->cls = ENG_NAME_PREFIX;
         return;
     }
+    /* ALL, as in ruff: the prefix of every rule, so `--ignore ALL --select
+     * DW301` runs one rule (the more specific select wins). In a check=
+     * pragma "all" keeps BuildKit's meaning, below. */
+    if (!buildkit && eq_nocase(name, "ALL")) {
+        out->cls = ENG_NAME_PREFIX;
+        return;
+    }
     if (is_shellcheck(name)) {
         out->cls = ENG_NAME_SHELLCHECK;
         return;

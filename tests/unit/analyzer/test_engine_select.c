@@ -196,6 +196,24 @@ static void test_select_ignore_names(void **state)
     assert_false(eng_rule_enabled(e, &r301));
     assert_true(eng_rule_enabled(e, &r601));
     eng_free(e);
+
+    /* ALL is every rule's prefix: ignoring it and selecting one rule runs
+     * just that rule, whatever the order on the command line. */
+    const char *const sel4[] = { "DW301", NULL };
+    const char *const ign3[] = { "all", NULL };
+    o = (struct eng_options){ .select = sel4, .ignore = ign3 };
+    e = make(&o);
+    assert_true(eng_rule_enabled(e, &r301));
+    assert_false(eng_rule_enabled(e, &r001));
+    assert_false(eng_rule_enabled(e, &r114));
+    assert_false(eng_rule_enabled(e, &r601));
+    eng_free(e);
+    const char *const sel5[] = { "ALL", NULL };
+    o = (struct eng_options){ .select = sel5 };
+    e = make(&o);
+    assert_true(eng_rule_enabled(e, &r601));
+    assert_false(eng_rule_enabled(e, &r613)); /* a prefix leaves off rules off */
+    eng_free(e);
 }
 
 static void test_layers(void **state)
