@@ -405,3 +405,230 @@ bool pm_rpm_has_version(struct str v)
     }
     return false;
 }
+
+/* ------------------------------------------------ npm and Yarn (DW320-DW323) */
+
+/* npm config keys that take a value when written `--key value` (npm reads
+ * every other flag as a boolean and leaves the next word alone). */
+static const char *const npm_long[] = {
+    "cache",
+    "registry",
+    "prefix",
+    "loglevel",
+    "tag",
+    "omit",
+    "include",
+    "workspace",
+    "userconfig",
+    "globalconfig",
+    "location",
+    "install-strategy",
+    "before",
+    "fetch-retries",
+    "fetch-timeout",
+    "fetch-retry-mintimeout",
+    "fetch-retry-maxtimeout",
+    "fetch-retry-factor",
+    "maxsockets",
+    "proxy",
+    "https-proxy",
+    "noproxy",
+    "scope",
+    "save-prefix",
+    "only",
+    "also",
+    "arch",
+    "platform",
+    "os",
+    "cpu",
+    "libc",
+    "nodedir",
+    "python",
+    "otp",
+    "auth-type",
+    "script-shell",
+    "cafile",
+    "ca",
+    "cert",
+    "key",
+    "access",
+    "depth",
+    "umask",
+    "lockfile-version",
+    "tmp",
+    "node-options",
+    "dist-url",
+    "target_arch",
+    "target_platform",
+    "cache-min",
+    "cache-max",
+    "replace-registry-host",
+    NULL,
+};
+const struct sh_flag_spec pm_npm_spec = { "wC", npm_long, false };
+
+static const char *const yarn_long[] = {
+    "cwd",
+    "cache-folder",
+    "modules-folder",
+    "network-timeout",
+    "mutex",
+    "registry",
+    "global-folder",
+    "link-folder",
+    "preferred-cache-folder",
+    "network-concurrency",
+    "use-yarnrc",
+    "proxy",
+    "https-proxy",
+    NULL,
+};
+const struct sh_flag_spec pm_yarn_spec = { NULL, yarn_long, false };
+
+/* npm's own alias table (lib/utils/cmd-list.js) for the commands the
+ * rules ask about. */
+static const struct {
+    const char *alias, *name;
+} npm_aliases[] = {
+    { "i", "install" },
+    { "add", "install" },
+    { "in", "install" },
+    { "ins", "install" },
+    { "inst", "install" },
+    { "insta", "install" },
+    { "instal", "install" },
+    { "isnt", "install" },
+    { "isnta", "install" },
+    { "isntal", "install" },
+    { "isntall", "install" },
+    { "clean-install", "ci" },
+    { "ic", "ci" },
+    { "install-clean", "ci" },
+    { "isntall-clean", "ci" },
+    { "it", "install-test" },
+    { "cit", "install-ci-test" },
+    { "clean-install-test", "install-ci-test" },
+    { "sit", "install-ci-test" },
+};
+
+const char *pm_npm_sub(const struct sh_call *c, uint32_t *index)
+{
+    if (!sh_call_is(c, "npm"))
+        return NULL;
+    uint32_t i = pm_operand_index(c, 0, &pm_npm_spec);
+    if (i == UINT32_MAX || !c->argv[i].value.len)
+        return NULL;
+    *index = i;
+    const struct sh_word *w = &c->argv[i];
+    for (size_t k = 0; k < sizeof npm_aliases / sizeof npm_aliases[0]; k++)
+        if (sh_word_is(w, npm_aliases[k].alias))
+            return npm_aliases[k].name;
+    return w->value.ptr;
+}
+
+bool pm_yarn_sub(const struct sh_call *c, const struct sh_word **sub, uint32_t *index)
+{
+    if (!sh_call_is(c, "yarn") && !sh_call_is(c, "yarnpkg"))
+        return false;
+    uint32_t i = pm_operand_index(c, 0, &pm_yarn_spec);
+    *index = i;
+    *sub = i == UINT32_MAX ? NULL : &c->argv[i];
+    return true;
+}
+
+bool pm_path_covers_tail(struct str path, const char *tail)
+{
+    if (str_ends_with(path, STR_LIT("/*")))
+        path.len -= 2;
+    path = strip_slashes(path);
+    if (!path.len || str_eq_cstr(path, "/"))
+        return false;
+    struct str t = str_from_cstr(tail);
+    /* Each leading part of tail that ends at a component boundary: for
+     * "/.cache/yarn", "/.cache" and "/.cache/yarn". */
+    for (size_t end = 1; end <= t.len; end++) {
+        if (end < t.len && t.ptr[end] != '/')
+            continue;
+        struct str part = str_slice(t, 0, end);
+        if (str_ends_with(path, part))
+            return true;
+        /* A relative path ("~" aside) reads as if rooted: ".npm" is "/.npm". */
+        if (path.ptr[0] != '/' && path.len == part.len - 1 &&
+            !memcmp(path.ptr, part.ptr + 1, path.len))
+            return true;
+    }
+    return false;
+}
+
+bool pm_rm_covers_tail(const struct sh_call *c, const char *const *tails)
+{
+    if (!sh_call_is(c, "rm"))
+        return false;
+    struct sh_arg_iter it;
+    struct sh_arg a;
+    sh_arg_iter_init(&it, c, 1, NULL);
+    while (sh_arg_next(&it, &a)) {
+        if (a.kind != SH_ARG_OPERAND)
+            continue;
+        for (size_t k = 0; tails[k]; k++)
+            if (pm_path_covers_tail(a.name, tails[k]))
+                return true;
+    }
+    return false;
+}
+
+/* Calls fn with each cache or tmpfs mount target of in (trailing slashes
+ * removed) until it returns true. */
+static bool each_cache_target(const struct df_instr *in, bool (*fn)(struct str, const void *),
+                              const void *arg)
+{
+    for (uint32_t i = 0; i < in->n_flags; i++) {
+        const struct df_flag *fl = &in->flags[i];
+        if (!str_eq_cstr(fl->name.raw, "mount"))
+            continue;
+        bool cacheish = false;
+        struct str target = STR_NULL;
+        for (uint32_t k = 0; k < fl->n_mount; k++) {
+            struct str key = fl->mount[k].key.raw;
+            struct str val = fl->mount[k].value.raw;
+            if (!val.ptr)
+                continue;
+            if (str_eq_cstr(key, "type"))
+                cacheish = str_eq_cstr(val, "cache") || str_eq_cstr(val, "tmpfs");
+            else if (str_eq_cstr(key, "target") || str_eq_cstr(key, "dst") ||
+                     str_eq_cstr(key, "destination"))
+                target = val;
+        }
+        if (cacheish && target.ptr && target.len && fn(strip_slashes(target), arg))
+            return true;
+    }
+    return false;
+}
+
+static bool target_covers_tails(struct str target, const void *arg)
+{
+    const char *const *tails = arg;
+    for (size_t k = 0; tails[k]; k++)
+        if (pm_path_covers_tail(target, tails[k]))
+            return true;
+    return false;
+}
+
+bool pm_cache_mount_tail(const struct df_instr *in, const char *const *tails)
+{
+    return each_cache_target(in, target_covers_tails, tails);
+}
+
+static bool target_holds(struct str target, const void *arg)
+{
+    struct str path = strip_slashes(*(const struct str *)arg);
+    if (str_eq_cstr(target, "/"))
+        return path.len && path.ptr[0] == '/';
+    return str_starts_with(path, target) && (path.len == target.len || path.ptr[target.len] == '/');
+}
+
+bool pm_in_cache_mount(const struct df_instr *in, struct str path)
+{
+    return each_cache_target(in, target_holds, &path);
+}
+/* ---------------------------------------- end of npm and Yarn (DW320-DW323) */

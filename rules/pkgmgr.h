@@ -104,4 +104,44 @@ bool pm_apt_simulates(const struct sh_call *c);
 /* The span of a word for reporting. */
 struct span pm_word_span(const struct sh_word *w);
 
+/* ------------------------------------------------ npm and Yarn (DW320-DW323) */
+
+/* Which npm and yarn (1 and berry) flags take a value. */
+extern const struct sh_flag_spec pm_npm_spec;
+extern const struct sh_flag_spec pm_yarn_spec;
+
+/* npm: the subcommand of c with npm's aliases resolved ("install" for i,
+ * add, in, ins, inst, insta, instal, isnt, isnta, isntal, isntall; "ci"
+ * for clean-install, ic, install-clean, isntall-clean; "install-test" for
+ * it; "install-ci-test" for cit; "cache"; other names as written), and in
+ * *index the index of its word in c->argv. NULL when c is no npm call or
+ * names no subcommand. The string is static or borrowed from c. */
+const char *pm_npm_sub(const struct sh_call *c, uint32_t *index);
+
+/* yarn: the subcommand word of c (its first operand) and its index, or
+ * NULL with *index UINT32_MAX for a bare `yarn` (flags only). False when
+ * c is no yarn call. */
+bool pm_yarn_sub(const struct sh_call *c, const struct sh_word **sub, uint32_t *index);
+
+/* Whether path (an rm operand, a mount target, a --cache value) is the
+ * directory whose path ends with tail ("/.npm", "/.cache/yarn"), a parent
+ * of it that ends with a leading part of tail ("/.cache" for
+ * "/.cache/yarn"), or everything in either (a trailing slash-star). The
+ * comparison works on whole path components; a relative path is read as
+ * if it started with '/'. */
+bool pm_path_covers_tail(struct str path, const char *tail);
+
+/* Whether c is `rm` with an operand that covers one of tails
+ * (NULL-terminated; see pm_path_covers_tail). */
+bool pm_rm_covers_tail(const struct sh_call *c, const char *const *tails);
+
+/* Whether in has a cache or tmpfs `--mount` whose target covers one of
+ * tails (NULL-terminated; see pm_path_covers_tail). */
+bool pm_cache_mount_tail(const struct df_instr *in, const char *const *tails);
+
+/* Whether path (absolute) is a cache or tmpfs mount target of in or lies
+ * below one. */
+bool pm_in_cache_mount(const struct df_instr *in, struct str path);
+/* ---------------------------------------- end of npm and Yarn (DW320-DW323) */
+
 #endif
