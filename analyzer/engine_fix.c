@@ -184,8 +184,22 @@ static void drop(struct fixer *fx, const struct df_file *cur, const struct eng_f
     VEC_PUSH(&fx->dropped, buf_detach(&b, NULL));
 }
 
+/* The line around [start, end), at most FIX_KEY_CONTEXT bytes each side. */
+enum { FIX_KEY_CONTEXT = 120 };
+static struct str line_around(const struct df_file *cur, uint32_t start, uint32_t end)
+{
+    uint32_t a = start, z = end;
+    while (a > 0 && start - a < FIX_KEY_CONTEXT && cur->src[a - 1] != '\n')
+        a--;
+    while (z < cur->len && z - end < FIX_KEY_CONTEXT && cur->src[z] != '\n')
+        z++;
+    return str_make(cur->src + a, z - a);
+}
+
 /* What identifies a fix across passes, where offsets move: the rule, the
- * title, and each edit's old and new text. */
+ * title, and each edit's old and new text with the line it sits in (two
+ * inserts of the same text at different places are different fixes: one
+ * may break the syntax while the other is fine). */
 static char *fix_key(const struct df_file *cur, const struct eng_finding *fi)
 {
     const struct eng_fix *x = fi->fix;
@@ -193,6 +207,9 @@ static char *fix_key(const struct df_file *cur, const struct eng_finding *fi)
     int rc = buf_printf(&b, "%s\x1f%s\x1f", fi->rule->id, x->title ? x->title : "");
     for (uint32_t i = 0; i < x->n_edits; i++) {
         const struct edit *ed = &x->edits[i];
+        struct str line = line_around(cur, ed->start, ed->end);
+        rc |= buf_append(&b, line.ptr, line.len);
+        rc |= buf_append_char(&b, '\x1e');
         rc |= buf_append(&b, cur->src + ed->start, ed->end - ed->start);
         rc |= buf_append_char(&b, '\x1e');
         rc |= buf_append_str(&b, ed->text);

@@ -109,6 +109,30 @@ static void breaks_syntax(struct rule_ctx *ctx, const struct df_instr *in)
         fix1(ctx, in->keyword, FIX_SAFE, in->keyword.start, in->keyword.end, "RUN <<EOF");
 }
 
+/* Appends "x" to the first line of a heredoc RUN (which breaks it: the
+ * delimiter changes) and of `LABEL k=v`: the same title and text at two
+ * places, one bad. */
+static void append_x(struct rule_ctx *ctx, const struct df_instr *in)
+{
+    const char *src = rule_file(ctx)->src;
+    uint32_t eol = in->span.start;
+    while (eol < in->span.end && src[eol] != '\n')
+        eol++;
+    bool heredoc = find_in(ctx, in, "<<EOF") >= 0 && src[eol - 1] == 'F';
+    bool label = in->kind == DF_LABEL && eol - in->span.start == 9 &&
+                 !memcmp(src + in->span.start, "LABEL k=v", 9);
+    if (heredoc || label)
+        fix1(ctx, in->keyword, FIX_SAFE, eol, eol, "x");
+}
+
+/* LABEL k=w becomes LABEL k=v, which append_x then wants to extend. */
+static void w_to_v(struct rule_ctx *ctx, const struct df_instr *in)
+{
+    long at = find_in(ctx, in, "k=w");
+    if (at >= 0)
+        fix1(ctx, in->keyword, FIX_SAFE, (uint32_t)at + 2, (uint32_t)at + 3, "v");
+}
+
 static void grows(struct rule_ctx *ctx, const struct df_instr *in)
 {
     fix1(ctx, in->keyword, FIX_SAFE, in->span.end, in->span.end, "x");
@@ -164,13 +188,16 @@ FAKE(DW620, "no-user", 0, NULL, add_user);
 FAKE(DW621, "comment-c-missing", DF_ON(DF_FROM), comment_c, NULL);
 FAKE(DW622, "comment-d-missing", DF_ON(DF_FROM), comment_d, NULL);
 FAKE(DW630, "break-word", DF_ON(DF_RUN), breaks_syntax, NULL);
+FAKE(DW631, "append-x", DF_ON(DF_RUN) | DF_ON(DF_LABEL), append_x, NULL);
+FAKE(DW632, "w-to-v", DF_ON(DF_LABEL), w_to_v, NULL);
 FAKE(DW640, "always-fixable", DF_ON(DF_FROM), grows, NULL);
 FAKE(DW641, "same-text", DF_ON(DF_FROM), same_text, NULL);
 FAKE(DW650, "git-not-ignored", DF_ON(DF_COPY), ignore_git, NULL);
 FAKE(DW660, "display-only-fix", DF_ON(DF_FROM), display_only, NULL);
 
-static const struct rule *const reg[] = { &rDW601, &rDW610, &rDW611, &rDW612, &rDW620, &rDW621,
-                                          &rDW622, &rDW630, &rDW640, &rDW641, &rDW650, &rDW660 };
+static const struct rule *const reg[] = { &rDW601, &rDW610, &rDW611, &rDW612, &rDW620,
+                                          &rDW621, &rDW622, &rDW630, &rDW631, &rDW632,
+                                          &rDW640, &rDW641, &rDW650, &rDW660 };
 #define NREG (sizeof reg / sizeof reg[0])
 
 /* ---------------------------------------------------------------- helpers */
@@ -209,9 +236,14 @@ static void run_fix(struct fixrun *r, const char *rules, const char *text, size_
     assert_int_equal(eng_fix(r->e, r->out.result, mode, context, &again, &err), 0);
     /* (Other files are read from the context again, which eng_fix never
      * writes, so only the Dockerfile can be compared.) */
-    if (r->out.converged)
+    if (r->out.converged) {
         for (uint32_t i = 0; i < again.n_files; i++)
             assert_non_null(again.files[i].path);
+        const struct df_file *a = again.result, *b = r->out.result;
+        if ((!context && again.n_applied) || a->len != b->len || memcmp(a->src, b->src, a->len))
+            fail_msg("a second fix run changed \"%.*s\" to \"%.*s\"", (int)b->len, b->src,
+                     (int)a->len, a->src);
+    }
     df_file_free(again.result);
 }
 
@@ -359,6 +391,21 @@ static void test_syntax_breaking_dropped(void **state)
     fixrun_done(&r);
 }
 
+/* A dropped fix must not take down a later fix with the same title and
+ * text at another place (the fix's key includes where it applies). */
+static void test_dropped_fix_spares_its_twin(void **state)
+{
+    (void)state;
+    struct fixrun r;
+    RUN(&r, "DW631,DW632", "FROM a\nRUN <<EOF\necho hi\nEOF\nLABEL k=w\n", ENG_FIX_SAFE);
+    ASSERT_TEXT(&r, "FROM a\nRUN <<EOF\necho hi\nEOF\nLABEL k=vx\n");
+    assert_true(r.out.converged);
+    assert_int_equal(r.out.n_applied, 2);
+    assert_int_equal(r.out.n_dropped, 1);
+    assert_string_equal(r.out.dropped[0], "DW631 at 2:1: the fix would leave a syntax error");
+    fixrun_done(&r);
+}
+
 static void test_no_convergence_and_noop(void **state)
 {
     (void)state;
@@ -442,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_text_facts),
         cmocka_unit_test(test_syntax_breaking_dropped),
+        cmocka_unit_test(test_dropped_fix_spares_its_twin),
         cmocka_unit_test(test_no_convergence_and_noop),
         cmocka_unit_test(test_other_files),
     };
