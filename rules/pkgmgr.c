@@ -632,3 +632,185 @@ bool pm_in_cache_mount(const struct df_instr *in, struct str path)
     return each_cache_target(in, target_holds, &path);
 }
 /* ---------------------------------------- end of npm and Yarn (DW320-DW323) */
+
+/* ------------------------------------------------------------------------
+ * pip, pipx and gem (DW318, DW319, DW324, DW325)
+ * ---------------------------------------------------------------------- */
+
+static const char *const pip_long[] = {
+    "requirement",
+    "constraint",
+    "editable",
+    "target",
+    "platform",
+    "python-version",
+    "implementation",
+    "abi",
+    "root",
+    "prefix",
+    "src",
+    "upgrade-strategy",
+    "install-option",
+    "global-option",
+    "config-settings",
+    "no-binary",
+    "only-binary",
+    "progress-bar",
+    "index-url",
+    "extra-index-url",
+    "find-links",
+    "report",
+    "log",
+    "log-file",
+    "cache-dir",
+    "proxy",
+    "retries",
+    "timeout",
+    "exists-action",
+    "trusted-host",
+    "cert",
+    "client-cert",
+    "python",
+    "keyring-provider",
+    "use-feature",
+    "use-deprecated",
+    "root-user-action",
+    "group",
+    NULL,
+};
+const struct sh_flag_spec pm_pip_spec = { "rcetifC", pip_long, false };
+
+static const char *const pipx_long[] = {
+    "python", "pip-args", "index-url", "suffix", "spec", "preinstall", "backend", NULL,
+};
+const struct sh_flag_spec pm_pipx_spec = { NULL, pipx_long, false };
+
+static const char *const gem_long[] = {
+    "version",  "install-dir",  "bindir",     "source",         "http-proxy",      "file",
+    "platform", "trust-policy", "build-root", "bulk-threshold", "target-rbconfig", "config-file",
+    "without",  NULL,
+};
+const struct sh_flag_spec pm_gem_spec = { "vinspgPB", gem_long, false };
+
+uint32_t pm_operand_index_from(const struct sh_call *c, uint32_t from, uint32_t k,
+                               const struct sh_flag_spec *spec)
+{
+    struct sh_arg_iter it;
+    struct sh_arg a;
+    sh_arg_iter_init(&it, c, from, spec);
+    uint32_t seen = 0;
+    while (sh_arg_next(&it, &a)) {
+        if (a.kind != SH_ARG_OPERAND)
+            continue;
+        if (seen++ == k)
+            return a.index;
+    }
+    return UINT32_MAX;
+}
+
+bool pm_has_long_from(const struct sh_call *c, uint32_t from, const char *name,
+                      const struct sh_flag_spec *spec)
+{
+    struct sh_arg_iter it;
+    struct sh_arg a;
+    sh_arg_iter_init(&it, c, from, spec);
+    while (sh_arg_next(&it, &a))
+        if (a.kind == SH_ARG_LONG && str_eq_cstr(a.name, name))
+            return true;
+    return false;
+}
+
+/* Whether s is prefix followed by a version suffix: nothing, digits and
+ * dots ("3.11"), or '-' and such a version ("-3.8"). */
+static bool name_with_version(struct str s, const char *prefix)
+{
+    struct str p = str_from_cstr(prefix);
+    if (!str_starts_with(s, p))
+        return false;
+    size_t i = p.len;
+    if (i < s.len && s.ptr[i] == '-')
+        i++;
+    if (i == s.len)
+        return i == p.len;
+    for (; i < s.len; i++)
+        if (!(s.ptr[i] >= '0' && s.ptr[i] <= '9') && s.ptr[i] != '.')
+            return false;
+    return s.ptr[p.len] != '.';
+}
+
+/* For a Python interpreter call: the index of the first word after
+ * `-m pip` (also `-mpip` and clusters such as `-Bm pip`), or 0 when the
+ * interpreter runs something else. */
+static uint32_t python_m_pip(const struct sh_call *c)
+{
+    for (uint32_t i = 1; i < c->argc; i++) {
+        struct str w = c->argv[i].value;
+        if (w.len < 2 || w.ptr[0] != '-')
+            return 0; /* a script or `-` (stdin) */
+        if (w.ptr[1] == '-')
+            continue; /* --version, -- ... */
+        for (size_t k = 1; k < w.len; k++) {
+            char ch = w.ptr[k];
+            if (ch == 'c')
+                return 0;
+            if (ch == 'W' || ch == 'X') {
+                if (k + 1 == w.len)
+                    i++; /* the value is the next word */
+                break;
+            }
+            if (ch == 'm') {
+                struct str mod = str_slice(w, k + 1, w.len);
+                uint32_t next = i + 1;
+                if (!mod.len) {
+                    if (i + 1 >= c->argc)
+                        return 0;
+                    mod = c->argv[i + 1].value;
+                    next = i + 2;
+                }
+                return str_eq_cstr(mod, "pip") ? next : 0;
+            }
+        }
+    }
+    return 0;
+}
+
+bool pm_pip_install(struct rule_ctx *ctx, const struct sh_call *c, bool pipx,
+                    struct pm_install *out)
+{
+    struct str name = sh_call_name(c);
+    const struct sh_flag_spec *spec = &pm_pip_spec;
+    *out = (struct pm_install){ PM_PIP, 1, 0, NULL };
+    if (name_with_version(name, "pip")) {
+        out->name = rule_printf(ctx, "%.*s", STR_FMT(name));
+    } else if (pipx && str_eq_cstr(name, "pipx")) {
+        out->tool = PM_PIPX;
+        out->name = "pipx";
+        spec = &pm_pipx_spec;
+    } else if (name_with_version(name, "python") || name_with_version(name, "pypy")) {
+        out->args = python_m_pip(c);
+        if (!out->args)
+            return false;
+        out->name = rule_printf(ctx, "%.*s -m pip", STR_FMT(name));
+    } else {
+        return false;
+    }
+    uint32_t sub = pm_operand_index_from(c, out->args, 0, spec);
+    if (sub == UINT32_MAX || !sh_word_is(&c->argv[sub], "install"))
+        return false;
+    out->sub = sub;
+    return true;
+}
+
+bool pm_gem_install(const struct sh_call *c, struct pm_install *out)
+{
+    if (!sh_call_is(c, "gem"))
+        return false;
+    uint32_t sub = pm_operand_index_from(c, 1, 0, &pm_gem_spec);
+    if (sub == UINT32_MAX ||
+        !(sh_word_is(&c->argv[sub], "install") || sh_word_is(&c->argv[sub], "i")))
+        return false;
+    *out = (struct pm_install){ PM_PIP_NONE, 1, sub, "gem" };
+    return true;
+}
+
+/* end of the pip, pipx and gem block */

@@ -144,4 +144,46 @@ bool pm_cache_mount_tail(const struct df_instr *in, const char *const *tails);
 bool pm_in_cache_mount(const struct df_instr *in, struct str path);
 /* ---------------------------------------- end of npm and Yarn (DW320-DW323) */
 
+/* ------------------------------------------------------------------------
+ * pip, pipx and gem (DW318, DW319, DW324, DW325)
+ * ---------------------------------------------------------------------- */
+
+/* Which flags of pip (global and `install` options), pipx and `gem
+ * install` take a value. */
+extern const struct sh_flag_spec pm_pip_spec;
+extern const struct sh_flag_spec pm_pipx_spec;
+extern const struct sh_flag_spec pm_gem_spec;
+
+enum pm_pip_tool { PM_PIP_NONE, PM_PIP, PM_PIPX };
+
+/* One `install` run by pip, pipx or gem. */
+struct pm_install {
+    enum pm_pip_tool tool; /* PM_PIP_NONE for gem */
+    uint32_t args;         /* index in call->argv of the tool's first argument */
+    uint32_t sub;          /* index in call->argv of the `install` word */
+    const char *name;      /* for messages: "pip3", "python3 -m pip", "pipx", "gem" */
+};
+
+/* The index in c->argv of operand k among the words from `from` on (flags
+ * and their values skipped), or UINT32_MAX. */
+uint32_t pm_operand_index_from(const struct sh_call *c, uint32_t from, uint32_t k,
+                               const struct sh_flag_spec *spec);
+
+/* Whether c runs `install` of pip: `pip`, `pip3`, `pip3.11`, `pip-3.8`
+ * from any directory (a venv's /opt/venv/bin/pip too), or `python -m pip`
+ * (python, python3, python3.11, pypy3, with interpreter options before
+ * -m); with pipx true, `pipx install` too. Fills *out (name in the
+ * file's arena). */
+bool pm_pip_install(struct rule_ctx *ctx, const struct sh_call *c, bool pipx,
+                    struct pm_install *out);
+
+/* Whether c is `gem install`; fills *out. */
+bool pm_gem_install(const struct sh_call *c, struct pm_install *out);
+
+/* Whether the long flag --name (or --name=...) is among c->argv[from..]. */
+bool pm_has_long_from(const struct sh_call *c, uint32_t from, const char *name,
+                      const struct sh_flag_spec *spec);
+
+/* end of the pip, pipx and gem block */
+
 #endif
