@@ -30,6 +30,8 @@ struct rule_ctx {
     const struct eng_overlay *overlay; /* the fix engine's view of other files, or NULL */
     /* Context files read so far (rule_context_file), by path. */
     VEC(struct ctx_file) files;
+    bool build_context_read;
+    struct rule_build_context *build_context; /* rule_build_context */
 };
 
 /* ------------------------------------------------------------- the context */
@@ -52,6 +54,11 @@ void *rule_state(struct rule_ctx *ctx)
 void *rule_alloc(struct rule_ctx *ctx, size_t n)
 {
     return arena_alloc(&ctx->f->arena, n);
+}
+
+struct arena *rule_arena(struct rule_ctx *ctx)
+{
+    return &ctx->f->arena;
 }
 
 static const char *vformat(struct arena *a, const char *fmt, va_list ap)
@@ -153,6 +160,58 @@ bool rule_context_file(struct rule_ctx *ctx, const char *path, struct str *text,
     *text = cf->text;
     *exists = cf->exists;
     return true;
+}
+
+/* path relative to dir when it lies inside it, else NULL. */
+static const char *relative_to(const char *dir, const char *path)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    if (strncmp(path, dir, n) || path[n] != '/')
+        return NULL;
+    return path + n + 1;
+}
+
+const struct rule_build_context *rule_build_context(struct rule_ctx *ctx)
+{
+    if (ctx->build_context_read)
+        return ctx->build_context;
+    ctx->build_context_read = true;
+    const char *dir = rule_context_dir(ctx);
+    if (!dir)
+        return NULL;
+    struct arena *a = &ctx->f->arena;
+    struct rule_build_context *bc = arena_calloc(a, 1, sizeof *bc);
+    bc->dir = dir;
+    struct err err = { 0 };
+    const char *found = NULL;
+    if (di_find(a, ctx->f->path, dir, &found, &err) != 0)
+        return NULL;
+    /* An ignore file inside the context is read as the fix engine sees it,
+     * so that a pass after a fix that edited it sees the edit. */
+    bc->ignore_rel = found ? relative_to(dir, found) : ".dockerignore";
+    bc->ignore_name = bc->ignore_rel ? bc->ignore_rel : found;
+    bc->ignore_text = STR_LIT("");
+    int rc = 0;
+    if (bc->ignore_rel) {
+        if (!rule_context_file(ctx, bc->ignore_rel, &bc->ignore_text, &bc->ignore_exists))
+            return NULL;
+        if (bc->ignore_exists)
+            rc = di_load(a, bc->ignore_rel, bc->ignore_text.ptr, bc->ignore_text.len, &bc->ignore,
+                         &err);
+    } else {
+        bc->ignore_exists = true;
+        rc = di_load_file(a, found, &bc->ignore, &err);
+    }
+    if (rc) {
+        bc->ignore = NULL;
+        bc->ignore_broken = true;
+    }
+    if (di_walk(a, dir, bc->ignore, NULL, &bc->walk, &err) != 0)
+        return NULL;
+    ctx->build_context = bc;
+    return bc;
 }
 
 const struct cfg *rule_config(const struct rule_ctx *ctx)

@@ -113,6 +113,10 @@ const struct df_model *rule_model(const struct rule_ctx *ctx);
 void *rule_state(struct rule_ctx *ctx);
 /* Arena memory that lives as long as the file (for messages and fix text). */
 void *rule_alloc(struct rule_ctx *ctx, size_t n);
+/* The arena behind rule_alloc, for the analyzer functions that allocate
+ * from one (the shell reader, the .dockerignore walker, the secret
+ * scanner): what they return lives as long as the file. */
+struct arena *rule_arena(struct rule_ctx *ctx);
 /* printf into arena memory. */
 const char *rule_printf(struct rule_ctx *ctx, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
@@ -123,6 +127,29 @@ const char *rule_printf(struct rule_ctx *ctx, const char *fmt, ...)
 /* The build context directory when one is known (--context, config), else
  * NULL: [ctx] rules return silently without it. */
 const char *rule_context_dir(const struct rule_ctx *ctx);
+
+/* The build context as COPY and ADD see it, read once per file and shared
+ * by every [ctx] rule: the ignore file that applies to the Dockerfile
+ * (`<name>.dockerignore` beside it or `.dockerignore`, di_find) and the
+ * walk of the context under it. */
+struct rule_build_context {
+    const char *dir;
+    /* The ignore file, NULL when there is none or BuildKit refuses it
+     * (DW505 reports that; the walk then ignores nothing). */
+    struct di_file *ignore;
+    bool ignore_broken;
+    bool ignore_exists; /* an ignore file is in effect (even a broken one) */
+    /* Its path relative to dir: where a fix edits or creates it
+     * (".dockerignore" when there is none); NULL when it lies outside. */
+    const char *ignore_rel;
+    const char *ignore_name; /* how messages name it */
+    /* Its text as the fix engine sees it (with earlier passes' edits);
+     * "" when it does not exist or lies outside the context. */
+    struct str ignore_text;
+    struct di_context *walk; /* every file of the context, with its verdict */
+};
+/* NULL without a context, or when the context cannot be read. */
+const struct rule_build_context *rule_build_context(struct rule_ctx *ctx);
 /* Reads a file of the build context (path relative to it, e.g.
  * ".dockerignore") as the fix engine sees it: with the edits that fixes of
  * earlier passes made to it (rule_finding_fix_other), so that a rule does

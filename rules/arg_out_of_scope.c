@@ -73,13 +73,6 @@ struct state {
     uint32_t n, cap;
 };
 
-static struct arena *file_arena(struct rule_ctx *ctx)
-{
-    /* The shell reader allocates from an arena; the file's is the one
-     * rule_alloc uses, and it lives as long as the findings. */
-    return (struct arena *)&rule_file(ctx)->arena;
-}
-
 /* ------------------------------------------------- names the script sets */
 
 struct names {
@@ -394,7 +387,7 @@ static void check_script(struct rule_ctx *ctx, const struct df_instr *in,
                          uint32_t max_seen)
 {
     uint32_t n = 0;
-    const struct sh_expansion **xs = sh_script_expansions(script, file_arena(ctx), &n);
+    const struct sh_expansion **xs = sh_script_expansions(script, rule_arena(ctx), &n);
     if (!n)
         return;
     struct names assigned = { NULL, 0, 0 };
@@ -449,7 +442,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
     if (!in->n_shell_segs)
         return;
     struct sh_input input = { rule_file(ctx)->src, in->shell_segs, in->n_shell_segs };
-    const struct sh_script *script = sh_parse(&input, file_arena(ctx));
+    const struct sh_script *script = sh_parse(&input, rule_arena(ctx));
     check_script(ctx, in, script, seen, &n_seen, MAX_SEEN);
 }
 

@@ -45,69 +45,6 @@ static const struct rule_alias aliases[] = {
     { NULL, NULL },
 };
 
-struct state {
-    bool loaded;
-    bool ok;
-    struct di_file *ignore;
-    const char *ignore_rel; /* relative to the context; NULL when outside */
-    const char *ignore_name;
-    struct str ignore_text;
-    struct di_context *walk;
-};
-
-static struct arena *file_arena(struct rule_ctx *ctx)
-{
-    /* The walker allocates from an arena; the file's is the one rule_alloc
-     * uses too, and it outlives the findings. */
-    return (struct arena *)&rule_file(ctx)->arena;
-}
-
-static const char *relative_to(const char *dir, const char *path)
-{
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/')
-        n--;
-    if (strncmp(path, dir, n) || path[n] != '/')
-        return NULL;
-    return path + n + 1;
-}
-
-static struct state *load(struct rule_ctx *ctx)
-{
-    struct state *st = rule_state(ctx);
-    if (st->loaded)
-        return st;
-    st->loaded = true;
-    const char *dir = rule_context_dir(ctx);
-    if (!dir)
-        return st;
-    struct arena *a = file_arena(ctx);
-    struct err err = { 0 };
-    const char *found = NULL;
-    if (di_find(a, rule_file(ctx)->path, dir, &found, &err) != 0)
-        return st;
-    /* Inside the context the ignore file is read as the fix engine sees
-     * it (with the edits of earlier passes). */
-    const char *rel = found ? relative_to(dir, found) : ".dockerignore";
-    bool exists = false;
-    if (rel) {
-        if (!rule_context_file(ctx, rel, &st->ignore_text, &exists))
-            return st;
-        if (exists && di_load(a, rel, st->ignore_text.ptr, st->ignore_text.len, &st->ignore, &err))
-            return st; /* DW505 reports a broken ignore file */
-    } else if (di_load_file(a, found, &st->ignore, &err) != 0) {
-        return st;
-    }
-    if (!st->ignore)
-        return st; /* nothing is ignored */
-    st->ignore_rel = rel;
-    st->ignore_name = rel ? rel : found;
-    if (di_walk(a, dir, st->ignore, NULL, &st->walk, &err) != 0)
-        return st;
-    st->ok = true;
-    return st;
-}
-
 static struct str unquote(struct str v)
 {
     v = str_trim(v);
@@ -125,7 +62,7 @@ static bool is_glob(struct str s)
 }
 
 /* "pattern 'x' (line N)" for the pattern that excluded an entry. */
-static const char *decider_text(struct rule_ctx *ctx, const struct state *st, int d)
+static const char *decider_text(struct rule_ctx *ctx, const struct rule_build_context *st, int d)
 {
     if (d < 0 || (size_t)d >= st->ignore->n_patterns)
         return rule_printf(ctx, "%s", st->ignore_name);
@@ -151,7 +88,7 @@ static bool under_source(const char *pat, const char *path)
 
 /* The excluded entries a source names: itself, or anything below a
  * directory it names. Sets *first to the first of them. */
-static size_t count_ignored(const struct state *st, const struct di_selection *sel,
+static size_t count_ignored(const struct rule_build_context *st, const struct di_selection *sel,
                             const struct di_entry **first)
 {
     size_t n = 0;
@@ -179,9 +116,9 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
 {
     if (df_instr_flag(in, "from") || in->parent)
         return;
-    struct state *st = load(ctx);
-    if (!st->ok)
-        return;
+    const struct rule_build_context *st = rule_build_context(ctx);
+    if (!st || !st->ignore)
+        return; /* nothing is ignored, or DW505 reports the ignore file */
     const struct df_text *w = in->form == DF_FORM_EXEC ? in->exec : in->args;
     uint32_t n = in->form == DF_FORM_EXEC ? in->n_exec : in->n_args;
     const char *kw = df_kind_name(in->kind);
@@ -194,7 +131,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
             continue;
         struct di_selection sel = { 0 };
         struct err err = { 0 };
-        if (di_select(file_arena(ctx), st->walk, s.ptr, s.len, &sel, &err) != 0)
+        if (di_select(rule_arena(ctx), st->walk, s.ptr, s.len, &sel, &err) != 0)
             continue;
         bool root = !strcmp(sel.cleaned, ".") || !*sel.cleaned;
         const struct di_entry *first = NULL;
@@ -252,7 +189,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         /* Offer only a line that really re-includes what was excluded. */
         const char *after = rule_printf(ctx, "%.*s%s", (int)old.len, old.ptr, line);
         struct di_file *nf = NULL;
-        if (di_load(file_arena(ctx), st->ignore_name, after, strlen(after), &nf, &err) != 0 ||
+        if (di_load(rule_arena(ctx), st->ignore_name, after, strlen(after), &nf, &err) != 0 ||
             di_match(nf, first->path, strlen(first->path), NULL))
             continue;
         struct edit e = { (uint32_t)old.len, (uint32_t)old.len, str_from_cstr(line) };
@@ -274,7 +211,6 @@ const struct rule rule_DW502 = {
     .aliases = aliases,
     .on = DF_ON(DF_COPY) | DF_ON(DF_ADD),
     .check = check,
-    .state_size = sizeof(struct state),
     .doc = doc,
     .needs_context = true,
 };

@@ -66,24 +66,12 @@ struct offender {
     bool dir;
 };
 
+/* What the rule remembers per file; the context itself is the engine's
+ * (rule_build_context), shared with the other [ctx] rules. */
 struct state {
-    bool loaded;
-    bool ok;
-    struct di_file *ignore;  /* NULL when none */
-    bool ignore_exists;      /* some ignore file is in effect */
-    const char *ignore_rel;  /* its path relative to the context, NULL when outside */
-    struct str ignore_text;  /* as the fix engine sees it */
-    struct di_context *walk; /* the context */
-    bool fix_offered;        /* one fix per pass: the ignore file is one file */
+    bool fix_offered; /* one fix per pass: the ignore file is one file */
     bool missing_reported;
 };
-
-static struct arena *file_arena(struct rule_ctx *ctx)
-{
-    /* The walker allocates from an arena; the file's is the one rule_alloc
-     * uses too, and it outlives the findings. */
-    return (struct arena *)&rule_file(ctx)->arena;
-}
 
 /* path relative to dir when it lies inside it, else NULL. */
 static const char *relative_to(const char *dir, const char *path)
@@ -94,42 +82,6 @@ static const char *relative_to(const char *dir, const char *path)
     if (strncmp(path, dir, n) || path[n] != '/')
         return NULL;
     return path + n + 1;
-}
-
-static struct state *load(struct rule_ctx *ctx)
-{
-    struct state *st = rule_state(ctx);
-    if (st->loaded)
-        return st;
-    st->loaded = true;
-    const char *dir = rule_context_dir(ctx);
-    if (!dir)
-        return st;
-    struct arena *a = file_arena(ctx);
-    struct err err = { 0 };
-    const char *found = NULL;
-    if (di_find(a, rule_file(ctx)->path, dir, &found, &err) != 0)
-        return st;
-    /* An ignore file inside the context is read as the fix engine sees
-     * it, so that a pass after the fix does not offer the same patterns
-     * again; without one, `.dockerignore` is where the fix creates it. */
-    const char *rel = found ? relative_to(dir, found) : ".dockerignore";
-    st->ignore_rel = rel;
-    if (rel) {
-        if (!rule_context_file(ctx, rel, &st->ignore_text, &st->ignore_exists))
-            return st;
-        if (st->ignore_exists &&
-            di_load(a, rel, st->ignore_text.ptr, st->ignore_text.len, &st->ignore, &err) != 0)
-            return st; /* DW505 reports a broken ignore file */
-    } else {
-        st->ignore_exists = true;
-        if (di_load_file(a, found, &st->ignore, &err) != 0)
-            return st;
-    }
-    if (di_walk(a, dir, st->ignore, NULL, &st->walk, &err) != 0)
-        return st;
-    st->ok = true;
-    return st;
 }
 
 static struct str unquote(struct str v)
@@ -262,9 +214,10 @@ static bool is_glob(struct str s)
 /* Whether a candidate pattern would exclude a path the Dockerfile names:
  * a COPY/ADD source (other than whole-context ones, which are what is
  * being trimmed) or the source of a bind mount. */
-static bool hides_named_path(struct rule_ctx *ctx, const struct state *st, const char *pattern)
+static bool hides_named_path(struct rule_ctx *ctx, const struct rule_build_context *bc,
+                             const char *pattern)
 {
-    struct arena *a = file_arena(ctx);
+    struct arena *a = rule_arena(ctx);
     struct err err = { 0 };
     struct di_file *cand = NULL;
     if (di_load(a, "pattern", pattern, strlen(pattern), &cand, &err) != 0)
@@ -311,9 +264,9 @@ static bool hides_named_path(struct rule_ctx *ctx, const struct state *st, const
                 clean++;
             if (di_match(cand, clean, strlen(clean), NULL))
                 return true;
-            if (is_glob(s) && st->walk) {
+            if (is_glob(s) && bc->walk) {
                 struct di_selection sel = { 0 };
-                if (di_select(a, st->walk, s.ptr, s.len, &sel, &err) != 0)
+                if (di_select(a, bc->walk, s.ptr, s.len, &sel, &err) != 0)
                     continue;
                 for (size_t e = 0; e < sel.n_entries; e++)
                     if (di_match(cand, sel.entries[e]->path, strlen(sel.entries[e]->path), NULL))
@@ -404,9 +357,9 @@ static bool dotnet_output(struct rule_ctx *ctx, const struct di_context *c, cons
     return entry_exists(c, p);
 }
 
-static void classify(struct rule_ctx *ctx, const struct state *st, const struct di_entry *e,
-                     bool vendor, uint64_t max_size, const char *dockerfile_rel,
-                     struct offenders *o)
+static void classify(struct rule_ctx *ctx, const struct rule_build_context *bc,
+                     const struct di_entry *e, bool vendor, uint64_t max_size,
+                     const char *dockerfile_rel, struct offenders *o)
 {
     /* A junk directory anywhere above the entry claims it. */
     const char *p = e->path;
@@ -422,7 +375,7 @@ static void classify(struct rule_ctx *ctx, const struct state *st, const struct 
         for (size_t k = 0; junk_dirs[k]; k++)
             junk = junk || !strcmp(name, junk_dirs[k]);
         junk = junk || (vendor && !strcmp(name, "vendor")) ||
-               dotnet_output(ctx, st->walk, p, start ? start - 1 : 0, name);
+               dotnet_output(ctx, bc->walk, p, start ? start - 1 : 0, name);
         if (junk) {
             add_offender(ctx, o, rule_printf(ctx, "%.*s", (int)i, p),
                          rule_printf(ctx, "**/%s", name), e->type == DI_DIR ? 0 : e->size, true);
@@ -464,10 +417,10 @@ static const char *human(struct rule_ctx *ctx, uint64_t n)
     return rule_printf(ctx, "%.1f GiB", (double)n / (1024.0 * 1024.0 * 1024.0));
 }
 
-static void offer_fix(struct rule_ctx *ctx, struct state *st, struct rule_finding *f,
-                      const struct offenders *o)
+static void offer_fix(struct rule_ctx *ctx, struct state *st, const struct rule_build_context *bc,
+                      struct rule_finding *f, const struct offenders *o)
 {
-    if (st->fix_offered || !st->ignore_rel || !f)
+    if (st->fix_offered || !bc->ignore_rel || !f)
         return;
     const char *text = "";
     const char *sep = "";
@@ -478,7 +431,7 @@ static void offer_fix(struct rule_ctx *ctx, struct state *st, struct rule_findin
         bool dup = false;
         for (size_t k = 0; k < i; k++)
             dup = dup || (o->items[k].pattern && !strcmp(o->items[k].pattern, pat));
-        if (dup || hides_named_path(ctx, st, pat) || produced_elsewhere_unproven(ctx, pat))
+        if (dup || hides_named_path(ctx, bc, pat) || produced_elsewhere_unproven(ctx, pat))
             continue;
         if (!strcmp(pat, "**/.git") &&
             file_runs(rule_model(ctx), (const char *const[]){ "git", NULL }))
@@ -490,18 +443,18 @@ static void offer_fix(struct rule_ctx *ctx, struct state *st, struct rule_findin
         return;
     /* A new ignore file would itself be sent by the whole-context copy:
      * the next lint would ask for it. */
-    if (!st->ignore_exists)
-        text = rule_printf(ctx, "%s\n%s", text, st->ignore_rel);
-    struct str old = st->ignore_text;
-    bool needs_nl = st->ignore_exists && old.len && old.ptr[old.len - 1] != '\n';
+    if (!bc->ignore_exists)
+        text = rule_printf(ctx, "%s\n%s", text, bc->ignore_rel);
+    struct str old = bc->ignore_text;
+    bool needs_nl = bc->ignore_exists && old.len && old.ptr[old.len - 1] != '\n';
     const char *ins = rule_printf(ctx, "%s%s\n", needs_nl ? "\n" : "", text);
-    uint32_t at = st->ignore_exists ? (uint32_t)old.len : 0;
+    uint32_t at = bc->ignore_exists ? (uint32_t)old.len : 0;
     struct edit e = { at, at, str_from_cstr(ins) };
     rule_finding_fix(
         f, FIX_SAFE,
-        rule_printf(ctx, "%s %s", st->ignore_exists ? "extend" : "create", st->ignore_rel), NULL,
+        rule_printf(ctx, "%s %s", bc->ignore_exists ? "extend" : "create", bc->ignore_rel), NULL,
         0);
-    rule_finding_fix_other(f, st->ignore_rel, &e, 1);
+    rule_finding_fix_other(f, bc->ignore_rel, &e, 1);
     st->fix_offered = true;
 }
 
@@ -509,9 +462,10 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
 {
     if (df_instr_flag(in, "from") || in->parent)
         return;
-    struct state *st = load(ctx);
-    if (!st->ok)
-        return;
+    const struct rule_build_context *bc = rule_build_context(ctx);
+    if (!bc || bc->ignore_broken)
+        return; /* DW505 reports an ignore file BuildKit refuses */
+    struct state *st = rule_state(ctx);
     const struct df_text *w = in->form == DF_FORM_EXEC ? in->exec : in->args;
     uint32_t n = in->form == DF_FORM_EXEC ? in->n_exec : in->n_args;
     const struct df_model *m = rule_model(ctx);
@@ -519,7 +473,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
                   file_runs_sub(m, "bundle", "install") || file_runs_sub(m, "go", "download");
     uint64_t max_size = (uint64_t)rule_option_int(ctx, "max-file-size", 10LL * 1024 * 1024);
     const char *dockerfile_rel = relative_to(rule_context_dir(ctx), rule_file(ctx)->path);
-    struct arena *a = file_arena(ctx);
+    struct arena *a = rule_arena(ctx);
     for (uint32_t i = 0; i + 1 < n; i++) {
         struct str s = unquote(w[i].raw);
         if (!s.len || str_starts_with(s, str_from_cstr("<<")) || memchr(s.ptr, '$', s.len) ||
@@ -528,7 +482,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
             continue;
         struct di_selection sel = { 0 };
         struct err err = { 0 };
-        if (di_select(a, st->walk, s.ptr, s.len, &sel, &err) != 0 || !sel.n_entries)
+        if (di_select(a, bc->walk, s.ptr, s.len, &sel, &err) != 0 || !sel.n_entries)
             continue;
         /* Only whole-context and directory sources: a named file or a
          * narrow glob is what the author asked for. */
@@ -538,8 +492,8 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
             continue;
         struct offenders o = { rule_alloc(ctx, MAX_OFFENDERS * sizeof(struct offender)), 0 };
         for (size_t e = 0; e < sel.n_entries; e++)
-            classify(ctx, st, sel.entries[e], vendor, max_size, dockerfile_rel, &o);
-        bool missing = !st->ignore_exists && whole && !st->missing_reported;
+            classify(ctx, bc, sel.entries[e], vendor, max_size, dockerfile_rel, &o);
+        bool missing = !bc->ignore_exists && whole && !st->missing_reported;
         if (!o.n && !missing)
             continue;
         const char *kw = df_kind_name(in->kind);
@@ -569,10 +523,10 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
             (int)s.len, s.ptr,
             o.n == 1 ? "a path" : rule_printf(ctx, "%zu paths (%s)", o.n, human(ctx, total)),
             o.n == 1 ? "es" : "", list, missing ? "no .dockerignore exists, " : "",
-            st->ignore_rel
-                ? rule_printf(ctx, "exclude %s in %s", o.n == 1 ? "it" : "them", st->ignore_rel)
+            bc->ignore_rel
+                ? rule_printf(ctx, "exclude %s in %s", o.n == 1 ? "it" : "them", bc->ignore_rel)
                 : rule_printf(ctx, "exclude %s in the ignore file", o.n == 1 ? "it" : "them"));
-        offer_fix(ctx, st, f, &o);
+        offer_fix(ctx, st, bc, f, &o);
     }
 }
 

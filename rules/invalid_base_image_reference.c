@@ -63,9 +63,7 @@ static bool expand_default(struct dflt_env *e, const struct df_instr *at, uint32
     struct exp_opts o = { (char)f->model.escape, 0, 0 };
     struct exp_result r;
     struct err err;
-    /* The file's arena is where rule_alloc allocates too; expansions made
-     * here live as long as the file, like the findings. */
-    if (exp_word((struct arena *)&f->arena, raw.ptr, raw.len, 0, &env, &o, &r, &err) != 0)
+    if (exp_word(rule_arena(e->ctx), raw.ptr, raw.len, 0, &env, &o, &r, &err) != 0)
         return false;
     *out = r.value;
     return true;
