@@ -1,14 +1,18 @@
 /* dockwright build: builds a Dockerfile into the local image store
  * (builder/build.h), prints progress and the build report, optionally
- * exports the image.
+ * exports the image or pushes it to a registry. Base images the store
+ * lacks are pulled first (builder/registry.h; --pull).
  *
  * Exit codes: 0 built, 2 usage, I/O, store or build errors (a failing RUN
  * included: its exit code is in the message). */
+#include "analyzer/model.h"
 #include "builder/build.h"
 #include "builder/import.h"
+#include "builder/registry.h"
 #include "builder/report.h"
 #include "builder/store.h"
 #include "cli/cli.h"
+#include "common/arena.h"
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/fileio.h"
@@ -32,6 +36,8 @@ enum {
     O_REPORT,
     O_SECRET,
     O_QUIET,
+    O_PULL,
+    O_INSECURE,
     N_OPTS
 };
 
@@ -48,12 +54,18 @@ static const struct cli_opt build_opts[] = {
     [O_NO_CACHE] = { "no-cache", 0, CLI_OPT_FLAG, NULL, "run every step, using no cached result" },
     [O_NETWORK] = { "network", 0, CLI_OPT_STRING, "MODE", "RUN's network: host (default) or none" },
     [O_OUTPUT] = { "output", 'o', CLI_OPT_STRING, "KIND:DEST",
-                   "also write the image to oci:DIR, oci-archive:FILE or docker-archive:FILE" },
+                   "also write the image to oci:DIR, oci-archive:FILE, docker-archive:FILE or "
+                   "registry:REF (a push)" },
     [O_REPORT] = { "report", 0, CLI_OPT_STRING, "FILE.json", "write the build report as JSON" },
     [O_SECRET] = { "secret", 0, CLI_OPT_STRING, "id=ID,src=FILE",
                    "a secret for RUN --mount=type=secret (repeatable)" },
     [O_QUIET] = { "quiet", 'q', CLI_OPT_FLAG, NULL,
                   "no progress lines (also when CI=true); RUN output still shows" },
+    [O_PULL] = { "pull", 0, CLI_OPT_STRING, "POLICY",
+                 "base images from a registry: missing (default: those the store lacks), "
+                 "always or never" },
+    [O_INSECURE] = { "insecure-registry", 0, CLI_OPT_LIST, "HOST[:PORT]",
+                     "allow plain HTTP and unverified TLS for this registry (repeatable)" },
 };
 
 static int cmd_build(int argc, char **argv);
@@ -66,8 +78,9 @@ const struct cli_cmd cli_cmd_build = {
              "[--build-arg K=V]...\n"
              "       [--cache-dir DIR] [--no-cache] [--network host|none] "
              "[--output KIND:DEST] [--report FILE.json]",
-    .details = "Base images come from the local store: import them first with 'dockwright image\n"
-               "import'. Each step prints '[stage i/n] STEP k/m: INSTRUCTION', then CACHED or\n"
+    .details = "Base images come from the local store ('dockwright image import' or 'image\n"
+               "pull'); those it lacks are pulled from their registry (--pull never: not).\n"
+               "Each step prints '[stage i/n] STEP k/m: INSTRUCTION', then CACHED or\n"
                "DONE with its time; RUN output follows its step's prefix. The build report\n"
                "(per step cache, time and layer sizes; the image's wasted bytes) is printed\n"
                "as a table at the end. Images are reproducible: times come from\n"
@@ -92,8 +105,14 @@ static int fail(const struct err *e)
     return CLI_EXIT_ERROR;
 }
 
-static int parse_output(const char *out, enum bld_export_kind *kind, const char **dest)
+/* Sets *kind and *dest, or *push to the reference of "registry:REF". */
+static int parse_output(const char *out, enum bld_export_kind *kind, const char **dest,
+                        const char **push)
 {
+    if (strncmp(out, "registry:", 9) == 0 && out[9]) {
+        *push = out + 9;
+        return 0;
+    }
     static const struct {
         const char *prefix;
         enum bld_export_kind kind;
@@ -110,10 +129,98 @@ static int parse_output(const char *out, enum bld_export_kind *kind, const char 
             return 0;
         }
     }
-    cli_error("invalid --output '%s': expected oci:DIR, oci-archive:FILE or "
-              "docker-archive:FILE",
+    cli_error("invalid --output '%s': expected oci:DIR, oci-archive:FILE, "
+              "docker-archive:FILE or registry:REF",
               out);
     return CLI_EXIT_ERROR;
+}
+
+/* Makes sure the store has the image ref (as FROM or COPY --from wrote
+ * it) by the policy: under its name as written when the store has it by
+ * its familiar form only ("docker.io/library/x:1" and "x:1"), else pulled
+ * and named both ways. */
+static int ensure_image(struct bld_store *s, const char *ref, enum bld_pull_policy pull,
+                        const struct bld_registry_opts *ro, struct arena *a, struct err *e)
+{
+    struct bld_descriptor d;
+    struct bld_ref r;
+    struct err pe;
+    bool parsed = bld_ref_parse(ref, a, &r, &pe) == 0;
+    if (pull != BLD_PULL_ALWAYS) {
+        if (bld_store_ref_get(s, ref, a, &d, e) == 0)
+            return 0;
+        if (!parsed)
+            return 0; /* the build reports the bad reference */
+        const char *fam = bld_ref_familiar(&r, a);
+        if (bld_store_ref_get(s, fam, a, &d, e) == 0) {
+            size_t n = strlen(ref);
+            bool same = strcmp(fam, ref) == 0 ||
+                        (strncmp(fam, ref, n) == 0 && strcmp(fam + n, ":latest") == 0);
+            return same ? 0 : bld_store_ref_set(s, ref, &d, e);
+        }
+        if (pull == BLD_PULL_NEVER)
+            return 0;
+    }
+    if (!parsed)
+        return 0;
+    struct bld_pull_result res;
+    int rc = bld_registry_pull(s, ref, ro, a, &res, e);
+    /* "x" needs no alias: the build looks "x:latest" up too. */
+    size_t n = strlen(ref);
+    if (!rc && strcmp(res.name, ref) != 0 &&
+        !(strncmp(res.name, ref, n) == 0 && strcmp(res.name + n, ":latest") == 0))
+        rc = bld_store_ref_set(s, ref, &res.desc, e);
+    return rc;
+}
+
+/* Pulls the base images (FROM) and COPY --from / RUN --mount from= images
+ * of the stages the target needs, before the build: an image missing
+ * from the store is an error at its instruction. */
+static int pull_bases(struct bld_store *s, const char *file, const struct buf *text,
+                      const char *target, const char *const *bargs, enum bld_pull_policy pull,
+                      const struct bld_registry_opts *ro, struct err *e)
+{
+    struct df_build_opts dopts = { .target = target, .build_args = bargs };
+    struct df_file *f = df_file_new(file, buf_cstr(text), text->len, &dopts, e);
+    if (!f)
+        return 0; /* the build reports it */
+    struct arena a;
+    arena_init(&a);
+    int rc = 0;
+    const struct df_model *m = &f->model;
+    for (uint32_t i = 0; !rc && i < m->n_stages + m->n_edges; i++) {
+        const struct df_instr *in;
+        const char *ref;
+        if (i < m->n_stages) {
+            const struct df_stage *st = &m->stages[i];
+            in = st->from;
+            if (!st->reaches_target || st->base_stage >= 0 || !in || !in->image.valid ||
+                in->image.is_scratch)
+                continue;
+            ref = arena_strndup(&a, in->image.expanded.ptr, in->image.expanded.len);
+        } else {
+            const struct df_stage_edge *ed = &m->edges[i - m->n_stages];
+            in = ed->instr;
+            if (ed->to_stage >= 0 || !m->stages[ed->from_stage].reaches_target ||
+                !ed->ref.raw.ptr || memchr(ed->ref.raw.ptr, '$', ed->ref.raw.len))
+                continue;
+            ref = arena_strndup(&a, ed->ref.raw.ptr, ed->ref.raw.len);
+        }
+        rc = ensure_image(s, ref, pull, ro, &a, e);
+        if (rc) {
+            char msg[ERR_MSG_MAX];
+            snprintf(msg, sizeof msg, "%s", e->msg);
+            uint32_t line, col;
+            df_file_locate(f, in->span.start, &line, &col);
+            err_clear(e);
+            rc =
+                err_set(e, rc, "image '%s' is not in the store and cannot be pulled: %s", ref, msg);
+            err_at(e, file, line, col);
+        }
+    }
+    arena_release(&a);
+    df_file_free(f);
+    return rc;
 }
 
 /* Every value of the option name ("--name V" or "--name=V"), heap copies,
@@ -251,11 +358,37 @@ static int cmd_build(int argc, char **argv)
         }
     }
     enum bld_export_kind kind = BLD_EXPORT_OCI_DIR;
-    const char *dest = NULL;
-    if (args.opts[O_OUTPUT].value && parse_output(args.opts[O_OUTPUT].value, &kind, &dest)) {
+    const char *dest = NULL, *push = NULL;
+    if (args.opts[O_OUTPUT].value && parse_output(args.opts[O_OUTPUT].value, &kind, &dest, &push)) {
         buf_release(&dfpath);
         goto out;
     }
+    enum bld_pull_policy pull = BLD_PULL_MISSING;
+    const char *pv = args.opts[O_PULL].value;
+    if (pv) {
+        if (strcmp(pv, "always") == 0)
+            pull = BLD_PULL_ALWAYS;
+        else if (strcmp(pv, "never") == 0)
+            pull = BLD_PULL_NEVER;
+        else if (strcmp(pv, "missing") != 0) {
+            cli_error("invalid --pull '%s': expected missing, always or never", pv);
+            buf_release(&dfpath);
+            goto out;
+        }
+    }
+    if (push) {
+        struct arena pa;
+        arena_init(&pa);
+        struct bld_ref pr;
+        int prc = bld_ref_parse(push, &pa, &pr, &e);
+        arena_release(&pa);
+        if (prc) {
+            buf_release(&dfpath);
+            status = fail(&e);
+            goto out;
+        }
+    }
+    struct bld_registry_opts ropts = { .insecure = args.opts[O_INSECURE].values };
     bargs = collect_values(argc, argv, "--build-arg");
     svals = collect_values(argc, argv, "--secret");
     size_t n_secrets = 0;
@@ -289,7 +422,7 @@ static int cmd_build(int argc, char **argv)
     /* An export needs a name in the store; without -t a temporary one. */
     const char *tmp_tag = NULL;
     struct buf tmpname = BUF_INIT;
-    if (!tag && dest) {
+    if (!tag && (dest || push)) {
         if (buf_printf(&tmpname, "dockwright-build-%ld:latest", (long)getpid())) {
             buf_release(&dfpath);
             goto out;
@@ -316,7 +449,10 @@ static int cmd_build(int argc, char **argv)
         .cancel = &cancelled,
     };
     struct bld_build_result res;
-    rc = bld_build(&store, &bo, &report, &res, &e);
+    ropts.progress = quiet ? NULL : stdout;
+    rc = pull_bases(&store, file_name, &text, bo.target, bargs, pull, &ropts, &e);
+    if (!rc)
+        rc = bld_build(&store, &bo, &report, &res, &e);
     sigaction(SIGINT, &old, NULL);
     buf_release(&dfpath);
     if (rc) {
@@ -332,9 +468,14 @@ static int cmd_build(int argc, char **argv)
         if (bld_export(&store, tag ? tag : tmp_tag, tag ? NULL : "dockwright-build:latest", kind,
                        dest, &e))
             status = fail(&e);
-        if (tmp_tag && bld_store_ref_delete(&store, tmp_tag, &e)) {
-            /* already gone */
-        }
+    }
+    if (push && status == CLI_EXIT_OK) {
+        struct bld_digest pd;
+        if (bld_registry_push(&store, tag ? tag : tmp_tag, push, &ropts, &pd, &e))
+            status = fail(&e);
+    }
+    if (tmp_tag && (dest || push) && bld_store_ref_delete(&store, tmp_tag, &e)) {
+        /* already gone */
     }
     buf_release(&tmpname);
     if (status == CLI_EXIT_OK && args.opts[O_REPORT].value &&

@@ -1,13 +1,15 @@
 /* dockwright image: the images of the local store (builder/store.h):
  * import from an OCI layout, an oci-archive or a docker-archive, list,
  * analyze (the layer analysis of builder/analysis.h, printed as a build
- * report), export, and remove names.
+ * report), export, remove names, and pull from or push to a registry
+ * (builder/registry.h).
  *
  * Exit codes: 0 done, 2 usage, I/O or store errors (a damaged image
  * included). */
 #include "builder/analysis.h"
 #include "builder/import.h"
 #include "builder/oci.h"
+#include "builder/registry.h"
 #include "builder/report.h"
 #include "builder/store.h"
 #include "cli/cli.h"
@@ -22,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_CACHE_DIR, O_OUTPUT, O_NAME, O_FORMAT, O_PATHS, N_OPTS };
+enum { O_CACHE_DIR, O_OUTPUT, O_NAME, O_FORMAT, O_PATHS, O_PLATFORM, O_INSECURE, N_OPTS };
 
 static const struct cli_opt image_opts[] = {
     [O_CACHE_DIR] = { "cache-dir", 0, CLI_OPT_STRING, "DIR",
@@ -36,6 +38,12 @@ static const struct cli_opt image_opts[] = {
                    "ls and analyze: table (default) or json" },
     [O_PATHS] = { "paths", 0, CLI_OPT_STRING, "N",
                   "analyze: how many wasted files to list (default 10)" },
+    [O_PLATFORM] = { "platform", 0, CLI_OPT_STRING, "OS/ARCH[/VARIANT]",
+                     "pull: the platform to take from a multi-platform image (default: the "
+                     "host's)" },
+    [O_INSECURE] = { "insecure-registry", 0, CLI_OPT_LIST, "HOST[:PORT]",
+                     "pull and push: allow plain HTTP and unverified TLS for this registry "
+                     "(repeatable; local hosts always are)" },
 };
 
 static int cmd_image(int argc, char **argv);
@@ -43,19 +51,25 @@ static int cmd_image(int argc, char **argv);
 const struct cli_cmd cli_cmd_image = {
     .name = "image",
     .run = cmd_image,
-    .summary = "import, list, analyze, export and remove images of the local store",
+    .summary = "import, list, analyze, export, remove, pull and push images of the local store",
     .usage = "dockwright image import FILE|DIR [REF]\n"
              "       dockwright image ls [--format table|json]\n"
              "       dockwright image analyze REF [--format table|json] [--paths N]\n"
              "       dockwright image export REF --output oci:DIR|oci-archive:FILE|"
              "docker-archive:FILE [--name NAME]\n"
-             "       dockwright image rm REF...",
+             "       dockwright image rm REF...\n"
+             "       dockwright image pull REF [--platform OS/ARCH] [--insecure-registry HOST]\n"
+             "       dockwright image push REF [DEST] [--insecure-registry HOST]",
     .details = "import reads an OCI image layout directory, an oci-archive or a docker-archive\n"
                "(`docker save`); without REF every named image in it is imported under its\n"
                "own name. analyze measures the layers of an image: per layer its size, files\n"
                "and the bytes a later layer deletes or overwrites, for the image its wasted\n"
                "bytes and efficiency, with dive's figures (docs/build-report.md). rm removes\n"
-               "names only: 'dockwright cache prune' frees what no name reaches anymore.",
+               "names only: 'dockwright cache prune' frees what no name reaches anymore.\n"
+               "pull names the image by Docker's short form (alpine:latest); push sends REF\n"
+               "to DEST (default: REF itself). Credentials come from $REGISTRY_AUTH_FILE,\n"
+               "$DOCKER_CONFIG/config.json or ~/.docker/config.json; hosts listed in\n"
+               "DOCKWRIGHT_INSECURE_REGISTRIES (comma-separated) are insecure too.",
     .opts = image_opts,
     .n_opts = N_OPTS,
 };
@@ -461,6 +475,57 @@ static int image_rm(const struct cli_args *args, struct bld_store *s)
     return status;
 }
 
+/* ---- pull and push ------------------------------------------------------ */
+
+static int image_pull(const struct cli_args *args, struct bld_store *s)
+{
+    if (args->n_positional != 2) {
+        cli_error("'image pull' takes exactly one REF; see 'dockwright help image'");
+        return CLI_EXIT_ERROR;
+    }
+    struct bld_registry_opts o = {
+        .insecure = args->opts[O_INSECURE].values,
+        .platform = args->opts[O_PLATFORM].value,
+        .progress = stdout,
+    };
+    struct arena a;
+    arena_init(&a);
+    struct bld_pull_result res;
+    struct err e;
+    int status = CLI_EXIT_OK;
+    if (bld_registry_pull(s, args->positional[1], &o, &a, &res, &e) != 0)
+        status = fail(&e);
+    arena_release(&a);
+    if (fflush(stdout) && status == CLI_EXIT_OK) {
+        cli_error("cannot write to standard output");
+        status = CLI_EXIT_ERROR;
+    }
+    return status;
+}
+
+static int image_push(const struct cli_args *args, struct bld_store *s)
+{
+    if (args->n_positional != 2 && args->n_positional != 3) {
+        cli_error("'image push' takes REF and an optional DEST; see 'dockwright help image'");
+        return CLI_EXIT_ERROR;
+    }
+    struct bld_registry_opts o = {
+        .insecure = args->opts[O_INSECURE].values,
+        .progress = stdout,
+    };
+    struct bld_digest d;
+    struct err e;
+    int status = CLI_EXIT_OK;
+    if (bld_registry_push(s, args->positional[1],
+                          args->n_positional == 3 ? args->positional[2] : NULL, &o, &d, &e) != 0)
+        status = fail(&e);
+    if (fflush(stdout) && status == CLI_EXIT_OK) {
+        cli_error("cannot write to standard output");
+        status = CLI_EXIT_ERROR;
+    }
+    return status;
+}
+
 /* ---- dispatch --------------------------------------------------------- */
 
 struct sub {
@@ -477,6 +542,8 @@ static const struct sub subs[] = {
     { "analyze", image_analyze, BIT(O_CACHE_DIR) | BIT(O_FORMAT) | BIT(O_PATHS) },
     { "export", image_export, BIT(O_CACHE_DIR) | BIT(O_OUTPUT) | BIT(O_NAME) },
     { "rm", image_rm, BIT(O_CACHE_DIR) },
+    { "pull", image_pull, BIT(O_CACHE_DIR) | BIT(O_PLATFORM) | BIT(O_INSECURE) },
+    { "push", image_push, BIT(O_CACHE_DIR) | BIT(O_INSECURE) },
 };
 
 static int cmd_image(int argc, char **argv)
@@ -487,15 +554,16 @@ static int cmd_image(int argc, char **argv)
     int status = CLI_EXIT_ERROR;
     const struct sub *sub = NULL;
     if (args.n_positional == 0) {
-        cli_error("'image' needs a subcommand: import, ls, analyze, export or rm; see "
-                  "'dockwright help image'");
+        cli_error("'image' needs a subcommand: import, ls, analyze, export, rm, pull or push; "
+                  "see 'dockwright help image'");
         goto done;
     }
     for (size_t i = 0; i < DW_ARRAY_LEN(subs); i++)
         if (strcmp(subs[i].name, args.positional[0]) == 0)
             sub = &subs[i];
     if (!sub) {
-        cli_error("'%s' is not an 'image' subcommand (use import, ls, analyze, export or rm)",
+        cli_error("'%s' is not an 'image' subcommand (use import, ls, analyze, export, rm, pull "
+                  "or push)",
                   args.positional[0]);
         goto done;
     }
