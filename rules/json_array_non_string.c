@@ -8,6 +8,7 @@
  * that is not valid JSON as a whole is shell form for BuildKit (DW006's
  * business), not an error. The fix quotes numbers and booleans. */
 #include "analyzer/rule_api.h"
+#include "rules/jsonline.h"
 
 #include <string.h>
 
@@ -47,66 +48,6 @@ static const char doc[] =
 #define JSON_MAX_ELEMS 256
 #define JSON_MAX_DEPTH 64
 
-/* A cursor over the logical line from a src offset, joined the way
- * BuildKit's line parser joins it (dockerfile.md section 4): an escape
- * character that ends a physical line (not itself escaped) continues it,
- * and the blank and comment lines after it are dropped. A line ending
- * otherwise is the end of the text. (The model's dropped ranges cannot be
- * used: the grammar leaves an invalid array outside the instruction.) */
-struct jcur {
-    const char *src;
-    uint32_t pos, len;
-    int esc;
-};
-
-static bool blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r';
-}
-
-/* After a continuation at pos: the start of the next line that is neither
- * blank nor a comment, or len. */
-static uint32_t continue_at(const struct jcur *c, uint32_t pos)
-{
-    const char *nl = memchr(c->src + pos, '\n', c->len - pos);
-    uint32_t p = nl ? (uint32_t)(nl - c->src) + 1 : c->len;
-    while (p < c->len) {
-        uint32_t q = p;
-        while (q < c->len && blank(c->src[q]))
-            q++;
-        if (q < c->len && c->src[q] != '\n' && c->src[q] != '#')
-            break;
-        nl = memchr(c->src + q, '\n', c->len - q);
-        p = nl ? (uint32_t)(nl - c->src) + 1 : c->len;
-    }
-    return p;
-}
-
-static bool is_continuation(const struct jcur *c, uint32_t pos)
-{
-    if (pos > 0 && c->src[pos - 1] == c->esc)
-        return false;
-    uint32_t q = pos + 1;
-    while (q < c->len && blank(c->src[q]))
-        q++;
-    return q >= c->len || c->src[q] == '\n';
-}
-
-static int jpeek(struct jcur *c)
-{
-    while (c->pos < c->len && c->src[c->pos] == c->esc && is_continuation(c, c->pos))
-        c->pos = continue_at(c, c->pos);
-    if (c->pos >= c->len || c->src[c->pos] == '\n')
-        return -1;
-    return (unsigned char)c->src[c->pos];
-}
-
-static void jskip_ws(struct jcur *c)
-{
-    for (int ch = jpeek(c); ch == ' ' || ch == '\t' || ch == '\r'; ch = jpeek(c))
-        c->pos++;
-}
-
 enum jtype { J_STRING, J_NUMBER, J_TRUE, J_FALSE, J_NULL, J_OBJECT, J_ARRAY };
 
 struct jelem {
@@ -126,7 +67,7 @@ static bool jstring(struct jcur *c)
 {
     c->pos++; /* the opening quote */
     for (;;) {
-        int ch = jpeek(c);
+        int ch = jcur_peek(c);
         if (ch < 0x20) /* the end, or a control character */
             return false;
         c->pos++;
@@ -134,13 +75,13 @@ static bool jstring(struct jcur *c)
             return true;
         if (ch != '\\')
             continue;
-        ch = jpeek(c);
+        ch = jcur_peek(c);
         if (ch < 0 || !strchr("\"\\/bfnrtu", ch))
             return false;
         c->pos++;
         if (ch == 'u') {
             for (int i = 0; i < 4; i++, c->pos++) {
-                ch = jpeek(c);
+                ch = jcur_peek(c);
                 if (ch < 0 || !strchr("0123456789abcdefABCDEF", ch))
                     return false;
             }
@@ -150,31 +91,31 @@ static bool jstring(struct jcur *c)
 
 static bool jdigits(struct jcur *c)
 {
-    int ch = jpeek(c);
+    int ch = jcur_peek(c);
     if (ch < '0' || ch > '9')
         return false;
-    while ((ch = jpeek(c)) >= '0' && ch <= '9')
+    while ((ch = jcur_peek(c)) >= '0' && ch <= '9')
         c->pos++;
     return true;
 }
 
 static bool jnumber(struct jcur *c)
 {
-    if (jpeek(c) == '-')
+    if (jcur_peek(c) == '-')
         c->pos++;
-    if (jpeek(c) == '0')
+    if (jcur_peek(c) == '0')
         c->pos++;
     else if (!jdigits(c))
         return false;
-    if (jpeek(c) == '.') {
+    if (jcur_peek(c) == '.') {
         c->pos++;
         if (!jdigits(c))
             return false;
     }
-    int ch = jpeek(c);
+    int ch = jcur_peek(c);
     if (ch == 'e' || ch == 'E') {
         c->pos++;
-        ch = jpeek(c);
+        ch = jcur_peek(c);
         if (ch == '+' || ch == '-')
             c->pos++;
         if (!jdigits(c))
@@ -186,7 +127,7 @@ static bool jnumber(struct jcur *c)
 static bool jword(struct jcur *c, const char *w)
 {
     for (; *w; w++, c->pos++)
-        if (jpeek(c) != *w)
+        if (jcur_peek(c) != *w)
             return false;
     return true;
 }
@@ -196,39 +137,39 @@ static bool jword(struct jcur *c, const char *w)
 static bool jlist(struct jcur *c, int close, struct jarray *top, int depth)
 {
     c->pos++;
-    jskip_ws(c);
-    if (jpeek(c) == close) {
+    jcur_skip_ws(c);
+    if (jcur_peek(c) == close) {
         c->pos++;
         return true;
     }
     for (;;) {
         if (close == '}') {
-            if (jpeek(c) != '"' || !jstring(c))
+            if (jcur_peek(c) != '"' || !jstring(c))
                 return false;
-            jskip_ws(c);
-            if (jpeek(c) != ':')
+            jcur_skip_ws(c);
+            if (jcur_peek(c) != ':')
                 return false;
             c->pos++;
-            jskip_ws(c);
+            jcur_skip_ws(c);
         }
-        jskip_ws(c);
+        jcur_skip_ws(c);
         uint32_t start = c->pos;
         enum jtype type;
-        if (jpeek(c) < 0 || !jvalue(c, &type, depth + 1))
+        if (jcur_peek(c) < 0 || !jvalue(c, &type, depth + 1))
             return false;
         if (top) {
             if (top->n < JSON_MAX_ELEMS)
                 top->elems[top->n++] = (struct jelem){ type, start, c->pos };
             top->total++;
         }
-        jskip_ws(c);
-        int ch = jpeek(c);
+        jcur_skip_ws(c);
+        int ch = jcur_peek(c);
         c->pos++;
         if (ch == close)
             return true;
         if (ch != ',')
             return false;
-        jskip_ws(c);
+        jcur_skip_ws(c);
     }
 }
 
@@ -236,7 +177,7 @@ static bool jvalue(struct jcur *c, enum jtype *type, int depth)
 {
     if (depth > JSON_MAX_DEPTH)
         return false;
-    int ch = jpeek(c);
+    int ch = jcur_peek(c);
     switch (ch) {
     case '"': *type = J_STRING; return jstring(c);
     case '[': *type = J_ARRAY; return jlist(c, ']', NULL, depth);
@@ -251,13 +192,13 @@ static bool jvalue(struct jcur *c, enum jtype *type, int depth)
 /* Reads the logical text from start as one JSON array. */
 static void jarray_read(const struct df_file *f, uint32_t start, struct jarray *out)
 {
-    struct jcur c = { f->src, start, f->len, f->model.escape };
+    struct jcur c = jcur_at(f, start);
     memset(out, 0, sizeof *out);
-    jskip_ws(&c);
-    if (jpeek(&c) != '[' || !jlist(&c, ']', out, 0))
+    jcur_skip_ws(&c);
+    if (jcur_peek(&c) != '[' || !jlist(&c, ']', out, 0))
         return;
-    jskip_ws(&c);
-    out->valid = jpeek(&c) < 0;
+    jcur_skip_ws(&c);
+    out->valid = jcur_peek(&c) < 0;
 }
 
 /* Where the argument list of in starts: after its keyword and flags (after

@@ -6,6 +6,7 @@
  * is left alone. The fix rewrites the elements as double-quoted JSON
  * strings and closes the array. */
 #include "analyzer/rule_api.h"
+#include "rules/jsonline.h"
 
 #include <string.h>
 
@@ -47,66 +48,6 @@ static const char doc[] =
 #define JSON_MAX_DEPTH 64
 #define MAX_ELEMS 256
 
-/* ----------------------------------------------------------------- cursor */
-
-/* A cursor over the logical line from a src offset, joined the way
- * BuildKit's line parser joins it (dockerfile.md section 4): an escape
- * character that ends a physical line (not itself escaped) continues it,
- * and the blank and comment lines after it are dropped. A line ending
- * otherwise is the end of the text. (The model's dropped ranges cannot be
- * used: the grammar may leave an invalid array outside the instruction.) */
-struct jcur {
-    const char *src;
-    uint32_t pos, len;
-    int esc;
-};
-
-static bool blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r';
-}
-
-static uint32_t continue_at(const struct jcur *c, uint32_t pos)
-{
-    const char *nl = memchr(c->src + pos, '\n', c->len - pos);
-    uint32_t p = nl ? (uint32_t)(nl - c->src) + 1 : c->len;
-    while (p < c->len) {
-        uint32_t q = p;
-        while (q < c->len && blank(c->src[q]))
-            q++;
-        if (q < c->len && c->src[q] != '\n' && c->src[q] != '#')
-            break;
-        nl = memchr(c->src + q, '\n', c->len - q);
-        p = nl ? (uint32_t)(nl - c->src) + 1 : c->len;
-    }
-    return p;
-}
-
-static bool is_continuation(const struct jcur *c, uint32_t pos)
-{
-    if (pos > 0 && c->src[pos - 1] == c->esc)
-        return false;
-    uint32_t q = pos + 1;
-    while (q < c->len && blank(c->src[q]))
-        q++;
-    return q >= c->len || c->src[q] == '\n';
-}
-
-static int jpeek(struct jcur *c)
-{
-    while (c->pos < c->len && c->src[c->pos] == c->esc && is_continuation(c, c->pos))
-        c->pos = continue_at(c, c->pos);
-    if (c->pos >= c->len || c->src[c->pos] == '\n')
-        return -1;
-    return (unsigned char)c->src[c->pos];
-}
-
-static void jskip_ws(struct jcur *c)
-{
-    for (int ch = jpeek(c); ch == ' ' || ch == '\t' || ch == '\r'; ch = jpeek(c))
-        c->pos++;
-}
-
 /* ------------------------------------------------ the strict JSON reader */
 
 enum jproblem {
@@ -140,7 +81,7 @@ static bool jstring(struct jcur *c, struct jstrict *st)
 {
     uint32_t open = c->pos++;
     for (;;) {
-        int ch = jpeek(c);
+        int ch = jcur_peek(c);
         if (ch < 0)
             return fail(st, JP_UNTERMINATED, open);
         if (ch < 0x20)
@@ -150,13 +91,13 @@ static bool jstring(struct jcur *c, struct jstrict *st)
             return true;
         if (ch != '\\')
             continue;
-        ch = jpeek(c);
+        ch = jcur_peek(c);
         if (ch < 0 || !strchr("\"\\/bfnrtu", ch))
             return fail(st, JP_ESCAPE, at);
         c->pos++;
         if (ch == 'u')
             for (int i = 0; i < 4; i++, c->pos++) {
-                ch = jpeek(c);
+                ch = jcur_peek(c);
                 if (ch < 0 || !strchr("0123456789abcdefABCDEF", ch))
                     return fail(st, JP_ESCAPE, at);
             }
@@ -165,10 +106,10 @@ static bool jstring(struct jcur *c, struct jstrict *st)
 
 static bool jdigits(struct jcur *c)
 {
-    int ch = jpeek(c);
+    int ch = jcur_peek(c);
     if (ch < '0' || ch > '9')
         return false;
-    while ((ch = jpeek(c)) >= '0' && ch <= '9')
+    while ((ch = jcur_peek(c)) >= '0' && ch <= '9')
         c->pos++;
     return true;
 }
@@ -176,21 +117,21 @@ static bool jdigits(struct jcur *c)
 static bool jnumber(struct jcur *c, struct jstrict *st)
 {
     uint32_t at = c->pos;
-    if (jpeek(c) == '-')
+    if (jcur_peek(c) == '-')
         c->pos++;
-    if (jpeek(c) == '0')
+    if (jcur_peek(c) == '0')
         c->pos++;
     else if (!jdigits(c))
         return fail(st, JP_OTHER, at);
-    if (jpeek(c) == '.') {
+    if (jcur_peek(c) == '.') {
         c->pos++;
         if (!jdigits(c))
             return fail(st, JP_OTHER, at);
     }
-    int ch = jpeek(c);
+    int ch = jcur_peek(c);
     if (ch == 'e' || ch == 'E') {
         c->pos++;
-        ch = jpeek(c);
+        ch = jcur_peek(c);
         if (ch == '+' || ch == '-')
             c->pos++;
         if (!jdigits(c))
@@ -203,7 +144,7 @@ static bool jword(struct jcur *c, struct jstrict *st, const char *w)
 {
     uint32_t at = c->pos;
     for (; *w; w++, c->pos++)
-        if (jpeek(c) != *w)
+        if (jcur_peek(c) != *w)
             return fail(st, JP_OTHER, at);
     return true;
 }
@@ -211,28 +152,28 @@ static bool jword(struct jcur *c, struct jstrict *st, const char *w)
 static bool jlist(struct jcur *c, struct jstrict *st, int close, int depth)
 {
     c->pos++;
-    jskip_ws(c);
-    if (jpeek(c) == close) {
+    jcur_skip_ws(c);
+    if (jcur_peek(c) == close) {
         c->pos++;
         return true;
     }
     for (;;) {
-        jskip_ws(c);
+        jcur_skip_ws(c);
         if (close == '}') {
-            if (jpeek(c) != '"')
-                return fail(st, jpeek(c) < 0 ? JP_NO_CLOSE : JP_OTHER, c->pos);
+            if (jcur_peek(c) != '"')
+                return fail(st, jcur_peek(c) < 0 ? JP_NO_CLOSE : JP_OTHER, c->pos);
             if (!jstring(c, st))
                 return false;
-            jskip_ws(c);
-            if (jpeek(c) != ':')
-                return fail(st, jpeek(c) < 0 ? JP_NO_CLOSE : JP_OTHER, c->pos);
+            jcur_skip_ws(c);
+            if (jcur_peek(c) != ':')
+                return fail(st, jcur_peek(c) < 0 ? JP_NO_CLOSE : JP_OTHER, c->pos);
             c->pos++;
-            jskip_ws(c);
+            jcur_skip_ws(c);
         }
         if (!jvalue(c, st, depth + 1))
             return false;
-        jskip_ws(c);
-        int ch = jpeek(c);
+        jcur_skip_ws(c);
+        int ch = jcur_peek(c);
         if (ch < 0)
             return fail(st, JP_NO_CLOSE, c->pos);
         if (ch == close) {
@@ -242,8 +183,8 @@ static bool jlist(struct jcur *c, struct jstrict *st, int close, int depth)
         if (ch != ',')
             return fail(st, JP_OTHER, c->pos);
         uint32_t comma = c->pos++;
-        jskip_ws(c);
-        if (jpeek(c) == close)
+        jcur_skip_ws(c);
+        if (jcur_peek(c) == close)
             return fail(st, JP_COMMA, comma);
     }
 }
@@ -252,7 +193,7 @@ static bool jvalue(struct jcur *c, struct jstrict *st, int depth)
 {
     if (depth > JSON_MAX_DEPTH)
         return fail(st, JP_OTHER, c->pos);
-    int ch = jpeek(c);
+    int ch = jcur_peek(c);
     switch (ch) {
     case -1: return fail(st, JP_NO_CLOSE, c->pos);
     case '"': return jstring(c, st);
@@ -276,8 +217,8 @@ static void jstrict_read(struct jcur c, struct jstrict *st)
     memset(st, 0, sizeof *st);
     if (!jlist(&c, st, ']', 0))
         return;
-    jskip_ws(&c);
-    if (jpeek(&c) >= 0)
+    jcur_skip_ws(&c);
+    if (jcur_peek(&c) >= 0)
         fail(st, JP_TRAILING, c.pos);
 }
 
@@ -304,7 +245,7 @@ struct lenient {
  * on anything that is not a quoted string on one line. */
 static bool lelem_read(struct rule_ctx *ctx, struct jcur *c, struct lelem *e)
 {
-    int q = jpeek(c);
+    int q = jcur_peek(c);
     e->start = c->pos;
     size_t cap = 2 * 64, n = 0;
     char *out = rule_alloc(ctx, cap);
@@ -366,10 +307,10 @@ static void lenient_read(struct rule_ctx *ctx, struct jcur c, struct lenient *l)
     l->after_first = -1;
     c.pos++; /* '[' */
     uint32_t before = c.pos;
-    jskip_ws(&c);
+    jcur_skip_ws(&c);
     l->first_gap = c.pos != before;
     for (;;) {
-        int ch = jpeek(&c);
+        int ch = jcur_peek(&c);
         if (ch == ']' && (l->n == 0 || l->comma != UINT32_MAX)) {
             l->close = c.pos++;
             break;
@@ -380,8 +321,8 @@ static void lenient_read(struct rule_ctx *ctx, struct jcur c, struct lenient *l)
             return;
         l->n++;
         l->comma = UINT32_MAX;
-        jskip_ws(&c);
-        ch = jpeek(&c);
+        jcur_skip_ws(&c);
+        ch = jcur_peek(&c);
         if (l->n == 1)
             l->after_first = ch;
         if (ch < 0)
@@ -393,12 +334,12 @@ static void lenient_read(struct rule_ctx *ctx, struct jcur c, struct lenient *l)
         if (ch != ',')
             return;
         l->comma = c.pos++;
-        jskip_ws(&c);
-        if (jpeek(&c) < 0)
+        jcur_skip_ws(&c);
+        if (jcur_peek(&c) < 0)
             return;
     }
-    jskip_ws(&c);
-    l->ok = jpeek(&c) < 0;
+    jcur_skip_ws(&c);
+    l->ok = jcur_peek(&c) < 0;
 }
 
 /* ------------------------------------------------------------------ check */
@@ -431,8 +372,9 @@ static const char *consequence(enum df_kind kind)
 static uint32_t token_end(const struct df_file *f, uint32_t p)
 {
     uint32_t e = p;
-    while (e < f->len && e - p < 40 && f->src[e] != '\n' && f->src[e] != '\r' &&
-           (e == p || (!blank(f->src[e]) && f->src[e] != ',' && f->src[e] != ']')))
+    while (
+        e < f->len && e - p < 40 && f->src[e] != '\n' && f->src[e] != '\r' &&
+        (e == p || (f->src[e] != ' ' && f->src[e] != '\t' && f->src[e] != ',' && f->src[e] != ']')))
         e++;
     return e;
 }
@@ -440,15 +382,15 @@ static uint32_t token_end(const struct df_file *f, uint32_t p)
 static void check(struct rule_ctx *ctx, const struct df_instr *in)
 {
     const struct df_file *f = rule_file(ctx);
-    struct jcur c = { f->src, args_start(in), f->len, f->model.escape };
-    jskip_ws(&c);
-    if (jpeek(&c) != '[')
+    struct jcur c = jcur_at(f, args_start(in));
+    jcur_skip_ws(&c);
+    if (jcur_peek(&c) != '[')
         return;
     uint32_t open = c.pos;
     struct jcur look = c;
     look.pos++;
-    jskip_ws(&look);
-    int first = jpeek(&look);
+    jcur_skip_ws(&look);
+    int first = jcur_peek(&look);
     if (first != '"' && first != '\'' && first != ']')
         return; /* `RUN [ -f x ]`: a shell test */
 
