@@ -709,6 +709,21 @@ static const struct df_build_opts *copy_opts(struct arena *a, const struct df_bu
         args[n] = NULL;
         c->build_args = args;
     }
+    if (o->base_env && o->n_base_env) {
+        const char *const **envs = arena_calloc(a, o->n_base_env, sizeof *envs);
+        for (uint32_t s = 0; s < o->n_base_env; s++) {
+            size_t n = 0;
+            while (o->base_env[s] && o->base_env[s][n])
+                n++;
+            const char **v = arena_alloc(a, (n + 1) * sizeof *v);
+            for (size_t i = 0; i < n; i++)
+                v[i] = arena_strdup(a, o->base_env[s][i]);
+            v[n] = NULL;
+            envs[s] = o->base_env[s] ? v : NULL;
+        }
+        c->base_env = envs;
+        c->n_base_env = o->n_base_env;
+    }
     return c;
 }
 

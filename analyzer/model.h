@@ -314,6 +314,13 @@ struct df_build_opts {
     const char *target;            /* stage name, or NULL */
     const char *const *build_args; /* "NAME=value" strings, NULL-terminated */
     const char *platform;          /* "linux/amd64"; NULL: the host's */
+    /* The Env of each stage's base image ("NAME=value" strings, NULL-
+     * terminated), indexed by stage; NULL, a NULL entry or a stage FROM
+     * another stage or scratch: none known. BuildKit seeds a stage's
+     * environment with them, below its ARG and ENV: df_lookup finds them
+     * as DF_VAR_BASE_IMAGE. Copied by df_file_new. */
+    const char *const *const *base_env;
+    uint32_t n_base_env;
 };
 
 struct df_scopes; /* model_scope.c: the variable tables behind df_lookup */

@@ -16,8 +16,12 @@
  *   Every substitution of one instruction sees the environment from before
  *   it (the snapshot rule: `ENV a=2 b=$a` gives b the old a).
  *
- * The base image's own environment is not known here: a name it sets is
- * simply not found (DF_VAR_BASE_IMAGE is for callers that know it). */
+ * The base image's own environment comes from the caller (the builder
+ * knows it, df_build_opts.base_env): it sits below the stage's first
+ * instruction, so every ARG and ENV overrides it, except that an ARG with
+ * no value at all (no build arg, default or global) leaves the variable
+ * as it was, as BuildKit adds nothing to the environment then. Without
+ * it a name the image sets is simply not found. */
 #include "analyzer/model_int.h"
 
 #include "common/err.h"
@@ -377,6 +381,23 @@ void mb_scope_stages(struct mb *b)
     VEC(struct df_var_def) news = VEC_INIT;
     for (uint32_t st = 0; st < ns; st++) {
         const struct df_stage *stage = &b->stages.items[st];
+        const struct df_build_opts *o = b->opts;
+        if (stage->base_stage < 0 && stage->from && !stage->from->image.is_scratch && o &&
+            st < o->n_base_env && o->base_env[st])
+            for (const char *const *e = o->base_env[st]; *e; e++) {
+                const char *eq = strchr(*e, '=');
+                struct df_var_def d;
+                memset(&d, 0, sizeof d);
+                d.name = eq ? str_make(*e, (size_t)(eq - *e)) : str_from_cstr(*e);
+                if (!d.name.len)
+                    continue;
+                d.after = stage->from->index;
+                d.var.origin = DF_VAR_BASE_IMAGE;
+                d.var.declared = true;
+                d.var.set = true;
+                d.var.value = eq ? str_from_cstr(eq + 1) : STR_LIT("");
+                VEC_PUSH(&defs, d);
+            }
         for (uint32_t i = 0; i < stage->n_instrs; i++) {
             const struct df_instr *in = stage->instrs[i];
             if (in->kind != DF_ARG && in->kind != DF_ENV)
@@ -419,6 +440,11 @@ void mb_scope_stages(struct mb *b)
                         /* `ARG NAME` imports the global value (or the
                          * predefined one). */
                         d.var.origin = DF_VAR_ARG;
+                        d.var.set = true;
+                        d.var.value = g->var.value;
+                    } else if ((g = find_stage(sc, (int)st, d.name, in->index)) && g->var.set) {
+                        /* No value to add: the image's or an ENV's stays. */
+                        d.var.origin = g->var.origin;
                         d.var.set = true;
                         d.var.value = g->var.value;
                     } else {

@@ -135,7 +135,7 @@ static void test_variables(void **state)
     /* Build args override declared global ARGs only; the predefined
      * platform ARGs follow the target platform. */
     const char *args[] = { "REGISTRY=r.io:5000", "UNDECLARED=x", NULL };
-    struct df_build_opts o = { NULL, args, "linux/arm/v7" };
+    struct df_build_opts o = { .build_args = args, .platform = "linux/arm/v7" };
     f = tm_parse_opts("ARG REGISTRY=docker.io\n"
                       "FROM --platform=$BUILDPLATFORM $REGISTRY/img-$TARGETARCH$TARGETVARIANT\n"
                       "FROM ${UNDECLARED:-u}\n",

@@ -138,7 +138,7 @@ static void test_build_args_and_predefined(void **state)
     (void)state;
     const char *args[] = { "GA=override", "NEWARG=x", "TARGETARCH=riscv64",
                            "ONLYSTAGE=s", "NOVALUE",  NULL };
-    struct df_build_opts o = { NULL, args, "linux/arm64" };
+    struct df_build_opts o = { .build_args = args, .platform = "linux/arm64" };
     struct df_file *f = tm_parse_opts("ARG GA=g1\n"               /* #0 */
                                       "FROM img-$TARGETARCH\n"    /* #1 */
                                       "ARG GA\n"                  /* #2 */

@@ -76,7 +76,7 @@ static void test_stages(void **state)
     df_file_free(f);
 
     /* --target selects a stage by name, case-insensitively. */
-    struct df_build_opts o = { "FINAL", NULL, NULL };
+    struct df_build_opts o = { .target = "FINAL" };
     f = tm_parse_opts(multi, &o);
     m = &f->model;
     assert_int_equal(m->target_stage, 2);
@@ -89,7 +89,7 @@ static void test_stages(void **state)
     }
     df_file_free(f);
 
-    struct df_build_opts none = { "nope", NULL, NULL };
+    struct df_build_opts none = { .target = "nope" };
     f = tm_parse_opts(multi, &none);
     assert_int_equal(f->model.target_stage, -1);
     for (uint32_t i = 0; i < 5; i++)
@@ -123,7 +123,7 @@ static void test_stage_lookup_rules(void **state)
     assert_true(m->stages[3].is_output);
     df_file_free(f);
 
-    struct df_build_opts o = { "three", NULL, NULL };
+    struct df_build_opts o = { .target = "three" };
     f = tm_parse_opts("FROM a AS one\nFROM one AS two\nFROM two AS three\nFROM a AS other\n", &o);
     m = &f->model;
     assert_true(m->stages[0].is_output);
