@@ -3,6 +3,7 @@
  * files land in whatever working directory the base image has (hadolint
  * DL3045). */
 #include "analyzer/rule_api.h"
+#include "rules/workdir.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -44,86 +45,6 @@ static const struct rule_alias aliases[] = {
     { "DL3045", NULL },
     { NULL, NULL },
 };
-
-static bool root_is_scratch(const struct df_model *m, int stage)
-{
-    for (uint32_t steps = 0; stage >= 0 && (uint32_t)stage < m->n_stages; steps++) {
-        const struct df_stage *st = &m->stages[stage];
-        if (steps > m->n_stages)
-            return false;
-        if (st->base_stage < 0)
-            return st->from && st->from->image.is_scratch;
-        stage = st->base_stage;
-    }
-    return false;
-}
-
-/* Whether a WORKDIR comes before `in` in its stage or anywhere in the
- * stage's in-file parents. */
-static bool workdir_before(const struct df_model *m, const struct df_instr *in)
-{
-    int stage = in->stage;
-    bool own = true;
-    for (uint32_t steps = 0; stage >= 0 && (uint32_t)stage < m->n_stages && steps <= m->n_stages;
-         steps++) {
-        const struct df_stage *st = &m->stages[stage];
-        for (uint32_t i = 0; i < st->n_instrs; i++) {
-            const struct df_instr *x = st->instrs[i];
-            if (own && x->index >= in->index)
-                break;
-            if (x->kind == DF_WORKDIR)
-                return true;
-        }
-        own = false;
-        stage = st->base_stage;
-    }
-    return false;
-}
-
-static bool is_absolute(struct str v)
-{
-    if (v.len && (v.ptr[0] == '/' || v.ptr[0] == '\\'))
-        return true;
-    return v.len >= 2 && isalpha((unsigned char)v.ptr[0]) && v.ptr[1] == ':' &&
-           (v.len == 2 || v.ptr[2] == '\\' || v.ptr[2] == '/');
-}
-
-/* The absolute path a relative destination resolves to from `/`, cleaned
- * as Go's path.Join does, with a trailing `/` when the destination names a
- * directory by its form (ends in `/`, or its last element is `.` or `..`):
- * BuildKit copies into a directory then, and so must the fixed text. */
-static const char *absolute_of(struct rule_ctx *ctx, struct str p)
-{
-    char *out = rule_alloc(ctx, p.len + 3);
-    size_t n = 0;
-    out[n++] = '/';
-    size_t i = 0;
-    struct str last = STR_NULL;
-    while (i <= p.len) {
-        size_t j = i;
-        while (j < p.len && p.ptr[j] != '/')
-            j++;
-        struct str el = str_slice(p, i, j);
-        last = el;
-        if (str_eq_cstr(el, "..")) {
-            while (n > 1 && out[n - 1] != '/')
-                n--;
-            if (n > 1)
-                n--;
-        } else if (el.len && !str_eq_cstr(el, ".")) {
-            if (n > 1)
-                out[n++] = '/';
-            memcpy(out + n, el.ptr, el.len);
-            n += el.len;
-        }
-        i = j + 1;
-    }
-    bool dir = !last.len || str_eq_cstr(last, ".") || str_eq_cstr(last, "..");
-    if (dir && n > 1)
-        out[n++] = '/';
-    out[n] = '\0';
-    return out;
-}
 
 /* A destination the fix may rewrite: no quotes, variables, escapes,
  * blanks or glob characters, and written on one line. */
@@ -168,10 +89,11 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         return; /* DW015 */
     /* The text as written counts too: `C:\app` with the default escape
      * character expands to `C:app`, but is meant as a drive path. */
-    if (is_absolute(r.value) || is_absolute(str_slice(raw, q, raw.len)) || workdir_before(m, in))
+    if (wd_is_absolute(r.value) || wd_is_absolute(str_slice(raw, q, raw.len)) ||
+        wd_set_before(m, in))
         return;
     const char *kw = df_kind_name(in->kind);
-    bool fixable = root_is_scratch(m, in->stage) && plain(w, m->escape) &&
+    bool fixable = wd_root_is_scratch(m, in->stage) && plain(w, m->escape) &&
                    span_len(w->span) == raw.len + (exec ? 2 : 0);
     if (!fixable) {
         rule_report(ctx, w->span,
@@ -180,7 +102,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
                     kw, STR_FMT(raw));
         return;
     }
-    const char *abs = absolute_of(ctx, raw);
+    const char *abs = wd_absolute(ctx, raw, true);
     struct rule_finding *rf =
         rule_report(ctx, w->span,
                     "%s destination '%.*s' is relative while no WORKDIR is set in this stage or "

@@ -4,6 +4,7 @@
  * WorkdirRelativePath warns. Later relative WORKDIRs build on an absolute
  * one of this file and are fine. */
 #include "analyzer/rule_api.h"
+#include "rules/workdir.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -48,83 +49,6 @@ static const struct rule_alias aliases[] = {
     { NULL, NULL },
 };
 
-/* Whether the stage and its in-file parents build on scratch, whose
- * working directory is the root. */
-static bool root_is_scratch(const struct df_model *m, int stage)
-{
-    for (uint32_t steps = 0; stage >= 0 && (uint32_t)stage < m->n_stages; steps++) {
-        const struct df_stage *st = &m->stages[stage];
-        if (steps > m->n_stages)
-            return false; /* a cycle: the model should not produce one */
-        if (st->base_stage < 0)
-            return st->from && st->from->image.is_scratch;
-        stage = st->base_stage;
-    }
-    return false;
-}
-
-/* Whether a WORKDIR comes before `in` in its stage or anywhere in the
- * stage's in-file parents. */
-static bool workdir_before(const struct df_model *m, const struct df_instr *in)
-{
-    int stage = in->stage;
-    bool own = true;
-    for (uint32_t steps = 0; stage >= 0 && (uint32_t)stage < m->n_stages && steps <= m->n_stages;
-         steps++) {
-        const struct df_stage *st = &m->stages[stage];
-        for (uint32_t i = 0; i < st->n_instrs; i++) {
-            const struct df_instr *x = st->instrs[i];
-            if (own && x->index >= in->index)
-                break;
-            if (x->kind == DF_WORKDIR)
-                return true;
-        }
-        own = false;
-        stage = st->base_stage;
-    }
-    return false;
-}
-
-static bool is_absolute(struct str v)
-{
-    if (v.len && (v.ptr[0] == '/' || v.ptr[0] == '\\'))
-        return true;
-    /* A Windows drive: `C:`, `C:\app`, `c:/app`. */
-    return v.len >= 2 && isalpha((unsigned char)v.ptr[0]) && v.ptr[1] == ':' &&
-           (v.len == 2 || v.ptr[2] == '\\' || v.ptr[2] == '/');
-}
-
-/* "/" joined with p and cleaned the way Go's path.Join does: empty and
- * "." elements dropped, ".." removes the element before it (and stays at
- * the root). */
-static const char *absolute_of(struct rule_ctx *ctx, struct str p)
-{
-    char *out = rule_alloc(ctx, p.len + 2);
-    size_t n = 0;
-    out[n++] = '/';
-    size_t i = 0;
-    while (i < p.len) {
-        size_t j = i;
-        while (j < p.len && p.ptr[j] != '/')
-            j++;
-        struct str el = str_slice(p, i, j);
-        if (str_eq_cstr(el, "..")) {
-            while (n > 1 && out[n - 1] != '/')
-                n--;
-            if (n > 1)
-                n--; /* the '/' before the dropped element */
-        } else if (el.len && !str_eq_cstr(el, ".")) {
-            if (n > 1)
-                out[n++] = '/';
-            memcpy(out + n, el.ptr, el.len);
-            n += el.len;
-        }
-        i = j + 1;
-    }
-    out[n] = '\0';
-    return out;
-}
-
 /* A path the fix may rewrite: no quotes, variables, escapes or blanks. */
 static bool plain(struct str s, int escape)
 {
@@ -155,9 +79,10 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         return; /* DW015 */
     /* The text as written counts too: `C:\app` with the default escape
      * character expands to `C:app`, but is meant as a drive path. */
-    if (is_absolute(r.value) || is_absolute(str_slice(raw, q, raw.len)) || workdir_before(m, in))
+    if (wd_is_absolute(r.value) || wd_is_absolute(str_slice(raw, q, raw.len)) ||
+        wd_set_before(m, in))
         return;
-    if (!root_is_scratch(m, in->stage) || !plain(w->raw, m->escape) ||
+    if (!wd_root_is_scratch(m, in->stage) || !plain(w->raw, m->escape) ||
         span_len(w->span) != w->raw.len) {
         rule_report(ctx, w->span,
                     "WORKDIR '%.*s' is relative and the first of its stage: it resolves against "
@@ -165,7 +90,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
                     STR_FMT(w->raw));
         return;
     }
-    const char *abs = absolute_of(ctx, w->raw);
+    const char *abs = wd_absolute(ctx, w->raw, false);
     struct rule_finding *rf = rule_report(
         ctx, w->span,
         "WORKDIR '%.*s' is relative and the first of its stage: it resolves to '%s' on scratch",

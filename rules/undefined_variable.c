@@ -9,6 +9,7 @@
  * within a few edits of a name in scope (typos) and global ARGs that the
  * stage did not redeclare are reported. */
 #include "analyzer/rule_api.h"
+#include "rules/workdir.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -176,21 +177,6 @@ static struct str suggest(struct rule_ctx *ctx, const struct df_instr *in, struc
 
 /* ------------------------------------------------------------------ scope */
 
-/* Whether the stage and its in-file parents build on scratch, whose
- * environment is only PATH. */
-static bool root_is_scratch(const struct df_model *m, int stage)
-{
-    for (uint32_t steps = 0; stage >= 0 && (uint32_t)stage < m->n_stages; steps++) {
-        const struct df_stage *st = &m->stages[stage];
-        if (steps > m->n_stages)
-            return false;
-        if (st->base_stage < 0)
-            return st->from && st->from->image.is_scratch;
-        stage = st->base_stage;
-    }
-    return false;
-}
-
 /* Whether pairs [0, n) of x set name (same-instruction references). */
 static bool earlier_pair(const struct df_instr *x, uint32_t n, struct str name)
 {
@@ -314,7 +300,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
     /* Only ARGs live before the first FROM (anything else is DW011). */
     if (in->stage < 0 && in->kind != DF_ARG)
         return;
-    struct word_ctx w = { in, UINT32_MAX, in->stage < 0 || root_is_scratch(m, in->stage) };
+    struct word_ctx w = { in, UINT32_MAX, in->stage < 0 || wd_root_is_scratch(m, in->stage) };
     switch (in->kind) {
     case DF_ENV:
     case DF_LABEL:
