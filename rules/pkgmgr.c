@@ -631,6 +631,93 @@ bool pm_in_cache_mount(const struct df_instr *in, struct str path)
 {
     return each_cache_target(in, target_holds, &path);
 }
+
+bool pm_plain_word(struct str s)
+{
+    if (!s.len)
+        return false;
+    for (size_t i = 0; i < s.len; i++) {
+        char ch = s.ptr[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '/' || ch == '.' || ch == '_' || ch == '-' || ch == '~'))
+            return false;
+    }
+    return true;
+}
+
+static bool shell_word_not_posix(struct str w)
+{
+    static const char *const names[] = {
+        "pwsh", "pwsh.exe", "powershell", "powershell.exe", "cmd", "cmd.exe", NULL,
+    };
+    /* The program name after the last '/' or '\\'. */
+    size_t i = w.len;
+    while (i && w.ptr[i - 1] != '/' && w.ptr[i - 1] != '\\')
+        i--;
+    struct str base = str_slice(w, i, w.len);
+    for (size_t k = 0; names[k]; k++)
+        if (str_eq_nocase(base, str_from_cstr(names[k])))
+            return true;
+    return false;
+}
+
+static bool image_windows(const struct df_image_ref *ref)
+{
+    static const char *const marks[] = { "windows", "nanoserver", "servercore", "dotnet/framework",
+                                         NULL };
+    struct str parts[] = { ref->repository, ref->tag };
+    for (size_t p = 0; p < 2; p++) {
+        struct str s = parts[p];
+        for (size_t k = 0; s.ptr && marks[k]; k++) {
+            size_t n = strlen(marks[k]);
+            for (size_t i = 0; i + n <= s.len; i++)
+                if (str_eq_nocase(str_slice(s, i, i + n), str_from_cstr(marks[k])))
+                    return true;
+        }
+    }
+    return false;
+}
+
+bool pm_shell_not_posix(struct rule_ctx *ctx, const struct df_instr *in)
+{
+    const struct df_model *m = rule_model(ctx);
+    if (m->shell_pragma.raw.ptr && shell_word_not_posix(m->shell_pragma.raw))
+        return true;
+    uint32_t upto = in->parent ? in->parent->span.start : in->span.start;
+    int s = in->stage;
+    for (uint32_t hops = 0; s >= 0 && (uint32_t)s < m->n_stages && hops <= m->n_stages; hops++) {
+        const struct df_stage *st = &m->stages[s];
+        /* The last SHELL before upto decides. */
+        const struct df_instr *shell = NULL;
+        for (uint32_t i = 0; i < st->n_instrs && st->instrs[i]->span.start < upto; i++)
+            if (st->instrs[i]->kind == DF_SHELL)
+                shell = st->instrs[i];
+        if (shell)
+            return shell->form == DF_FORM_EXEC && shell->n_exec &&
+                   shell_word_not_posix(shell->exec[0].raw);
+        if (st->base_stage < 0)
+            return st->from && image_windows(&st->from->image);
+        s = st->base_stage;
+        upto = UINT32_MAX;
+    }
+    return false;
+}
+
+bool pm_visit_sudo(const struct sh_visit *v)
+{
+    const struct sh_node *node = v->call.node;
+    for (uint32_t k = 0; k < v->wrap && k < node->n_runs; k++) {
+        const struct sh_word *w = &node->argv[node->runs[k]];
+        struct str name = w->value;
+        long slash = -1;
+        for (size_t i = 0; i < name.len; i++)
+            if (name.ptr[i] == '/')
+                slash = (long)i;
+        if (str_eq_cstr(str_slice(name, (size_t)(slash + 1), name.len), "sudo"))
+            return true;
+    }
+    return false;
+}
 /* ---------------------------------------- end of npm and Yarn (DW320-DW323) */
 
 /* ------------------------------------------------------------------------

@@ -142,6 +142,22 @@ bool pm_cache_mount_tail(const struct df_instr *in, const char *const *tails);
 /* Whether path (absolute) is a cache or tmpfs mount target of in or lies
  * below one. */
 bool pm_in_cache_mount(const struct df_instr *in, struct str path);
+
+/* Whether s is non-empty and only letters, digits and / . _ - ~: a path a
+ * fix can repeat in shell text without quoting. */
+bool pm_plain_word(struct str s);
+
+/* Whether in's shell form may run in a shell other than a POSIX one, so
+ * that a fix must not add `&&` lists: a SHELL before it (in its stage or
+ * the stages it is built on) naming pwsh, powershell or cmd, a
+ * `# dockwright shell=` / `# hadolint shell=` pragma naming one, or a
+ * Windows root image (repository or tag naming windows, nanoserver or
+ * servercore, .NET Framework images) without a later POSIX SHELL. */
+bool pm_shell_not_posix(struct rule_ctx *ctx, const struct df_instr *in);
+
+/* Whether v's command is started by a `sudo` wrapper (it may run as
+ * another user, whose home holds the caches). */
+bool pm_visit_sudo(const struct sh_visit *v);
 /* ---------------------------------------- end of npm and Yarn (DW320-DW323) */
 
 /* ------------------------------------------------------------------------

@@ -1,0 +1,7 @@
+# test: rules=DW321
+FROM node:22-slim
+WORKDIR /app
+COPY package*.json ./
+RUN npm install
+COPY . .
+RUN npm install
