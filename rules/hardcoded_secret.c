@@ -48,17 +48,8 @@ static const char doc[] =
 struct state {
     bool allow_done;
     const struct sec_allow *allow;
-    bool walked;
-    struct di_context *context; /* NULL when the walk failed */
-    uint64_t scanned_bytes;     /* context bytes read so far */
+    uint64_t scanned_bytes; /* context bytes read so far */
 };
-
-static struct arena *file_arena(struct rule_ctx *ctx)
-{
-    /* The scanner and the walker allocate from an arena; the file's is
-     * the one rule_alloc uses too, and it outlives the findings. */
-    return (struct arena *)&rule_file(ctx)->arena;
-}
 
 static const struct sec_allow *compile_allow(struct rule_ctx *ctx)
 {
@@ -71,7 +62,7 @@ static const struct sec_allow *compile_allow(struct rule_ctx *ctx)
     struct sec_allow *out = NULL;
     struct err err = { 0 };
     /* A pattern PCRE2 refuses is the config loader's to report. */
-    if (sec_allow_compile(file_arena(ctx), pats, c->secrets_allow.len, &out, &err) != 0)
+    if (sec_allow_compile(rule_arena(ctx), pats, c->secrets_allow.len, &out, &err) != 0)
         return NULL;
     return out;
 }
@@ -156,7 +147,7 @@ static void scan(struct rule_ctx *ctx, const struct df_instr *in, struct seen *s
     const struct df_file *file = rule_file(ctx);
     struct sec_results r = { 0 };
     struct err err = { 0 };
-    if (!len || sec_scan_text(file_arena(ctx), text, len, o, &r, &err) != 0)
+    if (!len || sec_scan_text(rule_arena(ctx), text, len, o, &r, &err) != 0)
         return;
     bool slice = text >= file->src && text + len <= file->src + file->len;
     for (size_t i = 0; i < r.len; i++) {
@@ -221,50 +212,12 @@ static void check_pairs(struct rule_ctx *ctx, const struct df_instr *in, struct 
 
 /* ---------------------------------------------------- the build context */
 
-/* path relative to dir when it lies inside it, else NULL. */
-static const char *relative_to(const char *dir, const char *path)
-{
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/')
-        n--;
-    if (strncmp(path, dir, n) || path[n] != '/')
-        return NULL;
-    return path + n + 1;
-}
-
+/* The context walk the engine shares with the other [ctx] rules; an
+ * ignore file BuildKit refuses (DW505's finding) leaves nothing ignored. */
 static struct di_context *context_of(struct rule_ctx *ctx)
 {
-    struct state *st = rule_state(ctx);
-    if (st->walked)
-        return st->context;
-    st->walked = true;
-    const char *dir = rule_context_dir(ctx);
-    if (!dir)
-        return NULL;
-    struct arena *a = file_arena(ctx);
-    const struct df_file *file = rule_file(ctx);
-    struct err err = { 0 };
-    const char *ignore = NULL;
-    struct di_file *di = NULL;
-    if (di_find(a, file->path, dir, &ignore, &err) != 0)
-        return NULL;
-    /* An ignore file inside the context is read as the fix engine sees it
-     * (DW501 may have written it in an earlier pass); one BuildKit refuses
-     * is DW505's finding, and the walk goes on without. */
-    const char *rel = ignore ? relative_to(dir, ignore) : ".dockerignore";
-    struct str text = STR_NULL;
-    bool exists = false;
-    if (rel && rule_context_file(ctx, rel, &text, &exists)) {
-        if (exists && di_load(a, rel, text.ptr, text.len, &di, &err) != 0)
-            di = NULL;
-    } else if (ignore && di_load_file(a, ignore, &di, &err) != 0) {
-        di = NULL;
-    }
-    struct di_context *c = NULL;
-    if (di_walk(a, dir, di, NULL, &c, &err) != 0)
-        return NULL;
-    st->context = c;
-    return c;
+    const struct rule_build_context *bc = rule_build_context(ctx);
+    return bc ? bc->walk : NULL;
 }
 
 static bool is_url(struct str s)
@@ -286,7 +239,7 @@ static void check_context_source(struct rule_ctx *ctx, const struct df_instr *in
         return;
     struct di_selection sel = { 0 };
     struct err err = { 0 };
-    if (di_select(file_arena(ctx), c, s.ptr, s.len, &sel, &err) != 0)
+    if (di_select(rule_arena(ctx), c, s.ptr, s.len, &sel, &err) != 0)
         return;
     size_t scanned = 0;
     for (size_t i = 0; i < sel.n_entries && scanned < MAX_SCAN_FILES; i++) {
@@ -310,7 +263,7 @@ static void check_context_source(struct rule_ctx *ctx, const struct df_instr *in
             continue; /* binary */
         struct sec_results r = { 0 };
         struct sec_scan_opts o = { .context = SEC_CTX_TEXT, .allow = allow };
-        if (sec_scan_text(file_arena(ctx), text.ptr, text.len, &o, &r, &err) != 0)
+        if (sec_scan_text(rule_arena(ctx), text.ptr, text.len, &o, &r, &err) != 0)
             continue;
         for (size_t k = 0; k < r.len; k++) {
             const struct sec_finding *sf = &r.items[k];

@@ -43,61 +43,12 @@ static const char doc[] =
 /* Most files listed in one message. */
 #define MAX_LISTED 3
 
-struct state {
-    bool walked;
-    struct di_context *context; /* NULL without a context or when the walk failed */
-};
-
-static struct arena *file_arena(struct rule_ctx *ctx)
-{
-    /* The walker allocates from an arena; the file's is the one rule_alloc
-     * uses too, and it outlives the findings. */
-    return (struct arena *)&rule_file(ctx)->arena;
-}
-
-/* path relative to dir when it lies inside it, else NULL. */
-static const char *relative_to(const char *dir, const char *path)
-{
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/')
-        n--;
-    if (strncmp(path, dir, n) || path[n] != '/')
-        return NULL;
-    return path + n + 1;
-}
-
+/* The context walk the engine shares with the other [ctx] rules; an
+ * ignore file BuildKit refuses (DW505's finding) leaves nothing ignored. */
 static struct di_context *context_of(struct rule_ctx *ctx)
 {
-    struct state *st = rule_state(ctx);
-    if (st->walked)
-        return st->context;
-    st->walked = true;
-    const char *dir = rule_context_dir(ctx);
-    if (!dir)
-        return NULL;
-    struct arena *a = file_arena(ctx);
-    struct err err = { 0 };
-    const char *ignore = NULL;
-    struct di_file *di = NULL;
-    if (di_find(a, rule_file(ctx)->path, dir, &ignore, &err) != 0)
-        return NULL;
-    /* An ignore file inside the context is read as the fix engine sees it
-     * (DW501 may have written it in an earlier pass); one BuildKit refuses
-     * is DW505's finding, and the walk goes on without. */
-    const char *rel = ignore ? relative_to(dir, ignore) : ".dockerignore";
-    struct str text = STR_NULL;
-    bool exists = false;
-    if (rel && rule_context_file(ctx, rel, &text, &exists)) {
-        if (exists && di_load(a, rel, text.ptr, text.len, &di, &err) != 0)
-            di = NULL;
-    } else if (ignore && di_load_file(a, ignore, &di, &err) != 0) {
-        di = NULL;
-    }
-    struct di_context *c = NULL;
-    if (di_walk(a, dir, di, NULL, &c, &err) != 0)
-        return NULL;
-    st->context = c;
-    return c;
+    const struct rule_build_context *bc = rule_build_context(ctx);
+    return bc ? bc->walk : NULL;
 }
 
 static struct str unquote(struct str v)
@@ -178,7 +129,7 @@ static bool check_in_context(struct rule_ctx *ctx, const struct df_instr *in,
         return false;
     struct di_selection sel = { 0 };
     struct err err = { 0 };
-    if (di_select(file_arena(ctx), c, s.ptr, s.len, &sel, &err) != 0)
+    if (di_select(rule_arena(ctx), c, s.ptr, s.len, &sel, &err) != 0)
         return false;
     /* A source that selects nothing (missing, or all ignored) is judged
      * by DW502 and DW503; a name the ignore file excludes is never sent. */
@@ -248,6 +199,5 @@ const struct rule rule_DW403 = {
     .on = DF_ON(DF_COPY) | DF_ON(DF_ADD),
     .on_triggers = true,
     .check = check,
-    .state_size = sizeof(struct state),
     .doc = doc,
 };
