@@ -115,10 +115,64 @@ int bld_tar_stream_open(struct bld_tar_stream *ts, int fd, const char *name, str
     return 0;
 }
 
+/* After a read error of the current entry: true when every byte of its
+ * data was delivered and the uncompressed stream is exhausted, so what is
+ * missing is only the block padding and the end-of-archive blocks. */
+static bool only_trailer_missing(const struct bld_tar_stream *ts)
+{
+    return ts->current && ts->outer_eof && !ts->failed_read &&
+           archive_entry_size_is_set(ts->current) && archive_entry_size(ts->current) >= 0 &&
+           ts->entry_read >= (uint64_t)archive_entry_size(ts->current);
+}
+
+static int entry_read_error(struct bld_tar_stream *ts, struct err *err)
+{
+    const char *p = ts->current ? archive_entry_pathname(ts->current) : NULL;
+    char what[160];
+    snprintf(what, sizeof what, "cannot read entry '%.100s'", p ? p : "?");
+    return stream_error(ts, ts->inner, what, err);
+}
+
+/* Reads the rest of the current entry's data without copying it, so that
+ * a missing trailer after it is seen here (libarchive's own skip would
+ * fail without telling whether the data was whole). */
+static int drain_entry(struct bld_tar_stream *ts, struct err *err)
+{
+    while (!ts->entry_done && !ts->ended_early) {
+        const void *block;
+        size_t size;
+        la_int64_t offset;
+        int r = archive_read_data_block(ts->inner, &block, &size, &offset);
+        if (r == ARCHIVE_EOF) {
+            ts->entry_done = true;
+        } else if (r < ARCHIVE_WARN) {
+            if (!only_trailer_missing(ts))
+                return entry_read_error(ts, err);
+            ts->ended_early = true;
+        } else if (offset >= 0) {
+            uint64_t end = (uint64_t)offset + size;
+            if (end > ts->entry_read)
+                ts->entry_read = end;
+        }
+    }
+    return 0;
+}
+
 int bld_tar_stream_next(struct bld_tar_stream *ts, struct archive_entry **entry, struct err *err)
 {
+    if (ts->current) {
+        int rc = drain_entry(ts, err);
+        if (rc)
+            return rc;
+    }
+    if (ts->ended_early) {
+        ts->current = NULL;
+        return 0;
+    }
     int r = archive_read_next_header(ts->inner, entry);
     ts->current = r >= ARCHIVE_WARN ? *entry : NULL;
+    ts->entry_read = 0;
+    ts->entry_done = false;
     if (r == ARCHIVE_EOF)
         return 0;
     if (r < ARCHIVE_WARN)
@@ -128,13 +182,26 @@ int bld_tar_stream_next(struct bld_tar_stream *ts, struct archive_entry **entry,
 
 ssize_t bld_tar_stream_read(struct bld_tar_stream *ts, void *buf, size_t n, struct err *err)
 {
+    if (ts->ended_early || ts->entry_done)
+        return 0;
+    /* Never ask for more than the entry has left: archive_read_data fills
+     * the whole buffer, and an error while it looks past the data (for the
+     * padding) would lose the count of the bytes it already copied. */
+    if (ts->current && archive_entry_size_is_set(ts->current)) {
+        la_int64_t size = archive_entry_size(ts->current);
+        if (size >= 0 && (uint64_t)size > ts->entry_read && (uint64_t)size - ts->entry_read < n)
+            n = (size_t)((uint64_t)size - ts->entry_read);
+    }
     la_ssize_t r = archive_read_data(ts->inner, buf, n);
     if (r < 0) {
-        const char *p = ts->current ? archive_entry_pathname(ts->current) : NULL;
-        char what[160];
-        snprintf(what, sizeof what, "cannot read entry '%.100s'", p ? p : "?");
-        return stream_error(ts, ts->inner, what, err);
+        if (!only_trailer_missing(ts))
+            return entry_read_error(ts, err);
+        ts->ended_early = true;
+        return 0;
     }
+    if (r == 0)
+        ts->entry_done = true;
+    ts->entry_read += (uint64_t)r;
     return (ssize_t)r;
 }
 

@@ -38,6 +38,12 @@ struct bld_tar_stream {
     char *chunk;                   /* heap buffer between the two readers */
     const char *filter;            /* "gzip", "zstd", "xz", "bzip2" or NULL */
     struct archive_entry *current; /* the entry being read, or NULL */
+    uint64_t entry_read;           /* bytes of current's data read so far */
+    bool entry_done;               /* current's data was read to its end */
+    /* The stream ended right after the last entry's data, without its
+     * padding and the end-of-archive blocks (umoci 0.4 `insert` layers):
+     * nothing is lost, so the archive ends there. */
+    bool ended_early;
     bool outer_eof;
     bool failed_read; /* the outer reader failed: its message is in err */
     char outer_msg[256];
@@ -48,7 +54,10 @@ struct bld_tar_stream {
 DW_NODISCARD int bld_tar_stream_open(struct bld_tar_stream *ts, int fd, const char *name,
                                      struct err *err);
 /* Advances to the next entry: returns 1 with *entry set (borrowed until the
- * next call), 0 at the end of the archive, or a negative error. */
+ * next call), 0 at the end of the archive, or a negative error. A stream
+ * that stops right after an entry's complete data, without the padding and
+ * the end-of-archive blocks (bsdtar and Go tools accept such layers), ends
+ * there; data cut short is still an error. */
 DW_NODISCARD int bld_tar_stream_next(struct bld_tar_stream *ts, struct archive_entry **entry,
                                      struct err *err);
 /* Reads up to n bytes of the current entry's data: the count, 0 at its end,

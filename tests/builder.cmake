@@ -16,3 +16,10 @@ add_test(NAME cli_registry
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_registry.sh $<TARGET_FILE:dockwright>
           ${CMAKE_CURRENT_SOURCE_DIR}/builder/make_busybox_rootfs.sh)
 set_tests_properties(cli_registry PROPERTIES LABELS "builder;slow" SKIP_RETURN_CODE 77)
+# What `dockwright build` writes, read back by skopeo and umoci, and images
+# made by umoci and skopeo, imported and built upon (skips without root,
+# skopeo, umoci, python3 or busybox-static).
+add_test(NAME cli_interop
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_interop.sh $<TARGET_FILE:dockwright>
+          ${CMAKE_CURRENT_SOURCE_DIR}/builder/make_busybox_rootfs.sh)
+set_tests_properties(cli_interop PROPERTIES LABELS "builder;slow" SKIP_RETURN_CODE 77)

@@ -1,6 +1,6 @@
 /* Safe extraction: every malicious archive is an error naming the entry
  * and writes nothing outside the root; whiteouts on a merged tree;
- * compressed layers and their diff_id; broken input. */
+ * compressed layers and their diff_id; broken input; a layer without its trailer. */
 #include "builder/digest.h"
 #include "builder/extract.h"
 
@@ -405,6 +405,70 @@ static void test_compressed_layers_and_diff_id(void **state)
     (void)got_file;
 }
 
+/* umoci 0.4's `insert` layers stop right after the last file's data: no
+ * padding to the block, no end-of-archive blocks. bsdtar and Go's reader
+ * accept them, so must we; data itself cut short stays an error. */
+static void test_missing_trailer(void **state)
+{
+    (void)state;
+    struct ent ents[] = { { 'd', "srv", NULL },
+                          { 'f', "srv/skipped", "read by nobody\n" },
+                          { 'f', "srv/n", "inserted\n" } };
+    make_tar("cut.tar", ents, DW_ARRAY_LEN(ents), ARCHIVE_FILTER_NONE);
+    char p[800];
+    snprintf(p, sizeof p, "%s/cut.tar", dir);
+    /* three headers, the first file's padded data, then 9 bytes */
+    assert_int_equal(truncate(p, 4 * 512 + 9), 0);
+    struct bld_digest want;
+    uint64_t size;
+    struct err e;
+    assert_int_equal(bld_digest_file(p, &want, &size, &e), 0);
+    struct bld_extract_result r;
+    if (extract("cut.tar", BLD_WHITEOUT_APPLY, &r, &e) != 0)
+        fail_msg("extract: %s", e.msg);
+    assert_true(bld_digest_eq(&r.diff_id, &want));
+    assert_int_equal(r.tar_size, 4 * 512 + 9);
+    assert_int_equal(r.entries, 3);
+    char q[800], got[32] = { 0 };
+    snprintf(q, sizeof q, "%s/srv/n", root);
+    FILE *fp = fopen(q, "r");
+    assert_non_null(fp);
+    assert_int_equal(fread(got, 1, sizeof got - 1, fp), 9);
+    fclose(fp);
+    assert_string_equal(got, "inserted\n");
+
+    /* A reader that skips every entry's data sees the same end. */
+    int fd = open(p, O_RDONLY);
+    assert_true(fd >= 0);
+    struct bld_tar_stream ts;
+    assert_int_equal(bld_tar_stream_open(&ts, fd, "cut.tar", &e), 0);
+    struct archive_entry *ae;
+    int n = 0, rc;
+    while ((rc = bld_tar_stream_next(&ts, &ae, &e)) == 1)
+        n++;
+    assert_int_equal(rc, 0);
+    assert_int_equal(n, 3);
+    struct bld_digest skipped;
+    assert_int_equal(bld_tar_stream_finish(&ts, &skipped, NULL, &e), 0);
+    assert_true(bld_digest_eq(&skipped, &want));
+    bld_tar_stream_close(&ts);
+    close(fd);
+
+    /* One byte of data less is a truncated archive, read or skipped. */
+    assert_int_equal(truncate(p, 4 * 512 + 8), 0);
+    assert_true(extract("cut.tar", BLD_WHITEOUT_APPLY, NULL, &e) < 0);
+    assert_non_null(strstr(e.msg, "srv/n"));
+    fd = open(p, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(bld_tar_stream_open(&ts, fd, "cut.tar", &e), 0);
+    while ((rc = bld_tar_stream_next(&ts, &ae, &e)) == 1)
+        continue;
+    assert_true(rc < 0);
+    bld_tar_stream_close(&ts);
+    close(fd);
+    assert_nothing_outside();
+}
+
 static void test_broken_input(void **state)
 {
     (void)state;
@@ -454,6 +518,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_whiteouts_on_merged_tree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compressed_layers_and_diff_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_broken_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_trailer, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
