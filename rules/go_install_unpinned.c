@@ -72,7 +72,7 @@ static bool remote_path(struct str path)
         return false;
     long slash = str_find_char(path, '/', 0);
     struct str first = slash < 0 ? path : str_slice(path, 0, (size_t)slash);
-    return str_find_char(first, '.', 0) > 0;
+    return str_find_char(first, '.', 0) > 0 && str_find_char(first, '$', 0) < 0;
 }
 
 /* Whether a COPY/ADD source or a bind mount path brings the module
@@ -145,11 +145,13 @@ static void check_word(struct rule_ctx *ctx, const struct df_instr *in, struct s
                        const struct sh_word *w)
 {
     struct str v = w->value;
-    if (pm_word_dynamic(w))
-        return;
     long at = str_find_char(v, '@', 0);
     struct str path = at < 0 ? v : str_slice(v, 0, (size_t)at);
     if (!remote_path(path))
+        return;
+    /* A variable elsewhere in the path does not pin it: `@latest` written
+     * out is still moving. A variable in the version counts as a pin. */
+    if (pm_word_dynamic(w) && (at < 0 || str_find_char(v, '$', (size_t)at) >= 0))
         return;
     if (at < 0) {
         if (!str_eq_cstr(sub, "get") && module_context(ctx, in))

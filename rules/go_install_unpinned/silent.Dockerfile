@@ -12,3 +12,4 @@ RUN go install -o /out/bin -pkgdir /tmp/pkg -tags "netgo osusergo" ./cmd/app
 RUN go run -exec wrapper.example.com ./cmd/x
 # other go commands
 RUN go mod download github.com/a/b && go build github.com/a/b && go list -m github.com/a/b
+RUN go install "github.com/org/${TOOL}@${TOOL_VERSION}" && go install "${MODULE}@latest"

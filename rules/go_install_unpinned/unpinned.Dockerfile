@@ -19,3 +19,6 @@ ONBUILD RUN go install github.com/a/c
 # expect @-1:24 DW326 "'go install' fetches 'github.com/a/c' without a version"
 RUN ["go", "install", "github.com/a/d@latest"]
 # expect @-1:23 DW326 "'go install' fetches 'github.com/a/d@latest'"
+# a variable in the path does not pin the version written after it
+RUN go install "github.com/org/${TOOL}/cmd/${TOOL}@latest"
+# expect @-1:16 DW326 "at the moving version 'latest'"
