@@ -136,6 +136,56 @@ out=$("$dw" image pull --cache-dir "$tmp/s4" "$R/chunked/bb" 2>&1)
 check "pull chunked: $out" 0 $?
 same "pulled chunked digest" "$local_digest" "$(digest_line pulled "$out")"
 
+# ---- a multi-platform image: the index and both manifests pushed, each
+# platform pulled by --platform ----
+python3 - "$tmp/multi" "$tmp/arch/$diff.tar" <<'PY'
+import hashlib, json, os, shutil, sys
+out, layer = sys.argv[1], sys.argv[2]
+os.makedirs(out + "/blobs/sha256")
+def blob(data):
+    d = hashlib.sha256(data).hexdigest()
+    open(out + "/blobs/sha256/" + d, "wb").write(data)
+    return {"digest": "sha256:" + d, "size": len(data)}
+ldata = open(layer, "rb").read()
+l = dict(blob(ldata), mediaType="application/vnd.oci.image.layer.v1.tar")
+diff = "sha256:" + hashlib.sha256(ldata).hexdigest()
+ms = []
+for arch, variant in (("amd64", None), ("arm64", "v8")):
+    cfg = {"architecture": arch, "os": "linux", "rootfs": {"type": "layers", "diff_ids": [diff]}}
+    if variant: cfg["variant"] = variant
+    c = dict(blob(json.dumps(cfg).encode()), mediaType="application/vnd.oci.image.config.v1+json")
+    m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+         "config": c, "layers": [l]}
+    d = dict(blob(json.dumps(m).encode()), mediaType=m["mediaType"])
+    d["platform"] = {"architecture": arch, "os": "linux"}
+    if variant: d["platform"]["variant"] = variant
+    ms.append(d)
+    open(out + "/" + arch, "w").write(d["digest"])
+ix = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": ms}
+d = dict(blob(json.dumps(ix).encode()), mediaType=ix["mediaType"])
+open(out + "/index-digest", "w").write(d["digest"])
+d["annotations"] = {"org.opencontainers.image.ref.name": "multi:1"}
+json.dump({"schemaVersion": 2, "manifests": [d]}, open(out + "/index.json", "w"))
+open(out + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
+PY
+check "multi-platform layout" 0 $?
+out=$("$dw" image import --cache-dir "$tmp/s1" "$tmp/multi" 2>&1)
+check "import multi-platform: $out" 0 $?
+out=$("$dw" image push --cache-dir "$tmp/s1" multi:1 "$R/multi/img:1" 2>&1)
+check "push multi-platform: $out" 0 $?
+same "pushed index digest" "$(cat "$tmp/multi/index-digest")" "$(digest_line pushed "$out")"
+raw=$(skopeo inspect --raw --tls-verify=false "docker://$R/multi/img:1" 2>&1)
+expect_out "skopeo reads the index" "application/vnd.oci.image.index.v1\+json" "$raw"
+out=$("$dw" image pull --cache-dir "$tmp/s10" --platform linux/arm64 "$R/multi/img:1" 2>&1)
+check "pull linux/arm64: $out" 0 $?
+same "arm64 manifest pulled" "$(cat "$tmp/multi/arm64")" "$(digest_line pulled "$out")"
+out=$("$dw" image pull --cache-dir "$tmp/s10" --platform linux/amd64 "$R/multi/img:1" 2>&1)
+check "pull linux/amd64: $out" 0 $?
+same "amd64 manifest pulled" "$(cat "$tmp/multi/amd64")" "$(digest_line pulled "$out")"
+out=$("$dw" image pull --cache-dir "$tmp/s10" --platform linux/s390x "$R/multi/img:1" 2>&1)
+check "pull a platform the index lacks" 2 $?
+expect_out "missing platform message" "has no manifest for linux/s390x" "$out"
+
 # ---- errors ----
 out=$("$dw" image pull --cache-dir "$tmp/s4" "$R/nosuch/image:1" 2>&1)
 check "pull unknown image" 2 $?
@@ -192,11 +242,13 @@ else
 fi
 
 # ---- basic auth ----
+# bcrypt at its lowest cost (4): the registry checks the password on every
+# request, and the default cost makes that a quarter of a second each.
 hash=""
 if command -v htpasswd >/dev/null; then
-  hash=$(htpasswd -nbB alice 's3cr:et' | head -1)
+  hash=$(htpasswd -nbB -C 4 alice 's3cr:et' | head -1)
 else
-  hash=$(python3 -W ignore -c 'import crypt; print("alice:" + crypt.crypt("s3cr:et", crypt.mksalt(crypt.METHOD_BLOWFISH)))' 2>/dev/null)
+  hash=$(python3 -W ignore -c 'import crypt; print("alice:" + crypt.crypt("s3cr:et", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))' 2>/dev/null)
 fi
 if [[ $hash == alice:\$2* ]]; then
   printf '%s\n' "$hash" >"$tmp/htpasswd"
@@ -230,6 +282,70 @@ if [[ $hash == alice:\$2* ]]; then
   expect_out "broken auth file message" "broken.json:1:" "$out"
 else
   echo "note: no bcrypt (htpasswd or python3 crypt); the basic-auth part is skipped"
+fi
+
+# ---- Bearer tokens: a proxy in front of the plain registry that wants a
+# token from its realm, given only to bob:pw ----
+cat >"$tmp/tokproxy.py" <<'PY'
+import base64, http.client, http.server, json, sys
+upstream, log = int(sys.argv[1]), sys.argv[2]
+TOKEN = "tok-123"
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a): pass
+    def reply(self, code, body=b"", headers=()):
+        self.send_response(code)
+        for k, v in headers: self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD": self.wfile.write(body)
+    def any(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if n else b""
+        auth = self.headers.get("Authorization")
+        if self.path.startswith("/token"):
+            open(log, "a").write(self.path + "\n")
+            if auth != "Basic " + base64.b64encode(b"bob:pw").decode():
+                return self.reply(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"bad user"}]}')
+            return self.reply(200, json.dumps({"access_token": TOKEN}).encode())
+        if auth != "Bearer " + TOKEN:
+            realm = "http://%s/token" % self.headers.get("Host")
+            return self.reply(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"no token"}]}',
+                [("WWW-Authenticate", 'Bearer realm="%s",service="mock reg"' % realm)])
+        c = http.client.HTTPConnection("127.0.0.1", upstream)
+        h = {k: v for k, v in self.headers.items()
+             if k.lower() not in ("authorization", "host", "content-length")}
+        c.request(self.command, self.path, body if self.command in ("PUT", "PATCH", "POST") else None, h)
+        r = c.getresponse()
+        data = r.read()
+        self.reply(r.status, data, [(k, v) for k, v in r.getheaders()
+                   if k.lower() not in ("content-length", "transfer-encoding", "connection")])
+    do_GET = do_HEAD = do_PUT = do_POST = do_PATCH = any
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+print(srv.server_address[1], flush=True)
+srv.serve_forever()
+PY
+python3 "$tmp/tokproxy.py" "${R#*:}" "$tmp/token.log" >"$tmp/tokproxy.port" 2>"$tmp/tokproxy.err" &
+pids+=($!)
+for i in $(seq 1 100); do [ -s "$tmp/tokproxy.port" ] && break; sleep 0.1; done
+if [ -s "$tmp/tokproxy.port" ]; then
+  T=127.0.0.1:$(cat "$tmp/tokproxy.port")
+  out=$("$dw" image pull --cache-dir "$tmp/s12" "$T/test/busybox:1" 2>&1)
+  check "token pull without credentials" 2 $?
+  expect_out "token refused message" "cannot get a token from http://$T/token: 401 UNAUTHORIZED: bad user" "$out"
+  printf '{"auths":{"%s":{"auth":"%s"}}}' "$T" "$(printf 'bob:pw' | base64)" >"$tmp/tok.json"
+  out=$(REGISTRY_AUTH_FILE=$tmp/tok.json "$dw" image pull --cache-dir "$tmp/s12" "$T/test/busybox:1" 2>&1)
+  check "token pull: $out" 0 $?
+  same "token pull digest" "$local_digest" "$(digest_line pulled "$out")"
+  out=$(REGISTRY_AUTH_FILE=$tmp/tok.json "$dw" image push --cache-dir "$tmp/s12" "$T/test/busybox:1" \
+    "$T/tokpush/bb:1" 2>&1)
+  check "token push with mount: $out" 0 $?
+  expect_out "token push mounted" "mounted .* from test/busybox" "$out"
+  log=$(cat "$tmp/token.log")
+  expect_out "pull scope asked" "scope=repository%3Atest%2Fbusybox%3Apull(&|$)" "$log"
+  expect_out "push and mount scopes asked" "service=mock%20reg&scope=repository%3Atokpush%2Fbb%3Apull%2Cpush&scope=repository%3Atest%2Fbusybox%3Apull" "$log"
+else
+  echo "FAIL: the token proxy did not start:"; cat "$tmp/tokproxy.err"; fail=1
 fi
 
 if [ $fail = 0 ]; then echo "ok"; fi

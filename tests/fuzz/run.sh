@@ -23,6 +23,13 @@ seed() { # target -> seed directory
         cp "$f" "$d/$(basename "$(dirname "$f")").json"; done ;;
     fuzz_dockerignore)
       printf 'node_modules\n**/*.log\n!keep.log\n/build/\n' > "$d/a" ;;
+    fuzz_registry_ref)
+      printf 'alpine:3.20' > "$d/a"
+      printf 'localhost:5000/a/b:1@sha256:%064d' 0 > "$d/b" ;;
+    fuzz_registry_auth)
+      printf 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"' > "$d/a"
+      printf '{"auths":{"x.io":{"auth":"dTpw"}}}' > "$d/b"
+      printf '{"schemaVersion":2,"manifests":[]}' > "$d/c" ;;
     fuzz_config)
       printf 'select: [DW1]\nignore:\n  - DW301\nfailure-threshold: info\n' > "$d/a" ;;
   esac
