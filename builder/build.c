@@ -29,6 +29,35 @@ struct stage_state {
     struct bld_descriptor *layers; /* bottom first; cfg.diff_ids match */
     size_t n_layers;
     struct bld_digest key; /* chain key after the last step */
+    const char *platform;  /* what the stage builds for ("linux/arm64") */
+};
+
+/* A platform as BuildKit normalizes it (containerd's platforms package):
+ * os lowercase, architecture and variant in their canonical spelling. */
+struct plat {
+    const char *os, *arch, *variant; /* variant "" when none */
+    const char *name;                /* "os/arch[/variant]" */
+};
+
+/* What the planner found out about a stage before building any: its
+ * platform, its base image (config and layers, when FROM an image) and
+ * the ONBUILD triggers to run after its FROM. */
+struct stage_plan {
+    bool resolved;
+    struct plat plat;
+    bool has_image;
+    struct stage_state image; /* has_image: the base image */
+    struct bld_digest manifest;
+    const char **env;            /* the base image's Env, NULL-terminated; NULL: none */
+    const char *const *triggers; /* texts, n_triggers of them */
+    size_t n_triggers;
+};
+
+/* Trigger text spliced into the Dockerfile after a FROM line: bytes
+ * [start, start + len) of the model's text stand for the FROM at offset
+ * from (in the text given) and are not in that text. */
+struct splice {
+    uint32_t start, len, from;
 };
 
 struct build {
@@ -37,9 +66,15 @@ struct build {
     struct bld_report *r;
     struct bld_build_result *res;
     struct arena a;
-    struct df_file *f;
+    struct df_file *f;  /* the model built (f0 with the triggers spliced in) */
+    struct df_file *f0; /* the model of the Dockerfile as given */
+    struct splice *splices;
+    size_t n_splices;
     struct stage_state *st;
-    const char *platform, *arch;
+    struct stage_plan *plan;
+    struct plat host, target;
+    const char *platform; /* target.name */
+    bool saw_enoexec;     /* the running RUN printed an exec format error */
     int64_t epoch;
     const char *created;
     struct di_file *ignore;
@@ -56,12 +91,48 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The offset in the Dockerfile as given of an offset of b->f: spliced
+ * trigger text stands at its FROM. */
+static uint32_t orig_offset(const struct build *b, uint32_t off)
+{
+    uint32_t shift = 0;
+    if (b->f == b->f0)
+        return off;
+    for (size_t i = 0; i < b->n_splices; i++) {
+        const struct splice *sp = &b->splices[i];
+        if (off < sp->start)
+            break;
+        if (off < sp->start + sp->len)
+            return sp->from;
+        shift += sp->len;
+    }
+    return off - shift;
+}
+
+/* True when the instruction is an ONBUILD trigger spliced in. */
+static bool is_trigger(const struct build *b, const struct df_instr *in)
+{
+    if (b->f == b->f0)
+        return false;
+    for (size_t i = 0; i < b->n_splices; i++)
+        if (in->span.start >= b->splices[i].start &&
+            in->span.start < b->splices[i].start + b->splices[i].len)
+            return true;
+    return false;
+}
+
+/* Line and column in the Dockerfile as given of an offset of b->f. */
+static void locate(const struct build *b, uint32_t off, uint32_t *line, uint32_t *col)
+{
+    df_file_locate(b->f0, orig_offset(b, off), line, col);
+}
+
 /* Puts the instruction's position in front of the error already in err. */
 static int at_instr(struct build *b, const struct df_instr *in, int rc, struct err *err)
 {
     uint32_t line, col;
-    df_file_locate(b->f, in->span.start, &line, &col);
-    err->span = in->span;
+    locate(b, in->span.start, &line, &col);
+    err->span = span_make(orig_offset(b, in->span.start), orig_offset(b, in->span.end));
     err_at(err, b->o->dockerfile, line, col);
     return rc;
 }
@@ -148,6 +219,11 @@ static void on_output(void *ctx, enum bld_stream stream, const char *data, size_
     struct build *b = ctx;
     (void)stream;
     FILE *out = b->o->progress;
+    /* What the kernel says for a binary of another architecture (the
+     * executor prints strerror(ENOEXEC) on the command's stderr). */
+    static const char enoexec[] = "Exec format error";
+    for (size_t i = 0; i + sizeof enoexec - 1 <= len && !b->saw_enoexec; i++)
+        b->saw_enoexec = memcmp(data + i, enoexec, sizeof enoexec - 1) == 0;
     if (!out || !len)
         return;
     if (b->at_line_start)
@@ -159,20 +235,126 @@ static void on_output(void *ctx, enum bld_stream stream, const char *data, size_
 
 /* ---- platform, time --------------------------------------------------------- */
 
-static const char *host_arch(void)
+/* Fills p from os, arch and variant in containerd's canonical spelling:
+ * x86_64 is amd64, aarch64 arm64 (its v8 variant dropped), armhf arm/v7,
+ * armel arm/v6, a bare arm arm/v7, i386 and i686 386; a variant "7" is
+ * "v7". Strings are copied into the build's arena. */
+static void plat_set(struct build *b, struct plat *p, const char *os, const char *arch,
+                     const char *variant)
+{
+    char o[64], v[64];
+    size_t i;
+    for (i = 0; os[i] && i + 1 < sizeof o; i++)
+        o[i] = (os[i] >= 'A' && os[i] <= 'Z') ? (char)(os[i] + 32) : os[i];
+    o[i] = '\0';
+    if (!variant)
+        variant = "";
+    if (variant[0] >= '0' && variant[0] <= '9')
+        snprintf(v, sizeof v, "v%s", variant);
+    else
+        snprintf(v, sizeof v, "%s", variant);
+    if (!strcmp(arch, "x86_64") || !strcmp(arch, "x86-64") || !strcmp(arch, "amd64")) {
+        arch = "amd64";
+        if (!strcmp(v, "v1"))
+            v[0] = '\0';
+    } else if (!strcmp(arch, "aarch64") || !strcmp(arch, "arm64")) {
+        arch = "arm64";
+        if (!strcmp(v, "v8"))
+            v[0] = '\0';
+    } else if (!strcmp(arch, "armhf")) {
+        arch = "arm";
+        snprintf(v, sizeof v, "v7");
+    } else if (!strcmp(arch, "armel")) {
+        arch = "arm";
+        snprintf(v, sizeof v, "v6");
+    } else if (!strcmp(arch, "arm") && !v[0]) {
+        snprintf(v, sizeof v, "v7");
+    } else if (!strcmp(arch, "i386") || !strcmp(arch, "i686") || !strcmp(arch, "x86")) {
+        arch = "386";
+    }
+    p->os = arena_strdup(&b->a, o);
+    p->arch = arena_strdup(&b->a, arch);
+    p->variant = arena_strdup(&b->a, v);
+    p->name =
+        v[0] ? arena_printf(&b->a, "%s/%s/%s", o, arch, v) : arena_printf(&b->a, "%s/%s", o, arch);
+}
+
+/* The platform this process runs on. */
+static void host_plat(struct build *b, struct plat *p)
 {
     struct utsname u;
-    if (uname(&u) != 0)
-        return "amd64";
-    if (strcmp(u.machine, "x86_64") == 0)
-        return "amd64";
-    if (strcmp(u.machine, "aarch64") == 0)
-        return "arm64";
-    if (strncmp(u.machine, "armv7", 5) == 0)
-        return "arm";
-    if (strcmp(u.machine, "i686") == 0 || strcmp(u.machine, "i386") == 0)
-        return "386";
-    return "amd64";
+    const char *m = uname(&u) == 0 ? u.machine : "x86_64";
+    const char *variant = NULL;
+    if (!strncmp(m, "armv", 4) && m[4] >= '5' && m[4] <= '8') {
+        static const char *const vs[] = { "v5", "v6", "v7", "v8" };
+        variant = vs[m[4] - '5'];
+        m = "arm";
+    }
+    plat_set(b, p, "linux", m, variant);
+}
+
+static bool is_known_os(const char *s)
+{
+    static const char *const oses[] = { "linux",   "windows", "darwin",  "freebsd", "netbsd",
+                                        "openbsd", "solaris", "illumos", "aix",     "android" };
+    for (size_t i = 0; i < DW_ARRAY_LEN(oses); i++)
+        if (!strcmp(s, oses[i]))
+            return true;
+    return false;
+}
+
+/* Parses a platform specifier as BuildKit does (os[/arch[/variant]], or a
+ * lone architecture for the host's os): ERR_INVALID for an empty one or
+ * one with other characters than letters, digits, '_' and '-'. */
+static int plat_parse(struct build *b, const char *text, struct plat *p, struct err *err)
+{
+    char parts[3][64];
+    int n = 0;
+    size_t k = 0;
+    for (const char *c = text;; c++) {
+        if (*c == '/' || !*c) {
+            if (k == 0 || n == 3)
+                goto bad;
+            parts[n++][k] = '\0';
+            k = 0;
+            if (!*c)
+                break;
+            continue;
+        }
+        bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                  (*c >= '0' && *c <= '9') || *c == '_' || *c == '-';
+        if (!ok || k + 1 >= sizeof parts[0])
+            goto bad;
+        parts[n][k++] = *c;
+    }
+    if (n == 1) {
+        char low[64];
+        size_t i;
+        for (i = 0; parts[0][i]; i++)
+            low[i] =
+                (parts[0][i] >= 'A' && parts[0][i] <= 'Z') ? (char)(parts[0][i] + 32) : parts[0][i];
+        low[i] = '\0';
+        if (is_known_os(low))
+            plat_set(b, p, low, b->host.arch, b->host.variant);
+        else
+            plat_set(b, p, b->host.os, parts[0], NULL);
+    } else {
+        plat_set(b, p, parts[0], parts[1], n == 3 ? parts[2] : NULL);
+    }
+    return 0;
+bad:
+    return err_set(err, ERR_INVALID, "invalid platform '%s': expected os/arch[/variant]", text);
+}
+
+/* An image config's or index entry's platform, normalized. */
+static bool plat_matches(struct build *b, const struct plat *want, const char *os, const char *arch,
+                         const char *variant)
+{
+    if (!os || !arch)
+        return false;
+    struct plat p;
+    plat_set(b, &p, os, arch, variant);
+    return !strcmp(p.name, want->name);
 }
 
 /* ---- stage layers ------------------------------------------------------------ */
@@ -248,9 +430,10 @@ static bool ref_has_tag(const char *ref)
     return strchr(slash ? slash : ref, ':') != NULL;
 }
 
-/* Loads the image named ref into st (config, layers) and its manifest digest. */
-static int load_image(struct build *b, const char *ref, struct stage_state *st,
-                      struct bld_digest *manifest, struct err *err)
+/* Loads the image named ref into st (config, layers) and its manifest
+ * digest; from an index, the manifest for platform want. */
+static int load_image(struct build *b, const char *ref, const struct plat *want,
+                      struct stage_state *st, struct bld_digest *manifest, struct err *err)
 {
     struct bld_descriptor desc;
     int rc = bld_store_ref_get(b->s, ref, &b->a, &desc, err);
@@ -275,13 +458,12 @@ static int load_image(struct build *b, const char *ref, struct stage_state *st,
         const struct bld_descriptor *pick = NULL;
         for (size_t i = 0; i < ix.n_manifests && !pick; i++) {
             const struct bld_platform *p = ix.manifests[i].platform;
-            if (p && p->os && strcmp(p->os, "linux") == 0 && p->architecture &&
-                strcmp(p->architecture, b->arch) == 0)
+            if (p && plat_matches(b, want, p->os, p->architecture, p->variant))
                 pick = &ix.manifests[i];
         }
         if (!pick)
             return err_set(err, ERR_NOT_FOUND, "image '%s' has no manifest for %s", ref,
-                           b->platform);
+                           want->name);
         desc = *pick;
     }
     struct bld_manifest m;
@@ -293,6 +475,13 @@ static int load_image(struct build *b, const char *ref, struct stage_state *st,
     if (m.n_layers != st->cfg.n_diff_ids)
         return err_set(err, ERR_INVALID, "image '%s': %zu layers but %zu diff_ids", ref, m.n_layers,
                        st->cfg.n_diff_ids);
+    /* A single-platform image must be of that platform, as containerd's
+     * matcher decides for BuildKit ("no match for platform in manifest"). */
+    if (st->cfg.os && st->cfg.architecture &&
+        !plat_matches(b, want, st->cfg.os, st->cfg.architecture, st->cfg.variant))
+        return err_set(err, ERR_NOT_FOUND, "image '%s' is for %s/%s%s%s, not %s", ref, st->cfg.os,
+                       st->cfg.architecture, st->cfg.variant ? "/" : "",
+                       st->cfg.variant ? st->cfg.variant : "", want->name);
     st->layers = m.layers;
     st->n_layers = m.n_layers;
     *manifest = desc.digest;
@@ -460,7 +649,7 @@ static void args_in_scope(struct build *b, const struct df_instr *at, struct bld
                 struct df_var var;
                 if (!df_lookup(b->f, at, name, &var))
                     continue;
-                if (var.origin == DF_VAR_ENV)
+                if (var.origin == DF_VAR_ENV || var.origin == DF_VAR_BASE_IMAGE)
                     continue;
                 struct bld_kv kv = { arena_strndup(&b->a, name.ptr, name.len),
                                      var.set ? arena_strndup(&b->a, var.value.ptr, var.value.len)
@@ -482,7 +671,7 @@ static int step_key(struct build *b, struct stage_state *st, const char *text,
                     bool link, struct bld_digest *out, struct err *err)
 {
     struct bld_step_input in = { .parent = &st->key,
-                                 .platform = b->platform,
+                                 .platform = st->platform,
                                  .instruction = text,
                                  .args = args,
                                  .n_args = n_args,
@@ -561,7 +750,7 @@ static int from_tree(struct build *b, const struct df_instr *in, const char *fro
     } else {
         struct stage_state *img = ARENA_NEW(&b->a, struct stage_state);
         struct bld_digest md;
-        int rc = load_image(b, from, img, &md, err);
+        int rc = load_image(b, from, &b->target, img, &md, err);
         if (rc)
             return at_instr(b, in, rc, err);
         src = img;
@@ -879,7 +1068,7 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
                      net == BLD_NET_NONE ? "none" : "host", insecure ? "\nsecurity=insecure" : "");
     struct bld_digest key;
     struct bld_step_input ki = { .parent = &st->key,
-                                 .platform = b->platform,
+                                 .platform = st->platform,
                                  .instruction = keytext,
                                  .args = args,
                                  .n_args = n_args,
@@ -899,7 +1088,7 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
         return 0;
     }
 
-    /* Environment: the config's, then build args it does not set. */
+    /* Environment: the config's, with the build args in scope. */
     const struct bld_strs *env = &st->cfg.config.env;
     const char **envv = ARENA_NEW_ARRAY(&b->a, const char *, env->len + n_args + 1);
     size_t n_env = 0;
@@ -908,12 +1097,18 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
     for (size_t i = 0; i < n_args; i++) {
         if (!args[i].value)
             continue;
+        /* args_in_scope left out the names an ENV (or the image) set
+         * last: an ARG defined after them wins, as in BuildKit's state. */
         size_t kl = strlen(args[i].key);
-        bool shadowed = false;
-        for (size_t j = 0; j < env->len && !shadowed; j++)
-            shadowed = strncmp(env->items[j], args[i].key, kl) == 0 && env->items[j][kl] == '=';
-        if (!shadowed)
-            envv[n_env++] = arena_printf(&b->a, "%s=%s", args[i].key, args[i].value);
+        const char *kv = arena_printf(&b->a, "%s=%s", args[i].key, args[i].value);
+        bool replaced = false;
+        for (size_t j = 0; j < env->len && !replaced; j++)
+            if (strncmp(envv[j], args[i].key, kl) == 0 && envv[j][kl] == '=') {
+                envv[j] = kv;
+                replaced = true;
+            }
+        if (!replaced)
+            envv[n_env++] = kv;
     }
 
     const char **lower;
@@ -967,6 +1162,7 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
     ro.output_ctx = b;
     ro.cancel = b->o->cancel;
     b->at_line_start = true;
+    b->saw_enoexec = false;
     struct bld_run_result res;
     rc = bld_run(&ro, &res, err);
     if (b->o->progress && !b->at_line_start)
@@ -982,7 +1178,16 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
         for (size_t i = 0; i < argc; i++)
             if (buf_printf(&cmd, "%s%s", i ? " " : "", argv[i]))
                 break;
-        if (res.outcome == BLD_RUN_EXITED)
+        if (res.outcome == BLD_RUN_EXITED && b->saw_enoexec &&
+            strcmp(st->platform, b->host.name) != 0)
+            /* The kernel cannot run the stage's binaries: BuildKit needs
+             * the same emulation (its "exec format error"). */
+            err_set(err, ERR_UNSUPPORTED,
+                    "process \"%s\" did not complete successfully: exit code: %d: exec format "
+                    "error: this %s host cannot run %s binaries; RUN in a %s stage needs "
+                    "binfmt_misc emulation for it (e.g. qemu-user-binfmt)",
+                    buf_cstr(&cmd), res.exit_code, b->host.name, st->platform, st->platform);
+        else if (res.outcome == BLD_RUN_EXITED)
             err_set(err, ERR_INVALID, "process \"%s\" did not complete successfully: exit code: %d",
                     buf_cstr(&cmd), res.exit_code);
         else if (res.outcome == BLD_RUN_SIGNALED)
@@ -992,7 +1197,7 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
             err_set(err, ERR_INVALID, "process \"%s\" was %s", buf_cstr(&cmd),
                     res.outcome == BLD_RUN_TIMED_OUT ? "timed out" : "cancelled");
         buf_release(&cmd);
-        return at_instr(b, in, ERR_INVALID, err);
+        return at_instr(b, in, err->code, err);
     }
     rc = commit_layer(b, st, upper, &key, rs, err);
     remove_tmp(tmp);
@@ -1484,50 +1689,300 @@ static int do_meta(struct build *b, struct bld_meta *m, const struct df_instr *i
 /* ---- stages -------------------------------------------------------------------------------------
  */
 
+/* PATH as BuildKit adds it to a Linux image config that lacks one. */
+static const char default_path_env[] =
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+static bool env_has(const struct bld_strs *env, const char *key)
+{
+    size_t n = strlen(key);
+    for (size_t i = 0; i < env->len; i++)
+        if (strncmp(env->items[i], key, n) == 0 && env->items[i][n] == '=')
+            return true;
+    return false;
+}
+
+/* The config's Env with PATH added when missing, as BuildKit makes sure
+ * every stage has one (Windows excepted). */
+static void ensure_path(struct build *b, struct bld_image_config *cfg)
+{
+    struct bld_strs *env = &cfg->config.env;
+    if ((cfg->os && strcmp(cfg->os, "windows") == 0) || env_has(env, "PATH"))
+        return;
+    const char **v = ARENA_NEW_ARRAY(&b->a, const char *, env->len + 2);
+    if (env->len)
+        memcpy(v, env->items, env->len * sizeof *v);
+    v[env->len] = default_path_env;
+    env->items = v;
+    env->len++;
+    env->set = true;
+}
+
+/* Resolves stage i of the Dockerfile as given (b->f0): its platform
+ * (FROM --platform, expanded in the global scope; a stage built on
+ * another has that one's), its base image when FROM an image, and the
+ * ONBUILD triggers to run after its FROM (the base image's, or the ONBUILD
+ * instructions of the in-file base stage). */
+static int resolve_stage(struct build *b, uint32_t i, struct err *err)
+{
+    struct stage_plan *p = &b->plan[i];
+    const struct df_stage *stg = &b->f0->model.stages[i];
+    const struct df_instr *in = stg->from;
+    struct df_file *saved = b->f;
+    b->f = b->f0;
+    p->resolved = true;
+    p->plat = b->target;
+    int rc = 0;
+    for (uint32_t k = 0; k < in->n_flags && !rc; k++) {
+        const struct df_flag *fl = &in->flags[k];
+        const char *v = NULL;
+        if (!flag_is(fl, "platform") || !fl->value.raw.ptr) {
+            rc = bad_flag(b, in, fl, err);
+            break;
+        }
+        rc = expand_str(b, in, &fl->value, &v, err);
+        if (!rc && !*v) {
+            err_set(err, ERR_INVALID, "empty platform value from expression %.*s",
+                    (int)fl->value.raw.len, fl->value.raw.ptr);
+            rc = at_instr(b, in, ERR_INVALID, err);
+        } else if (!rc && plat_parse(b, v, &p->plat, err)) {
+            rc = at_instr(b, in, err->code, err);
+        }
+    }
+    if (rc) {
+        b->f = saved;
+        return rc;
+    }
+    if (stg->base_stage >= 0) {
+        const struct df_stage *parent = &b->f0->model.stages[stg->base_stage];
+        p->plat = b->plan[stg->base_stage].plat;
+        const char **t = ARENA_NEW_ARRAY(&b->a, const char *, parent->n_instrs + 1);
+        size_t n = 0;
+        for (uint32_t k = 0; k < parent->n_instrs; k++)
+            if (parent->instrs[k]->kind == DF_ONBUILD && parent->instrs[k]->trigger)
+                t[n++] = raw_text(b, parent->instrs[k]->trigger->span);
+        p->triggers = t;
+        p->n_triggers = n;
+    } else if (!in->image.is_scratch) {
+        const struct df_image_ref *ref = &in->image;
+        if (ref->has_variables && !ref->valid) {
+            err_set(err, ERR_INVALID, "base name (%.*s) should not be blank or invalid",
+                    (int)ref->text.raw.len, ref->text.raw.ptr);
+            rc = at_instr(b, in, ERR_INVALID, err);
+        } else {
+            const char *name = arena_strndup(&b->a, ref->expanded.ptr, ref->expanded.len);
+            rc = load_image(b, name, &p->plat, &p->image, &p->manifest, err);
+            if (rc)
+                rc = at_instr(b, in, rc, err);
+        }
+        if (!rc) {
+            p->has_image = true;
+            ensure_path(b, &p->image.cfg);
+            const struct bld_strs *env = &p->image.cfg.config.env;
+            p->env = ARENA_NEW_ARRAY(&b->a, const char *, env->len + 1);
+            if (env->len)
+                memcpy(p->env, env->items, env->len * sizeof *p->env);
+            p->triggers = p->image.cfg.config.on_build.items;
+            p->n_triggers = p->image.cfg.config.on_build.len;
+        }
+    }
+    b->f = saved;
+    return rc;
+}
+
+/* The instructions of the spliced model whose text starts in sp,
+ * counted; *first receives the first one. */
+static size_t instrs_in(const struct df_file *f, const struct splice *sp,
+                        const struct df_instr **first)
+{
+    size_t n = 0;
+    *first = NULL;
+    for (uint32_t i = 0; i < f->model.n_instrs; i++) {
+        const struct df_instr *in = f->model.instrs[i];
+        if (in->span.start >= sp->start && in->span.start < sp->start + sp->len) {
+            if (!n)
+                *first = in;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Checks the spliced model: every trigger one instruction of an allowed
+ * kind, no syntax error. Errors name the FROM the triggers run after. */
+static int check_splice(struct build *b, struct df_file *f, const struct splice *trig,
+                        const char *const *texts, const uint32_t *owner, size_t n_trig,
+                        struct err *err)
+{
+    const char *why = NULL;
+    size_t bad = 0;
+    for (size_t k = 0; k < n_trig && !why; k++) {
+        const struct df_instr *in;
+        size_t n = instrs_in(f, &trig[k], &in);
+        bad = k;
+        if (n != 1)
+            why = "onbuild trigger should be a single expression";
+        else if (in->kind == DF_ONBUILD)
+            why = "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed";
+        else if (in->kind == DF_FROM || in->kind == DF_MAINTAINER)
+            why = in->kind == DF_FROM ? "FROM isn't allowed as an ONBUILD trigger"
+                                      : "MAINTAINER isn't allowed as an ONBUILD trigger";
+        else if (in->kind == DF_UNKNOWN)
+            why = "unknown instruction in an ONBUILD trigger";
+    }
+    char msg[ERR_MSG_MAX];
+    int code = ERR_INVALID;
+    if (!why && f->model.n_syntax_errors) {
+        const struct df_syntax_error *se = &f->model.syntax_errors[0];
+        for (size_t k = 0; k < n_trig; k++)
+            if (se->span.start >= trig[k].start)
+                bad = k;
+        snprintf(msg, sizeof msg, "%s", se->message);
+        why = msg;
+        code = ERR_SYNTAX;
+    }
+    if (!why)
+        return 0;
+    const struct df_instr *from = b->f0->model.stages[owner[bad]].from;
+    uint32_t line, col;
+    df_file_locate(b->f0, from->span.start, &line, &col);
+    err_set(err, code, "ONBUILD trigger '%.60s': %s", texts[bad], why);
+    err->span = from->span;
+    err_at(err, b->o->dockerfile, line, col);
+    return code;
+}
+
+/* Rebuilds b->f from the Dockerfile with every resolved stage's ONBUILD
+ * triggers spliced in after its FROM line (BuildKit runs them first in
+ * the stage, in the stage's scope: they see the base's environment and
+ * build args, their ARGs and ENVs stay visible to the stage) and the base
+ * images' Env given to the model. */
+static int splice_model(struct build *b, const struct df_build_opts *base_opts, struct err *err)
+{
+    const struct df_model *m0 = &b->f0->model;
+    const char *src = b->f0->src;
+    size_t len = b->f0->len;
+    struct buf t = BUF_INIT;
+    VEC(struct splice) sps = VEC_INIT;
+    VEC(struct splice) trig = VEC_INIT;
+    VEC(uint32_t) owner = VEC_INIT;
+    VEC(const char *) texts = VEC_INIT;
+    const char *const **envs = ARENA_NEW_ARRAY(&b->a, const char *const *, m0->n_stages + 1);
+    size_t pos = 0;
+    int rc = 0;
+    for (uint32_t i = 0; i < m0->n_stages && !rc; i++) {
+        const struct stage_plan *p = &b->plan[i];
+        envs[i] = p->env;
+        if (!p->resolved || !p->n_triggers)
+            continue;
+        size_t at = m0->stages[i].from->span.end;
+        while (at < len && src[at] != '\n')
+            at++;
+        if (at < len)
+            at++;
+        rc = buf_append(&t, src + pos, at - pos);
+        pos = at;
+        struct splice sp = { (uint32_t)t.len, 0, m0->stages[i].from->span.start };
+        if (!rc && (t.len == 0 || t.data[t.len - 1] != '\n'))
+            rc = buf_append_char(&t, '\n');
+        for (size_t k = 0; k < p->n_triggers && !rc; k++) {
+            struct splice one = { (uint32_t)t.len, 0, sp.from };
+            rc = buf_append_cstr(&t, p->triggers[k]);
+            if (!rc)
+                rc = buf_append_char(&t, '\n');
+            one.len = (uint32_t)t.len - one.start;
+            VEC_PUSH(&trig, one);
+            VEC_PUSH(&owner, i);
+            VEC_PUSH(&texts, p->triggers[k]);
+        }
+        sp.len = (uint32_t)t.len - sp.start;
+        VEC_PUSH(&sps, sp);
+    }
+    if (!rc)
+        rc = buf_append(&t, src + pos, len - pos);
+    struct df_file *f = NULL;
+    if (rc) {
+        rc = err_set(err, ERR_TOO_LARGE,
+                     "%s: the Dockerfile with its ONBUILD triggers is too large", b->o->dockerfile);
+    } else {
+        struct df_build_opts o = *base_opts;
+        o.base_env = envs;
+        o.n_base_env = m0->n_stages;
+        f = df_file_new(b->o->dockerfile, t.data ? t.data : "", t.len, &o, err);
+        if (!f)
+            rc = err->code ? err->code : ERR_INTERNAL;
+    }
+    if (!rc)
+        rc = check_splice(b, f, trig.items, texts.items, owner.items, trig.len, err);
+    if (!rc && f->model.n_stages != m0->n_stages)
+        rc = err_set(err, ERR_INVALID, "%s: FROM isn't allowed as an ONBUILD trigger",
+                     b->o->dockerfile);
+    if (rc) {
+        if (f)
+            df_file_free(f);
+    } else {
+        if (b->f != b->f0)
+            df_file_free(b->f);
+        b->f = f;
+        b->n_splices = sps.len;
+        b->splices = ARENA_NEW_ARRAY(&b->a, struct splice, sps.len + 1);
+        if (sps.len)
+            memcpy(b->splices, sps.items, sps.len * sizeof *sps.items);
+    }
+    VEC_RELEASE(&sps);
+    VEC_RELEASE(&trig);
+    VEC_RELEASE(&owner);
+    VEC_RELEASE(&texts);
+    buf_release(&t);
+    return rc;
+}
+
+/* Resolves every stage the target needs, then splices. A trigger may
+ * name a stage (COPY --from) that nothing else needed: BuildKit then
+ * resolves again, and so do we, until no stage is added. */
+static int plan_stages(struct build *b, const struct df_build_opts *base_opts, struct err *err)
+{
+    uint32_t ns = b->f0->model.n_stages;
+    for (uint32_t round = 0; round <= ns; round++) {
+        bool added = false;
+        for (uint32_t i = 0; i < ns; i++) {
+            if (!b->f->model.stages[i].reaches_target || b->plan[i].resolved)
+                continue;
+            int rc = resolve_stage(b, i, err);
+            if (rc)
+                return rc;
+            added = true;
+        }
+        if (!added)
+            return 0;
+        int rc = splice_model(b, base_opts, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static int do_from(struct build *b, const struct df_stage *stg, struct stage_state *st,
                    struct err *err)
 {
-    const struct df_instr *in = stg->from;
+    const struct stage_plan *p = &b->plan[stg->index];
     memset(st, 0, sizeof *st);
-    for (uint32_t i = 0; i < in->n_flags; i++) {
-        const struct df_flag *fl = &in->flags[i];
-        const char *v = NULL;
-        if (!flag_is(fl, "platform") || !fl->value.raw.ptr)
-            return bad_flag(b, in, fl, err);
-        int rc = expand_str(b, in, &fl->value, &v, err);
-        if (rc)
-            return rc;
-        /* Only the host's platform can run; "linux/amd64/v2" and the like
-         * are read by their os/architecture. */
-        size_t n = strlen(b->platform);
-        if (strncmp(v, b->platform, n) != 0 || (v[n] != '\0' && v[n] != '/')) {
-            err_set(err, ERR_UNSUPPORTED, "FROM --platform=%s: dockwright build builds for %s only",
-                    v, b->platform);
-            return at_instr(b, in, ERR_UNSUPPORTED, err);
-        }
-    }
     if (stg->base_stage >= 0) {
         *st = b->st[stg->base_stage];
         st->done = false;
         return 0;
     }
-    const struct df_image_ref *ref = &in->image;
-    if (ref->has_variables && !ref->valid) {
-        err_set(err, ERR_INVALID, "base name (%.*s) should not be blank or invalid",
-                (int)ref->text.raw.len, ref->text.raw.ptr);
-        return at_instr(b, in, ERR_INVALID, err);
+    st->platform = p->plat.name;
+    if (!p->has_image) {
+        st->cfg.os = p->plat.os;
+        st->cfg.architecture = p->plat.arch;
+        st->cfg.variant = p->plat.variant[0] ? p->plat.variant : NULL;
+        ensure_path(b, &st->cfg);
+        return bld_key_base(NULL, st->platform, &st->key, err);
     }
-    if (ref->is_scratch) {
-        st->cfg.os = "linux";
-        st->cfg.architecture = b->arch;
-        return bld_key_base(NULL, b->platform, &st->key, err);
-    }
-    const char *name = arena_strndup(&b->a, ref->expanded.ptr, ref->expanded.len);
-    struct bld_digest md;
-    int rc = load_image(b, name, st, &md, err);
-    if (rc)
-        return at_instr(b, in, rc, err);
-    return bld_key_base(&md, b->platform, &st->key, err);
+    *st = p->image;
+    st->platform = p->plat.name;
+    return bld_key_base(&p->manifest, st->platform, &st->key, err);
 }
 
 /* Runs one instruction of b->f on the stage and records its report step. */
@@ -1595,73 +2050,16 @@ static int run_step(struct build *b, struct stage_state *st, struct bld_meta *m,
     return 0;
 }
 
-/* Runs the base's ONBUILD triggers right after FROM, as BuildKit does: the
- * triggers are parsed as a Dockerfile of their own ("FROM scratch" and
- * the trigger lines), so their variables see only that file (not the
- * downstream ARGs) and their --from names resolve to images of the store
- * or stages of that file. Errors are placed on the FROM line. */
-static int run_triggers(struct build *b, struct stage_state *st, struct bld_meta *m,
-                        const struct df_instr *from, const char *const *triggers, size_t n,
-                        const char *stage_name, struct err *err)
-{
-    struct buf t = BUF_INIT;
-    int rc = buf_append_cstr(&t, "FROM scratch\n");
-    for (size_t i = 0; i < n && !rc; i++) {
-        rc = buf_append_cstr(&t, triggers[i]);
-        if (!rc)
-            rc = buf_append_char(&t, '\n');
-    }
-    if (rc) {
-        buf_release(&t);
-        return err_set(err, ERR_TOO_LARGE, "ONBUILD triggers too large");
-    }
-    uint32_t line, col;
-    df_file_locate(b->f, from->span.start, &line, &col);
-    struct df_file *tf = df_file_new("ONBUILD", buf_cstr(&t), t.len, NULL, err);
-    buf_release(&t);
-    if (!tf)
-        return at_instr(b, from, err->code ? err->code : ERR_INTERNAL, err);
-    const struct df_model *md = &tf->model;
-    if (md->n_syntax_errors) {
-        err_set(err, ERR_SYNTAX, "ONBUILD trigger: %s", md->syntax_errors[0].message);
-        rc = ERR_SYNTAX;
-    } else if (md->n_stages != 1) {
-        err_set(err, ERR_INVALID, "ONBUILD trigger: FROM isn't allowed as an ONBUILD trigger");
-        rc = ERR_INVALID;
-    }
-    struct df_file *outer = b->f;
-    unsigned saved_step = b->step_no;
-    b->f = tf;
-    for (uint32_t i = 0; !rc && i < md->stages[0].n_instrs; i++) {
-        const struct df_instr *in = md->stages[0].instrs[i];
-        if (in->kind == DF_ONBUILD || in->kind == DF_MAINTAINER || in->kind == DF_UNKNOWN) {
-            err_set(err, ERR_INVALID, "ONBUILD trigger: %s isn't allowed as an ONBUILD trigger",
-                    in->kind == DF_UNKNOWN ? "an unknown instruction" : df_kind_name(in->kind));
-            rc = ERR_INVALID;
-            break;
-        }
-        rc = run_step(b, st, m, in, stage_name, line, err);
-        if (rc) {
-            char msg[ERR_MSG_MAX];
-            snprintf(msg, sizeof msg, "%s", err->msg);
-            err_set(err, rc, "ONBUILD trigger '%s': %s", one_line(b, in, 60), msg);
-        }
-    }
-    b->f = outer;
-    b->step_no = saved_step;
-    df_file_free(tf);
-    if (rc) {
-        err->span = from->span;
-        err_at(err, b->o->dockerfile, line, col);
-    }
-    return rc;
-}
-
 static int build_stage(struct build *b, const struct df_stage *stg, struct err *err)
 {
     struct stage_state *st = &b->st[stg->index];
+    /* The spliced ONBUILD triggers come first and run as part of the FROM
+     * step: they keep its step number and do not count in the total. */
+    uint32_t n_trig = 0;
+    for (uint32_t i = 0; i < stg->n_instrs; i++)
+        n_trig += is_trigger(b, stg->instrs[i]);
     b->step_no = 1;
-    b->n_steps = stg->n_instrs + 1;
+    b->n_steps = stg->n_instrs - n_trig + 1;
     const char *stage_name = stg->name.ptr ? arena_strndup(&b->a, stg->name.ptr, stg->name.len)
                                            : arena_printf(&b->a, "%u", stg->index);
     double t0 = now_s();
@@ -1671,24 +2069,27 @@ static int build_stage(struct build *b, const struct df_stage *stg, struct err *
         return rc;
     progress_end(b, true, now_s() - t0);
     uint32_t line, col;
-    df_file_locate(b->f, stg->from->span.start, &line, &col);
+    locate(b, stg->from->span.start, &line, &col);
     bld_report_add_step(b->r, stage_name, line, one_line(b, stg->from, 4096), BLD_CACHE_HIT,
                         now_s() - t0);
 
     struct bld_meta m;
-    const char *const *triggers;
-    size_t n_triggers = 0;
-    bld_meta_begin(&m, &st->cfg, &b->a, b->created, &triggers, &n_triggers);
-    if (n_triggers) {
-        rc = run_triggers(b, st, &m, stg->from, triggers, n_triggers, stage_name, err);
-        if (rc)
-            return rc;
-    }
+    bld_meta_begin(&m, &st->cfg, &b->a, b->created, NULL, NULL);
     for (uint32_t i = 0; i < stg->n_instrs; i++) {
         const struct df_instr *in = stg->instrs[i];
-        b->step_no = i + 2;
-        df_file_locate(b->f, in->span.start, &line, &col);
+        bool trig = is_trigger(b, in);
+        b->step_no = trig ? 1 : i - n_trig + 2;
+        locate(b, in->span.start, &line, &col);
         rc = run_step(b, st, &m, in, stage_name, line, err);
+        if (rc && trig) {
+            /* Named as BuildKit would, on the FROM line. */
+            uint32_t l = err->line, c = err->col;
+            char msg[ERR_MSG_MAX];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            err_set(err, rc, "ONBUILD trigger '%s': %s", one_line(b, in, 60), msg);
+            err->span = span_make(orig_offset(b, in->span.start), orig_offset(b, in->span.end));
+            err_at(err, b->o->dockerfile, l, c);
+        }
         if (rc)
             return rc;
     }
@@ -1755,7 +2156,7 @@ static int run_build(struct build *b, struct err *err)
     struct df_build_opts dopts = { .target = o->target,
                                    .build_args = o->build_args,
                                    .platform = b->platform };
-    b->f = df_file_new(o->dockerfile, o->text, o->len, &dopts, err);
+    b->f0 = b->f = df_file_new(o->dockerfile, o->text, o->len, &dopts, err);
     if (!b->f)
         return err->code ? err->code : ERR_INTERNAL;
     const struct df_model *md = &b->f->model;
@@ -1803,6 +2204,11 @@ static int run_build(struct build *b, struct err *err)
     }
     b->created = bld_meta_time(b->epoch, &b->a);
 
+    b->plan = ARENA_NEW_ARRAY(&b->a, struct stage_plan, md->n_stages);
+    rc = plan_stages(b, &dopts, err);
+    if (rc)
+        return rc;
+    md = &b->f->model;
     b->st = ARENA_NEW_ARRAY(&b->a, struct stage_state, md->n_stages);
     b->n_planned = 0;
     for (uint32_t i = 0; i < md->n_stages; i++)
@@ -1818,7 +2224,20 @@ static int run_build(struct build *b, struct err *err)
         if (rc)
             return rc;
     }
-    return write_image(b, &b->st[md->target_stage], err);
+    struct stage_state *final = &b->st[md->target_stage];
+    if (o->platform) {
+        /* An explicit target platform names the image's, as BuildKit's
+         * finalizeResultImage does. */
+        bool same =
+            final->cfg.os && final->cfg.architecture &&
+            plat_matches(b, &b->target, final->cfg.os, final->cfg.architecture, final->cfg.variant);
+        if (!same) {
+            final->cfg.os = b->target.os;
+            final->cfg.architecture = b->target.arch;
+            final->cfg.variant = b->target.variant[0] ? b->target.variant : NULL;
+        }
+    }
+    return write_image(b, final, err);
 }
 
 int bld_build(struct bld_store *s, const struct bld_build_opts *opts, struct bld_report *r,
@@ -1833,11 +2252,19 @@ int bld_build(struct bld_store *s, const struct bld_build_opts *opts, struct bld
     b.r = r;
     b.res = res;
     arena_init(&b.a);
-    b.arch = host_arch();
-    b.platform = arena_printf(&b.a, "linux/%s", b.arch);
-    int rc = run_build(&b, err);
-    if (b.f)
+    host_plat(&b, &b.host);
+    b.target = b.host;
+    int rc = 0;
+    if (opts->platform && plat_parse(&b, opts->platform, &b.target, err))
+        rc = err_set(err, ERR_USAGE, "invalid --platform '%s': expected os/arch[/variant]",
+                     opts->platform);
+    b.platform = b.target.name;
+    if (!rc)
+        rc = run_build(&b, err);
+    if (b.f && b.f != b.f0)
         df_file_free(b.f);
+    if (b.f0)
+        df_file_free(b.f0);
     arena_release(&b.a);
     return rc;
 }

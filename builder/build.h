@@ -8,7 +8,12 @@
  *
  * - FROM: scratch, a previous stage, or an image of the store by reference
  *   (as given, else with ":latest" added when it has no tag or digest);
- *   --platform must name the host's platform (ERR_UNSUPPORTED otherwise);
+ *   from an image index, the manifest of the stage's platform: FROM
+ *   --platform (expanded in the global scope, so $BUILDPLATFORM and
+ *   $TARGETPLATFORM work), else the target platform (opts.platform, else
+ *   the host's). A stage of another platform builds as long as its RUNs
+ *   can execute: a RUN the kernel cannot run fails with ERR_UNSUPPORTED
+ *   naming the platform and binfmt_misc emulation;
  * - metadata instructions change the config only (meta.h);
  * - RUN: run.h over overlayfs, the stage's extracted layers as lower dirs
  *   and a fresh upper dir, which becomes the step's layer (layer.h);
@@ -24,9 +29,16 @@
  * has since been collected is a miss. --no-cache reads no entry but still
  * records every step.
  *
- * The ONBUILD triggers of a base image or stage run right after its FROM,
- * parsed as a Dockerfile of their own: their variables see only that
- * text (not the downstream ARGs) and the config's ENV through the shell.
+ * Before building, every stage the target needs is resolved (platform,
+ * base image) and the model is rebuilt with two things BuildKit knows
+ * only then: the base images' Env, which seeds each stage's variables
+ * below its ARG and ENV (and PATH is added to a config without one, as
+ * BuildKit does), and the ONBUILD triggers of each stage's base (the
+ * image's, or the ONBUILD instructions of the in-file stage it is built
+ * on), spliced in right after the FROM line: they run first, in the
+ * stage's scope (they see the base's environment, build args and
+ * imported global ARGs; their ARG and ENV stay visible to the stage), on
+ * the FROM step's number, and their errors name the FROM line.
  *
  * Times: the layer epoch and the history/config "created" come from
  * SOURCE_DATE_EPOCH (environment, else the build arg of that name), else
@@ -55,11 +67,16 @@ struct bld_build_secret {
 };
 
 struct bld_build_opts {
-    const char *dockerfile;        /* path, for messages and the .dockerignore lookup */
-    const char *text;              /* the Dockerfile's bytes */
-    size_t len;                    /* their length */
-    const char *context;           /* the build context directory */
-    const char *target;            /* stage name, or NULL for the last stage */
+    const char *dockerfile; /* path, for messages and the .dockerignore lookup */
+    const char *text;       /* the Dockerfile's bytes */
+    size_t len;             /* their length */
+    const char *context;    /* the build context directory */
+    const char *target;     /* stage name, or NULL for the last stage */
+    /* The target platform ("linux/arm64"), as `docker build --platform`:
+     * TARGETPLATFORM and its parts, the platform of stages without FROM
+     * --platform and of the image; NULL: the host's. ERR_USAGE when it
+     * does not parse. */
+    const char *platform;
     const char *const *build_args; /* "NAME=value", NULL-terminated; NULL: none */
     const char *tag;               /* reference to name the image in the store, or NULL */
     bool no_cache;                 /* run every step; the cache index is still written */

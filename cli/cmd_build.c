@@ -28,6 +28,7 @@ enum {
     O_FILE,
     O_TAG,
     O_TARGET,
+    O_PLATFORM,
     O_BUILD_ARG,
     O_CACHE_DIR,
     O_NO_CACHE,
@@ -46,6 +47,9 @@ static const struct cli_opt build_opts[] = {
                  "the Dockerfile (default: CONTEXT/Dockerfile; - reads standard input)" },
     [O_TAG] = { "tag", 't', CLI_OPT_STRING, "REF", "name the image REF in the store" },
     [O_TARGET] = { "target", 0, CLI_OPT_STRING, "STAGE", "build this stage (default: the last)" },
+    [O_PLATFORM] = { "platform", 0, CLI_OPT_STRING, "OS/ARCH[/VARIANT]",
+                     "the target platform (default: the host's): TARGETPLATFORM, the base "
+                     "image's manifest, the image's os and architecture" },
     [O_BUILD_ARG] = { "build-arg", 0, CLI_OPT_STRING, "K=V",
                       "set a build argument (repeatable; K alone takes $K)" },
     [O_CACHE_DIR] = { "cache-dir", 0, CLI_OPT_STRING, "DIR",
@@ -75,7 +79,7 @@ const struct cli_cmd cli_cmd_build = {
     .run = cmd_build,
     .summary = "build an image from a Dockerfile into the local store",
     .usage = "dockwright build [-f Dockerfile] [CONTEXT] [-t REF] [--target S] "
-             "[--build-arg K=V]...\n"
+             "[--platform P] [--build-arg K=V]...\n"
              "       [--cache-dir DIR] [--no-cache] [--network host|none] "
              "[--output KIND:DEST] [--report FILE.json]",
     .details = "Base images come from the local store ('dockwright image import' or 'image\n"
@@ -84,7 +88,9 @@ const struct cli_cmd cli_cmd_build = {
                "DONE with its time; RUN output follows its step's prefix. The build report\n"
                "(per step cache, time and layer sizes; the image's wasted bytes) is printed\n"
                "as a table at the end. Images are reproducible: times come from\n"
-               "SOURCE_DATE_EPOCH, else 0.",
+               "SOURCE_DATE_EPOCH, else 0. A stage of another platform (--platform, FROM\n"
+               "--platform) builds when the kernel can run its RUNs (natively or through\n"
+               "binfmt_misc emulation); stages without RUN build for any platform.",
     .opts = build_opts,
     .n_opts = N_OPTS,
 };
@@ -439,6 +445,7 @@ static int cmd_build(int argc, char **argv)
         .len = text.len,
         .context = context,
         .target = args.opts[O_TARGET].value,
+        .platform = args.opts[O_PLATFORM].value,
         .build_args = bargs,
         .tag = tag ? tag : tmp_tag,
         .no_cache = args.opts[O_NO_CACHE].set,

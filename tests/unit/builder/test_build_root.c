@@ -426,7 +426,7 @@ static void test_errors(void **state)
     assert_non_null(strstr(r.e.msg, "ONBUILD trigger 'RUN exit 4'"));
     run_release(&r);
     build(&s, ctx, "FROM --platform=linux/nonesuch busybox\n", NULL, NULL, false, NULL, &r);
-    assert_int_equal(r.rc, ERR_UNSUPPORTED);
+    assert_int_equal(r.rc, ERR_NOT_FOUND);
     assert_int_equal(r.e.line, 1);
     run_release(&r);
     build(&s, ctx, "FROM busybox\nUSER nobody-here\nRUN true\n", NULL, NULL, false, NULL, &r);

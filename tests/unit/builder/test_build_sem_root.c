@@ -1,0 +1,514 @@
+/* Build semantics that depend on the base image, checked against what
+ * BuildKit does: the image's Env in variable expansion (and ARG/ENV
+ * precedence over it, in expansion and in RUN's environment), PATH added
+ * to a config without one, ONBUILD triggers of an image run in the
+ * stage's scope, and platforms: FROM --platform with $BUILDPLATFORM, the
+ * manifest of an image index picked per platform, the target platform of
+ * the build (bld_build_opts.platform) in TARGETPLATFORM and the image,
+ * stages without RUN built for another platform and a clear error for a
+ * RUN the kernel cannot execute. Bases are made here from busybox-static
+ * (make_busybox_rootfs.sh); needs root, namespaces and overlayfs (exits 77
+ * otherwise, saying why). */
+#include "builder/build.h"
+#include "builder/layer.h"
+#include "builder/oci.h"
+#include "builder/report.h"
+#include "builder/run.h"
+#include "builder/store.h"
+#include "common/arena.h"
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/fileio.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static char base[256];
+static char rootfs[300];
+static int seq;
+
+static void write_file(const char *dir, const char *name, const char *text, size_t len,
+                       unsigned mode)
+{
+    char p[600];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    struct err e;
+    assert_int_equal(file_write_atomic(p, text, len, mode, &e), 0);
+}
+
+static const char *new_dir(char *out, size_t n, const char *what)
+{
+    snprintf(out, n, "%s/%s%d", base, what, ++seq);
+    assert_int_equal(mkdir(out, 0755), 0);
+    return out;
+}
+
+/* Stores dir as a one-layer image for platform os/arch with env and
+ * onbuild (NULL-terminated lists, may be NULL); fills the manifest's
+ * descriptor (with the platform set) and returns it. */
+static struct bld_descriptor store_image(struct bld_store *s, const char *dir, const char *arch,
+                                         const char **env, const char **onbuild,
+                                         struct bld_platform *plat)
+{
+    struct err e;
+    struct bld_layer_opts lo = { 0 };
+    struct bld_layer_info info;
+    struct bld_descriptor layer;
+    assert_int_equal(bld_layer_store(s, dir, &lo, &info, &layer, &e), 0);
+    struct bld_image_config c;
+    memset(&c, 0, sizeof c);
+    c.architecture = arch;
+    c.os = "linux";
+    size_t n = 0;
+    while (env && env[n])
+        n++;
+    c.config.env = (struct bld_strs){ env, n, n > 0 };
+    n = 0;
+    while (onbuild && onbuild[n])
+        n++;
+    c.config.on_build = (struct bld_strs){ onbuild, n, n > 0 };
+    c.diff_ids = &info.diff_id;
+    c.n_diff_ids = 1;
+    struct bld_history h = { .created_by = "test rootfs" };
+    c.history = &h;
+    c.n_history = 1;
+    struct buf cj = BUF_INIT, mj = BUF_INIT;
+    assert_int_equal(bld_config_write(&c, &cj, &e), 0);
+    struct bld_manifest m;
+    memset(&m, 0, sizeof m);
+    m.media_type = BLD_MT_OCI_MANIFEST;
+    m.config.media_type = BLD_MT_OCI_CONFIG;
+    m.config.size = (int64_t)cj.len;
+    assert_int_equal(bld_store_put_blob(s, cj.data, cj.len, &m.config.digest, &e), 0);
+    m.layers = &layer;
+    m.n_layers = 1;
+    assert_int_equal(bld_manifest_write(&m, &mj, &e), 0);
+    struct bld_descriptor d;
+    memset(&d, 0, sizeof d);
+    d.media_type = BLD_MT_OCI_MANIFEST;
+    d.size = (int64_t)mj.len;
+    assert_int_equal(bld_store_put_blob(s, mj.data, mj.len, &d.digest, &e), 0);
+    buf_release(&cj);
+    buf_release(&mj);
+    plat->os = "linux";
+    plat->architecture = arch;
+    plat->variant = NULL;
+    d.platform = plat;
+    return d;
+}
+
+static void name_image(struct bld_store *s, const char *ref, const struct bld_descriptor *d)
+{
+    struct err e;
+    struct bld_descriptor plain = *d;
+    plain.platform = NULL;
+    assert_int_equal(bld_store_ref_set(s, ref, &plain, &e), 0);
+}
+
+/* A fake arm64 /bin/sh: an ELF header for machine 183 (AArch64), which
+ * an x86-64 kernel without binfmt_misc emulation refuses with ENOEXEC. */
+static void make_arm64_rootfs(const char *dir)
+{
+    unsigned char elf[64];
+    memset(elf, 0, sizeof elf);
+    memcpy(elf,
+           "\x7f"
+           "ELF",
+           4);
+    elf[4] = 2;    /* 64-bit */
+    elf[5] = 1;    /* little endian */
+    elf[6] = 1;    /* version */
+    elf[16] = 2;   /* ET_EXEC */
+    elf[18] = 183; /* EM_AARCH64 */
+    elf[20] = 1;   /* version */
+    elf[52] = 64;  /* header size */
+    char p[600];
+    snprintf(p, sizeof p, "%s/bin", dir);
+    assert_int_equal(mkdir(p, 0755), 0);
+    write_file(dir, "bin/sh", (const char *)elf, sizeof elf, 0755);
+    write_file(dir, "plat", "arm64\n", 6, 0644);
+}
+
+static void open_store(struct bld_store *s)
+{
+    char p[400];
+    struct err e;
+    snprintf(p, sizeof p, "%s/store%d", base, ++seq);
+    assert_int_equal(bld_store_open(s, p, &e), 0);
+    s->unsafe_no_fsync = true;
+
+    /* envbase: busybox with an Env, no PATH among it but /bin... */
+    static const char *env[] = { "PATH=/bin:/usr/bin", "FOO=bar", "APP_HOME=/opt/app", NULL };
+    struct bld_platform pl;
+    struct bld_descriptor d = store_image(s, rootfs, "amd64", env, NULL, &pl);
+    name_image(s, "envbase:latest", &d);
+    /* nopath: busybox whose config has no PATH at all. */
+    static const char *nopath[] = { "ONLY=1", NULL };
+    d = store_image(s, rootfs, "amd64", nopath, NULL, &pl);
+    name_image(s, "nopath:latest", &d);
+    /* obbase: busybox with ONBUILD triggers in its config. */
+    static const char *ob[] = { "ARG WHO", "ENV TRIG=from-$WHO", "RUN echo trig-ran > /trig",
+                                NULL };
+    d = store_image(s, rootfs, "amd64", env, ob, &pl);
+    name_image(s, "obbase:latest", &d);
+    static const char *badob[] = { "FROM busybox", NULL };
+    d = store_image(s, rootfs, "amd64", env, badob, &pl);
+    name_image(s, "badob:latest", &d);
+
+    /* multi: an index of busybox for amd64 and a fake arm64 image. */
+    static const char *envamd[] = { "PATH=/bin", "PLAT=amd64", NULL };
+    static const char *envarm[] = { "PATH=/bin", "PLAT=arm64", NULL };
+    char arm[400];
+    new_dir(arm, sizeof arm, "armroot");
+    make_arm64_rootfs(arm);
+    struct bld_platform p1, p2;
+    struct bld_descriptor ms[2];
+    ms[0] = store_image(s, arm, "arm64", envarm, NULL, &p1);
+    ms[1] = store_image(s, rootfs, "amd64", envamd, NULL, &p2);
+    struct bld_index ix = { .media_type = BLD_MT_OCI_INDEX, .manifests = ms, .n_manifests = 2 };
+    struct buf ij = BUF_INIT;
+    assert_int_equal(bld_index_write(&ix, &ij, &e), 0);
+    struct bld_descriptor id;
+    memset(&id, 0, sizeof id);
+    id.media_type = BLD_MT_OCI_INDEX;
+    id.size = (int64_t)ij.len;
+    assert_int_equal(bld_store_put_blob(s, ij.data, ij.len, &id.digest, &e), 0);
+    assert_int_equal(bld_store_ref_set(s, "multi:latest", &id, &e), 0);
+    buf_release(&ij);
+}
+
+struct run {
+    int rc;
+    struct err e;
+    struct bld_build_result res;
+    struct bld_report rep;
+    struct buf out;
+};
+
+static void build(struct bld_store *s, const char *dockerfile, const char *const *args,
+                  const char *platform, const char *tag, struct run *r)
+{
+    char ctx[400];
+    new_dir(ctx, sizeof ctx, "ctx");
+    write_file(ctx, "Dockerfile", dockerfile, strlen(dockerfile), 0644);
+    write_file(ctx, "a.txt", "hello\n", 6, 0644);
+    char df[600];
+    snprintf(df, sizeof df, "%s/Dockerfile", ctx);
+    FILE *fp = tmpfile();
+    assert_non_null(fp);
+    struct bld_build_opts o = {
+        .dockerfile = df,
+        .text = dockerfile,
+        .len = strlen(dockerfile),
+        .context = ctx,
+        .build_args = args,
+        .platform = platform,
+        .tag = tag,
+        .net = BLD_NET_NONE,
+        .progress = fp,
+    };
+    bld_report_init(&r->rep);
+    buf_init(&r->out, 0);
+    r->rc = bld_build(s, &o, &r->rep, &r->res, &r->e);
+    rewind(fp);
+    struct err e;
+    assert_int_equal(file_read_stream(fp, "progress", 0, &r->out, &e), 0);
+    fclose(fp);
+    if (r->rc)
+        fprintf(stderr, "build: %s:%u:%u: %s\n", r->e.path, r->e.line, r->e.col, r->e.msg);
+}
+
+static void run_release(struct run *r)
+{
+    bld_report_release(&r->rep);
+    buf_release(&r->out);
+}
+
+static void config_of(struct bld_store *s, const char *ref, struct arena *a,
+                      struct bld_image_config *c)
+{
+    struct err e;
+    struct bld_descriptor d;
+    struct bld_manifest m;
+    assert_int_equal(bld_store_ref_get(s, ref, a, &d, &e), 0);
+    assert_int_equal(bld_store_read_manifest(s, &d, a, &m, &e), 0);
+    assert_int_equal(bld_store_read_config(s, &m.config, a, c, &e), 0);
+}
+
+static const char *env_of(const struct bld_image_config *c, const char *key)
+{
+    size_t n = strlen(key);
+    for (size_t i = 0; i < c->config.env.len; i++)
+        if (strncmp(c->config.env.items[i], key, n) == 0 && c->config.env.items[i][n] == '=')
+            return c->config.env.items[i] + n + 1;
+    return NULL;
+}
+
+static bool has(const struct run *r, const char *text)
+{
+    if (strstr(buf_cstr(&r->out), text))
+        return true;
+    fprintf(stderr, "output lacks [%s]:\n%s\n", text, buf_cstr(&r->out));
+    return false;
+}
+
+static void test_base_env(void **state)
+{
+    (void)state;
+    struct bld_store s;
+    open_store(&s);
+    static const char df[] =
+        "FROM envbase\n"
+        "WORKDIR $APP_HOME/sub\n"
+        "ENV GREETING=\"hello $FOO\" PATH=/extra:$PATH\n"
+        "COPY a.txt ${APP_HOME}/\n"
+        "RUN echo \"g=$GREETING foo=$FOO p=$PATH\" && pwd && cat /opt/app/a.txt\n"
+        "ARG FOO\n"
+        "ENV AFTER=$FOO\n"
+        "RUN echo \"after=$AFTER foo=$FOO\"\n";
+    struct run r;
+    build(&s, df, NULL, NULL, "env:1", &r);
+    assert_int_equal(r.rc, 0);
+    assert_true(has(&r, "g=hello bar foo=bar p=/extra:/bin:/usr/bin\n"));
+    assert_true(has(&r, ": /opt/app/sub\n"));
+    assert_true(has(&r, ": hello\n"));
+    /* ARG FOO with no value leaves the image's FOO. */
+    assert_true(has(&r, "after=bar foo=bar\n"));
+    struct arena a;
+    arena_init(&a);
+    struct bld_image_config c;
+    config_of(&s, "env:1", &a, &c);
+    assert_string_equal(c.config.working_dir, "/opt/app/sub");
+    assert_string_equal(env_of(&c, "GREETING"), "hello bar");
+    assert_string_equal(env_of(&c, "PATH"), "/extra:/bin:/usr/bin");
+    assert_string_equal(env_of(&c, "AFTER"), "bar");
+    arena_release(&a);
+    run_release(&r);
+
+    /* A build arg reaches the declared ARG: it wins over the image's FOO
+     * from that line on, in expansion and in RUN's environment. */
+    const char *args[] = { "FOO=cli", NULL };
+    build(&s, df, args, NULL, "env:2", &r);
+    assert_int_equal(r.rc, 0);
+    assert_true(has(&r, "STEP 5/8: CACHED\n")); /* FOO is declared after it */
+    assert_true(has(&r, "after=cli foo=cli\n"));
+    run_release(&r);
+
+    /* PATH is added to a config that has none, as BuildKit does, and
+     * FROM scratch gets it too. */
+    build(&s, "FROM nopath\nRUN echo \"path=$PATH only=$ONLY\"\n", NULL, NULL, "np:1", &r);
+    assert_int_equal(r.rc, 0);
+    assert_true(
+        has(&r, "path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin only=1"));
+    arena_init(&a);
+    config_of(&s, "np:1", &a, &c);
+    assert_non_null(env_of(&c, "PATH"));
+    arena_release(&a);
+    run_release(&r);
+    build(&s, "FROM scratch\nCOPY a.txt /\n", NULL, NULL, "sc:1", &r);
+    assert_int_equal(r.rc, 0);
+    arena_init(&a);
+    config_of(&s, "sc:1", &a, &c);
+    assert_string_equal(env_of(&c, "PATH"),
+                        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    arena_release(&a);
+    run_release(&r);
+    bld_store_close(&s);
+}
+
+static void test_onbuild(void **state)
+{
+    (void)state;
+    struct bld_store s;
+    open_store(&s);
+    /* The image's triggers run first in the stage: `ARG WHO` imports the
+     * downstream global ARG (or the build arg), ENV sees it, and both stay
+     * visible to the stage's own instructions. */
+    static const char df[] = "ARG WHO=global\n"
+                             "FROM obbase\n"
+                             "ARG LATER=x\n"
+                             "RUN echo \"trig=$TRIG who=$WHO\" && cat /trig\n";
+    struct run r;
+    build(&s, df, NULL, NULL, "ob:1", &r);
+    assert_int_equal(r.rc, 0);
+    assert_true(has(&r, "STEP 3/3: trig=from-global who=global\n"));
+    assert_true(has(&r, "STEP 3/3: trig-ran\n"));
+    assert_true(has(&r, "STEP 1/3: RUN echo trig-ran > /trig\n"));
+    /* Trigger steps are reported on the FROM line. */
+    size_t on_from = 0;
+    for (size_t i = 0; i < r.rep.steps.len; i++)
+        on_from += r.rep.steps.items[i].line == 2;
+    assert_int_equal(on_from, 4); /* FROM and its three triggers */
+    struct arena a;
+    arena_init(&a);
+    struct bld_image_config c;
+    config_of(&s, "ob:1", &a, &c);
+    assert_string_equal(env_of(&c, "TRIG"), "from-global");
+    assert_int_equal(c.config.on_build.len, 0);
+    arena_release(&a);
+    run_release(&r);
+
+    const char *args[] = { "WHO=cli", NULL };
+    build(&s, df, args, NULL, NULL, &r);
+    assert_int_equal(r.rc, 0);
+    assert_true(has(&r, "trig=from-cli who=cli\n"));
+    run_release(&r);
+
+    /* A trigger may not be FROM: the error names the FROM line. */
+    build(&s, "FROM envbase AS x\nFROM badob\nRUN true\n", NULL, NULL, NULL, &r);
+    assert_int_equal(r.rc, ERR_INVALID);
+    assert_int_equal(r.e.line, 2);
+    assert_non_null(strstr(r.e.msg, "FROM isn't allowed as an ONBUILD trigger"));
+    run_release(&r);
+    bld_store_close(&s);
+}
+
+static void test_platforms(void **state)
+{
+    (void)state;
+    struct bld_store s;
+    open_store(&s);
+    /* Each stage gets the manifest of its platform from the index; a
+     * stage without RUN builds for another platform. */
+    static const char df[] = "FROM --platform=linux/arm64 multi AS arm\n"
+                             "COPY a.txt /a.txt\n"
+                             "FROM --platform=$BUILDPLATFORM multi\n"
+                             "COPY --from=arm /plat /a.txt /from-arm/\n"
+                             "RUN cat /from-arm/plat /from-arm/a.txt && echo \"plat=$PLAT\"\n";
+    struct run r;
+    build(&s, df, NULL, NULL, "plat:1", &r);
+    assert_int_equal(r.rc, 0);
+    assert_true(has(&r, "STEP 3/3: arm64\n"));
+    assert_true(has(&r, "STEP 3/3: hello\n"));
+    assert_true(has(&r, "STEP 3/3: plat=amd64\n"));
+    run_release(&r);
+
+    /* The target platform: TARGETPLATFORM and its parts, the manifest of
+     * stages without --platform, the image's os and architecture. */
+    static const char df2[] = "FROM multi\n"
+                              "ARG TARGETPLATFORM TARGETARCH\n"
+                              "ENV T=$TARGETPLATFORM/$TARGETARCH P=$PLAT\n"
+                              "COPY a.txt /\n";
+    build(&s, df2, NULL, "linux/arm64", "plat:2", &r);
+    assert_int_equal(r.rc, 0);
+    struct arena a;
+    arena_init(&a);
+    struct bld_image_config c;
+    config_of(&s, "plat:2", &a, &c);
+    assert_string_equal(c.architecture, "arm64");
+    assert_string_equal(env_of(&c, "T"), "linux/arm64/arm64");
+    assert_string_equal(env_of(&c, "P"), "arm64");
+    assert_int_equal(c.n_diff_ids, 2);
+    arena_release(&a);
+    run_release(&r);
+    build(&s, "FROM scratch\nCOPY a.txt /\n", NULL, "linux/arm/v7", "plat:3", &r);
+    assert_int_equal(r.rc, 0);
+    arena_init(&a);
+    config_of(&s, "plat:3", &a, &c);
+    assert_string_equal(c.architecture, "arm");
+    assert_string_equal(c.variant, "v7");
+    arena_release(&a);
+    run_release(&r);
+
+    /* A RUN the kernel cannot execute names the platform and the cure. */
+    build(&s, "FROM --platform=linux/arm64 multi\nRUN true\n", NULL, NULL, NULL, &r);
+    assert_int_equal(r.rc, ERR_UNSUPPORTED);
+    assert_int_equal(r.e.line, 2);
+    assert_non_null(strstr(r.e.msg, "exec format error"));
+    assert_non_null(strstr(r.e.msg, "linux/arm64"));
+    assert_non_null(strstr(r.e.msg, "binfmt_misc"));
+    run_release(&r);
+
+    /* No manifest for the platform; a bad platform. */
+    build(&s, "FROM --platform=linux/s390x multi\n", NULL, NULL, NULL, &r);
+    assert_int_equal(r.rc, ERR_NOT_FOUND);
+    assert_non_null(strstr(r.e.msg, "no manifest for linux/s390x"));
+    run_release(&r);
+    build(&s, "FROM --platform=linux//x multi\n", NULL, NULL, NULL, &r);
+    assert_int_equal(r.rc, ERR_INVALID);
+    assert_int_equal(r.e.line, 1);
+    run_release(&r);
+    build(&s, "ARG P=\nFROM --platform=$P multi\n", NULL, NULL, NULL, &r);
+    assert_int_equal(r.rc, ERR_INVALID);
+    assert_non_null(strstr(r.e.msg, "empty platform value"));
+    run_release(&r);
+    build(&s, "FROM scratch\n", NULL, "linux/", NULL, &r);
+    assert_int_equal(r.rc, ERR_USAGE);
+    run_release(&r);
+    bld_store_close(&s);
+}
+
+/* --- setup ---------------------------------------------------------------- */
+
+static int make_rootfs(void)
+{
+    char script[1024];
+    const char *src = __FILE__;
+    const char *cut = strstr(src, "unit/builder/");
+    if (!cut) {
+        fprintf(stderr, "skipped: cannot locate tests/builder from %s\n", src);
+        return 77;
+    }
+    snprintf(script, sizeof script, "%.*sbuilder/make_busybox_rootfs.sh", (int)(cut - src), src);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "sh '%s' '%s'", script, rootfs);
+    int st = system(cmd);
+    if (!WIFEXITED(st))
+        return 1;
+    return WEXITSTATUS(st);
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    if (geteuid() != 0) {
+        fprintf(stderr, "skipped: the build tests need root\n");
+        return 77;
+    }
+    unsetenv("SOURCE_DATE_EPOCH");
+    const char *tmp = getenv("TMPDIR");
+    snprintf(base, sizeof base, "%s/dw-build-sem-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(base)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    chmod(base, 0755);
+    struct err e;
+    if (bld_run_probe(base, true, false, &e) < 0) {
+        fprintf(stderr, "skipped: %s\n", e.msg);
+        teardown_all(NULL);
+        return 77;
+    }
+    snprintf(rootfs, sizeof rootfs, "%s/rootfs", base);
+    int rc = make_rootfs();
+    if (rc != 0) {
+        teardown_all(NULL);
+        if (rc == 77)
+            fprintf(stderr, "skipped: busybox-static is not installed: apt-get install "
+                            "busybox-static\n");
+        return rc;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_base_env),
+        cmocka_unit_test(test_onbuild),
+        cmocka_unit_test(test_platforms),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown_all);
+}
