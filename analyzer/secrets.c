@@ -21,6 +21,7 @@
 #include <pcre2.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,7 +372,12 @@ static const char *const known_test_values[] = {
     "mF_9.B5f-4.1JqM",
 };
 
-/* ---- compiled state (once per process) ---- */
+/* ---- compiled state (once per process) ----
+ *
+ * The keyword tables are built on first use; each pattern is compiled
+ * (and JIT-compiled) only when a scan first runs its rule. Compiling every
+ * pattern up front cost more than the whole lint of a small Dockerfile,
+ * and most files never meet most keywords. */
 
 #define MAX_KEYWORDS 128
 
@@ -381,7 +387,8 @@ struct keyword {
 };
 
 static struct {
-    pcre2_code *code[N_RULES];
+    /* Set once, under compile_mu; read without the lock by match_at. */
+    _Atomic(pcre2_code *) code[N_RULES];
     uint64_t rule_kw[N_RULES][2]; /* keyword bits that enable the rule */
     struct keyword kw[MAX_KEYWORDS];
     size_t n_kw;
@@ -393,12 +400,16 @@ static struct {
      * most positions of a text are rejected by this one test. */
     uint64_t bigram[256 * 256 / 64];
     int kw_type_secret; /* bit index of "type=secret" */
-    bool jit;
-    int rc;
+    bool have_jit;      /* PCRE2 was built with JIT */
+    bool jit_failed;    /* some compiled pattern runs interpreted */
+    /* The first failure, of do_init or of a compile (under compile_mu):
+     * msg is written before rc is published, and never again. */
+    _Atomic int rc;
     char msg[ERR_MSG_MAX];
 } S;
 
 static pthread_once_t init_once_ctl = PTHREAD_ONCE_INIT;
+static pthread_mutex_t compile_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static int add_keyword(const char *p, size_t len)
 {
@@ -415,8 +426,8 @@ static int add_keyword(const char *p, size_t len)
 
 static void init_fail(const char *what, const char *pattern, const char *why)
 {
-    S.rc = ERR_INTERNAL;
     snprintf(S.msg, sizeof S.msg, "secret pattern '%s' %s%s", pattern, what, why);
+    atomic_store_explicit(&S.rc, ERR_INTERNAL, memory_order_release);
 }
 
 static void do_init(void)
@@ -424,22 +435,8 @@ static void do_init(void)
     uint32_t have_jit = 0;
     if (pcre2_config(PCRE2_CONFIG_JIT, &have_jit) < 0)
         have_jit = 0;
-    bool jit_all = have_jit != 0;
+    S.have_jit = have_jit != 0;
     for (size_t r = 0; r < N_RULES; r++) {
-        int code;
-        PCRE2_SIZE off;
-        S.code[r] = pcre2_compile((PCRE2_SPTR)rules[r].pattern, PCRE2_ZERO_TERMINATED, 0, &code,
-                                  &off, NULL);
-        if (!S.code[r]) {
-            PCRE2_UCHAR buf[256];
-            pcre2_get_error_message(code, buf, sizeof buf);
-            init_fail("does not compile: ", rules[r].pattern, (const char *)buf);
-            return;
-        }
-        /* Without JIT pcre2_match interprets the pattern: slower, same
-         * results. */
-        if (!have_jit || pcre2_jit_compile(S.code[r], PCRE2_JIT_COMPLETE) != 0)
-            jit_all = false;
         const char *k = rules[r].keywords;
         while (k && *k) {
             const char *bar = strchr(k, '|');
@@ -478,21 +475,67 @@ static void do_init(void)
         fill[c] = S.kw_first_start[c];
     for (size_t i = 0; i < S.n_kw; i++)
         S.kw_order[fill[(unsigned char)S.kw[i].text[0]]++] = (uint8_t)i;
-    S.jit = jit_all;
+}
+
+/* Rule r's compiled pattern, compiled on the first call; NULL when it does
+ * not compile (S.rc and S.msg say why: a bug in the table). Safe from
+ * several threads: one compiles under compile_mu, the others wait, and
+ * later calls take the published pointer without the lock. */
+static pcre2_code *rule_code(size_t r)
+{
+    pcre2_code *c = atomic_load_explicit(&S.code[r], memory_order_acquire);
+    if (c)
+        return c;
+    pthread_mutex_lock(&compile_mu);
+    c = atomic_load_explicit(&S.code[r], memory_order_relaxed);
+    if (!c && !atomic_load_explicit(&S.rc, memory_order_relaxed)) {
+        int code;
+        PCRE2_SIZE off;
+        c = pcre2_compile((PCRE2_SPTR)rules[r].pattern, PCRE2_ZERO_TERMINATED, 0, &code, &off,
+                          NULL);
+        if (!c) {
+            PCRE2_UCHAR buf[256];
+            pcre2_get_error_message(code, buf, sizeof buf);
+            init_fail("does not compile: ", rules[r].pattern, (const char *)buf);
+        } else {
+            /* Without JIT pcre2_match interprets the pattern: slower,
+             * same results. */
+            if (!S.have_jit || pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) != 0)
+                S.jit_failed = true;
+            atomic_store_explicit(&S.code[r], c, memory_order_release);
+        }
+    }
+    pthread_mutex_unlock(&compile_mu);
+    return c;
+}
+
+/* The first failure of the tables or of a pattern, into err; no lock, as
+ * sec_scan_text asks at every call. */
+static int init_error(struct err *err)
+{
+    if (atomic_load_explicit(&S.rc, memory_order_acquire))
+        return err_set(err, ERR_INTERNAL, "%s", S.msg);
+    return 0;
 }
 
 int sec_init(struct err *err)
 {
     pthread_once(&init_once_ctl, do_init);
-    if (S.rc)
-        return err_set(err, ERR_INTERNAL, "%s", S.msg);
-    return 0;
+    for (size_t r = 0; r < N_RULES; r++)
+        if (!rule_code(r))
+            break;
+    return init_error(err);
 }
 
 bool sec_jit_enabled(void)
 {
-    pthread_once(&init_once_ctl, do_init);
-    return S.rc == 0 && S.jit;
+    struct err e;
+    if (sec_init(&e))
+        return false;
+    pthread_mutex_lock(&compile_mu);
+    bool jit = S.have_jit && !S.jit_failed;
+    pthread_mutex_unlock(&compile_mu);
+    return jit;
 }
 
 /* ---- small text helpers ---- */
@@ -1072,6 +1115,7 @@ struct scan {
     uint64_t present[2];
     VEC(struct cand) cands;
     bool truncated;
+    bool failed; /* a pattern did not compile (S.msg) */
 };
 
 static bool kw_present(const struct scan *sc, int idx)
@@ -1507,7 +1551,14 @@ static size_t dispatch(struct scan *sc, const struct rule *rule, int rc, const P
 static bool match_at(struct scan *sc, size_t r, pcre2_match_data *md, size_t pos, uint32_t opts,
                      int *rc, bool *stop)
 {
-    *rc = pcre2_match(S.code[r], (PCRE2_SPTR)sc->t, sc->n, pos, opts, md, NULL);
+    pcre2_code *code = rule_code(r);
+    if (!code) {
+        sc->failed = true;
+        *stop = true;
+        *rc = PCRE2_ERROR_NOMATCH;
+        return false;
+    }
+    *rc = pcre2_match(code, (PCRE2_SPTR)sc->t, sc->n, pos, opts, md, NULL);
     if (*rc >= 0)
         return true;
     if (*rc != PCRE2_ERROR_NOMATCH) {
@@ -1674,7 +1725,8 @@ int sec_scan_text(struct arena *a, const char *text, size_t len, const struct se
     out->items = NULL;
     out->len = 0;
     out->truncated = false;
-    if (sec_init(err))
+    pthread_once(&init_once_ctl, do_init);
+    if (init_error(err))
         return ERR_INTERNAL;
     if (len > SEC_MAX_TEXT)
         return err_set(err, ERR_TOO_LARGE, "text of %zu bytes is over the secret scanner's limit",
@@ -1724,6 +1776,11 @@ int sec_scan_text(struct arena *a, const char *text, size_t len, const struct se
         run_rule(&sc, r, md);
     }
     pcre2_match_data_free(md);
+    if (sc.failed) {
+        VEC_RELEASE(&sc.cands);
+        free(virt);
+        return init_error(err);
+    }
     if (keyed)
         scan_keyed_value(&sc);
 

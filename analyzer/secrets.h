@@ -107,8 +107,9 @@ struct sec_results {
 };
 
 /* Compiles every pattern (once per process; later calls return the first
- * result). Calling it is optional: sec_scan_text does it. Returns 0, or
- * ERR_INTERNAL naming the pattern that failed (a bug). */
+ * result). Calling it is optional: sec_scan_text compiles each pattern the
+ * first time it needs it. Returns 0, or ERR_INTERNAL naming the pattern
+ * that failed (a bug). */
 DW_NODISCARD int sec_init(struct err *err);
 
 /* Whether the compiled patterns run as JIT code (false: the interpreter,
