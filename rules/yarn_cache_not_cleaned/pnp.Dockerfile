@@ -1,0 +1,5 @@
+# test: rules=DW323
+FROM node:22-slim
+COPY . .
+RUN yarn install --immutable
+RUN yarn
