@@ -23,3 +23,10 @@ add_test(NAME cli_interop
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_interop.sh $<TARGET_FILE:dockwright>
           ${CMAKE_CURRENT_SOURCE_DIR}/builder/make_busybox_rootfs.sh)
 set_tests_properties(cli_interop PROPERTIES LABELS "builder;slow" SKIP_RETURN_CODE 77)
+# apt-get install over a debootstrap bookworm minbase base: layer sizes and
+# wasted bytes with the package lists kept, removed later and removed in the
+# same RUN (1-3 minutes; skips without root, debootstrap or the mirror).
+add_test(NAME cli_debian_build
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_debian_build.sh $<TARGET_FILE:dockwright>)
+set_tests_properties(cli_debian_build PROPERTIES LABELS "builder;slow" SKIP_RETURN_CODE 77
+  TIMEOUT 420)
