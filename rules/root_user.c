@@ -15,7 +15,9 @@ static const char doc[] =
     "no USER is set and the base image is not known to run as another user\n"
     "(distroless `:nonroot` tags, unprivileged nginx, Bitnami images). An\n"
     "ENTRYPOINT that drops privileges itself (`gosu`, `su-exec`, `setpriv`,\n"
-    "`runuser`, `s6-setuidgid`, `chpst -u`) and Windows images are exempt.\n"
+    "`runuser`, `s6-setuidgid`, `chpst -u`) and Windows images are exempt\n"
+    "(known by the image name, a PowerShell or cmd SHELL, a drive-letter\n"
+    "WORKDIR, or a RUN that starts `choco` or a `.exe`, `.bat` or `.cmd`).\n"
     "\n"
     "## Why is this bad?\n"
     "A process running as root in a container is root on the files it can\n"
@@ -194,9 +196,33 @@ struct walk {
     const struct df_instr *earlier_user; /* a non-root USER before a root one, or NULL */
     const struct df_instr *entrypoint;   /* the ENTRYPOINT in effect, or NULL */
     bool creates_users;                  /* a RUN runs useradd/adduser */
-    bool windows_hint; /* a SHELL runs PowerShell or cmd, or a WORKDIR is a drive path */
+    bool windows_hint; /* a SHELL runs PowerShell or cmd, a WORKDIR is a drive path, or a
+                          RUN starts choco or a .exe/.bat/.cmd program */
     const struct df_image_ref *root_image;
 };
+
+static bool ends_with_nocase(struct str s, const char *suffix)
+{
+    struct str suf = str_from_cstr(suffix);
+    return s.len > suf.len && str_eq_nocase(str_slice(s, s.len - suf.len, s.len), suf);
+}
+
+/* A RUN that starts Chocolatey or a Windows program (`.exe`, `.bat`,
+ * `.cmd`) only works on a Windows image; FROM stefanscherer/chocolatey
+ * names no Windows repository or tag. */
+static bool runs_windows_program(const struct df_instr *in)
+{
+    const struct sh_script *s = in->script;
+    if (!s)
+        return false;
+    for (uint32_t i = 0; i < s->n_cmds; i++) {
+        struct str name = sh_call_name(&s->cmds[i].call);
+        if (str_eq_cstr(name, "choco") || ends_with_nocase(name, ".exe") ||
+            ends_with_nocase(name, ".bat") || ends_with_nocase(name, ".cmd"))
+            return true;
+    }
+    return false;
+}
 
 static bool runs_user_tool(const struct df_instr *in)
 {
@@ -228,8 +254,9 @@ static void walk_chain(const struct df_model *m, int stage, struct walk *w)
                     w->earlier_user = x;
             } else if (x->kind == DF_ENTRYPOINT && !w->entrypoint) {
                 w->entrypoint = x;
-            } else if (x->kind == DF_RUN && runs_user_tool(x)) {
-                w->creates_users = true;
+            } else if (x->kind == DF_RUN) {
+                w->creates_users = w->creates_users || runs_user_tool(x);
+                w->windows_hint = w->windows_hint || runs_windows_program(x);
             } else if (x->kind == DF_SHELL && x->n_exec) {
                 struct str sh = x->exec[0].raw;
                 w->windows_hint = w->windows_hint || contains(sh, "powershell") ||
@@ -357,10 +384,7 @@ const struct rule rule_DW401 = {
     .name = "root-user",
     .severity = SEV_WARNING,
     .category = CAT_SECURITY,
-    /* The catalogue has it stable; it ships as preview until the CLI
-     * tests stop using a USER-less Dockerfile as their clean file (it fires
-     * on almost every Dockerfile). Reported to the lead. */
-    .status = RULE_PREVIEW,
+    .status = RULE_STABLE,
     .fix = FIX_SOMETIMES,
     .summary = "the target stage runs as root",
     .aliases = aliases,

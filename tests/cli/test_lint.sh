@@ -4,7 +4,8 @@
 # folders skipped), --jobs 1 vs 4, --fix (atomic, mode kept, a failed write
 # leaves the original), --diff writes nothing, config precedence, colours.
 # Uses only DW001 (syntax-error) and DW002 (unknown-instruction, unsafe fix),
-# the rules that exist from the start.
+# the rules that exist from the start; the inputs end with a non-root USER so
+# that DW401 (root-user) stays silent on them.
 set -u
 dw=${1:?usage: test_lint.sh DOCKWRIGHT}
 case $dw in /*) ;; *) dw=$PWD/$dw ;; esac
@@ -37,10 +38,14 @@ command -v python3 >/dev/null && have_python=1
 bad='FROM alpine:3.20
 FORM x
 RUN echo ok
+USER nobody
 '
 good='FROM alpine:3.20
 RUN echo ok
+USER nobody
 '
+# What --fix --unsafe-fixes makes of $bad (no final newline: $( ) drops it).
+bad_fixed=$(printf 'FROM alpine:3.20\nFROM x\nRUN echo ok\nUSER nobody')
 
 # ---- exit codes ------------------------------------------------------------
 mkdir -p p && cd p
@@ -164,7 +169,7 @@ printf 'ignore: [DW002]\n' > sub/.dockwright.yaml
 out=$(printf '%s' "$bad" | "$dw" lint --stdin-filename sub/Dockerfile -); check "stdin config from its name" 0 $?
 # --fix on standard input: the fixed text on stdout, the report on stderr.
 out=$(printf '%s' "$bad" | "$dw" lint --fix --unsafe-fixes - 2>report); check "stdin --fix" 0 $?
-same "stdin fixed text" "$(printf 'FROM alpine:3.20\nFROM x\nRUN echo ok')" "$out"
+same "stdin fixed text" "$bad_fixed" "$out"
 has "stdin --fix report on stderr" "fixed 1 problem in 1 file" "$(cat report)"
 out=$(printf '%s' "$good" | "$dw" lint --fix - 2>/dev/null); check "stdin --fix unchanged" 0 $?
 same "stdin unchanged text" "$(printf '%s' "$good")" "$out"
@@ -207,7 +212,7 @@ cd "$tmp"
 mkdir -p j && cd j
 for i in $(seq 1 40); do
   mkdir -p "m$((i % 7))"
-  if [ $((i % 3)) = 0 ]; then printf '%s' "$good"; else printf 'FORM a\nFROM b\nFORM c%d\n' $i; fi > "m$((i % 7))/$i.Dockerfile"
+  if [ $((i % 3)) = 0 ]; then printf '%s' "$good"; else printf 'FORM a\nFROM b\nFORM c%d\nUSER 10001\n' $i; fi > "m$((i % 7))/$i.Dockerfile"
 done
 for fmt in tty json sarif gitlab; do
   a=$("$dw" lint --jobs 1 --format $fmt); ra=$?
@@ -228,18 +233,19 @@ has "--diff summary on stderr" "--diff: 1 problem in 1 file would be fixed" "$(c
 rm -f err
 same "--diff output" "--- Dockerfile
 +++ Dockerfile
-@@ -1,3 +1,3 @@
+@@ -1,4 +1,4 @@
  FROM alpine:3.20
 -FORM x
 +FROM x
- RUN echo ok" "$out"
+ RUN echo ok
+ USER nobody" "$out"
 same "--diff writes nothing" "$(printf %s "$bad")" "$(cat Dockerfile)"
 [ "$(ls -A)" = Dockerfile ] || { echo "FAIL: --diff left files: $(ls -A)"; fail=1; }
 # The diff applies: patch turns a copy into what --fix writes.
 if command -v patch >/dev/null; then
   mkdir -p ../xp && cp Dockerfile ../xp/ && (cd ../xp && patch -s -p0 <<<"$out") \
     || { echo "FAIL: patch refused the --diff output"; fail=1; }
-  same "patched copy" "$(printf 'FROM alpine:3.20\nFROM x\nRUN echo ok')" "$(cat ../xp/Dockerfile)"
+  same "patched copy" "$bad_fixed" "$(cat ../xp/Dockerfile)"
 fi
 out=$("$dw" lint --diff Dockerfile 2>/dev/null); check "--diff without applicable fixes" 0 $?
 same "--diff nothing to show" "" "$out"
@@ -248,7 +254,7 @@ has "--fix hint" "1 fixable with --unsafe-fixes" "$out"
 same "--fix safe only changed nothing" "$(printf %s "$bad")" "$(cat Dockerfile)"
 out=$("$dw" lint --fix --unsafe-fixes Dockerfile); check "--fix --unsafe-fixes" 0 $?
 has "--fix summary" "fixed 1 problem in 1 file; no problems left in 1 file" "$out"
-same "--fix result" "$(printf 'FROM alpine:3.20\nFROM x\nRUN echo ok')" "$(cat Dockerfile)"
+same "--fix result" "$bad_fixed" "$(cat Dockerfile)"
 same "--fix keeps the mode" "751" "$(stat -c %a Dockerfile)"
 [ "$(ls -A)" = Dockerfile ] || { echo "FAIL: --fix left files: $(ls -A)"; fail=1; }
 # A symbolic link stays a link; its target is fixed.
@@ -277,6 +283,7 @@ cd "$tmp"
 if "$dw" rules | grep -q '^DW114 '; then
   mkdir -p w && cd w
   two_cmds='FROM alpine:3.20
+USER nobody
 CMD ["a"]
 CMD ["b"]
 '
@@ -289,7 +296,7 @@ CMD ["b"]
   has "json safe fix" '"applicability": "safe"' "$out"
   out=$("$dw" lint --fix Dockerfile); check "safe --fix" 0 $?
   has "safe --fix summary" "fixed 1 problem in 1 file" "$out"
-  same "safe --fix result" "$(printf 'FROM alpine:3.20\nCMD ["b"]')" "$(cat Dockerfile)"
+  same "safe --fix result" "$(printf 'FROM alpine:3.20\nUSER nobody\nCMD ["b"]')" "$(cat Dockerfile)"
   cd "$tmp"
 fi
 

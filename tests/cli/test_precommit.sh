@@ -44,8 +44,10 @@ YAML
 git add .pre-commit-config.yaml && git commit -qm config || exit 2
 pre-commit install >"$tmp/log" 2>&1; check "pre-commit install" 0 $?
 
+# The inputs end with a non-root USER so that DW401 (root-user) stays silent.
 bad='FROM alpine:3.20
 FORM x
+USER nobody
 '
 # A bad Dockerfile fails the commit.
 printf '%s' "$bad" > Dockerfile
@@ -56,12 +58,12 @@ grep -q "unknown instruction 'FORM'" "$tmp/log" || { echo "FAIL: the hook output
 # The fix hook rewrites it (pre-commit fails a hook that modifies files).
 pre-commit run dockwright-fix --hook-stage manual --files Dockerfile >"$tmp/log" 2>&1
 check "the fix hook reports the modification" 1 $?
-[ "$(cat Dockerfile)" = "$(printf 'FROM alpine:3.20\nFROM x')" ] || { echo "FAIL: the fix hook did not rewrite the file:"; cat Dockerfile; fail=1; }
+[ "$(cat Dockerfile)" = "$(printf 'FROM alpine:3.20\nFROM x\nUSER nobody')" ] || { echo "FAIL: the fix hook did not rewrite the file:"; cat Dockerfile; fail=1; }
 git add Dockerfile
 git commit -qm fixed >"$tmp/log" 2>&1; check "the fixed Dockerfile commits" 0 $?
 
 # A clean one passes.
-printf 'FROM alpine:3.20\nRUN echo ok\n' > Containerfile
+printf 'FROM alpine:3.20\nRUN echo ok\nUSER nobody\n' > Containerfile
 git add Containerfile
 git commit -qm clean >"$tmp/log" 2>&1; check "a clean Containerfile commits" 0 $?
 
