@@ -183,6 +183,9 @@ struct pipe {
     const struct bld_layer_sink *sink;
     struct bld_sha256 tar_hash, gz_hash;
     z_stream z;
+    /* deflateSetHeader keeps a pointer and reads the header during the
+     * first deflate calls: it must live as long as z. */
+    gz_header gzhead;
     bool z_open;
     unsigned char *zbuf;
     uint64_t tar_size, gz_size;
@@ -426,10 +429,9 @@ int bld_layer_write(const char *dir, const struct bld_layer_opts *opts,
         p->z_open = true;
         /* An explicit header: no name, no time, OS "unknown" (as Go writes
          * it), so the bytes do not depend on how zlib was built. */
-        gz_header h;
-        memset(&h, 0, sizeof h);
-        h.os = 255;
-        if (deflateSetHeader(&p->z, &h) != Z_OK)
+        memset(&p->gzhead, 0, sizeof p->gzhead);
+        p->gzhead.os = 255;
+        if (deflateSetHeader(&p->z, &p->gzhead) != Z_OK)
             DW_BUG("deflateSetHeader failed");
         p->zbuf = xmalloc(CHUNK_SIZE);
         w.buf = xmalloc(CHUNK_SIZE);
