@@ -23,7 +23,12 @@ const char *out_project_url(void)
 
 int out_rule_help_uri(const struct rule *r, struct buf *b)
 {
-    return buf_printf(b, "%s%s%s.md", DW_PROJECT_URL, DW_RULE_DOCS_PATH, r->name);
+    /* Concatenated, not printf'd: every finding of a JSON, SARIF or GitLab
+     * report asks for one. */
+    return buf_append_cstr(b, DW_PROJECT_URL DW_RULE_DOCS_PATH) || buf_append_cstr(b, r->name) ||
+                   buf_append_cstr(b, ".md")
+               ? ERR_TOO_LARGE
+               : 0;
 }
 
 const char *out_severity_name(enum rule_severity s)
@@ -183,6 +188,207 @@ json_t *out_jaliases(const struct rule *r)
             json_array_append_new(a, out_jcstr(al->name));
     }
     return a;
+}
+
+/* ------------------------------------------------------- streaming JSON */
+
+void out_jw_init(struct out_jw *w, struct buf *b, int indent)
+{
+    memset(w, 0, sizeof *w);
+    w->b = b;
+    w->indent = indent;
+}
+
+static void jw_raw(struct out_jw *w, const char *s, size_t n)
+{
+    struct buf *b = w->b;
+    /* Most pieces fit in what the buffer has: copy without buf_append's
+     * checks (it keeps the terminator and the limit, as buf_append). */
+    if (b->len + n < b->cap && !b->limit && !w->rc) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return;
+    }
+    if (!w->rc && buf_append(b, s, n))
+        w->rc = ERR_TOO_LARGE;
+}
+
+/* A line break and the indentation of depth d. */
+static void jw_newline(struct out_jw *w, unsigned d)
+{
+    static const char spaces[] = "                                                                ";
+    size_t n = (size_t)w->indent + 2 * (size_t)d;
+    jw_raw(w, "\n", 1);
+    while (n && !w->rc) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        jw_raw(w, spaces, k);
+        n -= k;
+    }
+}
+
+/* Where a value or key starts: after "key": it follows directly; in a
+ * container it goes on a new line, after a comma unless it is the first. */
+static void jw_value_start(struct out_jw *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (!w->depth)
+        return;
+    if (!w->first[w->depth - 1])
+        jw_raw(w, ",", 1);
+    w->first[w->depth - 1] = false;
+    jw_newline(w, w->depth);
+}
+
+void out_jw_open(struct out_jw *w, char bracket)
+{
+    jw_value_start(w);
+    if (w->depth == OUT_JW_MAX_DEPTH) {
+        w->rc = ERR_TOO_LARGE;
+        return;
+    }
+    jw_raw(w, &bracket, 1);
+    w->first[w->depth++] = true;
+}
+
+void out_jw_close(struct out_jw *w, char bracket)
+{
+    if (!w->depth || w->after_key) {
+        w->rc = ERR_TOO_LARGE;
+        return;
+    }
+    w->depth--;
+    if (!w->first[w->depth])
+        jw_newline(w, w->depth);
+    jw_raw(w, &bracket, 1);
+}
+
+void out_jw_str(struct out_jw *w, const char *s, size_t n)
+{
+    jw_value_start(w);
+    if (!s)
+        n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, run = 0; /* bytes to copy as they are end at i */
+    jw_raw(w, "\"", 1);
+    while (i < n) {
+        unsigned char c = p[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+            i++;
+            run++;
+            continue;
+        }
+        size_t k = c < 0x80 ? 1 : utf8_seq(p + i, n - i);
+        if (k > 1) {
+            i += k;
+            run += k;
+            continue;
+        }
+        if (run)
+            jw_raw(w, s + i - run, run);
+        run = 0;
+        char esc[8];
+        const char *e = esc;
+        size_t elen = 2;
+        switch (c) {
+        case '"': e = "\\\""; break;
+        case '\\': e = "\\\\"; break;
+        case '\b': e = "\\b"; break;
+        case '\f': e = "\\f"; break;
+        case '\n': e = "\\n"; break;
+        case '\r': e = "\\r"; break;
+        case '\t': e = "\\t"; break;
+        default:
+            if (c >= 0x80) { /* no valid sequence: U+FFFD, as out_jstr */
+                e = "\xEF\xBF\xBD";
+                elen = 3;
+            } else {
+                static const char hex[] = "0123456789ABCDEF";
+                memcpy(esc, "\\u00", 4);
+                esc[4] = hex[c >> 4];
+                esc[5] = hex[c & 15];
+                elen = 6;
+            }
+        }
+        jw_raw(w, e, elen);
+        i++;
+    }
+    if (run)
+        jw_raw(w, s + i - run, run);
+    jw_raw(w, "\"", 1);
+}
+
+void out_jw_cstr(struct out_jw *w, const char *s)
+{
+    if (s)
+        out_jw_str(w, s, strlen(s));
+    else
+        out_jw_null(w);
+}
+
+void out_jw_key(struct out_jw *w, const char *key)
+{
+    /* Keys are the formats' own ASCII names: no escaping to do, unless
+     * one ever holds a character JSON escapes. */
+    size_t n = strlen(key);
+    bool plain = true;
+    for (size_t i = 0; i < n && plain; i++)
+        plain = (unsigned char)key[i] >= 0x20 && (unsigned char)key[i] < 0x80 && key[i] != '"' &&
+                key[i] != '\\';
+    if (plain) {
+        jw_value_start(w);
+        jw_raw(w, "\"", 1);
+        jw_raw(w, key, n);
+        jw_raw(w, "\": ", 3);
+    } else {
+        out_jw_str(w, key, n);
+        jw_raw(w, ": ", 2);
+    }
+    w->after_key = true;
+}
+
+void out_jw_int(struct out_jw *w, long long v)
+{
+    jw_value_start(w);
+    char num[24];
+    char *p = num + sizeof num;
+    /* As "%lld" writes it; the magnitude as unsigned so LLONG_MIN works. */
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    jw_raw(w, p, (size_t)(num + sizeof num - p));
+}
+
+void out_jw_null(struct out_jw *w)
+{
+    jw_value_start(w);
+    jw_raw(w, "null", 4);
+}
+
+void out_jw_aliases(struct out_jw *w, const struct rule *r)
+{
+    out_jw_open(w, '[');
+    for (const struct rule_alias *al = r->aliases; al && al->name; al++) {
+        bool seen = false;
+        for (const struct rule_alias *p = r->aliases; p < al; p++)
+            if (strcmp(p->name, al->name) == 0)
+                seen = true;
+        if (!seen)
+            out_jw_cstr(w, al->name);
+    }
+    out_jw_close(w, ']');
+}
+
+int out_jw_end(struct out_jw *w)
+{
+    return w->rc || w->depth || w->after_key ? ERR_TOO_LARGE : 0;
 }
 
 /* Cuts n bytes of s back to a UTF-8 character boundary. */

@@ -7,6 +7,7 @@
 #include "common/compiler.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A JSON string of s (n bytes), invalid UTF-8 replaced with U+FFFD (jansson
@@ -19,6 +20,33 @@ json_t *out_jcstr(const char *s);
  * the first prefixed with indent spaces so that it nests in the document
  * at that depth. Keys keep insertion order. */
 DW_NODISCARD int out_jdump(json_t *j, int indent, struct buf *b);
+
+/* A streaming JSON writer that writes exactly what out_jdump writes for
+ * the same values (jansson's JSON_INDENT(2) layout and string escapes):
+ * `lint --format json` writes every finding through it, as building a
+ * jansson tree per finding and dumping it cost more than linting. Values
+ * go into the innermost open container; in an object, out_jw_key comes
+ * before each value. Errors stick: check out_jw_end once at the end. */
+#define OUT_JW_MAX_DEPTH 32
+struct out_jw {
+    struct buf *b;
+    int indent;     /* spaces before every line after the first */
+    unsigned depth; /* open containers */
+    bool first[OUT_JW_MAX_DEPTH];
+    bool after_key; /* the next value follows "key": on the same line */
+    int rc;
+};
+void out_jw_init(struct out_jw *w, struct buf *b, int indent);
+void out_jw_open(struct out_jw *w, char bracket); /* '{' or '[' */
+void out_jw_close(struct out_jw *w, char bracket);
+void out_jw_key(struct out_jw *w, const char *key);
+void out_jw_str(struct out_jw *w, const char *s, size_t n); /* invalid UTF-8 as U+FFFD */
+void out_jw_cstr(struct out_jw *w, const char *s);          /* NULL: null */
+void out_jw_int(struct out_jw *w, long long v);
+void out_jw_null(struct out_jw *w);
+void out_jw_aliases(struct out_jw *w, const struct rule *r); /* as out_jaliases */
+/* 0, or ERR_TOO_LARGE when a write failed or the containers are unbalanced. */
+DW_NODISCARD int out_jw_end(struct out_jw *w);
 
 /* The rule's aliases as a JSON array of names. New reference. */
 json_t *out_jaliases(const struct rule *r);

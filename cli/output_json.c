@@ -6,80 +6,114 @@
 
 #include <string.h>
 
-static json_t *fix_json(const struct out_file *f, const struct eng_fix *fix)
+/* The file's part is written with the streaming writer (out_jw), which
+ * lays it out as out_jdump would a jansson tree of the same values: the
+ * report of a large tree is a few times cheaper that way. */
+
+static void edit_json(struct out_jw *w, const char *path, size_t path_len, const struct edit *e)
 {
-    if (!fix)
-        return json_null();
+    out_jw_open(w, '{');
+    out_jw_key(w, "path");
+    if (path)
+        out_jw_str(w, path, path_len);
+    else
+        out_jw_null(w);
+    out_jw_key(w, "start_byte");
+    out_jw_int(w, e->start);
+    out_jw_key(w, "end_byte");
+    out_jw_int(w, e->end);
+    out_jw_key(w, "text");
+    out_jw_str(w, e->text.ptr, e->text.len);
+    out_jw_close(w, '}');
+}
+
+static void fix_json(struct out_jw *w, const struct out_file *f, const struct eng_fix *fix)
+{
+    if (!fix) {
+        out_jw_null(w);
+        return;
+    }
     const char *app = fix->safety == FIX_SAFE     ? "safe"
                       : fix->safety == FIX_UNSAFE ? "unsafe"
                                                   : "display-only";
-    json_t *edits = json_array();
-    for (uint32_t i = 0; i < fix->n_edits; i++) {
-        const struct edit *e = &fix->edits[i];
-        json_t *je = json_object();
-        json_object_set_new(je, "path", out_jcstr(f->path));
-        json_object_set_new(je, "start_byte", json_integer(e->start));
-        json_object_set_new(je, "end_byte", json_integer(e->end));
-        json_object_set_new(je, "text", out_jstr(e->text.ptr, e->text.len));
-        json_array_append_new(edits, je);
-    }
+    out_jw_open(w, '{');
+    out_jw_key(w, "applicability");
+    out_jw_cstr(w, app);
+    out_jw_key(w, "title");
+    out_jw_cstr(w, fix->title);
+    out_jw_key(w, "edits");
+    out_jw_open(w, '[');
+    size_t path_len = f->path ? strlen(f->path) : 0;
+    for (uint32_t i = 0; i < fix->n_edits; i++)
+        edit_json(w, f->path, path_len, &fix->edits[i]);
     for (uint32_t k = 0; k < fix->n_others; k++) {
         const struct eng_file_edits *o = &fix->others[k];
         struct buf path = BUF_INIT;
         if (out_other_path(f, o->path, &path))
             buf_truncate(&path, 0);
-        for (uint32_t i = 0; i < o->n_edits; i++) {
-            const struct edit *e = &o->edits[i];
-            json_t *je = json_object();
-            json_object_set_new(je, "path", out_jstr(buf_cstr(&path), path.len));
-            json_object_set_new(je, "start_byte", json_integer(e->start));
-            json_object_set_new(je, "end_byte", json_integer(e->end));
-            json_object_set_new(je, "text", out_jstr(e->text.ptr, e->text.len));
-            json_array_append_new(edits, je);
-        }
+        for (uint32_t i = 0; i < o->n_edits; i++)
+            edit_json(w, buf_cstr(&path), path.len, &o->edits[i]);
         buf_release(&path);
     }
-    json_t *j = json_object();
-    json_object_set_new(j, "applicability", json_string(app));
-    json_object_set_new(j, "title", out_jcstr(fix->title));
-    json_object_set_new(j, "edits", edits);
-    return j;
+    out_jw_close(w, ']');
+    out_jw_close(w, '}');
 }
 
-static json_t *finding_json(const struct out_file *f, const struct eng_finding *x)
+static void finding_json(struct out_jw *w, const struct out_file *f, const struct eng_finding *x)
 {
     const struct rule *r = x->rule;
-    json_t *j = json_object();
-    json_object_set_new(j, "rule", out_jcstr(r->id));
-    json_object_set_new(j, "name", out_jcstr(r->name));
-    json_object_set_new(j, "severity", json_string(out_severity_name(x->severity)));
-    json_object_set_new(j, "line", json_integer(x->line));
-    json_object_set_new(j, "column", json_integer(x->col));
-    json_object_set_new(j, "end_line", json_integer(x->end_line));
-    json_object_set_new(j, "end_column", json_integer(x->end_col));
-    json_object_set_new(j, "start_byte", json_integer(x->span.start));
-    json_object_set_new(j, "end_byte", json_integer(x->span.end));
-    json_object_set_new(j, "message", out_jcstr(x->message));
-    json_object_set_new(j, "alias", out_jcstr(x->alias));
-    json_object_set_new(j, "aliases", out_jaliases(r));
+    out_jw_open(w, '{');
+    out_jw_key(w, "rule");
+    out_jw_cstr(w, r->id);
+    out_jw_key(w, "name");
+    out_jw_cstr(w, r->name);
+    out_jw_key(w, "severity");
+    out_jw_cstr(w, out_severity_name(x->severity));
+    out_jw_key(w, "line");
+    out_jw_int(w, x->line);
+    out_jw_key(w, "column");
+    out_jw_int(w, x->col);
+    out_jw_key(w, "end_line");
+    out_jw_int(w, x->end_line);
+    out_jw_key(w, "end_column");
+    out_jw_int(w, x->end_col);
+    out_jw_key(w, "start_byte");
+    out_jw_int(w, x->span.start);
+    out_jw_key(w, "end_byte");
+    out_jw_int(w, x->span.end);
+    out_jw_key(w, "message");
+    out_jw_cstr(w, x->message);
+    out_jw_key(w, "alias");
+    out_jw_cstr(w, x->alias);
+    out_jw_key(w, "aliases");
+    out_jw_aliases(w, r);
     struct buf uri = BUF_INIT;
-    if (out_rule_help_uri(r, &uri) == 0)
-        json_object_set_new(j, "help_uri", out_jstr(buf_cstr(&uri), uri.len));
+    if (out_rule_help_uri(r, &uri) == 0) {
+        out_jw_key(w, "help_uri");
+        out_jw_str(w, buf_cstr(&uri), uri.len);
+    }
     buf_release(&uri);
-    json_t *rel = json_array();
+    out_jw_key(w, "related");
+    out_jw_open(w, '[');
     for (uint32_t i = 0; i < x->n_related; i++) {
         const struct eng_related *e = &x->related[i];
-        json_t *je = json_object();
-        json_object_set_new(je, "line", json_integer(e->line));
-        json_object_set_new(je, "column", json_integer(e->col));
-        json_object_set_new(je, "end_line", json_integer(e->end_line));
-        json_object_set_new(je, "end_column", json_integer(e->end_col));
-        json_object_set_new(je, "message", out_jcstr(e->message));
-        json_array_append_new(rel, je);
+        out_jw_open(w, '{');
+        out_jw_key(w, "line");
+        out_jw_int(w, e->line);
+        out_jw_key(w, "column");
+        out_jw_int(w, e->col);
+        out_jw_key(w, "end_line");
+        out_jw_int(w, e->end_line);
+        out_jw_key(w, "end_column");
+        out_jw_int(w, e->end_col);
+        out_jw_key(w, "message");
+        out_jw_cstr(w, e->message);
+        out_jw_close(w, '}');
     }
-    json_object_set_new(j, "related", rel);
-    json_object_set_new(j, "fix", fix_json(f, x->fix));
-    return j;
+    out_jw_close(w, ']');
+    out_jw_key(w, "fix");
+    fix_json(w, f, x->fix);
+    out_jw_close(w, '}');
 }
 
 int out_json_begin(const struct out_options *o, struct buf *b)
@@ -100,17 +134,20 @@ int out_json_begin(const struct out_options *o, struct buf *b)
 int out_json_file(const struct out_options *o, const struct out_file *f, struct out_chunk *c)
 {
     (void)o;
-    json_t *j = json_object();
-    json_object_set_new(j, "path", out_jcstr(f->path));
-    json_t *arr = json_array();
-    for (uint32_t i = 0; i < f->n_findings; i++)
-        json_array_append_new(arr, finding_json(f, &f->findings[i]));
-    json_object_set_new(j, "findings", arr);
-    if (buf_append_cstr(&c->part[0], "\n    ")) {
-        json_decref(j);
+    if (buf_append_cstr(&c->part[0], "\n    "))
         return ERR_TOO_LARGE;
-    }
-    return out_jdump(j, 4, &c->part[0]);
+    struct out_jw w;
+    out_jw_init(&w, &c->part[0], 4);
+    out_jw_open(&w, '{');
+    out_jw_key(&w, "path");
+    out_jw_cstr(&w, f->path);
+    out_jw_key(&w, "findings");
+    out_jw_open(&w, '[');
+    for (uint32_t i = 0; i < f->n_findings; i++)
+        finding_json(&w, f, &f->findings[i]);
+    out_jw_close(&w, ']');
+    out_jw_close(&w, '}');
+    return out_jw_end(&w);
 }
 
 int out_json_end(const struct out_options *o, const struct out_totals *t, struct buf *b)

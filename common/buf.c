@@ -68,6 +68,13 @@ int buf_append_cstr(struct buf *b, const char *s)
 
 int buf_append_char(struct buf *b, char c)
 {
+    /* The common case without the checks of buf_reserve: lexers and
+     * writers append one byte at a time. */
+    if (b->len + 1 < b->cap && (!b->limit || b->len < b->limit)) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return 0;
+    }
     return buf_append(b, &c, 1);
 }
 

@@ -5,6 +5,7 @@
 dw_unit_test(cli_test_output SOURCES unit/cli/test_output.c LIBS dw_cli)
 target_compile_definitions(cli_test_output PRIVATE DW_TEST_PROJECT_URL="${DW_PROJECT_URL}")
 dw_unit_test(cli_test_discover SOURCES unit/cli/test_discover.c LIBS dw_cli)
+dw_unit_test(cli_test_json_writer SOURCES unit/cli/test_json_writer.c LIBS dw_cli)
 
 if(DW_HAVE_LINT)
   # exit codes, every format, stdin, discovery, --jobs, --fix, --diff,
