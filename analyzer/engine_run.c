@@ -63,14 +63,20 @@ struct arena *rule_arena(struct rule_ctx *ctx)
 
 static const char *vformat(struct arena *a, const char *fmt, va_list ap)
 {
+    /* Messages are short: one formatting pass into a local buffer, a
+     * second only for the rare message that does not fit. */
+    char small[256];
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(small, sizeof small, fmt, ap2);
     va_end(ap2);
     if (n < 0)
         return "";
     char *s = arena_alloc(a, (size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    if ((size_t)n < sizeof small)
+        memcpy(s, small, (size_t)n + 1);
+    else
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
     return s;
 }
 

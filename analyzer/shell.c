@@ -418,27 +418,28 @@ static enum rw reserved(const struct parser *p, uint32_t *len)
 {
     static const struct {
         const char *s;
+        uint8_t len;
         enum rw rw;
     } words[] = {
-        { "if", RW_IF },
-        { "then", RW_THEN },
-        { "else", RW_ELSE },
-        { "elif", RW_ELIF },
-        { "fi", RW_FI },
-        { "do", RW_DO },
-        { "done", RW_DONE },
-        { "case", RW_CASE },
-        { "esac", RW_ESAC },
-        { "while", RW_WHILE },
-        { "until", RW_UNTIL },
-        { "for", RW_FOR },
-        { "in", RW_IN },
-        { "{", RW_LBRACE },
-        { "}", RW_RBRACE },
-        { "!", RW_BANG },
-        { "function", RW_FUNCTION },
-        { "[[", RW_DLBRACK },
-        { "select", RW_SELECT },
+        { "if", 2, RW_IF },
+        { "then", 4, RW_THEN },
+        { "else", 4, RW_ELSE },
+        { "elif", 4, RW_ELIF },
+        { "fi", 2, RW_FI },
+        { "do", 2, RW_DO },
+        { "done", 4, RW_DONE },
+        { "case", 4, RW_CASE },
+        { "esac", 4, RW_ESAC },
+        { "while", 5, RW_WHILE },
+        { "until", 5, RW_UNTIL },
+        { "for", 3, RW_FOR },
+        { "in", 2, RW_IN },
+        { "{", 1, RW_LBRACE },
+        { "}", 1, RW_RBRACE },
+        { "!", 1, RW_BANG },
+        { "function", 8, RW_FUNCTION },
+        { "[[", 2, RW_DLBRACK },
+        { "select", 6, RW_SELECT },
     };
     const struct lex *lx = p->lx;
     uint32_t i = lx->i, j = i;
@@ -451,8 +452,8 @@ static enum rw reserved(const struct parser *p, uint32_t *len)
     if (j == i || (j < lx->n && !is_blank_at(lx, j) && !is_meta(lx->s[j])))
         return RW_NONE;
     for (size_t k = 0; k < DW_ARRAY_LEN(words); k++) {
-        size_t wl = strlen(words[k].s);
-        if (wl == j - i && memcmp(lx->s + i, words[k].s, wl) == 0) {
+        size_t wl = words[k].len;
+        if (wl == j - i && lx->s[i] == words[k].s[0] && memcmp(lx->s + i, words[k].s, wl) == 0) {
             if (len)
                 *len = (uint32_t)wl;
             return words[k].rw;

@@ -2,6 +2,8 @@
 
 #include "arena.h"
 
+#include <string.h>
+
 static int lower(int c)
 {
     return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
@@ -71,16 +73,17 @@ int str_cmp(struct str a, struct str b)
 
 void line_index_build(struct line_index *li, struct arena *a, const char *text, size_t len)
 {
+    /* memchr skips a line at a time: every file is indexed once. */
+    const char *end = text + len, *p;
     uint32_t n = 1;
-    for (size_t i = 0; i < len; i++)
-        n += text[i] == '\n';
+    for (p = text; p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+        n++;
     li->starts = arena_alloc(a, sizeof(uint32_t) * n);
     li->count = n;
     uint32_t k = 0;
     li->starts[k++] = 0;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n')
-            li->starts[k++] = (uint32_t)(i + 1);
+    for (p = text; p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+        li->starts[k++] = (uint32_t)(p - text + 1);
 }
 
 void line_index_locate(const struct line_index *li, uint32_t offset, uint32_t *line, uint32_t *col)
