@@ -2,6 +2,7 @@
  * the stage it sits in, by name or index. A stage cannot read its own
  * result while it is being built; BuildKit reports a circular dependency. */
 #include "analyzer/rule_api.h"
+#include "rules/stageref.h"
 
 #include <ctype.h>
 
@@ -64,22 +65,7 @@ static void check_ref(struct rule_ctx *ctx, const struct df_instr *in, const cha
 
 static void check(struct rule_ctx *ctx, const struct df_instr *in)
 {
-    if (in->kind == DF_COPY) {
-        const struct df_flag *fl = df_instr_flag(in, "from");
-        if (fl && fl->value.raw.ptr)
-            check_ref(ctx, in, "COPY --from", &fl->value);
-        return;
-    }
-    for (uint32_t i = 0; i < in->n_flags; i++) {
-        const struct df_flag *fl = &in->flags[i];
-        if (!str_eq_nocase(fl->name.raw, STR_LIT("mount")))
-            continue;
-        for (uint32_t k = 0; k < fl->n_mount; k++) {
-            const struct df_mount_opt *o = &fl->mount[k];
-            if (o->value.raw.ptr && str_eq_nocase(o->key.raw, STR_LIT("from")))
-                check_ref(ctx, in, "RUN --mount from", &o->value);
-        }
-    }
+    sr_each_ref(ctx, in, check_ref);
 }
 
 const struct rule rule_DW110 = {
