@@ -14,6 +14,7 @@
 #include "common/buf.h"
 #include "common/fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -577,6 +578,30 @@ static void remove_tmp(const char *path)
     }
 }
 
+/* True when dir holds no entry: the step changed nothing, and BuildKit
+ * exports no layer for an empty diff (the history entry says
+ * empty_layer). */
+static bool dir_is_empty(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    bool empty = true;
+    const struct dirent *e;
+    while (empty && (e = readdir(d)))
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(d);
+    return empty;
+}
+
+/* Records a step without a layer in the cache; returns 0. */
+static int cache_put_none(struct build *b, const struct bld_digest *key)
+{
+    struct cache_entry none = { .has_layer = false };
+    cache_put(b, key, &none);
+    return 0;
+}
+
 /* Writes dir as a layer and adds it to the stage and the cache. */
 static int commit_layer(struct build *b, struct stage_state *st, const char *dir,
                         const struct bld_digest *key, struct bld_report_step *rs, struct err *err)
@@ -1080,9 +1105,10 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
         return rc;
     key = keys.chain;
     struct cache_entry ce;
-    if (cache_get(b, &key, &ce) && ce.has_layer) {
-        reuse_layer(b, st, &ce, rs);
-        bld_meta_history(m, hist, false);
+    if (cache_get(b, &key, &ce)) {
+        if (ce.has_layer)
+            reuse_layer(b, st, &ce, rs);
+        bld_meta_history(m, hist, !ce.has_layer);
         st->key = key;
         *cached = true;
         return 0;
@@ -1199,11 +1225,12 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
         buf_release(&cmd);
         return at_instr(b, in, err->code, err);
     }
-    rc = commit_layer(b, st, upper, &key, rs, err);
+    bool empty = dir_is_empty(upper);
+    rc = empty ? cache_put_none(b, &key) : commit_layer(b, st, upper, &key, rs, err);
     remove_tmp(tmp);
     if (rc)
         return at_instr(b, in, rc, err);
-    bld_meta_history(m, hist, false);
+    bld_meta_history(m, hist, empty);
     st->key = key;
     return 0;
 }
@@ -1331,22 +1358,31 @@ static int do_copy(struct build *b, struct stage_state *st, struct bld_meta *m,
     rc = bld_copy_digest(sel, &content, err);
     if (rc)
         return at_instr(b, in, rc, err);
-    struct bld_kv *args;
-    size_t n_args;
-    args_in_scope(b, in, &args, &n_args);
-    const char *keytext = arena_printf(
-        &b->a, "%s\nfrom=%s\ndest=%s\nworkdir=%s", raw_text(b, in->span), from ? from : "", dest,
-        st->cfg.config.working_dir ? st->cfg.config.working_dir : "/");
+    /* The build args count only through what they expand to (BuildKit's
+     * file operation has no environment): the expanded sources, owner,
+     * mode and checksum are in the key, the args in scope are not. */
+    struct buf kt = BUF_INIT;
+    rc = buf_printf(&kt, "%s\nfrom=%s\ndest=%s\nworkdir=%s\nchown=%s\nchmod=%s\nchecksum=%s",
+                    raw_text(b, in->span), from ? from : "", dest,
+                    st->cfg.config.working_dir ? st->cfg.config.working_dir : "/",
+                    chown ? chown : "", chmod ? chmod : "", co.checksum ? co.checksum : "");
+    for (size_t i = 0; i < co.n_srcs && !rc; i++)
+        rc = buf_printf(&kt, "\nsrc=%s", srcs[i].path);
+    const char *keytext = arena_strdup(&b->a, buf_cstr(&kt));
+    buf_release(&kt);
+    if (rc)
+        return at_instr(b, in, err_set(err, ERR_TOO_LARGE, "instruction too large"), err);
     struct bld_digest key;
-    rc = step_key(b, st, keytext, args, n_args, &content, link, &key, err);
+    rc = step_key(b, st, keytext, NULL, 0, &content, link, &key, err);
     if (rc)
         return rc;
     const char *hist =
         bld_meta_copy_text(&b->a, add, co.parents, chown, chmod, paths, n_paths, hnames, n_h, dest);
     struct cache_entry ce;
-    if (cache_get(b, &key, &ce) && ce.has_layer) {
-        reuse_layer(b, st, &ce, rs);
-        bld_meta_history(m, hist, false);
+    if (cache_get(b, &key, &ce)) {
+        if (ce.has_layer)
+            reuse_layer(b, st, &ce, rs);
+        bld_meta_history(m, hist, !ce.has_layer);
         st->key = key;
         *cached = true;
         return 0;
@@ -1372,12 +1408,13 @@ static int do_copy(struct build *b, struct stage_state *st, struct bld_meta *m,
                                .users = &full,
                                .instr = add ? "ADD" : "COPY" };
     rc = bld_copy_apply(sel, &d, NULL, err);
+    bool empty = !rc && dir_is_empty(tmp);
     if (!rc)
-        rc = commit_layer(b, st, tmp, &key, rs, err);
+        rc = empty ? cache_put_none(b, &key) : commit_layer(b, st, tmp, &key, rs, err);
     remove_tmp(tmp);
     if (rc)
         return at_instr(b, in, rc, err);
-    bld_meta_history(m, hist, false);
+    bld_meta_history(m, hist, empty);
     st->key = key;
     return 0;
 }

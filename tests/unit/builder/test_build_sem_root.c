@@ -20,6 +20,7 @@
 #include "common/err.h"
 #include "common/fileio.h"
 
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -195,13 +196,15 @@ struct run {
     struct buf out;
 };
 
-static void build(struct bld_store *s, const char *dockerfile, const char *const *args,
-                  const char *platform, const char *tag, struct run *r)
+/* The --target of the next builds (NULL: the last stage). */
+static const char *target;
+
+/* Builds dockerfile in the context directory ctx (the Dockerfile is
+ * written there). */
+static void build_in(struct bld_store *s, const char *ctx, const char *dockerfile,
+                     const char *const *args, const char *platform, const char *tag, struct run *r)
 {
-    char ctx[400];
-    new_dir(ctx, sizeof ctx, "ctx");
     write_file(ctx, "Dockerfile", dockerfile, strlen(dockerfile), 0644);
-    write_file(ctx, "a.txt", "hello\n", 6, 0644);
     char df[600];
     snprintf(df, sizeof df, "%s/Dockerfile", ctx);
     FILE *fp = tmpfile();
@@ -212,6 +215,7 @@ static void build(struct bld_store *s, const char *dockerfile, const char *const
         .len = strlen(dockerfile),
         .context = ctx,
         .build_args = args,
+        .target = target,
         .platform = platform,
         .tag = tag,
         .net = BLD_NET_NONE,
@@ -226,6 +230,34 @@ static void build(struct bld_store *s, const char *dockerfile, const char *const
     fclose(fp);
     if (r->rc)
         fprintf(stderr, "build: %s:%u:%u: %s\n", r->e.path, r->e.line, r->e.col, r->e.msg);
+}
+
+/* Builds dockerfile in a new context holding a.txt ("hello\n"). */
+static void build(struct bld_store *s, const char *dockerfile, const char *const *args,
+                  const char *platform, const char *tag, struct run *r)
+{
+    char ctx[400];
+    new_dir(ctx, sizeof ctx, "ctx");
+    write_file(ctx, "a.txt", "hello\n", 6, 0644);
+    build_in(s, ctx, dockerfile, args, platform, tag, r);
+}
+
+static size_t hits(const struct run *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->rep.steps.len; i++)
+        n += r->rep.steps.items[i].cache == BLD_CACHE_HIT;
+    return n;
+}
+
+/* The cache state of every step, as a string of 'H' and 'M'. */
+static const char *cache_line(const struct run *r, char *out, size_t n)
+{
+    size_t i = 0;
+    for (; i < r->rep.steps.len && i + 1 < n; i++)
+        out[i] = r->rep.steps.items[i].cache == BLD_CACHE_HIT ? 'H' : 'M';
+    out[i] = '\0';
+    return out;
 }
 
 static void run_release(struct run *r)
@@ -448,6 +480,198 @@ static void test_platforms(void **state)
     bld_store_close(&s);
 }
 
+static void test_empty_layer(void **state)
+{
+    (void)state;
+    struct bld_store s;
+    open_store(&s);
+    /* A RUN that changes nothing makes no layer; its history entry says
+     * empty_layer, as BuildKit exports it. */
+    static const char df[] = "FROM envbase\nRUN true\nRUN echo x > /x\n";
+    struct run r;
+    build(&s, df, NULL, NULL, "empty:1", &r);
+    assert_int_equal(r.rc, 0);
+    assert_false(r.rep.steps.items[1].has_layer);
+    assert_true(r.rep.steps.items[2].has_layer);
+    struct arena a;
+    arena_init(&a);
+    struct bld_image_config c;
+    config_of(&s, "empty:1", &a, &c);
+    assert_int_equal(c.n_diff_ids, 2);
+    assert_int_equal(c.n_history, 3);
+    assert_true(c.history[1].empty_layer);
+    assert_false(c.history[2].empty_layer);
+    arena_release(&a);
+    struct run r2;
+    build(&s, df, NULL, NULL, "empty:2", &r2);
+    assert_int_equal(r2.rc, 0);
+    assert_int_equal(hits(&r2), 3);
+    assert_memory_equal(&r.res.manifest, &r2.res.manifest, sizeof r.res.manifest);
+    run_release(&r);
+    run_release(&r2);
+    bld_store_close(&s);
+}
+
+static void test_cache_kinds(void **state)
+{
+    (void)state;
+    struct bld_store s;
+    open_store(&s);
+    char ctx[400], line[16], p[600];
+    new_dir(ctx, sizeof ctx, "ctx");
+    write_file(ctx, "a.txt", "one\n", 4, 0644);
+    static const char df[] = "FROM envbase\n"
+                             "ARG V=1\n"
+                             "COPY a.txt /a.txt\n"
+                             "RUN echo \"v=$V\" > /v\n";
+    struct run r;
+    build_in(&s, ctx, df, NULL, NULL, NULL, &r);
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(cache_line(&r, line, sizeof line), "HMMM");
+    run_release(&r);
+    /* Nothing changed: every step hits. */
+    build_in(&s, ctx, df, NULL, NULL, NULL, &r);
+    assert_string_equal(cache_line(&r, line, sizeof line), "HHHH");
+    run_release(&r);
+    /* An unrelated file and a new mtime change nothing. */
+    write_file(ctx, "other.txt", "x\n", 2, 0644);
+    snprintf(p, sizeof p, "%s/a.txt", ctx);
+    struct timespec ts[2] = { { 12345, 0 }, { 12345, 0 } };
+    assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+    build_in(&s, ctx, df, NULL, NULL, NULL, &r);
+    assert_string_equal(cache_line(&r, line, sizeof line), "HHHH");
+    run_release(&r);
+    /* The mode of a copied file: a miss from the COPY on. */
+    assert_int_equal(chmod(p, 0600), 0);
+    build_in(&s, ctx, df, NULL, NULL, NULL, &r);
+    assert_string_equal(cache_line(&r, line, sizeof line), "HHMM");
+    run_release(&r);
+    /* Its content likewise. */
+    write_file(ctx, "a.txt", "two\n", 4, 0600);
+    build_in(&s, ctx, df, NULL, NULL, NULL, &r);
+    assert_string_equal(cache_line(&r, line, sizeof line), "HHMM");
+    run_release(&r);
+    /* A build arg: only the steps after its ARG that use the scope. */
+    const char *args[] = { "V=2", NULL };
+    build_in(&s, ctx, df, args, NULL, NULL, &r);
+    assert_string_equal(cache_line(&r, line, sizeof line), "HHHM");
+    run_release(&r);
+    /* The instruction text. */
+    static const char df2[] = "FROM envbase\n"
+                              "ARG V=1\n"
+                              "COPY a.txt /a.txt\n"
+                              "RUN echo \"v=$V\"  > /v\n";
+    build_in(&s, ctx, df2, NULL, NULL, NULL, &r);
+    assert_string_equal(cache_line(&r, line, sizeof line), "HHHM");
+    run_release(&r);
+    /* Another Dockerfile in another context with the same steps: the
+     * cache survives across builds and Dockerfiles. */
+    char ctx2[400];
+    new_dir(ctx2, sizeof ctx2, "ctx");
+    write_file(ctx2, "a.txt", "two\n", 4, 0600);
+    static const char df3[] = "# another file\n"
+                              "FROM envbase\n"
+                              "ARG V=1\n"
+                              "COPY a.txt /a.txt\n"
+                              "RUN echo \"v=$V\" > /v\n"
+                              "RUN echo more\n";
+    build_in(&s, ctx2, df3, NULL, NULL, NULL, &r);
+    assert_string_equal(cache_line(&r, line, sizeof line), "HHHHM");
+    run_release(&r);
+    bld_store_close(&s);
+}
+
+static void test_every_instruction(void **state)
+{
+    (void)state;
+    struct bld_store s;
+    open_store(&s);
+    char ctx[400], cmd[1400];
+    new_dir(ctx, sizeof ctx, "ctx");
+    write_file(ctx, "a.txt", "hello\n", 6, 0644);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && mkdir -p d1/sub src && echo parent > d1/sub/f.txt && "
+             "echo xz > src/x && echo bz > src/y && echo zs > src/z && "
+             "tar -cJf x.tar.xz -C src x && tar -cjf y.tar.bz2 -C src y && "
+             "tar --zstd -cf z.tar.zst -C src z",
+             ctx);
+    if (system(cmd) != 0) {
+        bld_store_close(&s);
+        skip();
+    }
+    static const char df[] = "FROM envbase AS base\n"
+                             "LABEL org.example.a=1 \"b c\"=d\n"
+                             "MAINTAINER someone\n"
+                             "EXPOSE 8080 53/udp\n"
+                             "ENV E=1\n"
+                             "ARG A=2\n"
+                             "WORKDIR /w\n"
+                             "SHELL [\"/bin/sh\", \"-e\", \"-c\"]\n"
+                             "RUN echo \"a=$A e=$E\" > /w/run.txt\n"
+                             "COPY --link a.txt /linked/\n"
+                             "COPY --parents d1/sub/f.txt /par/\n"
+                             "ADD x.tar.xz y.tar.bz2 z.tar.zst /arch/\n"
+                             "ADD a.txt /added.txt\n"
+                             "COPY <<EOF /here.txt\n"
+                             "heredoc $E\n"
+                             "EOF\n"
+                             "USER 1000:1000\n"
+                             "VOLUME /data\n"
+                             "STOPSIGNAL SIGUSR1\n"
+                             "HEALTHCHECK --interval=5s CMD [\"true\"]\n"
+                             "ONBUILD RUN echo child-trigger\n"
+                             "ENTRYPOINT [\"/bin/sh\", \"-c\"]\n"
+                             "CMD [\"cat /w/run.txt\"]\n"
+                             "FROM base\n"
+                             "RUN cat /w/run.txt /linked/a.txt /par/d1/sub/f.txt /arch/x /arch/y "
+                             "/arch/z /here.txt /added.txt && id -u\n";
+    struct run r;
+    build_in(&s, ctx, df, NULL, NULL, "every:1", &r);
+    assert_int_equal(r.rc, 0);
+    static const char *const lines[] = { "a=2 e=1", "hello",     "parent", "xz",           "bz",
+                                         "zs",      "heredoc 1", "1000",   "child-trigger" };
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        char want[64];
+        snprintf(want, sizeof want, ": %s\n", lines[i]);
+        assert_true(has(&r, want));
+    }
+    struct arena a;
+    arena_init(&a);
+    struct bld_image_config c;
+    config_of(&s, "every:1", &a, &c);
+    assert_string_equal(c.author, "someone");
+    assert_int_equal(c.config.n_labels, 2);
+    assert_int_equal(c.config.exposed_ports.len, 2);
+    assert_string_equal(env_of(&c, "E"), "1");
+    assert_string_equal(c.config.working_dir, "/w");
+    assert_int_equal(c.config.shell.len, 3);
+    assert_string_equal(c.config.shell.items[1], "-e");
+    assert_string_equal(c.config.user, "1000:1000");
+    assert_int_equal(c.config.volumes.len, 1);
+    assert_string_equal(c.config.stop_signal, "SIGUSR1");
+    assert_non_null(c.config.healthcheck);
+    assert_int_equal(c.config.healthcheck->interval, 5000000000LL);
+    assert_int_equal(c.config.entrypoint.len, 2);
+    assert_int_equal(c.config.cmd.len, 1);
+    /* The triggers ran in the stage built on base and are not carried. */
+    assert_int_equal(c.config.on_build.len, 0);
+    arena_release(&a);
+    run_release(&r);
+
+    /* --target base keeps its ONBUILD trigger in the image. */
+    target = "base";
+    build_in(&s, ctx, df, NULL, NULL, "every:base", &r);
+    target = NULL;
+    assert_int_equal(r.rc, 0);
+    arena_init(&a);
+    config_of(&s, "every:base", &a, &c);
+    assert_int_equal(c.config.on_build.len, 1);
+    assert_string_equal(c.config.on_build.items[0], "RUN echo child-trigger");
+    arena_release(&a);
+    run_release(&r);
+    bld_store_close(&s);
+}
+
 /* --- setup ---------------------------------------------------------------- */
 
 static int make_rootfs(void)
@@ -506,9 +730,9 @@ int main(void)
         return rc;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_base_env),
-        cmocka_unit_test(test_onbuild),
-        cmocka_unit_test(test_platforms),
+        cmocka_unit_test(test_base_env),    cmocka_unit_test(test_onbuild),
+        cmocka_unit_test(test_platforms),   cmocka_unit_test(test_empty_layer),
+        cmocka_unit_test(test_cache_kinds), cmocka_unit_test(test_every_instruction),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
