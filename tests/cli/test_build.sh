@@ -7,8 +7,11 @@
 # a multi-stage build with COPY --from, --target and --build-arg, a
 # reproducible digest (two --no-cache builds into two stores), a failing
 # RUN (exit 2, its exit code in the message, the store still usable), the
-# --report JSON, and usage errors. Prints the cold and cached times of a
-# 10-step build (not asserted).
+# --report JSON, usage errors, three concurrent builds on one cache dir
+# (then prune and fully cached rebuilds), --platform for a stage without
+# RUN, and a rootless build as uid 65534 (or its message saying what is
+# missing). Prints the cold and cached times of a 10-step build (not
+# asserted).
 # Usage: test_build.sh DOCKWRIGHT MAKE_BUSYBOX_ROOTFS
 # Exits 77 (skip) without root, busybox-static or namespaces/overlayfs.
 set -u
@@ -259,6 +262,69 @@ out=$("$dw" build "${S[@]}" "$tmp/nodir" 2>&1)
 check "missing context" 2 $?
 out=$("$dw" build "${S[@]}" --output bogus "$ctx" 2>&1)
 check "bad --output" 2 $?
+
+# ---- concurrent builds on one cache dir ----
+# Three builds share the store and the base's extracted layer at once; all
+# succeed, the cache they wrote serves every rebuild, and gc afterwards
+# keeps what the tags need.
+for i in 1 2 3; do
+  mkdir -p "$tmp/cc$i"
+  printf 'c%s\n' "$i" >"$tmp/cc$i/a.txt"
+  printf 'FROM busybox\nRUN echo run-%s > /f\nCOPY a.txt /\nRUN cat /f /a.txt\n' "$i" \
+    >"$tmp/cc$i/Dockerfile"
+done
+for i in 1 2 3; do
+  "$dw" build --cache-dir "$tmp/store2" -q -t "cc:$i" "$tmp/cc$i" >"$tmp/cc$i.out" 2>&1 &
+  eval "pid$i=\$!"
+done
+for i in 1 2 3; do
+  eval "wait \$pid$i"
+  check "concurrent build $i: $(cat "$tmp/cc$i.out")" 0 $?
+  expect_out "concurrent build $i output" "c$i\$" "$(cat "$tmp/cc$i.out")"
+done
+out=$("$dw" cache prune --cache-dir "$tmp/store2" 2>&1)
+check "prune after concurrent builds: $out" 0 $?
+for i in 1 2 3; do
+  out=$("$dw" build --cache-dir "$tmp/store2" -t "cc:$i" "$tmp/cc$i" 2>&1)
+  check "rebuild $i after concurrent builds: $out" 0 $?
+  check "rebuild $i fully cached" 4 "$(count ': CACHED$' "$out")"
+done
+
+# ---- --platform: the target platform of stages without RUN ----
+pl=$tmp/plat
+mkdir -p "$pl"
+printf 'x\n' >"$pl/x"
+printf 'FROM scratch\nARG TARGETARCH\nENV ARCH=$TARGETARCH\nCOPY x /\n' >"$pl/Dockerfile"
+out=$("$dw" build "${S[@]}" --platform linux/arm64 --output "oci:$tmp/ociarm" "$pl" 2>&1)
+check "--platform linux/arm64: $out" 0 $?
+armcfg=$(grep -ho '"architecture":"[a-z0-9]*"' "$tmp/ociarm/blobs/sha256/"* 2>/dev/null | sort -u)
+expect_out "image architecture" '"architecture":"arm64"' "$armcfg"
+expect_out "TARGETARCH" 'ARCH=arm64' "$(cat "$tmp/ociarm/blobs/sha256/"* 2>/dev/null | tr -d '\0')"
+out=$("$dw" build "${S[@]}" --platform 'linux//' "$pl" 2>&1)
+check "bad --platform" 2 $?
+expect_out "bad --platform message" "invalid --platform 'linux//'" "$out"
+
+# ---- rootless: a non-root user builds, or is told what is missing ----
+if command -v setpriv >/dev/null; then
+  rl=$tmp/rootless
+  mkdir -p "$rl/ctx"
+  cp "$tmp/busybox.tar" "$rl/"
+  printf 'FROM busybox\nRUN echo made > /m && id -u\n' >"$rl/ctx/Dockerfile"
+  chmod 755 "$tmp"
+  chmod -R a+rwX "$rl"
+  asuser() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$rl" "$@"; }
+  out=$(asuser "$dw" image import --cache-dir "$rl/store" "$rl/busybox.tar" 2>&1)
+  check "rootless import: $out" 0 $?
+  out=$(asuser "$dw" build --cache-dir "$rl/store" "$rl/ctx" 2>&1)
+  rc=$?
+  if [ $rc = 0 ]; then
+    expect_out "rootless RUN runs as root of its namespace" 'STEP 2/2: 0$' "$out"
+  else
+    check "rootless build fails as an error" 2 $rc
+    expect_out "rootless failure says what is missing" \
+      'user namespace|overlay|uid|rootless|namespaces' "$out"
+  fi
+fi
 
 # ---- timing of a 10-step build (reported, not asserted) ----
 pctx=$tmp/pctx
