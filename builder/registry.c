@@ -187,8 +187,11 @@ static size_t on_header(char *p, size_t size, size_t n, void *ctx)
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
         if (strlen(keep[i].name) == kn && strncasecmp(keep[i].name, p, kn) == 0) {
             const char **slot = (const char **)(void *)((char *)r + keep[i].off);
-            /* The first Bearer challenge wins over a later Basic one. */
-            if (!*slot || i != 3)
+            /* Several WWW-Authenticate headers make one list (RFC 9110
+             * 5.3); the other headers keep the last value. */
+            if (i == 3 && *slot)
+                *slot = arena_printf(r->a, "%s, %.*s", *slot, (int)vn, v);
+            else
                 *slot = arena_strndup(r->a, v, vn);
         }
     }

@@ -483,9 +483,18 @@ static int image_pull(const struct cli_args *args, struct bld_store *s)
         cli_error("'image pull' takes exactly one REF; see 'dockwright help image'");
         return CLI_EXIT_ERROR;
     }
+    const char *plat = args->opts[O_PLATFORM].value;
+    if (plat) {
+        const char *slash = strchr(plat, '/');
+        if (!slash || slash == plat || !slash[1] || slash[1] == '/' ||
+            plat[strlen(plat) - 1] == '/') {
+            cli_error("invalid --platform '%s': expected OS/ARCH or OS/ARCH/VARIANT", plat);
+            return CLI_EXIT_ERROR;
+        }
+    }
     struct bld_registry_opts o = {
         .insecure = args->opts[O_INSECURE].values,
-        .platform = args->opts[O_PLATFORM].value,
+        .platform = plat,
         .progress = stdout,
     };
     struct arena a;

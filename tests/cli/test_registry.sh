@@ -185,6 +185,9 @@ same "amd64 manifest pulled" "$(cat "$tmp/multi/amd64")" "$(digest_line pulled "
 out=$("$dw" image pull --cache-dir "$tmp/s10" --platform linux/s390x "$R/multi/img:1" 2>&1)
 check "pull a platform the index lacks" 2 $?
 expect_out "missing platform message" "has no manifest for linux/s390x" "$out"
+out=$("$dw" image pull --cache-dir "$tmp/s10" --platform arm64 "$R/multi/img:1" 2>&1)
+check "pull --platform without an OS" 2 $?
+expect_out "bad --platform message" "invalid --platform 'arm64'" "$out"
 
 # ---- errors ----
 out=$("$dw" image pull --cache-dir "$tmp/s4" "$R/nosuch/image:1" 2>&1)
