@@ -361,6 +361,8 @@ static int http_once(struct client *c, struct http_req *q, struct http_resp *r, 
         r->status = status;
     if (cc == CURLE_OK)
         return 0;
+    /* A failed exchange keeps no body: callers may return at once. */
+    buf_release(&r->errbody);
     if (r->write_rc) {
         *err = r->write_err;
         return r->write_rc;

@@ -151,8 +151,10 @@ struct bld_pull_result {
  * bld_ref_familiar). From an index, the manifest for the platform is
  * pulled and named. Every blob is streamed to a temporary file of the
  * store, hashed while downloading and renamed only when its digest and
- * size match; blobs already in the store are not downloaded. Strings of
- * out live in arena a. Errors: ERR_NOT_FOUND (no such image, or no
+ * size match; blobs already in the store are not downloaded. The store
+ * lock is held from the first blob to the name (other writers wait), so
+ * garbage collection cannot take a blob the image needs. Strings of out
+ * live in arena a. Errors: ERR_NOT_FOUND (no such image, or no
  * manifest for the platform), ERR_INVALID (a bad reference, a digest
  * mismatch, a malformed manifest), ERR_UNSUPPORTED (schema 1), ERR_IO
  * (transport, HTTP and authentication errors, with the registry's error
