@@ -748,7 +748,7 @@ static int fetch_blob(struct client *c, struct bld_store *s, const char *path,
         if (rc) {
             char msg[ERR_MSG_MAX];
             snprintf(msg, sizeof msg, "%s", err->msg);
-            return err_set(err, rc, "registry %s: %s of %s: %s", c->domain, dg, path, msg);
+            return err_set(err, rc, "registry %s: %s: %s", c->domain, path, msg);
         }
         *fetched = true;
         if (c->o && c->o->progress)

@@ -291,7 +291,7 @@ fi
 # token from its realm, given only to bob:pw ----
 cat >"$tmp/tokproxy.py" <<'PY'
 import base64, http.client, http.server, json, sys
-upstream, log = int(sys.argv[1]), sys.argv[2]
+upstream, log, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 TOKEN = "tok-123"
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -311,7 +311,14 @@ class H(http.server.BaseHTTPRequestHandler):
             if auth != "Basic " + base64.b64encode(b"bob:pw").decode():
                 return self.reply(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"bad user"}]}')
             return self.reply(200, json.dumps({"access_token": TOKEN}).encode())
-        if auth != "Bearer " + TOKEN:
+        # "bad" mode: no auth; repositories flip/* and long/* serve test/*
+        # with the blobs' last byte changed or a byte added.
+        damage = None
+        if mode == "bad":
+            for kind in ("flip", "long"):
+                if self.path.startswith("/v2/%s/" % kind):
+                    damage, self.path = kind, "/v2/test/" + self.path[len(kind) + 5:]
+        elif auth != "Bearer " + TOKEN:
             realm = "http://%s/token" % self.headers.get("Host")
             return self.reply(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"no token"}]}',
                 [("WWW-Authenticate", 'Bearer realm="%s",service="mock reg"' % realm)])
@@ -321,6 +328,8 @@ class H(http.server.BaseHTTPRequestHandler):
         c.request(self.command, self.path, body if self.command in ("PUT", "PATCH", "POST") else None, h)
         r = c.getresponse()
         data = r.read()
+        if damage and "/blobs/" in self.path and r.status == 200 and len(data) > 1000:
+            data = data[:-1] + bytes([data[-1] ^ 1]) if damage == "flip" else data + b"x"
         self.reply(r.status, data, [(k, v) for k, v in r.getheaders()
                    if k.lower() not in ("content-length", "transfer-encoding", "connection")])
     do_GET = do_HEAD = do_PUT = do_POST = do_PATCH = any
@@ -328,9 +337,13 @@ srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
 print(srv.server_address[1], flush=True)
 srv.serve_forever()
 PY
-python3 "$tmp/tokproxy.py" "${R#*:}" "$tmp/token.log" >"$tmp/tokproxy.port" 2>"$tmp/tokproxy.err" &
+python3 "$tmp/tokproxy.py" "${R#*:}" "$tmp/token.log" token >"$tmp/tokproxy.port" \
+  2>"$tmp/tokproxy.err" &
 pids+=($!)
-for i in $(seq 1 100); do [ -s "$tmp/tokproxy.port" ] && break; sleep 0.1; done
+python3 "$tmp/tokproxy.py" "${R#*:}" "$tmp/bad.log" bad >"$tmp/badproxy.port" \
+  2>"$tmp/badproxy.err" &
+pids+=($!)
+for i in $(seq 1 100); do [ -s "$tmp/tokproxy.port" ] && [ -s "$tmp/badproxy.port" ] && break; sleep 0.1; done
 if [ -s "$tmp/tokproxy.port" ]; then
   T=127.0.0.1:$(cat "$tmp/tokproxy.port")
   out=$("$dw" image pull --cache-dir "$tmp/s12" "$T/test/busybox:1" 2>&1)
@@ -349,6 +362,28 @@ if [ -s "$tmp/tokproxy.port" ]; then
   expect_out "push and mount scopes asked" "service=mock%20reg&scope=repository%3Atokpush%2Fbb%3Apull%2Cpush&scope=repository%3Atest%2Fbusybox%3Apull" "$log"
 else
   echo "FAIL: the token proxy did not start:"; cat "$tmp/tokproxy.err"; fail=1
+fi
+
+# ---- a registry that serves damaged blobs: an error, and nothing of the
+# blob left in the store ----
+if [ -s "$tmp/badproxy.port" ]; then
+  B=127.0.0.1:$(cat "$tmp/badproxy.port")
+  for kind in flip long; do
+    out=$("$dw" image pull --cache-dir "$tmp/s13-$kind" "$B/$kind/busybox:1" 2>&1)
+    check "pull a damaged blob ($kind)" 2 $?
+    if [ $kind = flip ]; then
+      expect_out "digest mismatch message" "blob digest mismatch: expected sha256:$diff" "$out"
+    else
+      expect_out "oversized blob message" "blob sha256:$diff of long/busybox is larger than" "$out"
+    fi
+    if [ -e "$tmp/s13-$kind/blobs/sha256/$diff" ] || [ -n "$(ls -A "$tmp/s13-$kind/tmp")" ]; then
+      echo "FAIL: a damaged blob ($kind) left something in the store"; fail=1
+    fi
+    out=$("$dw" image ls --cache-dir "$tmp/s13-$kind" 2>&1)
+    if grep -q busybox <<<"$out"; then echo "FAIL: a damaged pull named an image: $out"; fail=1; fi
+  done
+else
+  echo "FAIL: the damaging proxy did not start:"; cat "$tmp/badproxy.err"; fail=1
 fi
 
 if [ $fail = 0 ]; then echo "ok"; fi
