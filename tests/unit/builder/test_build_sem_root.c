@@ -623,13 +623,18 @@ static void test_every_instruction(void **state)
                              "ENTRYPOINT [\"/bin/sh\", \"-c\"]\n"
                              "CMD [\"cat /w/run.txt\"]\n"
                              "FROM base\n"
+                             "COPY --from=0 /w/run.txt /by-index.txt\n"
                              "RUN cat /w/run.txt /linked/a.txt /par/d1/sub/f.txt /arch/x /arch/y "
-                             "/arch/z /here.txt /added.txt && id -u\n";
+                             "/arch/z /here.txt /added.txt /by-index.txt && id -u\n";
     struct run r;
     build_in(&s, ctx, df, NULL, NULL, "every:1", &r);
     assert_int_equal(r.rc, 0);
     static const char *const lines[] = { "a=2 e=1", "hello",     "parent", "xz",           "bz",
                                          "zs",      "heredoc 1", "1000",   "child-trigger" };
+    size_t twice = 0;
+    for (const char *q = buf_cstr(&r.out); (q = strstr(q, ": a=2 e=1\n")); q++)
+        twice++;
+    assert_int_equal(twice, 2); /* run.txt, and its copy by stage index */
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
         char want[64];
         snprintf(want, sizeof want, ": %s\n", lines[i]);
