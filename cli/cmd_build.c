@@ -188,8 +188,10 @@ static int pull_bases(struct bld_store *s, const char *file, const struct buf *t
 {
     struct df_build_opts dopts = { .target = target, .build_args = bargs };
     struct df_file *f = df_file_new(file, buf_cstr(text), text->len, &dopts, e);
-    if (!f)
-        return 0; /* the build reports it */
+    if (!f || f->model.n_syntax_errors) {
+        df_file_free(f);
+        return 0; /* the build reports it, before any download */
+    }
     struct arena a;
     arena_init(&a);
     int rc = 0;
