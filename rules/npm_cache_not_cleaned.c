@@ -43,7 +43,10 @@ static const char doc[] =
     "Safe: the fix appends ` && npm cache clean --force` (with the same\n"
     "`--cache` directory when the install names one); only npm's download\n"
     "cache changes, and npm fetches packages again when a later step needs\n"
-    "them. No fix is offered when the RUN may run in PowerShell or cmd (a\n"
+    "them. The fix is unsafe when the install runs only under a condition\n"
+    "(an `if` or `case` branch, a loop, after `||`), where npm may be missing\n"
+    "when the appended command runs. No fix is offered when the RUN may run in PowerShell or cmd "
+    "(a\n"
     "Windows base image, or a SHELL naming them), where `&&` may not work, or\n"
     "when the install runs under `sudo` (the cache may be another user's).\n";
 
@@ -146,7 +149,8 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
     struct edit e;
     if (!pm_append_edit(ctx, in, cmd, &e))
         return;
-    rule_finding_fix(f, FIX_SAFE, "append npm cache clean --force", &e, 1);
+    rule_finding_fix(f, pm_visit_conditional(last_visit) ? FIX_UNSAFE : FIX_SAFE,
+                     "append npm cache clean --force", &e, 1);
 }
 
 const struct rule rule_DW322 = {

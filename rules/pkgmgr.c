@@ -718,6 +718,13 @@ bool pm_visit_sudo(const struct sh_visit *v)
     }
     return false;
 }
+
+bool pm_visit_conditional(const struct sh_visit *v)
+{
+    return (v->ctx &
+            (SH_IN_CONDITION | SH_IN_BRANCH | SH_IN_LOOP | SH_IN_FUNCTION | SH_IN_BACKGROUND)) ||
+           v->op == SH_OP_OR;
+}
 /* ---------------------------------------- end of npm and Yarn (DW320-DW323) */
 
 /* ------------------------------------------------------------------------

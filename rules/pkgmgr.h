@@ -158,6 +158,13 @@ bool pm_shell_not_posix(struct rule_ctx *ctx, const struct df_instr *in);
 /* Whether v's command is started by a `sudo` wrapper (it may run as
  * another user, whose home holds the caches). */
 bool pm_visit_sudo(const struct sh_visit *v);
+
+/* Whether v's command may not run, or not to completion, when the RUN
+ * runs: inside an if/while/until condition or branch, a case item, a loop
+ * body, a function, a background job, or right after `||`. A command
+ * appended after the RUN's list then runs where the tool it calls may be
+ * missing or in a state the condition did not expect. */
+bool pm_visit_conditional(const struct sh_visit *v);
 /* ---------------------------------------- end of npm and Yarn (DW320-DW323) */
 
 /* ------------------------------------------------------------------------

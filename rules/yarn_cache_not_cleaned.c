@@ -49,6 +49,9 @@ static const char doc[] =
     "Yarn 1 project: a `yarn.lock` in the v1 format and no `.yarnrc.yml`.\n"
     "Otherwise it is unsafe: a Yarn 2+ project may load its packages from\n"
     "the cache (Plug'n'Play, or a zero-install cache inside the project).\n"
+    "It is unsafe too when the install runs only under a condition (an `if`\n"
+    "or `case` branch, a loop, after `||`), where yarn may be missing when\n"
+    "the appended command runs.\n"
     "No fix is offered when the RUN may run in PowerShell or cmd (a Windows\n"
     "base image, or a SHELL naming them), where `&&` may not work, or when the\n"
     "install runs under `sudo` (the cache may be another user's).\n";
@@ -213,7 +216,8 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
     struct edit e;
     if (!pm_append_edit(ctx, in, cmd, &e))
         return;
-    rule_finding_fix(f, kind == YARN_1 ? FIX_SAFE : FIX_UNSAFE, "append yarn cache clean", &e, 1);
+    bool safe = kind == YARN_1 && !pm_visit_conditional(last_visit);
+    rule_finding_fix(f, safe ? FIX_SAFE : FIX_UNSAFE, "append yarn cache clean", &e, 1);
 }
 
 const struct rule rule_DW323 = {

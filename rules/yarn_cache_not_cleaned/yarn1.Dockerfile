@@ -4,3 +4,5 @@ COPY package.json yarn.lock ./
 RUN yarn install --frozen-lockfile --production
 # fixed: RUN yarn install --frozen-lockfile --production && yarn cache clean
 # expect @-2:10 DW323 "'yarn install' leaves the Yarn cache"
+RUN if [ -f yarn.lock ]; then yarn install; else npm ci; fi
+# expect @-1:36 DW323 "'yarn install'"
