@@ -160,8 +160,8 @@ static void report(struct rule_ctx *ctx, const struct sh_word *w)
     }
     case REQ_VCS_NOREF:
         rule_report(ctx, w->span,
-                    "VCS URL '%.*s' names no ref: append '@<tag or commit>' to the "
-                    "repository",
+                    "version-control URL '%.*s' names no ref: append '@<tag or commit>' "
+                    "to the repository",
                     STR_FMT(v));
         break;
     default: break;

@@ -19,12 +19,12 @@ RUN /opt/venv/bin/pip install --no-cache-dir --index-url https://pypi.example/si
 # expect @-1:86 DW319 "package 'numpy' is not pinned"
 # VCS URLs without a ref, also editable ones
 RUN pip install --no-cache-dir git+https://github.com/psf/black.git \
-# expect @-1:32 DW319 "VCS URL 'git+https://github.com/psf/black.git' names no ref"
+# expect @-1:32 DW319 "version-control URL 'git+https://github.com/psf/black.git' names no ref"
       -e git+ssh://git@github.com/org/lib.git#egg=lib
-# expect @-1:10 DW319 "VCS URL 'git+ssh://git@github.com/org/lib.git#egg=lib' names no ref"
+# expect @-1:10 DW319 "version-control URL 'git+ssh://git@github.com/org/lib.git#egg=lib' names no ref"
 RUN pipx install poetry && pipx install --spec git+https://github.com/org/tool.git tool
 # expect @-1:18 DW319 "package 'poetry' is not pinned"
-# expect @-2:48 DW319 "VCS URL 'git+https://github.com/org/tool.git' names no ref"
+# expect @-2:48 DW319 "version-control URL 'git+https://github.com/org/tool.git' names no ref"
 ONBUILD RUN pip install --no-cache-dir celery
 # expect @-1:40 DW319 "package 'celery' is not pinned"
 RUN ["pip", "install", "--no-cache-dir", "uvicorn"]
