@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Version of the JSON format (docs/json-output.md). */
 #define OUT_JSON_VERSION 1
@@ -102,6 +103,13 @@ void out_totals_add(struct out_totals *t, const struct out_file *f, const struct
  * the format needs between non-empty parts, and the footer with t. */
 DW_NODISCARD int out_join(const struct out_options *o, const struct out_chunk *chunks, size_t n,
                           const struct out_totals *t, struct buf *b);
+
+/* As out_join, but writes the document to fp as it goes instead of
+ * building it whole, and releases each part of the chunks once written:
+ * the report of many files never sits in memory twice. Returns 0, or
+ * ERR_IO when a write failed (the rest is still attempted). */
+DW_NODISCARD int out_write(const struct out_options *o, struct out_chunk *chunks, size_t n,
+                           const struct out_totals *t, FILE *fp);
 
 /* out_file and out_totals_add on every file, then out_join. */
 DW_NODISCARD int out_render(const struct out_options *o, const struct out_file *files, size_t n,

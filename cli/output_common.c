@@ -694,7 +694,7 @@ void out_chunk_release(struct out_chunk *c)
         buf_release(&c->part[i]);
 }
 
-int out_file(const struct out_options *o, const struct out_file *f, struct out_chunk *c)
+static int format_file(const struct out_options *o, const struct out_file *f, struct out_chunk *c)
 {
     switch (o->format) {
     case CFG_FORMAT_TTY: return out_tty_file(o, f, c);
@@ -706,6 +706,16 @@ int out_file(const struct out_options *o, const struct out_file *f, struct out_c
     case CFG_FORMAT_GNU: return out_gnu_file(o, f, c);
     }
     return out_tty_file(o, f, c);
+}
+
+int out_file(const struct out_options *o, const struct out_file *f, struct out_chunk *c)
+{
+    int rc = format_file(o, f, c);
+    /* Chunks wait for every file to finish: keep only their text, not the
+     * up to half-empty room of buffers grown by doubling. */
+    for (int i = 0; i < OUT_NPARTS; i++)
+        buf_shrink(&c->part[i]);
+    return rc;
 }
 
 static int begin(const struct out_options *o, struct buf *b)
@@ -765,6 +775,40 @@ int out_join(const struct out_options *o, const struct out_chunk *chunks, size_t
         }
     }
     return end(o, t, any, b) ? ERR_TOO_LARGE : 0;
+}
+
+static int write_buf(FILE *fp, const struct buf *b)
+{
+    return b->len && fwrite(b->data, 1, b->len, fp) != b->len ? ERR_IO : 0;
+}
+
+int out_write(const struct out_options *o, struct out_chunk *chunks, size_t n,
+              const struct out_totals *t, FILE *fp)
+{
+    int rc = 0;
+    struct buf b = BUF_INIT;
+    if (begin(o, &b) == 0)
+        rc |= write_buf(fp, &b);
+    const char *sep = separator(o->format);
+    size_t sep_len = strlen(sep);
+    bool any = false;
+    for (int p = 0; p < OUT_NPARTS; p++) {
+        for (size_t i = 0; i < n; i++) {
+            struct buf *part = &chunks[i].part[p];
+            if (!part->len)
+                continue;
+            if (any && sep_len && fwrite(sep, 1, sep_len, fp) != sep_len)
+                rc = ERR_IO;
+            rc |= write_buf(fp, part);
+            buf_release(part);
+            any = true;
+        }
+    }
+    buf_truncate(&b, 0);
+    if (end(o, t, any, &b) == 0)
+        rc |= write_buf(fp, &b);
+    buf_release(&b);
+    return rc ? ERR_IO : 0;
 }
 
 int out_render(const struct out_options *o, const struct out_file *files, size_t n, struct buf *b)

@@ -103,6 +103,14 @@ int buf_printf(struct buf *b, const char *fmt, ...)
     return rc;
 }
 
+void buf_shrink(struct buf *b)
+{
+    if (!b->data || b->cap <= b->len + 1)
+        return;
+    b->data = xrealloc(b->data, b->len + 1);
+    b->cap = b->len + 1;
+}
+
 void buf_truncate(struct buf *b, size_t len)
 {
     if (len < b->len) {

@@ -38,6 +38,9 @@ DW_NODISCARD int buf_append_cstr(struct buf *b, const char *s);
 DW_NODISCARD int buf_append_char(struct buf *b, char c);
 DW_NODISCARD DW_PRINTF(2, 3) int buf_printf(struct buf *b, const char *fmt, ...);
 DW_NODISCARD DW_PRINTF(2, 0) int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Gives back the memory beyond the content (for buffers kept a long
+ * time, such as one report chunk per file until all are printed). */
+void buf_shrink(struct buf *b);
 /* Shortens the content to len (no-op when already shorter). */
 void buf_truncate(struct buf *b, size_t len);
 /* Hands the heap memory to the caller (free() it) and empties b. Never NULL. */

@@ -2,7 +2,9 @@
  * `lint --format json` must stay byte-identical to the jansson layout it
  * replaced, so every case builds the same value both ways and compares
  * the text: random strings (control bytes, NUL, invalid and valid UTF-8),
- * nesting, empty containers, integers, null, indentation. */
+ * nesting, empty containers, integers, null, indentation. Also out_write
+ * (the report written as it is joined) against out_join. */
+#include "cli/output.h"
 #include "cli/output_int.h"
 #include "common/buf.h"
 
@@ -175,6 +177,43 @@ static void test_unbalanced_fails(void **state)
     buf_release(&got);
 }
 
+/* out_write must write exactly what out_join builds, for a format with
+ * separators between parts (JSON, GitLab) and one without (gnu), and
+ * release the parts it wrote. */
+static void test_out_write_matches_join(void **state)
+{
+    (void)state;
+    const enum cfg_format formats[] = { CFG_FORMAT_JSON, CFG_FORMAT_GITLAB, CFG_FORMAT_GNU };
+    for (size_t fi = 0; fi < sizeof formats / sizeof formats[0]; fi++) {
+        struct out_options o = { .format = formats[fi], .tool_version = "1.0", .rule_set = 1 };
+        struct out_chunk chunks[3];
+        memset(chunks, 0, sizeof chunks);
+        assert_int_equal(buf_append_cstr(&chunks[0].part[0], "\n    {\"a\": 1}"), 0);
+        assert_int_equal(buf_append_cstr(&chunks[2].part[0], "\n    {\"b\": 2}"), 0);
+        assert_int_equal(buf_append_cstr(&chunks[2].part[1], "\n    {\"c\": 3}"), 0);
+        buf_shrink(&chunks[2].part[1]);
+        assert_int_equal(chunks[2].part[1].cap, chunks[2].part[1].len + 1);
+        struct out_totals t = { .files = 3 };
+        struct buf want = BUF_INIT;
+        assert_int_equal(out_join(&o, chunks, 3, &t, &want), 0);
+        FILE *fp = tmpfile();
+        assert_non_null(fp);
+        assert_int_equal(out_write(&o, chunks, 3, &t, fp), 0);
+        for (size_t i = 0; i < 3; i++)
+            for (int p = 0; p < OUT_NPARTS; p++)
+                assert_null(chunks[i].part[p].data);
+        long n = ftell(fp);
+        assert_int_equal((size_t)n, want.len);
+        rewind(fp);
+        char *got = test_malloc((size_t)n + 1);
+        assert_int_equal(fread(got, 1, (size_t)n, fp), (size_t)n);
+        assert_memory_equal(got, want.data, want.len);
+        test_free(got);
+        fclose(fp);
+        buf_release(&want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +221,7 @@ int main(void)
         cmocka_unit_test(test_structure),
         cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_unbalanced_fails),
+        cmocka_unit_test(test_out_write_matches_join),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
