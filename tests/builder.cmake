@@ -25,8 +25,15 @@ add_test(NAME cli_interop
 set_tests_properties(cli_interop PROPERTIES LABELS "builder;slow" SKIP_RETURN_CODE 77)
 # apt-get install over a debootstrap bookworm minbase base: layer sizes and
 # wasted bytes with the package lists kept, removed later and removed in the
-# same RUN (1-3 minutes; skips without root, debootstrap or the mirror).
+# same RUN (about 4 minutes, most of it debootstrap; skips without root,
+# debootstrap or the mirror).
 add_test(NAME cli_debian_build
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_debian_build.sh $<TARGET_FILE:dockwright>)
 set_tests_properties(cli_debian_build PROPERTIES LABELS "builder;slow" SKIP_RETURN_CODE 77
   TIMEOUT 420)
+# The build benchmark, dockwright against buildah (figures only; as root,
+# from a Release build): `cmake --build <dir> --target bench-build`.
+add_custom_target(bench-build
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/perf/bench_build.sh ${CMAKE_BINARY_DIR}
+  DEPENDS dockwright
+  COMMENT "Running the build benchmark (use a Release build for meaningful figures)")

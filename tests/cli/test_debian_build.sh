@@ -11,7 +11,8 @@
 # The installed program runs in a later RUN.
 # Usage: test_debian_build.sh DOCKWRIGHT
 # Exits 77 (skip) without root, debootstrap, python3 or the mirror, or
-# when containers cannot run here. Takes 1-3 minutes (debootstrap).
+# when containers cannot run here. Takes about 4 minutes, 2.5 of them in
+# debootstrap.
 set -u
 dw=${1:?usage: test_debian_build.sh DOCKWRIGHT}
 if [ "$(id -u)" != 0 ]; then echo "skip: needs root"; exit 77; fi
