@@ -1421,11 +1421,46 @@ static int do_copy(struct build *b, struct stage_state *st, struct bld_meta *m,
 
 /* ---- WORKDIR's layer ------------------------------------------------------------------------ */
 
+/* Whether path is a directory in the tree (its top layer that has it),
+ * every component a directory too (not a symlink). */
+static bool tree_has_dir(struct build *b, const struct bld_tree *t, const char *path)
+{
+    struct buf rel = BUF_INIT;
+    bool ok = true;
+    for (const char *p = path; *p && ok;) {
+        while (*p == '/')
+            p++;
+        size_t n = strcspn(p, "/");
+        if (!n)
+            break;
+        if (buf_append_char(&rel, '/') || buf_append(&rel, p, n)) {
+            ok = false;
+            break;
+        }
+        bool found = false;
+        for (size_t i = 0; i < t->n_layers && !found; i++) {
+            struct stat sb;
+            const char *lp = arena_printf(&b->a, "%s%s", t->layers[i], buf_cstr(&rel));
+            if (lstat(lp, &sb) == 0) {
+                found = true;
+                ok = S_ISDIR(sb.st_mode);
+            }
+        }
+        ok = ok && found;
+        p += n;
+    }
+    buf_release(&rel);
+    return ok;
+}
+
 /* The directory path made in an empty upper dir, each component with the
- * mode and owner it has below (0755 root when new). */
+ * mode and owner it has below (0755 root when new); nothing when the
+ * whole path is already a directory. */
 static int make_workdir_layer(struct build *b, const struct bld_tree *below, const char *upper,
                               const char *path, struct err *err)
 {
+    if (tree_has_dir(b, below, path))
+        return 0;
     struct buf rel = BUF_INIT;
     int rc = 0;
     const char *p = path;
@@ -2051,10 +2086,13 @@ static int run_step(struct build *b, struct stage_state *st, struct bld_meta *m,
         if (!rc)
             rc = step_key(b, st, raw_text(b, in->span), args, n_args, NULL, false, &key, err);
         struct cache_entry ce;
-        if (!rc && cache_get(b, &key, &ce) && ce.has_layer == (workdir != NULL)) {
+        bool no_layer = false;
+        if (!rc && cache_get(b, &key, &ce) && (workdir || !ce.has_layer)) {
             cached = true;
-            if (workdir)
+            if (ce.has_layer)
                 reuse_layer(b, st, &ce, &step);
+            else
+                no_layer = workdir != NULL;
         } else if (!rc && workdir) {
             struct bld_tree below;
             const char *tmp = NULL;
@@ -2063,8 +2101,10 @@ static int run_step(struct build *b, struct stage_state *st, struct bld_meta *m,
                 rc = make_tmp(b, "workdir", &tmp, err);
             if (!rc)
                 rc = make_workdir_layer(b, &below, tmp, workdir, err);
+            no_layer = !rc && dir_is_empty(tmp);
             if (!rc)
-                rc = commit_layer(b, st, tmp, &key, &step, err);
+                rc =
+                    no_layer ? cache_put_none(b, &key) : commit_layer(b, st, tmp, &key, &step, err);
             remove_tmp(tmp);
             if (rc && err->line == 0)
                 rc = at_instr(b, in, rc, err);
@@ -2072,6 +2112,10 @@ static int run_step(struct build *b, struct stage_state *st, struct bld_meta *m,
             struct cache_entry none = { .has_layer = false };
             cache_put(b, &key, &none);
         }
+        /* A WORKDIR that already exists changes nothing: no layer, as
+         * BuildKit drops the empty diff of its mkdir. */
+        if (!rc && no_layer && st->cfg.n_history)
+            st->cfg.history[st->cfg.n_history - 1].empty_layer = true;
         if (!rc)
             st->key = key;
     }

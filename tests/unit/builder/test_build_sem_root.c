@@ -487,7 +487,7 @@ static void test_empty_layer(void **state)
     open_store(&s);
     /* A RUN that changes nothing makes no layer; its history entry says
      * empty_layer, as BuildKit exports it. */
-    static const char df[] = "FROM envbase\nRUN true\nRUN echo x > /x\n";
+    static const char df[] = "FROM envbase\nRUN true\nRUN echo x > /x\nWORKDIR /etc\n";
     struct run r;
     build(&s, df, NULL, NULL, "empty:1", &r);
     assert_int_equal(r.rc, 0);
@@ -498,14 +498,17 @@ static void test_empty_layer(void **state)
     struct bld_image_config c;
     config_of(&s, "empty:1", &a, &c);
     assert_int_equal(c.n_diff_ids, 2);
-    assert_int_equal(c.n_history, 3);
+    assert_int_equal(c.n_history, 4);
     assert_true(c.history[1].empty_layer);
     assert_false(c.history[2].empty_layer);
+    /* WORKDIR of a directory that exists: no layer either. */
+    assert_true(c.history[3].empty_layer);
+    assert_string_equal(c.config.working_dir, "/etc");
     arena_release(&a);
     struct run r2;
     build(&s, df, NULL, NULL, "empty:2", &r2);
     assert_int_equal(r2.rc, 0);
-    assert_int_equal(hits(&r2), 3);
+    assert_int_equal(hits(&r2), 4);
     assert_memory_equal(&r.res.manifest, &r2.res.manifest, sizeof r.res.manifest);
     run_release(&r);
     run_release(&r2);
