@@ -375,9 +375,16 @@ static const char *const known_test_values[] = {
 /* ---- compiled state (once per process) ----
  *
  * The keyword tables are built on first use; each pattern is compiled
- * (and JIT-compiled) only when a scan first runs its rule. Compiling every
- * pattern up front cost more than the whole lint of a small Dockerfile,
- * and most files never meet most keywords. */
+ * only when a scan first runs its rule. Compiling every pattern up front
+ * cost more than the whole lint of a small Dockerfile, and most files
+ * never meet most keywords. A pattern first runs interpreted: its JIT
+ * compile costs more than interpreting a few kilobytes, which is all a
+ * single small file gives it. It switches to a JIT copy once it has run
+ * over JIT_AFTER bytes of text in this process (a lint of many files, or
+ * one long text). Both give the same results; only PCRE2's match limits,
+ * reached on pathological input (reported as truncated), differ. */
+
+#define JIT_AFTER 16384
 
 #define MAX_KEYWORDS 128
 
@@ -388,8 +395,11 @@ struct keyword {
 
 static struct {
     /* Set once, under compile_mu; read without the lock by match_at. */
-    _Atomic(pcre2_code *) code[N_RULES];
-    uint64_t rule_kw[N_RULES][2]; /* keyword bits that enable the rule */
+    _Atomic(pcre2_code *) code[N_RULES]; /* interpreted */
+    _Atomic(pcre2_code *) jit[N_RULES];  /* JIT-compiled copy */
+    bool jit_tried[N_RULES];             /* under compile_mu */
+    _Atomic size_t scanned[N_RULES];     /* bytes the rule ran over, until its JIT copy */
+    uint64_t rule_kw[N_RULES][2];        /* keyword bits that enable the rule */
     struct keyword kw[MAX_KEYWORDS];
     size_t n_kw;
     /* Keywords by their first byte: kw_order[kw_first_start[c] ..
@@ -401,7 +411,7 @@ static struct {
     uint64_t bigram[256 * 256 / 64];
     int kw_type_secret; /* bit index of "type=secret" */
     bool have_jit;      /* PCRE2 was built with JIT */
-    bool jit_failed;    /* some compiled pattern runs interpreted */
+    bool jit_failed;    /* a JIT copy could not be made: long texts run interpreted */
     /* The first failure, of do_init or of a compile (under compile_mu):
      * msg is written before rc is published, and never again. */
     _Atomic int rc;
@@ -498,15 +508,41 @@ static pcre2_code *rule_code(size_t r)
             pcre2_get_error_message(code, buf, sizeof buf);
             init_fail("does not compile: ", rules[r].pattern, (const char *)buf);
         } else {
-            /* Without JIT pcre2_match interprets the pattern: slower,
-             * same results. */
-            if (!S.have_jit || pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) != 0)
-                S.jit_failed = true;
             atomic_store_explicit(&S.code[r], c, memory_order_release);
         }
     }
     pthread_mutex_unlock(&compile_mu);
     return c;
+}
+
+/* Rule r's pattern: with want_jit the JIT copy (made on the first call,
+ * under compile_mu like rule_code), else, or when PCRE2 has no JIT or the
+ * JIT fails, the interpreted one (slower, same results). */
+static pcre2_code *rule_code_for(size_t r, bool want_jit)
+{
+    if (!want_jit)
+        return rule_code(r);
+    pcre2_code *j = atomic_load_explicit(&S.jit[r], memory_order_acquire);
+    if (j)
+        return j;
+    pcre2_code *c = rule_code(r);
+    if (!c)
+        return NULL;
+    pthread_mutex_lock(&compile_mu);
+    j = atomic_load_explicit(&S.jit[r], memory_order_relaxed);
+    if (!j && !S.jit_tried[r]) {
+        S.jit_tried[r] = true;
+        pcre2_code *copy = S.have_jit ? pcre2_code_copy(c) : NULL;
+        if (copy && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) == 0) {
+            j = copy;
+            atomic_store_explicit(&S.jit[r], j, memory_order_release);
+        } else {
+            pcre2_code_free(copy);
+            S.jit_failed = true;
+        }
+    }
+    pthread_mutex_unlock(&compile_mu);
+    return j ? j : c;
 }
 
 /* The first failure of the tables or of a pattern, into err; no lock, as
@@ -522,7 +558,7 @@ int sec_init(struct err *err)
 {
     pthread_once(&init_once_ctl, do_init);
     for (size_t r = 0; r < N_RULES; r++)
-        if (!rule_code(r))
+        if (!rule_code_for(r, true))
             break;
     return init_error(err);
 }
@@ -1116,6 +1152,7 @@ struct scan {
     VEC(struct cand) cands;
     bool truncated;
     bool failed; /* a pattern did not compile (S.msg) */
+    bool jit;    /* the rule being run uses its JIT copy */
 };
 
 static bool kw_present(const struct scan *sc, int idx)
@@ -1551,7 +1588,7 @@ static size_t dispatch(struct scan *sc, const struct rule *rule, int rc, const P
 static bool match_at(struct scan *sc, size_t r, pcre2_match_data *md, size_t pos, uint32_t opts,
                      int *rc, bool *stop)
 {
-    pcre2_code *code = rule_code(r);
+    pcre2_code *code = rule_code_for(r, sc->jit);
     if (!code) {
         sc->failed = true;
         *stop = true;
@@ -1608,6 +1645,9 @@ static void run_rule(struct scan *sc, size_t r, pcre2_match_data *md)
     const char *t = sc->t;
     bool stop = false;
     int rc;
+    sc->jit =
+        atomic_load_explicit(&S.jit[r], memory_order_relaxed) ||
+        atomic_fetch_add_explicit(&S.scanned[r], sc->n, memory_order_relaxed) + sc->n >= JIT_AFTER;
     if (rule->handler == H_GENERIC) {
         /* Only keys holding a stem can be secret keys: find the stems and
          * try the pattern anchored at the start of their word (or at the

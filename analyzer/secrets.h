@@ -112,8 +112,10 @@ struct sec_results {
  * that failed (a bug). */
 DW_NODISCARD int sec_init(struct err *err);
 
-/* Whether the compiled patterns run as JIT code (false: the interpreter,
- * because PCRE2 was built without JIT or the JIT could not allocate). */
+/* Whether the patterns can run as JIT code (false: the interpreter,
+ * because PCRE2 was built without JIT or the JIT could not allocate); a
+ * pattern runs interpreted until it has scanned 16 KiB of text in the
+ * process. Compiles every pattern, as sec_init does. */
 bool sec_jit_enabled(void);
 
 /* Finds every secret in text[0, len) as seen from opts->context (opts may
