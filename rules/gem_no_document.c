@@ -4,6 +4,8 @@
  * (whose gemrc already does), are exempt. The fix adds --no-document. */
 #include "rules/pkgmgr.h"
 
+#include <string.h>
+
 static const char doc[] =
     "## What it does\n"
     "Reports `gem install` run without `--no-document` (`-N`), or without\n"
@@ -42,24 +44,27 @@ static const char doc[] =
     "ri and rdoc files are no longer generated. An exec-form RUN is reported\n"
     "without a fix (the edit would fall inside its JSON).\n";
 
-/* Whether src[from, to) writes a gemrc line that turns documentation off:
- * it names a gemrc file and one of the no-doc options. */
-static bool text_writes_gemrc(const char *src, uint32_t from, uint32_t to)
+/* The offset from which src[from, to) has named a gemrc file and a
+ * no-doc option (the end of the later of their first occurrences), or
+ * UINT32_MAX when it does not name both: the text writes a gemrc that
+ * turns documentation off. */
+static uint32_t gemrc_written_at(const char *src, uint32_t from, uint32_t to)
 {
-    if (to <= from)
-        return false;
-    struct str t = str_make(src + from, to - from);
-    bool gemrc = false, nodoc = false;
-    for (size_t i = 0; i < t.len; i++) {
-        struct str rest = str_slice(t, i, t.len);
-        if (!gemrc && str_starts_with(rest, STR_LIT("gemrc")))
-            gemrc = true;
-        if (!nodoc && (str_starts_with(rest, STR_LIT("--no-document")) ||
-                       str_starts_with(rest, STR_LIT("--no-rdoc")) ||
-                       str_starts_with(rest, STR_LIT("--no-ri"))))
-            nodoc = true;
+    static const char *const nodoc[] = { "--no-document", "--no-rdoc", "--no-ri", NULL };
+    uint32_t g = UINT32_MAX, d = UINT32_MAX;
+    for (uint32_t i = from; i < to && (g == UINT32_MAX || d == UINT32_MAX); i++) {
+        if (src[i] != 'g' && src[i] != '-')
+            continue;
+        struct str rest = str_make(src + i, to - i);
+        if (g == UINT32_MAX && str_starts_with(rest, STR_LIT("gemrc")))
+            g = i + 5;
+        for (size_t k = 0; d == UINT32_MAX && nodoc[k]; k++)
+            if (str_starts_with(rest, str_from_cstr(nodoc[k])))
+                d = i + (uint32_t)strlen(nodoc[k]);
     }
-    return gemrc && nodoc;
+    if (g == UINT32_MAX || d == UINT32_MAX)
+        return UINT32_MAX;
+    return g > d ? g : d;
 }
 
 /* Whether the last word of a COPY/ADD (its destination) is a gemrc. */
@@ -121,27 +126,49 @@ static bool ruby_image(const struct df_image_ref *img)
     return str_eq_cstr(repo, "ruby") || str_eq_cstr(repo, "jruby");
 }
 
-/* Whether documentation is off for gem installs of in before offset
- * `upto` (a gemrc written in the stage chain, or the base image). */
-static bool docs_off_before(struct rule_ctx *ctx, const struct df_instr *in, uint32_t upto)
+/* Per file: for each stage, the index of its first instruction that
+ * writes a gemrc turning documentation off (UINT32_MAX: none), computed
+ * on first use so that each instruction's text is read once. */
+struct state {
+    const uint32_t *first_gemrc;
+};
+
+static const uint32_t *first_gemrc(struct rule_ctx *ctx)
 {
+    struct state *st = rule_state(ctx);
+    if (st->first_gemrc)
+        return st->first_gemrc;
     const struct df_file *f = rule_file(ctx);
+    const struct df_model *m = &f->model;
+    uint32_t *first = rule_alloc(ctx, ((size_t)m->n_stages + 1) * sizeof *first);
+    for (uint32_t s = 0; s < m->n_stages; s++) {
+        first[s] = UINT32_MAX;
+        for (uint32_t i = 0; i < m->stages[s].n_instrs && first[s] == UINT32_MAX; i++) {
+            const struct df_instr *o = m->stages[s].instrs[i];
+            if ((o->kind == DF_RUN &&
+                 gemrc_written_at(f->src, o->span.start, o->span.end) != UINT32_MAX) ||
+                ((o->kind == DF_COPY || o->kind == DF_ADD) && copies_gemrc(o)))
+                first[s] = o->index;
+        }
+    }
+    st->first_gemrc = first;
+    return first;
+}
+
+/* Whether documentation is off for the gem installs of in: a gemrc written
+ * by an earlier instruction of its stage or by a stage it is built on, or
+ * the base image. */
+static bool docs_off_before(struct rule_ctx *ctx, const struct df_instr *in)
+{
     const struct df_instr *run = in->parent ? in->parent : in;
-    if (text_writes_gemrc(f->src, in->span.start, upto))
-        return true;
     const struct df_model *m = rule_model(ctx);
+    const uint32_t *first = first_gemrc(ctx);
     int s = run->stage;
     for (uint32_t hops = 0; s >= 0 && (uint32_t)s < m->n_stages && hops <= m->n_stages; hops++) {
         const struct df_stage *st = &m->stages[s];
-        for (uint32_t i = 0; i < st->n_instrs; i++) {
-            const struct df_instr *o = st->instrs[i];
-            if (o->index >= run->index)
-                break;
-            if (o->kind == DF_RUN && text_writes_gemrc(f->src, o->span.start, o->span.end))
-                return true;
-            if ((o->kind == DF_COPY || o->kind == DF_ADD) && copies_gemrc(o))
-                return true;
-        }
+        /* A stage built upon counts whole. */
+        if (first[s] != UINT32_MAX && (hops > 0 || first[s] < run->index))
+            return true;
         if (st->base_stage < 0)
             return st->from && ruby_image(&st->from->image);
         s = st->base_stage;
@@ -168,13 +195,20 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         return;
     uint32_t n;
     const struct sh_visit *const *cmds = pm_run_cmds(ctx, in, &n);
+    int off = -1; /* docs_off_before, asked once per RUN */
+    uint32_t ready = UINT32_MAX;
     for (uint32_t i = 0; i < n; i++) {
         const struct sh_call *c = &cmds[i]->call;
         struct pm_install gi;
         if (!pm_gem_install(c, &gi) || doc_option_given(c))
             continue;
+        if (off < 0) {
+            off = docs_off_before(ctx, in);
+            ready = gemrc_written_at(rule_file(ctx)->src, in->span.start, in->span.end);
+        }
         const struct sh_word *sub = &c->argv[gi.sub];
-        if (docs_off_before(ctx, in, sub->span.start))
+        /* A gemrc written earlier in this RUN counts too. */
+        if (off || ready <= sub->span.start)
             continue;
         struct rule_finding *f =
             rule_report(ctx, sub->span,
@@ -198,5 +232,6 @@ const struct rule rule_DW325 = {
     .on = DF_ON(DF_RUN),
     .on_triggers = true,
     .check = check,
+    .state_size = sizeof(struct state),
     .doc = doc,
 };

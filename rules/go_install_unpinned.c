@@ -92,6 +92,36 @@ static bool module_source(struct str s)
            str_starts_with(base, STR_LIT("go.*"));
 }
 
+/* Per file: for each stage, the index of its first COPY/ADD that brings
+ * module files (UINT32_MAX: none), computed on first use. */
+struct state {
+    const uint32_t *first_module_copy;
+};
+
+static const uint32_t *first_module_copy(struct rule_ctx *ctx)
+{
+    struct state *st = rule_state(ctx);
+    if (st->first_module_copy)
+        return st->first_module_copy;
+    const struct df_model *m = rule_model(ctx);
+    uint32_t *first = rule_alloc(ctx, ((size_t)m->n_stages + 1) * sizeof *first);
+    for (uint32_t s = 0; s < m->n_stages; s++) {
+        first[s] = UINT32_MAX;
+        for (uint32_t i = 0; i < m->stages[s].n_instrs && first[s] == UINT32_MAX; i++) {
+            const struct df_instr *o = m->stages[s].instrs[i];
+            if (o->kind != DF_COPY && o->kind != DF_ADD)
+                continue;
+            const struct df_text *words = o->form == DF_FORM_EXEC ? o->exec : o->args;
+            uint32_t nw = o->form == DF_FORM_EXEC ? o->n_exec : o->n_args;
+            for (uint32_t k = 0; k + 1 < nw; k++)
+                if (module_source(words[k].raw))
+                    first[s] = o->index;
+        }
+    }
+    st->first_module_copy = first;
+    return first;
+}
+
 /* Whether the RUN sees a main module: a bind mount of go.mod/go.work or of
  * the whole context, or a COPY/ADD of them (or of a directory) earlier in
  * the stage or the stages it is built on. There `go install pkg` and `go
@@ -121,22 +151,13 @@ static bool module_context(struct rule_ctx *ctx, const struct df_instr *in)
     if (in->parent)
         return false;
     const struct df_model *m = rule_model(ctx);
+    const uint32_t *first = first_module_copy(ctx);
     int s = in->stage;
     for (uint32_t hops = 0; s >= 0 && (uint32_t)s < m->n_stages && hops <= m->n_stages; hops++) {
-        const struct df_stage *st = &m->stages[s];
-        for (uint32_t i = 0; i < st->n_instrs; i++) {
-            const struct df_instr *o = st->instrs[i];
-            if (o->index >= in->index)
-                break;
-            if (o->kind != DF_COPY && o->kind != DF_ADD)
-                continue;
-            const struct df_text *words = o->form == DF_FORM_EXEC ? o->exec : o->args;
-            uint32_t nw = o->form == DF_FORM_EXEC ? o->n_exec : o->n_args;
-            for (uint32_t k = 0; k + 1 < nw; k++)
-                if (module_source(words[k].raw))
-                    return true;
-        }
-        s = st->base_stage;
+        /* A stage built upon counts whole. */
+        if (first[s] != UINT32_MAX && (hops > 0 || first[s] < in->index))
+            return true;
+        s = m->stages[s].base_stage;
     }
     return false;
 }
@@ -219,5 +240,6 @@ const struct rule rule_DW326 = {
     .on = DF_ON(DF_RUN),
     .on_triggers = true,
     .check = check,
+    .state_size = sizeof(struct state),
     .doc = doc,
 };

@@ -92,30 +92,29 @@ static struct str env_value(struct rule_ctx *ctx, const struct df_instr *in, con
     return v.value;
 }
 
-/* Whether the pip call (visit k of cmds) runs with PIP_NO_CACHE_DIR set. */
-static bool env_disables(struct rule_ctx *ctx, const struct df_instr *in,
-                         const struct sh_visit *const *cmds, uint32_t k)
+/* Whether the call itself sets PIP_NO_CACHE_DIR: `PIP_NO_CACHE_DIR=1 pip
+ * ...`, or an assignment given to a wrapper (`env PIP_NO_CACHE_DIR=1 pip`,
+ * `sudo VAR=1 pip`). */
+static bool inline_disables(const struct sh_call *c)
 {
-    struct str v = env_value(ctx, in, var_name);
-    if (v.ptr && disables_cache(v))
-        return true;
-    const struct sh_call *c = &cmds[k]->call;
     const struct sh_node *node = c->node;
     for (uint32_t i = 0; i < node->n_assigns; i++)
         if (assigns(&node->assigns[i], var_name))
             return true;
-    /* `env PIP_NO_CACHE_DIR=1 pip ...`, `sudo VAR=1 pip ...` */
     for (const struct sh_word *w = node->argv; w < c->argv; w++)
         if (assigns(w, var_name))
             return true;
-    for (uint32_t i = 0; i < k; i++) {
-        const struct sh_call *e = &cmds[i]->call;
-        if (!sh_call_is(e, "export"))
-            continue;
-        for (uint32_t a = 1; a < e->argc; a++)
-            if (assigns(&e->argv[a], var_name))
-                return true;
-    }
+    return false;
+}
+
+/* Whether c is `export` setting PIP_NO_CACHE_DIR to a value that counts. */
+static bool export_disables(const struct sh_call *c)
+{
+    if (!sh_call_is(c, "export"))
+        return false;
+    for (uint32_t a = 1; a < c->argc; a++)
+        if (assigns(&c->argv[a], var_name))
+            return true;
     return false;
 }
 
@@ -218,14 +217,21 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         return;
     uint32_t n;
     const struct sh_visit *const *cmds = pm_run_cmds(ctx, in, &n);
+    int env_set = -1; /* PIP_NO_CACHE_DIR from ENV/ARG, looked up once per RUN */
+    bool exported = false;
     for (uint32_t i = 0; i < n; i++) {
         const struct sh_call *c = &cmds[i]->call;
         struct pm_install pi;
-        if (!pm_pip_install(ctx, c, false, &pi))
+        if (export_disables(c))
+            exported = true; /* for the commands after it (execution order) */
+        if (!pm_pip_install(ctx, c, false, &pi) || has_no_cache_dir(c, &pi))
             continue;
-        if (has_no_cache_dir(c, &pi))
-            continue;
-        if (env_disables(ctx, in, cmds, i) || cache_mounted(in, cache_dir(ctx, in, c, &pi)))
+        if (env_set < 0) {
+            struct str v = env_value(ctx, in, var_name);
+            env_set = v.ptr && disables_cache(v);
+        }
+        if (env_set || exported || inline_disables(c) ||
+            (df_instr_flag(in, "mount") && cache_mounted(in, cache_dir(ctx, in, c, &pi))))
             continue;
         const struct sh_word *sub = &c->argv[pi.sub];
         struct rule_finding *f =
