@@ -6,8 +6,8 @@
  * off. Then select, ignore and severity entries are applied as operations
  * in layer order (defaults, HADOLINT_*, file, DOCKWRIGHT_*, command line),
  * so a later layer wins. Inside one layer the more specific entry wins, as
- * in ruff: prefixes first, then whole rules, then alias kinds; at equal
- * specificity select, then severity, then ignore. */
+ * in ruff: ALL, then prefixes from short to long, then whole rules, then
+ * alias kinds; at equal specificity select, then severity, then ignore. */
 #include "analyzer/config_int.h"
 #include "analyzer/engine_int.h"
 
@@ -26,7 +26,7 @@ struct op {
     const char *where;         /* "--select" for eng_options names */
     enum cfg_source layer;
     struct eng_name name;
-    int specificity; /* 0 prefix, 1 rule, 2 alias kind */
+    int specificity; /* 0 ALL, 1-2 prefix digits, 3 rule, 4 alias kind */
     size_t order;    /* written order, for a stable sort */
 };
 
@@ -334,7 +334,11 @@ struct eng *eng_new(const struct rule *const *registry, size_t n_rules,
         struct op *o = &ops.items[i];
         o->order = i;
         eng_name_resolve(registry, n_rules, str_from_cstr(o->text), false, &o->name);
-        o->specificity = o->name.cls == ENG_NAME_PREFIX ? 0 : o->name.kind ? 2 : 1;
+        /* ALL, then shorter prefixes before longer ones (DW3 before DW30),
+         * then rules, then alias kinds. */
+        o->specificity = o->name.cls == ENG_NAME_PREFIX ? (int)strlen(o->name.prefix)
+                         : o->name.kind                 ? 4
+                                                        : 3;
         if (o->name.cls == ENG_NAME_UNKNOWN)
             unknown_name(e, o,
                          o->action == OP_SELECT   ? "select"

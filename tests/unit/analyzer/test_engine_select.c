@@ -208,6 +208,21 @@ static void test_select_ignore_names(void **state)
     assert_false(eng_rule_enabled(e, &r114));
     assert_false(eng_rule_enabled(e, &r601));
     eng_free(e);
+    /* A prefix is more specific than ALL, a longer prefix than a shorter. */
+    const char *const sel6[] = { "DW3", NULL };
+    const char *const ign4[] = { "ALL", "DW30", NULL };
+    o = (struct eng_options){ .select = sel6, .ignore = ign4 };
+    e = make(&o);
+    assert_false(eng_rule_enabled(e, &r301));
+    assert_false(eng_rule_enabled(e, &r001));
+    eng_free(e);
+    const char *const sel7[] = { "DW3", NULL };
+    const char *const ign5[] = { "ALL", NULL };
+    o = (struct eng_options){ .select = sel7, .ignore = ign5 };
+    e = make(&o);
+    assert_true(eng_rule_enabled(e, &r301));
+    assert_false(eng_rule_enabled(e, &r114));
+    eng_free(e);
     const char *const sel5[] = { "ALL", NULL };
     o = (struct eng_options){ .select = sel5 };
     e = make(&o);
