@@ -30,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 struct arena;
 
@@ -342,8 +343,18 @@ struct sh_script *sh_parse_range(const char *src, uint32_t start, uint32_t end, 
 /* The program name of a call: argv[0]'s value after the last '/'
  * ("/usr/bin/apt-get" → "apt-get"). */
 struct str sh_call_name(const struct sh_call *c);
-/* True when sh_call_name(c) equals name. */
-bool sh_call_is(const struct sh_call *c, const char *name);
+/* True when sh_call_name(c) equals name. Inline: rules ask it of every
+ * command for many literal names, whose lengths the compiler then knows.
+ * It compares the tail first, without finding the basename; a name with
+ * a '/' never equals a basename. */
+static inline bool sh_call_is(const struct sh_call *c, const char *name)
+{
+    struct str v = c->argv[0].value;
+    size_t n = strlen(name);
+    if (n > v.len || (n < v.len && v.ptr[v.len - n - 1] != '/'))
+        return false;
+    return memcmp(v.ptr + v.len - n, name, n) == 0 && !memchr(name, '/', n);
+}
 
 /* Which flags of a tool take a value; the per-tool tables are the rules'.
  * A short flag listed in short_values takes the rest of its word (`-oX`)

@@ -18,18 +18,6 @@ struct str sh_call_name(const struct sh_call *c)
     return str_make(v.ptr + k, v.len - k);
 }
 
-bool sh_call_is(const struct sh_call *c, const char *name)
-{
-    /* Rules ask this of every command for many names: compare the tail
-     * first, without finding the basename. A name with a '/' never equals
-     * a basename. */
-    struct str v = c->argv[0].value;
-    size_t n = strlen(name);
-    if (n > v.len || (n < v.len && v.ptr[v.len - n - 1] != '/'))
-        return false;
-    return memcmp(v.ptr + v.len - n, name, n) == 0 && !memchr(name, '/', n);
-}
-
 /* ------------------------------------------------------------- arguments */
 
 static bool in_list(const char *const *list, struct str name)

@@ -205,7 +205,12 @@ static void jw_raw(struct out_jw *w, const char *s, size_t n)
     /* Most pieces fit in what the buffer has: copy without buf_append's
      * checks (it keeps the terminator and the limit, as buf_append). */
     if (b->len + n < b->cap && !b->limit && !w->rc) {
-        memcpy(b->data + b->len, s, n);
+        char *d = b->data + b->len;
+        if (n <= 8) /* most pieces: a bracket, a comma, a short number */
+            for (size_t i = 0; i < n; i++)
+                d[i] = s[i];
+        else
+            memcpy(d, s, n);
         b->len += n;
         b->data[b->len] = '\0';
         return;
@@ -214,16 +219,17 @@ static void jw_raw(struct out_jw *w, const char *s, size_t n)
         w->rc = ERR_TOO_LARGE;
 }
 
-/* A line break and the indentation of depth d. */
-static void jw_newline(struct out_jw *w, unsigned d)
+/* A line break and the indentation of depth d, after a comma when
+ * `comma`: one piece of text for the usual depths. */
+static void jw_newline(struct out_jw *w, unsigned d, bool comma)
 {
-    static const char spaces[] = "                                                                ";
+    static const char text[] = ",\n                                                              ";
     size_t n = (size_t)w->indent + 2 * (size_t)d;
-    jw_raw(w, "\n", 1);
-    while (n && !w->rc) {
-        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
-        jw_raw(w, spaces, k);
-        n -= k;
+    size_t k = n < sizeof text - 3 ? n : sizeof text - 3;
+    jw_raw(w, comma ? text : text + 1, k + 1 + comma);
+    for (n -= k; n && !w->rc; n -= k) {
+        k = n < sizeof text - 3 ? n : sizeof text - 3;
+        jw_raw(w, text + 2, k);
     }
 }
 
@@ -237,10 +243,9 @@ static void jw_value_start(struct out_jw *w)
     }
     if (!w->depth)
         return;
-    if (!w->first[w->depth - 1])
-        jw_raw(w, ",", 1);
+    bool comma = !w->first[w->depth - 1];
     w->first[w->depth - 1] = false;
-    jw_newline(w, w->depth);
+    jw_newline(w, w->depth, comma);
 }
 
 void out_jw_open(struct out_jw *w, char bracket)
@@ -262,7 +267,7 @@ void out_jw_close(struct out_jw *w, char bracket)
     }
     w->depth--;
     if (!w->first[w->depth])
-        jw_newline(w, w->depth);
+        jw_newline(w, w->depth, false);
     jw_raw(w, &bracket, 1);
 }
 
@@ -347,6 +352,13 @@ void out_jw_key(struct out_jw *w, const char *key)
         out_jw_str(w, key, n);
         jw_raw(w, ": ", 2);
     }
+    w->after_key = true;
+}
+
+void out_jw_key_quoted(struct out_jw *w, const char *quoted, size_t n)
+{
+    jw_value_start(w);
+    jw_raw(w, quoted, n);
     w->after_key = true;
 }
 

@@ -40,6 +40,10 @@ void out_jw_init(struct out_jw *w, struct buf *b, int indent);
 void out_jw_open(struct out_jw *w, char bracket); /* '{' or '[' */
 void out_jw_close(struct out_jw *w, char bracket);
 void out_jw_key(struct out_jw *w, const char *key);
+/* A key given already quoted with its ": " (OUT_JW_KEY), for the fixed
+ * keys of the formats. */
+void out_jw_key_quoted(struct out_jw *w, const char *quoted, size_t n);
+#define OUT_JW_KEY(w, lit) out_jw_key_quoted((w), "\"" lit "\": ", sizeof("\"" lit "\": ") - 1)
 void out_jw_str(struct out_jw *w, const char *s, size_t n); /* invalid UTF-8 as U+FFFD */
 void out_jw_cstr(struct out_jw *w, const char *s);          /* NULL: null */
 void out_jw_int(struct out_jw *w, long long v);

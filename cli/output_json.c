@@ -13,16 +13,16 @@
 static void edit_json(struct out_jw *w, const char *path, size_t path_len, const struct edit *e)
 {
     out_jw_open(w, '{');
-    out_jw_key(w, "path");
+    OUT_JW_KEY(w, "path");
     if (path)
         out_jw_str(w, path, path_len);
     else
         out_jw_null(w);
-    out_jw_key(w, "start_byte");
+    OUT_JW_KEY(w, "start_byte");
     out_jw_int(w, e->start);
-    out_jw_key(w, "end_byte");
+    OUT_JW_KEY(w, "end_byte");
     out_jw_int(w, e->end);
-    out_jw_key(w, "text");
+    OUT_JW_KEY(w, "text");
     out_jw_str(w, e->text.ptr, e->text.len);
     out_jw_close(w, '}');
 }
@@ -37,11 +37,11 @@ static void fix_json(struct out_jw *w, const struct out_file *f, const struct en
                       : fix->safety == FIX_UNSAFE ? "unsafe"
                                                   : "display-only";
     out_jw_open(w, '{');
-    out_jw_key(w, "applicability");
+    OUT_JW_KEY(w, "applicability");
     out_jw_cstr(w, app);
-    out_jw_key(w, "title");
+    OUT_JW_KEY(w, "title");
     out_jw_cstr(w, fix->title);
-    out_jw_key(w, "edits");
+    OUT_JW_KEY(w, "edits");
     out_jw_open(w, '[');
     size_t path_len = f->path ? strlen(f->path) : 0;
     for (uint32_t i = 0; i < fix->n_edits; i++)
@@ -63,55 +63,55 @@ static void finding_json(struct out_jw *w, const struct out_file *f, const struc
 {
     const struct rule *r = x->rule;
     out_jw_open(w, '{');
-    out_jw_key(w, "rule");
+    OUT_JW_KEY(w, "rule");
     out_jw_cstr(w, r->id);
-    out_jw_key(w, "name");
+    OUT_JW_KEY(w, "name");
     out_jw_cstr(w, r->name);
-    out_jw_key(w, "severity");
+    OUT_JW_KEY(w, "severity");
     out_jw_cstr(w, out_severity_name(x->severity));
-    out_jw_key(w, "line");
+    OUT_JW_KEY(w, "line");
     out_jw_int(w, x->line);
-    out_jw_key(w, "column");
+    OUT_JW_KEY(w, "column");
     out_jw_int(w, x->col);
-    out_jw_key(w, "end_line");
+    OUT_JW_KEY(w, "end_line");
     out_jw_int(w, x->end_line);
-    out_jw_key(w, "end_column");
+    OUT_JW_KEY(w, "end_column");
     out_jw_int(w, x->end_col);
-    out_jw_key(w, "start_byte");
+    OUT_JW_KEY(w, "start_byte");
     out_jw_int(w, x->span.start);
-    out_jw_key(w, "end_byte");
+    OUT_JW_KEY(w, "end_byte");
     out_jw_int(w, x->span.end);
-    out_jw_key(w, "message");
+    OUT_JW_KEY(w, "message");
     out_jw_cstr(w, x->message);
-    out_jw_key(w, "alias");
+    OUT_JW_KEY(w, "alias");
     out_jw_cstr(w, x->alias);
-    out_jw_key(w, "aliases");
+    OUT_JW_KEY(w, "aliases");
     out_jw_aliases(w, r);
     struct buf uri = BUF_INIT;
     if (out_rule_help_uri(r, &uri) == 0) {
-        out_jw_key(w, "help_uri");
+        OUT_JW_KEY(w, "help_uri");
         out_jw_str(w, buf_cstr(&uri), uri.len);
     }
     buf_release(&uri);
-    out_jw_key(w, "related");
+    OUT_JW_KEY(w, "related");
     out_jw_open(w, '[');
     for (uint32_t i = 0; i < x->n_related; i++) {
         const struct eng_related *e = &x->related[i];
         out_jw_open(w, '{');
-        out_jw_key(w, "line");
+        OUT_JW_KEY(w, "line");
         out_jw_int(w, e->line);
-        out_jw_key(w, "column");
+        OUT_JW_KEY(w, "column");
         out_jw_int(w, e->col);
-        out_jw_key(w, "end_line");
+        OUT_JW_KEY(w, "end_line");
         out_jw_int(w, e->end_line);
-        out_jw_key(w, "end_column");
+        OUT_JW_KEY(w, "end_column");
         out_jw_int(w, e->end_col);
-        out_jw_key(w, "message");
+        OUT_JW_KEY(w, "message");
         out_jw_cstr(w, e->message);
         out_jw_close(w, '}');
     }
     out_jw_close(w, ']');
-    out_jw_key(w, "fix");
+    OUT_JW_KEY(w, "fix");
     fix_json(w, f, x->fix);
     out_jw_close(w, '}');
 }
@@ -139,9 +139,9 @@ int out_json_file(const struct out_options *o, const struct out_file *f, struct 
     struct out_jw w;
     out_jw_init(&w, &c->part[0], 4);
     out_jw_open(&w, '{');
-    out_jw_key(&w, "path");
+    OUT_JW_KEY(&w, "path");
     out_jw_cstr(&w, f->path);
-    out_jw_key(&w, "findings");
+    OUT_JW_KEY(&w, "findings");
     out_jw_open(&w, '[');
     for (uint32_t i = 0; i < f->n_findings; i++)
         finding_json(&w, f, &f->findings[i]);
