@@ -19,7 +19,10 @@ static const char doc[] =
     "`export` earlier in the RUN, and a cache or tmpfs mount on the pip cache\n"
     "(`/root/.cache/pip`, the USER's `~/.cache/pip`, a `.cache` directory\n"
     "above it, or the directory that `--cache-dir`, `PIP_CACHE_DIR` or\n"
-    "`XDG_CACHE_HOME` names).\n"
+    "`XDG_CACHE_HOME` names). The layer keeps no cache either when the same\n"
+    "RUN empties it after the install: `pip cache purge`, or `rm` of\n"
+    "`~/.cache` or `~/.cache/pip` (any home), or of the directory named as\n"
+    "above; those installs are not reported.\n"
     "\n"
     "Which values of `PIP_NO_CACHE_DIR` count: pip passes the variable to the\n"
     "callback of `--no-cache-dir`, which checks it with pip's `strtobool` and\n"
@@ -200,6 +203,66 @@ static struct str cache_dir(struct rule_ctx *ctx, const struct df_instr *in,
 
 /* --no-cache-dir, or a prefix of it that pip (optparse) takes for it:
  * --no-cache, --no-cache-d, --no-cache-di. */
+/* Whether c is `rm` or `pip cache purge`: a command that may empty the
+ * cache. */
+static bool may_purge(const struct sh_call *c)
+{
+    if (sh_call_is(c, "rm"))
+        return true;
+    /* `pip cache purge`, `python -m pip cache purge` */
+    for (uint32_t j = 1; j + 1 < c->argc; j++)
+        if (sh_word_is(&c->argv[j], "cache") && sh_word_is(&c->argv[j + 1], "purge"))
+            return j == 1 ? str_starts_with(sh_call_name(c), STR_LIT("pip"))
+                          : sh_word_is(&c->argv[j - 1], "pip");
+    return false;
+}
+
+/* Whether c (a may_purge command) empties the pip cache: `pip cache purge`,
+ * or `rm` of dir or a directory above it when dir is given, else of a
+ * `.cache` or `.cache/pip` directory (`~/.cache`, `$HOME/.cache/pip`,
+ * `/root/.cache/pip` and its content). */
+static bool purges(const struct sh_call *c, struct str dir)
+{
+    if (!sh_call_is(c, "rm"))
+        return true;
+    struct sh_arg_iter it;
+    struct sh_arg a;
+    sh_arg_iter_init(&it, c, 1, NULL);
+    while (sh_arg_next(&it, &a)) {
+        if (a.kind != SH_ARG_OPERAND)
+            continue;
+        struct str op = a.name;
+        if (str_ends_with(op, STR_LIT("/*")))
+            op.len -= 2;
+        op = strip_slashes(op);
+        if (dir.ptr ? covers(op, dir)
+                    : (str_ends_with(op, STR_LIT("/.cache")) ||
+                       str_ends_with(op, STR_LIT("/.cache/pip"))))
+            return true;
+    }
+    return false;
+}
+
+/* Whether a command after visit i of cmds empties the cache in dir
+ * (STR_NULL: the default one). rms lists the may_purge visits in order;
+ * last_default is one past the last that empties the default cache (0:
+ * none). At most 64 of them are tried for an explicit directory. */
+static bool purged_later(const struct sh_visit *const *cmds, const uint32_t *rms, uint32_t n_rms,
+                         uint32_t last_default, uint32_t i, struct str dir)
+{
+    if (!dir.ptr)
+        return last_default > i + 1;
+    uint32_t tried = 0;
+    for (uint32_t r = 0; r < n_rms && tried < 64; r++) {
+        if (rms[r] <= i)
+            continue;
+        tried++;
+        if (purges(&cmds[rms[r]]->call, dir))
+            return true;
+    }
+    return false;
+}
+
 static bool has_no_cache_dir(const struct sh_call *c, const struct pm_install *pi)
 {
     static const char *const names[] = {
@@ -219,6 +282,18 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
     const struct sh_visit *const *cmds = pm_run_cmds(ctx, in, &n);
     int env_set = -1; /* PIP_NO_CACHE_DIR from ENV/ARG, looked up once per RUN */
     bool exported = false;
+    /* The commands that may empty the cache: pip installs before one that
+     * does leave nothing behind. */
+    uint32_t *rms = NULL, n_rms = 0, last_default = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        if (!may_purge(&cmds[k]->call))
+            continue;
+        if (!rms)
+            rms = rule_alloc(ctx, n * sizeof *rms);
+        rms[n_rms++] = k;
+        if (purges(&cmds[k]->call, STR_NULL))
+            last_default = k + 1;
+    }
     for (uint32_t i = 0; i < n; i++) {
         const struct sh_call *c = &cmds[i]->call;
         struct pm_install pi;
@@ -230,9 +305,15 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
             struct str v = env_value(ctx, in, var_name);
             env_set = v.ptr && disables_cache(v);
         }
-        if (env_set || exported || inline_disables(c) ||
-            (df_instr_flag(in, "mount") && cache_mounted(in, cache_dir(ctx, in, c, &pi))))
+        if (env_set || exported || inline_disables(c))
             continue;
+        bool mount = df_instr_flag(in, "mount") != NULL;
+        if (mount || (n_rms && rms[n_rms - 1] > i)) {
+            struct str dir = cache_dir(ctx, in, c, &pi);
+            if ((mount && cache_mounted(in, dir)) ||
+                purged_later(cmds, rms, n_rms, last_default, i, dir))
+                continue;
+        }
         const struct sh_word *sub = &c->argv[pi.sub];
         struct rule_finding *f =
             rule_report(ctx, sub->span,

@@ -49,3 +49,12 @@ FROM python:3.12-slim
 COPY --from=inherited /usr/local /usr/local
 COPY --from=argset /usr/local /usr/local
 COPY --from=cachedir /usr/local /usr/local
+
+# the same RUN empties the cache after the install
+FROM python:3.12-slim AS purged
+RUN pip install click==8.1.7 && rm -rf /root/.cache/pip
+RUN pip install click==8.1.7 && rm -rf ~/.cache
+RUN pip3 install click==8.1.7 && rm -rf "$HOME/.cache/pip/"*
+RUN python -m pip install click==8.1.7 && python -m pip cache purge
+RUN pip install --cache-dir /tmp/pc click==8.1.7 && rm -rf /tmp/pc
+FROM purged
