@@ -179,6 +179,22 @@ static int ensure_image(struct bld_store *s, const char *ref, enum bld_pull_poli
     return rc;
 }
 
+/* The platform a stage's images are pulled for: its FROM --platform when
+ * literal ($BUILDPLATFORM: the host's, NULL), else the build's. */
+static const char *stage_platform(const struct df_stage *st, const char *build_platform,
+                                  struct arena *a)
+{
+    const struct df_flag *fl = st->from ? df_instr_flag(st->from, "platform") : NULL;
+    if (!fl || !fl->value.raw.ptr || fl->value.raw.len == 0)
+        return build_platform;
+    struct str v = fl->value.raw;
+    if (memchr(v.ptr, '$', v.len))
+        return str_eq_cstr(v, "$BUILDPLATFORM") || str_eq_cstr(v, "${BUILDPLATFORM}")
+                   ? NULL
+                   : build_platform;
+    return arena_strndup(a, v.ptr, v.len);
+}
+
 /* Pulls the base images (FROM) and COPY --from / RUN --mount from= images
  * of the stages the target needs, before the build: an image missing
  * from the store is an error at its instruction. */
@@ -199,8 +215,10 @@ static int pull_bases(struct bld_store *s, const char *file, const struct buf *t
     for (uint32_t i = 0; !rc && i < m->n_stages + m->n_edges; i++) {
         const struct df_instr *in;
         const char *ref;
+        struct bld_registry_opts so = *ro;
         if (i < m->n_stages) {
             const struct df_stage *st = &m->stages[i];
+            so.platform = stage_platform(st, ro->platform, &a);
             in = st->from;
             if (!st->reaches_target || st->base_stage >= 0 || !in || !in->image.valid ||
                 in->image.is_scratch)
@@ -209,12 +227,13 @@ static int pull_bases(struct bld_store *s, const char *file, const struct buf *t
         } else {
             const struct df_stage_edge *ed = &m->edges[i - m->n_stages];
             in = ed->instr;
+            so.platform = stage_platform(&m->stages[ed->from_stage], ro->platform, &a);
             if (ed->to_stage >= 0 || !m->stages[ed->from_stage].reaches_target ||
                 !ed->ref.raw.ptr || memchr(ed->ref.raw.ptr, '$', ed->ref.raw.len))
                 continue;
             ref = arena_strndup(&a, ed->ref.raw.ptr, ed->ref.raw.len);
         }
-        rc = ensure_image(s, ref, pull, ro, &a, e);
+        rc = ensure_image(s, ref, pull, &so, &a, e);
         if (rc) {
             char msg[ERR_MSG_MAX];
             snprintf(msg, sizeof msg, "%s", e->msg);
@@ -459,6 +478,7 @@ static int cmd_build(int argc, char **argv)
     };
     struct bld_build_result res;
     ropts.progress = quiet ? NULL : stdout;
+    ropts.platform = args.opts[O_PLATFORM].value;
     rc = pull_bases(&store, file_name, &text, bo.target, bargs, pull, &ropts, &e);
     if (!rc)
         rc = bld_build(&store, &bo, &report, &res, &e);

@@ -235,6 +235,12 @@ if [ "$(id -u)" = 0 ]; then
     out=$("$dw" build --cache-dir "$tmp/s7" --pull never "$tmp/ctx" 2>&1)
     check "build --pull never" 2 $?
     expect_out "--pull never message" "Dockerfile:1:1: image '$R/test/busybox:1' is not in the store" "$out"
+    # FROM --platform pulls that platform's manifest from an index
+    mkdir -p "$tmp/ctx-arm"
+    printf 'FROM --platform=linux/arm64 %s/multi/img:1\nLABEL a=b\n' "$R" >"$tmp/ctx-arm/Dockerfile"
+    out=$("$dw" build --cache-dir "$tmp/s14" "$tmp/ctx-arm" 2>&1)
+    check "build FROM --platform=linux/arm64: $out" 0 $?
+    same "arm64 base pulled for the build" "$(cat "$tmp/multi/arm64")" "$(digest_line pulled "$out")"
     out=$("$dw" build --cache-dir "$tmp/s7" --pull sometimes "$tmp/ctx" 2>&1)
     check "build --pull bad value" 2 $?
     out=$("$dw" build --cache-dir "$tmp/s7" "$tmp/ctx" --output registry:Bad/Ref 2>&1)
