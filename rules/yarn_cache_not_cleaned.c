@@ -10,9 +10,10 @@
 
 static const char doc[] =
     "## What it does\n"
-    "Reports a RUN that runs `yarn install` or a bare `yarn` (flags only) and\n"
-    "does not run `yarn cache clean` (any options) or remove the cache\n"
-    "directory after its last install. Exempt: a cache or tmpfs mount on the\n"
+    "Reports a RUN that runs `yarn install` or a bare `yarn` (flags only,\n"
+    "other than `--version`/`-v` and `--help`/`-h`) and does not run\n"
+    "`yarn cache clean` (any options) or remove the cache directory after\n"
+    "its last install. Exempt: a cache or tmpfs mount on the\n"
     "Yarn cache directory (`/usr/local/share/.cache/yarn`, `~/.cache/yarn`,\n"
     "`~/.yarn/berry/cache`, or the directory `--cache-folder` or\n"
     "`YARN_CACHE_FOLDER` names) and, when the build context is known, Yarn 2+\n"
