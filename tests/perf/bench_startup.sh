@@ -72,10 +72,13 @@ if command -v hyperfine > /dev/null; then
   python3 - "${names[@]}" <<'PY'
 import json, sys
 r = json.load(open("times.json"))["results"]
-base = r[0]["mean"] * 1000
+# The median and the minimum resist the load of a shared machine better
+# than the mean.
+base = r[0]["median"] * 1000
 for name, x in zip(sys.argv[1:], r):
-    m = x["mean"] * 1000
-    print(f"{name:24s} {m:7.2f} ms  (min {x['min']*1000:6.2f}, sd {x['stddev']*1000:5.2f}, +{m-base:5.2f} ms over /bin/true)")
+    m = x["median"] * 1000
+    print(f"{name:24s} median {m:6.2f} ms (+{m - base:5.2f} over /bin/true), "
+          f"min {x['min'] * 1000:6.2f}, mean {x['mean'] * 1000:6.2f}")
 PY
 else
   now() { date +%s%N; }
@@ -83,6 +86,17 @@ else
     # shellcheck disable=SC2086
     s=$(now); for ((r = 0; r < runs; r++)); do ${cmds[$i]} > /dev/null 2>&1; done; e=$(now)
     echo "${names[$i]}: $(( (e - s) / runs / 1000 )) us per run (shell loop)"
+  done
+fi
+
+# Instructions per run (valgrind's count is repeatable on a loaded machine,
+# and includes the dynamic loader).
+if command -v valgrind > /dev/null; then
+  for i in 1 2 3; do
+    # shellcheck disable=SC2086
+    n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null ${cmds[$i]} 2>&1 > /dev/null |
+        sed -n 's/.*Collected : *//p')
+    printf '%-24s %12s instructions\n' "${names[$i]}" "$n"
   done
 fi
 
