@@ -293,6 +293,25 @@ else
   echo "note: no bcrypt (htpasswd or python3 crypt); the basic-auth part is skipped"
 fi
 
+# ---- HTTPS: a registry with a self-signed certificate; 127.0.0.1 is
+# local, so its certificate is not verified (as Docker does) ----
+if command -v openssl >/dev/null &&
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 1 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1; then
+  start_registry tls "  tls:
+    certificate: $tmp/cert.pem
+    key: $tmp/key.pem"
+  S=127.0.0.1:$port
+  out=$("$dw" image push --cache-dir "$tmp/s1" busybox "$S/tls/bb:1" 2>&1)
+  check "push over HTTPS: $out" 0 $?
+  same "skopeo reads the HTTPS push" "$local_digest" "$(skopeo_digest "$S/tls/bb:1")"
+  out=$("$dw" image pull --cache-dir "$tmp/s15" "$S/tls/bb:1" 2>&1)
+  check "pull over HTTPS: $out" 0 $?
+  same "HTTPS pull digest" "$local_digest" "$(digest_line pulled "$out")"
+else
+  echo "note: no openssl; the HTTPS part is skipped"
+fi
+
 # ---- Bearer tokens: a proxy in front of the plain registry that wants a
 # token from its realm, given only to bob:pw ----
 cat >"$tmp/tokproxy.py" <<'PY'
