@@ -86,25 +86,45 @@ static bool under_source(const char *pat, const char *path)
     }
 }
 
-/* The excluded entries a source names: itself, or anything below a
- * directory it names. Sets *first to the first of them. */
+/* Whether the source names path itself (a glob matching it whole), or a
+ * path inside it: a pruned directory above what the source names. */
+static bool names_or_inside(const char *pat, const char *path)
+{
+    size_t plen = strlen(path);
+    for (size_t i = 0;; i++) {
+        if (pat[i] == '/' || pat[i] == '\0') {
+            if (di_glob_match(pat, i, path, plen) == 1)
+                return true;
+            if (pat[i] == '\0')
+                return false;
+        }
+    }
+}
+
+/* What of the source the ignore file leaves out: what it names, excluded
+ * itself or through a parent directory (the contract: entries excluded
+ * below a directory the source names are the ignore file doing its job,
+ * as BuildKit's CopyIgnoredFile sees it). Sets *first to the first. */
 static size_t count_ignored(const struct rule_build_context *st, const struct di_selection *sel,
                             const struct di_entry **first)
 {
     size_t n = 0;
+    size_t pn = strlen(sel->cleaned);
     for (size_t k = 0; k < st->walk->n_entries; k++) {
         const struct di_entry *e = &st->walk->entries[k];
-        if (!e->excluded || !under_source(sel->cleaned, e->path))
+        if (!e->excluded || di_glob_match(sel->cleaned, pn, e->path, strlen(e->path)) != 1)
             continue;
         if (!n)
             *first = e;
         n++;
     }
-    /* Pruned directories the source reaches into (the walker did not
-     * look inside them). */
+    /* Pruned directories (the walker did not look inside them) that are
+     * the source or lie above it. */
     for (size_t k = 0; k < sel->n_ignored; k++) {
-        if (under_source(sel->cleaned, sel->ignored[k]->path))
-            continue; /* counted above */
+        const char *path = sel->ignored[k]->path;
+        if (!names_or_inside(sel->cleaned, path) ||
+            di_glob_match(sel->cleaned, pn, path, strlen(path)) == 1)
+            continue; /* not the source's, or counted above */
         if (!n)
             *first = sel->ignored[k];
         n++;
@@ -186,11 +206,14 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         bool dir = !is_glob(s) && sel.n_entries && strcmp(first->path, sel.cleaned) != 0;
         const char *line =
             rule_printf(ctx, "%s!%s%s\n", nl ? "\n" : "", sel.cleaned, dir ? "/**" : "");
-        /* Offer only a line that really re-includes what was excluded. */
+        /* Offer only a line that really re-includes what was excluded: the
+         * source a literal path names (a pruned parent stays excluded, the
+         * walk then looks inside it), else the first excluded match. */
         const char *after = rule_printf(ctx, "%.*s%s", (int)old.len, old.ptr, line);
+        const char *probe = is_glob(s) ? first->path : sel.cleaned;
         struct di_file *nf = NULL;
         if (di_load(rule_arena(ctx), st->ignore_name, after, strlen(after), &nf, &err) != 0 ||
-            di_match(nf, first->path, strlen(first->path), NULL))
+            di_match(nf, probe, strlen(probe), NULL))
             continue;
         struct edit e = { (uint32_t)old.len, (uint32_t)old.len, str_from_cstr(line) };
         rule_finding_fix(f, FIX_UNSAFE,
