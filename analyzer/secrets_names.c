@@ -213,10 +213,11 @@ bool sec_path_is_secret_file(struct str path, struct sec_file_match *out)
                !ends_nocase(base, bn, ".template") && !ends_nocase(base, bn, ".dist")) {
         m = (struct sec_file_match){ SEC_FILE_ENV, "environment file", false };
     } else if (eq_nocase(base, bn, ".npmrc")) {
-        m = (struct sec_file_match){ SEC_FILE_NPMRC, "npm configuration with registry tokens",
-                                     true };
+        m = (struct sec_file_match){ SEC_FILE_NPMRC,
+                                     "npm configuration that may hold registry tokens", true };
     } else if (eq_nocase(base, bn, ".pypirc")) {
-        m = (struct sec_file_match){ SEC_FILE_PYPIRC, "PyPI configuration with passwords", true };
+        m = (struct sec_file_match){ SEC_FILE_PYPIRC, "PyPI configuration that may hold passwords",
+                                     true };
     } else if (eq_nocase(base, bn, ".netrc") || eq_nocase(base, bn, "_netrc")) {
         m = (struct sec_file_match){ SEC_FILE_NETRC, "netrc login file", true };
     } else if (eq_nocase(base, bn, ".git-credentials")) {

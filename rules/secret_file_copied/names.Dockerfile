@@ -1,7 +1,7 @@
 # test: rules=DW403
 FROM node:20 AS build
 COPY .npmrc package.json /app/
-# expect @-1:6 DW403 "COPY puts npm configuration with registry tokens '.npmrc' into the image: mount it for the one RUN that needs it (RUN --mount=type=secret,id=npmrc,target=...) and build with --secret id=npmrc,src=.npmrc"
+# expect @-1:6 DW403 "COPY puts npm configuration that may hold registry tokens '.npmrc' into the image: mount it for the one RUN that needs it (RUN --mount=type=secret,id=npmrc,target=...) and build with --secret id=npmrc,src=.npmrc"
 COPY id_rsa /root/.ssh/id_rsa
 # expect @-1:6 DW403 "--secret id=id_rsa,src=id_rsa"
 ADD ["certs/*.p12", "/certs/"]
