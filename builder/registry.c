@@ -111,12 +111,32 @@ struct http_resp {
     struct arena *a;
 };
 
+/* localhost, ::1 or an IPv4 address in 127.0.0.0/8 (four numbers: a name
+ * such as "127.example.com" is not local). */
 static bool host_is_local(const char *host)
 {
     size_t n = strcspn(host, ":");
     if (host[0] == '[')
-        return strncmp(host, "[::1]", 5) == 0;
-    return (n == 9 && strncmp(host, "localhost", 9) == 0) || strncmp(host, "127.", 4) == 0;
+        return strncmp(host, "[::1]", 5) == 0 && (host[5] == '\0' || host[5] == ':');
+    if (n == 9 && strncmp(host, "localhost", 9) == 0)
+        return true;
+    if (strncmp(host, "127.", 4) != 0)
+        return false;
+    int parts = 2; /* "127" and the number after its dot */
+    size_t digits = 0;
+    for (size_t i = 4; i < n; i++) {
+        if (host[i] == '.') {
+            if (digits == 0)
+                return false;
+            parts++;
+            digits = 0;
+        } else if (host[i] >= '0' && host[i] <= '9' && digits < 3) {
+            digits++;
+        } else {
+            return false;
+        }
+    }
+    return parts == 4 && digits > 0;
 }
 
 static bool host_listed(const char *host, const char *list, size_t n)
@@ -131,7 +151,7 @@ static bool host_listed(const char *host, const char *list, size_t n)
            (hn == n && strncmp(host, list, n) == 0);
 }
 
-static bool host_insecure(const struct bld_registry_opts *o, const char *host)
+bool bld_registry_host_insecure(const struct bld_registry_opts *o, const char *host)
 {
     if (host_is_local(host))
         return true;
@@ -522,7 +542,7 @@ static int client_open(struct client *c, struct arena *a, const struct bld_regis
     c->o = o;
     c->domain = ref->domain;
     c->host = bld_ref_api_host(ref);
-    c->insecure = host_insecure(o, c->domain);
+    c->insecure = bld_registry_host_insecure(o, c->domain);
     c->scopes[c->n_scopes++] = arena_printf(a, "repository:%s:%s", ref->path, actions);
     if (mount_from)
         c->scopes[c->n_scopes++] = arena_printf(a, "repository:%s:pull", mount_from);

@@ -174,6 +174,13 @@ DW_NODISCARD int bld_registry_push(struct bld_store *s, const char *src, const c
                                    const struct bld_registry_opts *o, struct bld_digest *digest,
                                    struct err *err);
 
+/* Whether host ("name", "name:port", "[v6]:port") may be reached over
+ * plain HTTP or unverified HTTPS: a local host (localhost, an IPv4 address
+ * in 127.0.0.0/8, [::1]), or one listed in o->insecure or
+ * DOCKWRIGHT_INSECURE_REGISTRIES ("name" covers every port of it,
+ * "name:port" that port only). o may be NULL. */
+bool bld_registry_host_insecure(const struct bld_registry_opts *o, const char *host);
+
 /* The host's platform, "linux/amd64" and the like. Static. */
 const char *bld_registry_host_platform(void);
 

@@ -340,6 +340,39 @@ static void test_media_type(void **state)
     assert_non_null(strstr(BLD_REGISTRY_ACCEPT, BLD_MT_DOCKER_MANIFEST));
 }
 
+static void test_host_insecure(void **state)
+{
+    (void)state;
+    unsetenv("DOCKWRIGHT_INSECURE_REGISTRIES");
+    static const char *const local[] = { "localhost",      "localhost:5000", "127.0.0.1",
+                                         "127.0.0.1:5000", "127.1.2.3:80",   "[::1]",
+                                         "[::1]:5000" };
+    for (size_t i = 0; i < sizeof local / sizeof local[0]; i++)
+        if (!bld_registry_host_insecure(NULL, local[i]))
+            fail_msg("'%s' is local", local[i]);
+    static const char *const remote[] = { "127.example.com", "127.0.0.1.nip.io", "127.0.0",
+                                          "127.0.0.1234",    "127..0.1",         "localhost.com",
+                                          "[::1]x",          "[::2]:5000",       "docker.io",
+                                          "10.0.0.1" };
+    for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++)
+        if (bld_registry_host_insecure(NULL, remote[i]))
+            fail_msg("'%s' is not local", remote[i]);
+    const char *const list[] = { "reg.lan", "other.lan:5000", NULL };
+    struct bld_registry_opts o = { .insecure = list };
+    assert_true(bld_registry_host_insecure(&o, "reg.lan"));
+    assert_true(bld_registry_host_insecure(&o, "reg.lan:5000"));
+    assert_true(bld_registry_host_insecure(&o, "other.lan:5000"));
+    assert_false(bld_registry_host_insecure(&o, "other.lan"));
+    assert_false(bld_registry_host_insecure(&o, "other.lan:6000"));
+    assert_false(bld_registry_host_insecure(&o, "reg.lan.evil"));
+    setenv("DOCKWRIGHT_INSECURE_REGISTRIES", "a.lan, b.lan:1,,", 1);
+    assert_true(bld_registry_host_insecure(NULL, "a.lan:443"));
+    assert_true(bld_registry_host_insecure(NULL, "b.lan:1"));
+    assert_false(bld_registry_host_insecure(NULL, "b.lan:2"));
+    assert_false(bld_registry_host_insecure(NULL, "c.lan"));
+    unsetenv("DOCKWRIGHT_INSECURE_REGISTRIES");
+}
+
 static void test_host_platform(void **state)
 {
     (void)state;
@@ -353,7 +386,8 @@ int main(void)
         cmocka_unit_test(test_ref_errors),        cmocka_unit_test(test_auth_bearer),
         cmocka_unit_test(test_auth_several),      cmocka_unit_test(test_auth_errors),
         cmocka_unit_test(test_creds_parse),       cmocka_unit_test(test_creds_lookup_env),
-        cmocka_unit_test(test_media_type),        cmocka_unit_test(test_host_platform),
+        cmocka_unit_test(test_media_type),        cmocka_unit_test(test_host_insecure),
+        cmocka_unit_test(test_host_platform),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
