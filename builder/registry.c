@@ -743,7 +743,10 @@ static int fetch_blob(struct client *c, struct bld_store *s, const char *path,
         if (rc)
             return rc;
         struct http_req q = {
-            .method = "GET", .url = api_url(c, path, "blobs", dg), .w = &w, .max = (uint64_t)d->size
+            .method = "GET",
+            .url = api_url(c, path, "blobs", dg),
+            .w = &w,
+            .max = d->size ? (uint64_t)d->size : 1 /* 0: no cap */
         };
         struct http_resp r;
         rc = client_do(c, &q, &r, err);
