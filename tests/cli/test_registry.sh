@@ -220,7 +220,7 @@ if [ "$(id -u)" = 0 ]; then
     "$R" "$R" >"$tmp/ctx/Dockerfile"
   out=$("$dw" build --cache-dir "$tmp/s5" "$tmp/ctx" --output "registry:$R/built/img:1" 2>&1)
   rc=$?
-  if [ $rc = 2 ] && grep -qE "namespace|overlay|unprivileged" <<<"$out"; then
+  if [ $rc != 0 ] && grep -qiE 'overlay|namespace|unshare|not permitted|unsupported' <<<"$out"; then
     echo "note: RUN cannot run here; build part skipped"
   else
     check "build FROM a registry image: $out" 0 $rc
