@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -2179,6 +2180,262 @@ static int build_stage(struct build *b, const struct df_stage *stg, struct err *
     return 0;
 }
 
+/* ---- independent stages at once ------------------------------------------------------- */
+
+/* Whether stage i needs stage j built first: its base, or a stage its
+ * COPY --from or RUN --mount from= names (spliced triggers included). */
+static bool stage_needs(const struct df_model *md, uint32_t i, uint32_t j)
+{
+    if (md->stages[i].base_stage == (int)j)
+        return true;
+    for (uint32_t e = 0; e < md->n_edges; e++)
+        if (md->edges[e].from_stage == i && md->edges[e].to_stage == (int)j)
+            return true;
+    return false;
+}
+
+/* The lowest stage to build that is not started and whose needs are
+ * done, or -1. Stages only name earlier ones. */
+static int next_ready(const struct df_model *md, const bool *started, const bool *done)
+{
+    for (uint32_t i = 0; i < md->n_stages; i++) {
+        if (!md->stages[i].reaches_target || started[i])
+            continue;
+        bool ok = true;
+        for (uint32_t j = 0; j < i && ok; j++)
+            ok = done[j] || !stage_needs(md, i, j);
+        if (ok)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* Whether two stages could ever build at once (else the stages form a
+ * chain and are built in order, in this process). */
+static bool stages_overlap(struct build *b, const struct df_model *md)
+{
+    bool *started = ARENA_NEW_ARRAY(&b->a, bool, md->n_stages + 1);
+    bool *done = ARENA_NEW_ARRAY(&b->a, bool, md->n_stages + 1);
+    for (;;) {
+        int i = next_ready(md, started, done);
+        if (i < 0)
+            return false;
+        started[i] = true;
+        if (next_ready(md, started, done) >= 0)
+            return true;
+        done[i] = true;
+    }
+}
+
+/* In a child process: builds stage i and writes what the parent needs to
+ * file: "S\n" then the platform, the chain key, and the lengths and bytes
+ * of the layers (as a manifest), the config and the report steps (JSON);
+ * or "E\n" and the error. Returns the exit status. */
+static int stage_child(struct build *b, uint32_t i, const char *file)
+{
+    struct bld_report rep;
+    struct bld_build_result res;
+    bld_report_init(&rep);
+    memset(&res, 0, sizeof res);
+    b->r = &rep;
+    b->res = &res;
+    struct err e;
+    err_clear(&e);
+    int rc = build_stage(b, &b->f->model.stages[i], &e);
+    struct buf out = BUF_INIT, mj = BUF_INIT, cj = BUF_INIT, rj = BUF_INIT;
+    int wrc = 0;
+    if (!rc) {
+        const struct stage_state *st = &b->st[i];
+        struct bld_manifest m;
+        memset(&m, 0, sizeof m);
+        m.media_type = BLD_MT_OCI_MANIFEST;
+        m.config.media_type = BLD_MT_OCI_CONFIG;
+        m.layers = st->layers;
+        m.n_layers = st->n_layers;
+        char key[BLD_DIGEST_STR_LEN + 1];
+        bld_digest_string(&st->key, key);
+        rc = bld_manifest_write(&m, &mj, &e);
+        if (!rc)
+            rc = bld_config_write(&st->cfg, &cj, &e);
+        if (!rc)
+            rc = bld_report_write_json(&rep, &rj, &e);
+        if (!rc && buf_printf(&out, "S\n%s\n%s\n%zu\n", st->platform, key, mj.len))
+            rc = err_set(&e, ERR_TOO_LARGE, "stage result too large");
+        if (!rc && (buf_append(&out, mj.data, mj.len) || buf_printf(&out, "%zu\n", cj.len) ||
+                    buf_append(&out, cj.data, cj.len) || buf_printf(&out, "%zu\n", rj.len) ||
+                    buf_append(&out, rj.data, rj.len)))
+            rc = err_set(&e, ERR_TOO_LARGE, "stage result too large");
+    }
+    if (rc) {
+        out.len = 0;
+        if (buf_append(&out, "E\n", 2) || buf_append(&out, &e, sizeof e) ||
+            buf_append(&out, &res.run_status, sizeof res.run_status))
+            wrc = -1;
+    }
+    struct err we;
+    if (!wrc)
+        wrc = file_write_atomic(file, out.data, out.len, 0600, &we);
+    if (b->o->progress)
+        fflush(b->o->progress);
+    return rc || wrc ? 1 : 0;
+}
+
+/* Reads one length-prefixed field of a stage result. */
+static const char *take(const char **p, const char *end, size_t *len)
+{
+    char *nl;
+    errno = 0;
+    unsigned long long n = strtoull(*p, &nl, 10);
+    if (errno || nl == *p || nl >= end || *nl != '\n' || n > (size_t)(end - nl - 1))
+        return NULL;
+    *len = (size_t)n;
+    const char *data = nl + 1;
+    *p = data + n;
+    return data;
+}
+
+/* Reads what the child that built stage i wrote (stage_child) into the
+ * stage's state and rep; returns the child's error when it failed. */
+static int stage_collect(struct build *b, uint32_t i, const char *file, int status,
+                         struct bld_report *rep, struct err *err)
+{
+    struct buf t = BUF_INIT;
+    int rc = file_read_all(file, (size_t)256 << 20, &t, err);
+    const char *p = buf_cstr(&t), *end = p + t.len;
+    if (!rc && t.len == 2 + sizeof *err + sizeof(int) && p[0] == 'E') {
+        memcpy(err, p + 2, sizeof *err);
+        err->msg[ERR_MSG_MAX - 1] = '\0';
+        err->path[ERR_PATH_MAX - 1] = '\0';
+        memcpy(&b->res->run_status, p + 2 + sizeof *err, sizeof(int));
+        rc = err->code ? err->code : ERR_INTERNAL;
+    } else if (!rc &&
+               (t.len < 2 || p[0] != 'S' || !WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
+        rc = err_set(err, ERR_INTERNAL, "the process building stage %u failed", i);
+    } else if (!rc) {
+        struct stage_state *st = &b->st[i];
+        p += 2;
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *nl2 = nl ? memchr(nl + 1, '\n', (size_t)(end - nl - 1)) : NULL;
+        size_t ml = 0, cl = 0, rl = 0;
+        const char *mj = NULL, *cj = NULL, *rj = NULL;
+        if (nl2) {
+            st->platform = arena_strndup(&b->a, p, (size_t)(nl - p));
+            const char *key = arena_strndup(&b->a, nl + 1, (size_t)(nl2 - nl - 1));
+            p = nl2 + 1;
+            mj = take(&p, end, &ml);
+            cj = mj ? take(&p, end, &cl) : NULL;
+            rj = cj ? take(&p, end, &rl) : NULL;
+            if (rj)
+                rc = bld_digest_parse(key, &st->key, err);
+        }
+        struct bld_manifest m;
+        if (!rj)
+            rc = err_set(err, ERR_INTERNAL, "stage %u: its result is malformed", i);
+        if (!rc)
+            rc = bld_manifest_parse(mj, ml, "stage result", &b->a, &m, err);
+        if (!rc)
+            rc = bld_config_parse(cj, cl, "stage result", &b->a, &st->cfg, err);
+        if (!rc)
+            rc = bld_report_parse_json(rj, rl, "stage result", rep, err);
+        if (!rc) {
+            st->layers = m.layers;
+            st->n_layers = m.n_layers;
+            st->done = true;
+        }
+    }
+    buf_release(&t);
+    return rc;
+}
+
+/* Builds the stages the target needs, each in a child process of its
+ * own, as many at once as their dependencies and the CPUs allow (at most
+ * 4): the state of a finished stage comes back through a file, and the
+ * report lists the steps stage by stage in file order whatever the order
+ * they ran in. Forked children, never threads: the executor forks its
+ * containers, which a multi-threaded process could not do safely. After
+ * a failure no stage starts; those running finish; the first error is
+ * returned. */
+static int build_parallel(struct build *b, struct err *err)
+{
+    const struct df_model *md = &b->f->model;
+    uint32_t ns = md->n_stages;
+    bool *started = ARENA_NEW_ARRAY(&b->a, bool, ns + 1);
+    bool *done = ARENA_NEW_ARRAY(&b->a, bool, ns + 1);
+    pid_t *pids = ARENA_NEW_ARRAY(&b->a, pid_t, ns + 1);
+    struct bld_report *reps = ARENA_NEW_ARRAY(&b->a, struct bld_report, ns + 1);
+    for (uint32_t i = 0; i < ns; i++)
+        bld_report_init(&reps[i]);
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int jobs = ncpu < 2 ? 2 : ncpu > 4 ? 4 : (int)ncpu;
+    const char *dir;
+    int rc = make_tmp(b, "stages", &dir, err);
+    if (rc)
+        return rc;
+    int running = 0;
+    bool stop = false;
+    for (;;) {
+        int i;
+        while (!stop && running < jobs && (i = next_ready(md, started, done)) >= 0) {
+            started[i] = true;
+            b->stage_no++;
+            if (b->o->progress)
+                fflush(b->o->progress);
+            pid_t pid = fork();
+            if (pid == 0)
+                _exit(stage_child(b, (uint32_t)i, arena_printf(&b->a, "%s/%d", dir, i)));
+            if (pid < 0) {
+                rc = err_sys(err, NULL, "cannot fork to build stage %d", i);
+                stop = true;
+                break;
+            }
+            pids[i] = pid;
+            running++;
+        }
+        if (!running)
+            break;
+        bool reaped = false;
+        for (uint32_t k = 0; k < ns && !reaped; k++) {
+            if (!pids[k])
+                continue;
+            int status;
+            pid_t w = waitpid(pids[k], &status, WNOHANG);
+            if (w == 0 || (w < 0 && errno == EINTR))
+                continue;
+            pids[k] = 0;
+            running--;
+            reaped = true;
+            struct err e;
+            err_clear(&e);
+            int src = w < 0 ? err_sys(&e, NULL, "cannot wait for the stage builder")
+                            : stage_collect(b, k, arena_printf(&b->a, "%s/%u", dir, k), status,
+                                            &reps[k], &e);
+            if (!src)
+                done[k] = true;
+            else if (!rc) {
+                rc = src;
+                *err = e;
+                stop = true;
+            }
+        }
+        if (!reaped) {
+            struct timespec ts = { 0, 10 * 1000 * 1000 };
+            nanosleep(&ts, NULL);
+        }
+    }
+    for (uint32_t i = 0; i < ns; i++) {
+        for (size_t k = 0; k < reps[i].steps.len; k++) {
+            const struct bld_report_step *s = &reps[i].steps.items[k];
+            struct bld_report_step *added =
+                bld_report_add_step(b->r, s->stage, s->line, s->instruction, s->cache, s->seconds);
+            added->has_layer = s->has_layer;
+            added->layer = s->layer;
+        }
+        bld_report_release(&reps[i]);
+    }
+    remove_tmp(dir);
+    return rc;
+}
+
 /* ---- the image
  * ------------------------------------------------------------------------------------ */
 
@@ -2296,14 +2553,20 @@ static int run_build(struct build *b, struct err *err)
         if (md->stages[i].reaches_target)
             b->n_planned++;
     b->stage_no = 0;
-    for (uint32_t i = 0; i < md->n_stages; i++) {
-        const struct df_stage *stg = &md->stages[i];
-        if (!stg->reaches_target)
-            continue;
-        b->stage_no++;
-        rc = build_stage(b, stg, err);
+    if (stages_overlap(b, md)) {
+        rc = build_parallel(b, err);
         if (rc)
             return rc;
+    } else {
+        for (uint32_t i = 0; i < md->n_stages; i++) {
+            const struct df_stage *stg = &md->stages[i];
+            if (!stg->reaches_target)
+                continue;
+            b->stage_no++;
+            rc = build_stage(b, stg, err);
+            if (rc)
+                return rc;
+        }
     }
     struct stage_state *final = &b->st[md->target_stage];
     if (o->platform) {

@@ -3,8 +3,13 @@
  *
  * The planner takes the Dockerfile model (analyzer/model.h, built with the
  * target and build args) and builds, in file order, every stage the target
- * needs (df_stage.reaches_target). The executor runs each instruction of a
- * stage against the stage's state (its image config and layers):
+ * needs (df_stage.reaches_target). When two of them need nothing from each
+ * other (no FROM, COPY --from or RUN --mount from= between them), each
+ * stage is built in a forked child process, as many at once as the CPUs
+ * allow (at most 4), a stage starting when those it needs are done; the
+ * report still lists the steps in file order. The executor runs each
+ * instruction of a stage against the stage's state (its image config and
+ * layers):
  *
  * - FROM: scratch, a previous stage, or an image of the store by reference
  *   (as given, else with ":latest" added when it has no tag or digest);

@@ -680,6 +680,63 @@ static void test_every_instruction(void **state)
     bld_store_close(&s);
 }
 
+static void test_concurrent_stages(void **state)
+{
+    (void)state;
+    struct bld_store s;
+    open_store(&s);
+    /* Stages one and two need nothing from each other: they build at
+     * once (the second starts before the first's RUN is done), the last
+     * waits for both; the report lists the steps in file order. */
+    static const char df[] = "FROM envbase AS one\n"
+                             "RUN sleep 1 && echo one > /one\n"
+                             "FROM envbase AS two\n"
+                             "RUN echo two > /two\n"
+                             "FROM envbase\n"
+                             "COPY --from=one /one /\n"
+                             "COPY --from=two /two /\n"
+                             "RUN cat /one /two\n";
+    struct run r;
+    build(&s, df, NULL, NULL, "par:1", &r);
+    assert_int_equal(r.rc, 0);
+    const char *out = buf_cstr(&r.out);
+    const char *two_started = strstr(out, "STEP 1/2: FROM envbase AS two\n");
+    const char *one_done = strstr(out, "STEP 2/2: DONE");
+    assert_non_null(two_started);
+    assert_non_null(one_done);
+    assert_true(two_started < one_done);
+    assert_true(has(&r, "STEP 4/4: one\n"));
+    assert_true(has(&r, "STEP 4/4: two\n"));
+    assert_int_equal(r.rep.steps.len, 8);
+    assert_string_equal(r.rep.steps.items[0].stage, "one");
+    assert_string_equal(r.rep.steps.items[1].stage, "one");
+    assert_string_equal(r.rep.steps.items[2].stage, "two");
+    assert_int_equal(r.rep.steps.items[3].line, 4);
+    assert_true(r.rep.steps.items[3].has_layer);
+    assert_int_equal(r.rep.image.layers, 3); /* base and the two COPYs */
+    /* Fully cached the second time, the same image. */
+    struct run r2;
+    build(&s, df, NULL, NULL, "par:2", &r2);
+    assert_int_equal(r2.rc, 0);
+    assert_int_equal(hits(&r2), 8);
+    assert_memory_equal(&r.res.manifest, &r2.res.manifest, sizeof r.res.manifest);
+    run_release(&r);
+    run_release(&r2);
+
+    /* A failing stage fails the build with its exit code and line. */
+    build(&s,
+          "FROM envbase AS a\nRUN echo fine\nFROM envbase AS b\nRUN exit 5\n"
+          "FROM envbase\nCOPY --from=a /etc/passwd /p\nCOPY --from=b /etc/passwd /q\n",
+          NULL, NULL, NULL, &r);
+    assert_int_equal(r.rc, ERR_INVALID);
+    assert_int_equal(r.res.run_status, 5);
+    assert_int_equal(r.e.line, 4);
+    assert_non_null(strstr(r.e.msg, "exit code: 5"));
+    assert_false(r.res.has_image);
+    run_release(&r);
+    bld_store_close(&s);
+}
+
 /* --- setup ---------------------------------------------------------------- */
 
 static int make_rootfs(void)
@@ -738,9 +795,10 @@ int main(void)
         return rc;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_base_env),    cmocka_unit_test(test_onbuild),
-        cmocka_unit_test(test_platforms),   cmocka_unit_test(test_empty_layer),
-        cmocka_unit_test(test_cache_kinds), cmocka_unit_test(test_every_instruction),
+        cmocka_unit_test(test_base_env),          cmocka_unit_test(test_onbuild),
+        cmocka_unit_test(test_platforms),         cmocka_unit_test(test_empty_layer),
+        cmocka_unit_test(test_cache_kinds),       cmocka_unit_test(test_every_instruction),
+        cmocka_unit_test(test_concurrent_stages),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
