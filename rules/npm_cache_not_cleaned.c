@@ -93,6 +93,10 @@ static struct str cache_dir(struct rule_ctx *ctx, const struct df_instr *in,
     return STR_NULL;
 }
 
+struct state {
+    uint8_t *shell; /* pm_shell_not_posix's verdicts */
+};
+
 static void check(struct rule_ctx *ctx, const struct df_instr *in)
 {
     if (!pm_output_scope(ctx, in))
@@ -138,7 +142,8 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
                     dir.len ? rule_printf(ctx, "%.*s", STR_FMT(dir)) : "~/.npm/_cacache");
     /* `&&` would break a PowerShell RUN; under sudo the cache may be
      * another user's, which a clean run as root would not touch. */
-    if (!f || pm_shell_not_posix(ctx, in) || pm_visit_sudo(last_visit))
+    if (!f || pm_shell_not_posix(ctx, in, &((struct state *)rule_state(ctx))->shell) ||
+        pm_visit_sudo(last_visit))
         return;
     const char *cmd = "npm cache clean --force";
     if (dir_flag) {
@@ -164,5 +169,6 @@ const struct rule rule_DW322 = {
     .on = DF_ON(DF_RUN),
     .on_triggers = true,
     .check = check,
+    .state_size = sizeof(struct state),
     .doc = doc,
 };

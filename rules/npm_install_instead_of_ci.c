@@ -53,26 +53,15 @@ static const char *const lockfiles[] = { "package-lock.json", "npm-shrinkwrap.js
  * that .dockerignore does not leave out. */
 static bool ctx_has_lockfile(struct rule_ctx *ctx, const char *dir)
 {
-    struct str ignore_text;
-    bool ignore_exists = false;
-    bool have_ignore =
-        rule_context_file(ctx, ".dockerignore", &ignore_text, &ignore_exists) && ignore_exists;
+    /* The ignore file that applies (parsed once per file by the engine). */
+    const struct rule_build_context *bc = rule_build_context(ctx);
     for (size_t k = 0; lockfiles[k]; k++) {
         const char *rel = rule_printf(ctx, "%s%s", dir, lockfiles[k]);
         struct str text;
         bool exists = false;
         if (!rule_context_file(ctx, rel, &text, &exists) || !exists)
             continue;
-        if (!have_ignore)
-            return true;
-        struct arena a;
-        arena_init(&a);
-        struct di_file *di = NULL;
-        struct err err;
-        bool ignored = !di_load(&a, ".dockerignore", ignore_text.ptr, ignore_text.len, &di, &err) &&
-                       di_match(di, rel, strlen(rel), NULL);
-        arena_release(&a);
-        if (!ignored)
+        if (!bc || !bc->ignore || !di_match(bc->ignore, rel, strlen(rel), NULL))
             return true;
     }
     return false;
@@ -146,29 +135,70 @@ static bool copies_lockfile(struct rule_ctx *ctx, const struct df_instr *in)
     return false;
 }
 
+/* Per file: which instructions copy a lockfile (memo, by all_instrs
+ * index: 0 not yet known, 1 no, 2 yes), and per stage how far its
+ * instructions were scanned and the last lockfile copy among them. RUNs
+ * come in file order, so each stage is scanned once: linear in the file
+ * even with thousands of `COPY . .` / `RUN npm install` pairs. (A stage
+ * scanned past `in` would only make a later copy count.) */
+struct state {
+    bool init;
+    uint8_t *memo;
+    /* [0] for RUNs, [1] for ONBUILD triggers (which also see the ONBUILD
+     * COPY/ADD triggers before them). */
+    uint32_t *scanned[2];
+    const struct df_instr **found[2];
+};
+
+static struct state *get_state(struct rule_ctx *ctx)
+{
+    struct state *st = rule_state(ctx);
+    if (!st->init) {
+        const struct df_model *m = rule_model(ctx);
+        st->init = true;
+        st->memo = rule_alloc(ctx, m->n_all_instrs + 1);
+        memset(st->memo, 0, m->n_all_instrs + 1);
+        for (int k = 0; k < 2; k++) {
+            st->scanned[k] = rule_alloc(ctx, (m->n_stages + 1) * sizeof *st->scanned[k]);
+            memset(st->scanned[k], 0, (m->n_stages + 1) * sizeof *st->scanned[k]);
+            st->found[k] = rule_alloc(ctx, (m->n_stages + 1) * sizeof *st->found[k]);
+            memset(st->found[k], 0, (m->n_stages + 1) * sizeof *st->found[k]);
+        }
+    }
+    return st;
+}
+
+static bool copies_lockfile_memo(struct rule_ctx *ctx, struct state *st, const struct df_instr *x)
+{
+    if (x->index >= rule_model(ctx)->n_all_instrs)
+        return copies_lockfile(ctx, x);
+    if (!st->memo[x->index])
+        st->memo[x->index] = copies_lockfile(ctx, x) ? 2 : 1;
+    return st->memo[x->index] == 2;
+}
+
 /* The COPY/ADD that brought a lockfile before `in` (in its stage, up to
  * its position, or anywhere in the stages it is built on), or NULL. An
  * ONBUILD trigger also sees the ONBUILD COPY/ADD triggers before it. */
 static const struct df_instr *lockfile_copy(struct rule_ctx *ctx, const struct df_instr *in)
 {
     const struct df_model *m = rule_model(ctx);
+    struct state *state = get_state(ctx);
     uint32_t upto = in->parent ? in->parent->span.start : in->span.start;
     int s = in->stage;
     for (uint32_t hops = 0; s >= 0 && (uint32_t)s < m->n_stages && hops <= m->n_stages; hops++) {
         const struct df_stage *st = &m->stages[s];
-        const struct df_instr *found = NULL;
-        for (uint32_t i = 0; i < st->n_instrs; i++) {
-            const struct df_instr *x = st->instrs[i];
-            if (x->span.start >= upto)
-                break;
-            if (x->kind == DF_ONBUILD) {
-                if (!in->parent || !x->trigger)
-                    continue;
-                x = x->trigger;
-            }
-            if (copies_lockfile(ctx, x))
-                found = x;
+        /* Checks come in file order, so each stage is scanned once. */
+        int k = in->parent ? 1 : 0;
+        uint32_t *pos = &state->scanned[k][s];
+        while (*pos < st->n_instrs && st->instrs[*pos]->span.start < upto) {
+            const struct df_instr *x = st->instrs[(*pos)++];
+            if (x->kind == DF_ONBUILD)
+                x = k ? x->trigger : NULL;
+            if (x && copies_lockfile_memo(ctx, state, x))
+                state->found[k][s] = x;
         }
+        const struct df_instr *found = state->found[k][s];
         if (found)
             return found;
         s = st->base_stage;
@@ -237,5 +267,6 @@ const struct rule rule_DW321 = {
     .on = DF_ON(DF_RUN),
     .on_triggers = true,
     .check = check,
+    .state_size = sizeof(struct state),
     .doc = doc,
 };

@@ -678,29 +678,48 @@ static bool image_windows(const struct df_image_ref *ref)
     return false;
 }
 
-bool pm_shell_not_posix(struct rule_ctx *ctx, const struct df_instr *in)
+/* A SHELL's verdict; a stage without one has its root image's. */
+enum { SHELL_NONE, SHELL_POSIX, SHELL_OTHER };
+
+static uint8_t *shell_verdicts(struct rule_ctx *ctx)
 {
     const struct df_model *m = rule_model(ctx);
-    if (m->shell_pragma.raw.ptr && shell_word_not_posix(m->shell_pragma.raw))
-        return true;
-    uint32_t upto = in->parent ? in->parent->span.start : in->span.start;
-    int s = in->stage;
-    for (uint32_t hops = 0; s >= 0 && (uint32_t)s < m->n_stages && hops <= m->n_stages; hops++) {
+    uint8_t *v = rule_alloc(ctx, m->n_all_instrs + 1);
+    uint8_t *end = rule_alloc(ctx, m->n_stages + 1);
+    uint8_t *win = rule_alloc(ctx, m->n_stages + 1);
+    memset(v, 0, m->n_all_instrs + 1);
+    bool pragma = m->shell_pragma.raw.ptr && shell_word_not_posix(m->shell_pragma.raw);
+    /* A stage is built FROM an earlier one only, so one pass in stage
+     * order sees every parent's final SHELL first. */
+    for (uint32_t s = 0; s < m->n_stages; s++) {
         const struct df_stage *st = &m->stages[s];
-        /* The last SHELL before upto decides. */
-        const struct df_instr *shell = NULL;
-        for (uint32_t i = 0; i < st->n_instrs && st->instrs[i]->span.start < upto; i++)
-            if (st->instrs[i]->kind == DF_SHELL)
-                shell = st->instrs[i];
-        if (shell)
-            return shell->form == DF_FORM_EXEC && shell->n_exec &&
-                   shell_word_not_posix(shell->exec[0].raw);
-        if (st->base_stage < 0)
-            return st->from && image_windows(&st->from->image);
-        s = st->base_stage;
-        upto = UINT32_MAX;
+        int b = st->base_stage;
+        bool inherit = b >= 0 && (uint32_t)b < s;
+        uint8_t state = inherit ? end[b] : SHELL_NONE;
+        win[s] = inherit ? win[b] : (uint8_t)(st->from && image_windows(&st->from->image));
+        for (uint32_t i = 0; i < st->n_instrs; i++) {
+            const struct df_instr *x = st->instrs[i];
+            uint8_t other = pragma || state == SHELL_OTHER || (state == SHELL_NONE && win[s]);
+            if (x->index < m->n_all_instrs)
+                v[x->index] = other;
+            if (x->trigger && x->trigger->index < m->n_all_instrs)
+                v[x->trigger->index] = other;
+            if (x->kind == DF_SHELL)
+                state = x->form == DF_FORM_EXEC && x->n_exec && shell_word_not_posix(x->exec[0].raw)
+                            ? SHELL_OTHER
+                            : SHELL_POSIX;
+        }
+        end[s] = state;
     }
-    return false;
+    return v;
+}
+
+bool pm_shell_not_posix(struct rule_ctx *ctx, const struct df_instr *in, uint8_t **cache)
+{
+    const struct df_model *m = rule_model(ctx);
+    if (!*cache)
+        *cache = shell_verdicts(ctx);
+    return in->index < m->n_all_instrs && (*cache)[in->index];
 }
 
 bool pm_visit_sudo(const struct sh_visit *v)

@@ -152,8 +152,10 @@ bool pm_plain_word(struct str s);
  * the stages it is built on) naming pwsh, powershell or cmd, a
  * `# dockwright shell=` / `# hadolint shell=` pragma naming one, or a
  * Windows root image (repository or tag naming windows, nanoserver or
- * servercore, .NET Framework images) without a later POSIX SHELL. */
-bool pm_shell_not_posix(struct rule_ctx *ctx, const struct df_instr *in);
+ * servercore, .NET Framework images) without a later POSIX SHELL.
+ * *cache (NULL at first, kept by the caller in its rule state) holds the
+ * verdicts of every instruction, computed in one pass on the first call. */
+bool pm_shell_not_posix(struct rule_ctx *ctx, const struct df_instr *in, uint8_t **cache);
 
 /* Whether v's command is started by a `sudo` wrapper (it may run as
  * another user, whose home holds the caches). */

@@ -159,6 +159,10 @@ static bool informational(const struct sh_call *c)
            sh_call_has_short(c, 'h', &pm_yarn_spec);
 }
 
+struct state {
+    uint8_t *shell; /* pm_shell_not_posix's verdicts */
+};
+
 static void check(struct rule_ctx *ctx, const struct df_instr *in)
 {
     if (!pm_output_scope(ctx, in))
@@ -206,7 +210,8 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         bare ? "yarn" : "yarn install", dir.len ? " (" : "", STR_FMT(dir), dir.len ? ")" : "");
     /* `&&` would break a PowerShell RUN; under sudo the cache may be
      * another user's, which a clean run as root would not touch. */
-    if (!f || pm_shell_not_posix(ctx, in) || pm_visit_sudo(last_visit))
+    if (!f || pm_shell_not_posix(ctx, in, &((struct state *)rule_state(ctx))->shell) ||
+        pm_visit_sudo(last_visit))
         return;
     const char *cmd = "yarn cache clean";
     if (dir_flag) {
@@ -233,5 +238,6 @@ const struct rule rule_DW323 = {
     .on = DF_ON(DF_RUN),
     .on_triggers = true,
     .check = check,
+    .state_size = sizeof(struct state),
     .doc = doc,
 };
