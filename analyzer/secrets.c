@@ -1639,6 +1639,25 @@ static size_t next_key_stem(const struct scan *sc, size_t i)
     return sc->n;
 }
 
+/* Whether the text holds a literal the rule's pattern cannot match
+ * without (case-sensitive, as the patterns are): a keyword as common as
+ * `curl` or `://` would otherwise compile and run a pattern that cannot
+ * match, the dearest step of linting a small file. */
+static bool has_needed_literal(const struct scan *sc, const struct rule *rule)
+{
+    const char *t = sc->t;
+    size_t n = sc->n;
+    if (rule->kind == K_URL_CREDS) /* scheme://user:password@host */
+        return memchr(t, '@', n) != NULL;
+    if (rule->kind == K_URL_QUERY) /* scheme://host/path?query */
+        return memchr(t, '?', n) != NULL;
+    if (rule->kind == K_NPM_AUTH) /* _authToken, _auth, _password */
+        return find_bytes(t, n, "_auth", 5) || find_bytes(t, n, "_password", 9);
+    if (rule->kind == K_CLI && rule->keywords && strcmp(rule->keywords, "curl") == 0)
+        return find_bytes(t, n, "-u", 2) != NULL; /* -u, --user */
+    return true;
+}
+
 static void run_rule(struct scan *sc, size_t r, pcre2_match_data *md)
 {
     const struct rule *rule = &rules[r];
@@ -1812,6 +1831,8 @@ int sec_scan_text(struct arena *a, const char *text, size_t len, const struct se
             continue;
         if ((S.rule_kw[r][0] | S.rule_kw[r][1]) &&
             !((S.rule_kw[r][0] & sc.present[0]) | (S.rule_kw[r][1] & sc.present[1])))
+            continue;
+        if (!has_needed_literal(&sc, &rules[r]))
             continue;
         run_rule(&sc, r, md);
     }
