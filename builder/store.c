@@ -1,6 +1,7 @@
 #include "store.h"
 
 #include "builder/extract.h"
+#include "builder/registry.h"
 #include "common/fileio.h"
 #include "common/vec.h"
 #include "common/xalloc.h"
@@ -516,6 +517,32 @@ int bld_store_ref_set(struct bld_store *s, const char *name, const struct bld_de
     return rc;
 }
 
+static bool same_str(const char *x, const char *y)
+{
+    return x == y || (x && y && strcmp(x, y) == 0);
+}
+
+/* The entry whose name is the same reference as name read as Docker reads
+ * one, else -1: skopeo, podman and containerd save full names
+ * ("docker.io/library/alpine:3.20") where a Dockerfile says
+ * "alpine:3.20", and the reverse. Names that are no reference never
+ * match. */
+static long find_same_ref(const struct bld_index *ix, const char *name, struct arena *a)
+{
+    struct bld_ref want, r;
+    struct err e;
+    if (bld_ref_parse(name, a, &want, &e) != 0)
+        return -1;
+    for (size_t i = 0; i < ix->n_manifests; i++) {
+        const char *n = bld_descriptor_annotation(&ix->manifests[i], BLD_ANNOT_REF_NAME);
+        if (n && bld_ref_parse(n, a, &r, &e) == 0 && same_str(r.domain, want.domain) &&
+            same_str(r.path, want.path) && same_str(r.tag, want.tag) &&
+            same_str(r.digest, want.digest))
+            return (long)i;
+    }
+    return -1;
+}
+
 int bld_store_ref_get(struct bld_store *s, const char *name, struct arena *a,
                       struct bld_descriptor *out, struct err *err)
 {
@@ -524,6 +551,8 @@ int bld_store_ref_get(struct bld_store *s, const char *name, struct arena *a,
     if (rc)
         return rc;
     long at = find_ref(&ix, name);
+    if (at < 0)
+        at = find_same_ref(&ix, name, a);
     if (at < 0)
         return err_set(err, ERR_NOT_FOUND, "no image named '%s' in the store", name);
     *out = ix.manifests[at];

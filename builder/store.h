@@ -111,7 +111,10 @@ DW_NODISCARD int bld_store_verify_blob(const struct bld_store *s, const struct b
  * index.json, replacing a previous descriptor of that name. */
 DW_NODISCARD int bld_store_ref_set(struct bld_store *s, const char *name,
                                    const struct bld_descriptor *desc, struct err *err);
-/* Finds the descriptor named name; ERR_NOT_FOUND when there is none. */
+/* Finds the descriptor named name, else one whose name is the same
+ * reference as Docker reads it ("alpine:3.20" finds
+ * "docker.io/library/alpine:3.20" and the reverse); ERR_NOT_FOUND when
+ * there is none. */
 DW_NODISCARD int bld_store_ref_get(struct bld_store *s, const char *name, struct arena *a,
                                    struct bld_descriptor *out, struct err *err);
 /* Removes the name; ERR_NOT_FOUND when there is none. Blobs stay until gc. */

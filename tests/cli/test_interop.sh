@@ -10,7 +10,8 @@
 #    Env, Cmd, Entrypoint, User, WorkingDir, Labels, ExposedPorts, Volumes,
 #    StopSignal and Healthcheck as written;
 #  - `skopeo copy` of each to a fresh oci: layout (skopeo verifies every
-#    digest while it copies);
+#    digest while it copies), and to a docker-archive that imports back
+#    with our config;
 #  - `umoci unpack` of our layout: the files of every layer, a deleted
 #    file gone, the replaced directory holding only its new content, modes
 #    and owners; `umoci stat`: our history entries;
@@ -228,6 +229,20 @@ check "docker-archive copy: same diff_ids" \
   "$(jget "$(blob "$cfgd")" 'j["rootfs"]["diff_ids"]')" \
   "$(jget "$tmp/copy3/blobs/sha256/${c4cfg#sha256:}" 'j["rootfs"]["diff_ids"]')"
 
+# Round trip through skopeo's docker-archive writer (uncompressed layers,
+# a full name): our import keeps the config, so the image is the same.
+out=$(skopeo "${SK[@]}" copy "oci:$tmp/oci" "docker-archive:$tmp/rt.tar:rt:1" 2>&1)
+check "skopeo copy to docker-archive: $out" 0 $?
+out=$("$dw" image import --cache-dir "$tmp/rtstore" "$tmp/rt.tar" 2>&1)
+check "import skopeo's docker-archive of our image: $out" 0 $?
+out=$("$dw" image export --cache-dir "$tmp/rtstore" rt:1 --output "oci:$tmp/rtoci" 2>&1)
+check "export it by its short name: $out" 0 $?
+if [ -f "$tmp/rtoci/index.json" ]; then
+  rtman=$(jget "$tmp/rtoci/index.json" 'j["manifests"][0]["digest"]')
+  check "round trip: the same config" "$cfgd" \
+    "$(jget "$tmp/rtoci/blobs/sha256/${rtman#sha256:}" 'j["config"]["digest"]')"
+fi
+
 # umoci unpack: the files and the whiteouts' effect.
 out=$(umoci unpack --image "$tmp/oci:interop:1" "$tmp/bundle" 2>&1)
 check "umoci unpack: $out" 0 $?
@@ -301,8 +316,9 @@ out=$("$dw" image import "${U[@]}" "$tmp/u.oci.tar" 2>&1)
 check "import skopeo's oci-archive: $out" 0 $?
 ufd=$tmp/uctx
 mkdir -p "$ufd"
-# skopeo names the docker-archive image docker.io/library/ubase:docker.
-for ref in ubase:layout docker.io/library/ubase:docker ubase:ociarch; do
+# skopeo names the docker-archive image docker.io/library/ubase:docker:
+# FROM finds it by the short name, as Docker would.
+for ref in ubase:layout ubase:docker ubase:ociarch; do
   cat >"$ufd/Dockerfile" <<EOF
 FROM $ref
 RUN echo "\$GREETING in \$(pwd) as \$(id -un)" && cat /srv/new/n && ls /srv/old && ls /srv && cat /srv/old/n

@@ -1,6 +1,7 @@
 /* The image store: layout creation, blobs (write, read, verify, corruption),
- * references in index.json, garbage collection, two processes writing to
- * one store at once, and the default location. */
+ * references in index.json and the forms of one reference, garbage
+ * collection, two processes writing to one store at once, and the default
+ * location. */
 #include "builder/extract.h"
 #include "builder/oci.h"
 #include "builder/store.h"
@@ -220,6 +221,48 @@ static void test_references(void **state)
     bld_store_close(&s);
 }
 
+/* A name finds the same reference written another way: full names as
+ * skopeo and podman save them, familiar ones as a Dockerfile says them. */
+static void test_reference_forms(void **state)
+{
+    (void)state;
+    struct bld_store s;
+    open_store(&s);
+    struct err e;
+    struct bld_digest l1, c1, l2, c2;
+    struct bld_descriptor one = make_image(&s, "one", &l1, &c1);
+    struct bld_descriptor two = make_image(&s, "two", &l2, &c2);
+    assert_int_equal(bld_store_ref_set(&s, "docker.io/library/ubase:docker", &one, &e), 0);
+    assert_int_equal(bld_store_ref_set(&s, "alpine:latest", &two, &e), 0);
+    assert_int_equal(bld_store_ref_set(&s, "ghcr.io/team/app:1", &two, &e), 0);
+    struct arena a;
+    arena_init(&a);
+    struct bld_descriptor got;
+    static const char *const one_names[] = { "ubase:docker", "library/ubase:docker",
+                                             "index.docker.io/library/ubase:docker" };
+    for (size_t i = 0; i < DW_ARRAY_LEN(one_names); i++) {
+        if (bld_store_ref_get(&s, one_names[i], &a, &got, &e) != 0)
+            fail_msg("%s: %s", one_names[i], e.msg);
+        assert_true(bld_digest_eq(&got.digest, &one.digest));
+    }
+    static const char *const two_names[] = { "alpine", "docker.io/library/alpine",
+                                             "docker.io/library/alpine:latest" };
+    for (size_t i = 0; i < DW_ARRAY_LEN(two_names); i++) {
+        if (bld_store_ref_get(&s, two_names[i], &a, &got, &e) != 0)
+            fail_msg("%s: %s", two_names[i], e.msg);
+        assert_true(bld_digest_eq(&got.digest, &two.digest));
+    }
+    /* another tag, registry or path is another image; so is a bad name */
+    static const char *const none[] = { "ubase",       "ubase:latest",  "quay.io/ubase:docker",
+                                        "alpine:3.20", "ghcr.io/app:1", "team/app:1",
+                                        "Bad Name:1" };
+    for (size_t i = 0; i < DW_ARRAY_LEN(none); i++)
+        assert_int_equal(bld_store_ref_get(&s, none[i], &a, &got, &e), ERR_NOT_FOUND);
+    assert_int_equal(bld_store_ref_get(&s, "ghcr.io/team/app:1", &a, &got, &e), 0);
+    arena_release(&a);
+    bld_store_close(&s);
+}
+
 static void test_gc(void **state)
 {
     (void)state;
@@ -389,6 +432,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_blob_write_read_verify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupted_blob_detected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_references, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reference_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock_nests, setup, teardown),
