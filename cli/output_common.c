@@ -271,6 +271,13 @@ void out_jw_close(struct out_jw *w, char bracket)
     jw_raw(w, &bracket, 1);
 }
 
+/* Bytes a JSON string holds as they are: ASCII from ' ' on, except '"'
+ * and '\\'. */
+static inline bool plain_ascii(unsigned char c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 void out_jw_str(struct out_jw *w, const char *s, size_t n)
 {
     jw_value_start(w);
@@ -280,12 +287,14 @@ void out_jw_str(struct out_jw *w, const char *s, size_t n)
     size_t i = 0, run = 0; /* bytes to copy as they are end at i */
     jw_raw(w, "\"", 1);
     while (i < n) {
-        unsigned char c = p[i];
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+        /* Runs of plain ASCII first: what most text is. */
+        size_t from = i;
+        while (i < n && plain_ascii(p[i]))
             i++;
-            run++;
-            continue;
-        }
+        run += i - from;
+        if (i == n)
+            break;
+        unsigned char c = p[i];
         size_t k = c < 0x80 ? 1 : utf8_seq(p + i, n - i);
         if (k > 1) {
             i += k;

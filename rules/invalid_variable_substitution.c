@@ -11,6 +11,8 @@
  * already reports an unclosed `${` there. */
 #include "analyzer/rule_api.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char doc[] = "## What it does\n"
@@ -42,9 +44,13 @@ static const char doc[] = "## What it does\n"
                           "ENV APP_VERSION=${VERSION:-1.0}\n"
                           "```\n";
 
-/* Expands word and reports the syntax error it fails with, if any. */
+/* Expands word and reports the syntax error it fails with, if any; where
+ * the word is (printf format) is written only then: most words hold no
+ * '$' at all. */
 static void judge(struct rule_ctx *ctx, const struct df_instr *in, const struct df_text *word,
-                  unsigned flags, const char *where)
+                  unsigned flags, const char *where_fmt, ...) DW_PRINTF(5, 6);
+static void judge(struct rule_ctx *ctx, const struct df_instr *in, const struct df_text *word,
+                  unsigned flags, const char *where_fmt, ...)
 {
     if (!word->raw.ptr || !memchr(word->raw.ptr, '$', word->raw.len))
         return;
@@ -61,6 +67,16 @@ static void judge(struct rule_ctx *ctx, const struct df_instr *in, const struct 
             shown = i;
             break;
         }
+    va_list ap, ap2;
+    va_start(ap, where_fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, where_fmt, ap2);
+    va_end(ap2);
+    char *where = rule_alloc(ctx, n > 0 ? (size_t)n + 1 : 1);
+    where[0] = '\0';
+    if (n > 0)
+        vsnprintf(where, (size_t)n + 1, where_fmt, ap);
+    va_end(ap);
     rule_report(ctx, at, "%s: BuildKit cannot expand '%.*s%s' in %s", e.msg, shown, raw.ptr,
                 (size_t)shown < raw.len ? "..." : "", where);
 }
@@ -75,14 +91,13 @@ static void judge_flags(struct rule_ctx *ctx, const struct df_instr *in)
                 const struct df_mount_opt *o = &fl->mount[j];
                 /* `from` is never expanded (DW004 reports a variable there). */
                 if (!str_eq_nocase(o->key.raw, STR_LIT("from")))
-                    judge(ctx, in, &o->value, 0,
-                          rule_printf(ctx, "the --mount option %.*s", STR_FMT(o->key.raw)));
+                    judge(ctx, in, &o->value, 0, "the --mount option %.*s", STR_FMT(o->key.raw));
             }
         } else if ((in->kind == DF_FROM && str_eq_cstr(name, "platform")) ||
                    ((in->kind == DF_COPY || in->kind == DF_ADD) &&
                     (str_eq_cstr(name, "chown") || str_eq_cstr(name, "chmod") ||
                      (in->kind == DF_ADD && str_eq_cstr(name, "checksum"))))) {
-            judge(ctx, in, &fl->value, 0, rule_printf(ctx, "--%.*s", STR_FMT(name)));
+            judge(ctx, in, &fl->value, 0, "--%.*s", STR_FMT(name));
         }
     }
 }
@@ -110,10 +125,9 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
             const struct df_pair *p = &in->pairs[i];
             /* ARG names are not expanded; ENV and LABEL keys are. */
             if (in->kind != DF_ARG)
-                judge(ctx, in, &p->key, 0, rule_printf(ctx, "a %s name", kw));
-            judge(ctx, in, &p->value, 0,
-                  rule_printf(ctx, "the %s of %.*s", in->kind == DF_ARG ? "default" : "value",
-                              STR_FMT(p->key.raw)));
+                judge(ctx, in, &p->key, 0, "a %s name", kw);
+            judge(ctx, in, &p->value, 0, "the %s of %.*s", in->kind == DF_ARG ? "default" : "value",
+                  STR_FMT(p->key.raw));
         }
         break;
     case DF_COPY:
@@ -128,7 +142,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         uint32_t n = exec ? in->n_exec : in->n_args;
         for (uint32_t i = 0; i < n; i++)
             if (exec || !is_marker(in, &words[i]))
-                judge(ctx, in, &words[i], 0, rule_printf(ctx, "this %s", kw));
+                judge(ctx, in, &words[i], 0, "this %s", kw);
         for (uint32_t h = 0; h < in->n_heredocs; h++) {
             const struct df_heredoc *hd = &in->heredocs[h];
             if (hd->quoted || !span_len(hd->body))
@@ -138,8 +152,8 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
                 str_make(rule_file(ctx)->src + hd->body.start, span_len(hd->body)), hd->body
             };
             judge(ctx, in, &body, EXP_NO_QUOTES,
-                  rule_printf(ctx, "the heredoc %.*s (quote its delimiter to keep it as text)",
-                              STR_FMT(hd->delimiter)));
+                  "the heredoc %.*s (quote its delimiter to keep it as text)",
+                  STR_FMT(hd->delimiter));
         }
         break;
     }
