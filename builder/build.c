@@ -1454,11 +1454,32 @@ static bool tree_has_dir(struct build *b, const struct bld_tree *t, const char *
     return ok;
 }
 
+/* The text of a file of the tree (its top layer that has it); ptr NULL
+ * when no layer has it as a regular file (missing, whited out). */
+static struct str tree_file(struct build *b, const struct bld_tree *t, const char *path)
+{
+    for (size_t i = 0; i < t->n_layers; i++) {
+        const char *lp = arena_printf(&b->a, "%s%s", t->layers[i], path);
+        struct stat sb;
+        if (lstat(lp, &sb) != 0)
+            continue;
+        struct buf text = BUF_INIT;
+        struct err e;
+        struct str out = STR_NULL;
+        if (S_ISREG(sb.st_mode) && file_read_all(lp, (size_t)4 << 20, &text, &e) == 0)
+            out = str_make(arena_strndup(&b->a, buf_cstr(&text), text.len), text.len);
+        buf_release(&text);
+        return out;
+    }
+    return STR_NULL;
+}
+
 /* The directory path made in an empty upper dir, each component with the
- * mode and owner it has below (0755 root when new); nothing when the
- * whole path is already a directory. */
+ * mode and owner it has below (0755 and uid:gid when new: BuildKit makes
+ * WORKDIR as the USER); nothing when the whole path is already a
+ * directory. */
 static int make_workdir_layer(struct build *b, const struct bld_tree *below, const char *upper,
-                              const char *path, struct err *err)
+                              const char *path, uid_t new_uid, gid_t new_gid, struct err *err)
 {
     if (tree_has_dir(b, below, path))
         return 0;
@@ -1478,8 +1499,8 @@ static int make_workdir_layer(struct build *b, const struct bld_tree *below, con
         }
         struct stat sb;
         mode_t mode = 0755;
-        uid_t uid = 0;
-        gid_t gid = 0;
+        uid_t uid = new_uid;
+        gid_t gid = new_gid;
         bool symlink = false;
         for (size_t i = 0; i < below->n_layers; i++) {
             const char *lp = arena_printf(&b->a, "%s%s", below->layers[i], buf_cstr(&rel));
@@ -2100,8 +2121,13 @@ static int run_step(struct build *b, struct stage_state *st, struct bld_meta *m,
             rc = state_tree(b, st, &below, err);
             if (!rc)
                 rc = make_tmp(b, "workdir", &tmp, err);
+            uint32_t uid = 0, gid = 0;
+            const char *user = st->cfg.config.user;
+            if (!rc && user && *user)
+                rc = bld_chown_resolve(user, tree_file(b, &below, "/etc/passwd"),
+                                       tree_file(b, &below, "/etc/group"), &uid, &gid, err);
             if (!rc)
-                rc = make_workdir_layer(b, &below, tmp, workdir, err);
+                rc = make_workdir_layer(b, &below, tmp, workdir, uid, gid, err);
             no_layer = !rc && dir_is_empty(tmp);
             if (!rc)
                 rc =

@@ -512,6 +512,20 @@ static void test_empty_layer(void **state)
     assert_memory_equal(&r.res.manifest, &r2.res.manifest, sizeof r.res.manifest);
     run_release(&r);
     run_release(&r2);
+
+    /* The directories a WORKDIR makes belong to the USER, as BuildKit's
+     * mkdir for WORKDIR runs as it. */
+    build(&s,
+          "FROM envbase\nUSER app\nWORKDIR /made/deep\nRUN stat -c %u:%g /made /made/deep /etc\n",
+          NULL, NULL, NULL, &r);
+    assert_int_equal(r.rc, 0);
+    assert_true(has(&r, "STEP 4/4: 1000:1000\n[stage 1/1] STEP 4/4: 1000:1000\n"));
+    assert_true(has(&r, "STEP 4/4: 0:0\n"));
+    run_release(&r);
+    build(&s, "FROM envbase\nUSER ghost\nWORKDIR /x\n", NULL, NULL, NULL, &r);
+    assert_int_equal(r.rc, ERR_NOT_FOUND);
+    assert_int_equal(r.e.line, 3);
+    run_release(&r);
     bld_store_close(&s);
 }
 
