@@ -262,7 +262,9 @@ static void json_strings_of(struct mb *b, TSNode node, struct df_instr *in)
     }
     mb_kids_pop(b, base);
     in->n_exec = (uint32_t)(b->exec.len - eb);
-    in->exec = mb_dup(b, b->exec.items + eb, in->n_exec, sizeof *b->exec.items);
+    /* With no string at all the vector may still be unallocated (NULL):
+     * even NULL + 0 is undefined. */
+    in->exec = in->n_exec ? mb_dup(b, b->exec.items + eb, in->n_exec, sizeof *b->exec.items) : NULL;
     b->exec.len = eb;
 }
 

@@ -43,7 +43,11 @@ static void set_names(struct mb *b, uint32_t pragma, size_t names_base)
 {
     struct df_pragma *p = &b->pragmas.items[pragma];
     p->n_names = (uint32_t)(b->names.len - names_base);
-    p->names = mb_dup(b, b->names.items + names_base, p->n_names, sizeof *b->names.items);
+    /* `ignore=` with no name: the vector may be unallocated, and NULL + 0
+     * is undefined. */
+    p->names = p->n_names
+                   ? mb_dup(b, b->names.items + names_base, p->n_names, sizeof *b->names.items)
+                   : NULL;
     b->names.len = names_base;
 }
 
