@@ -396,6 +396,16 @@ static void test_onbuild(void **state)
     assert_true(has(&r, "trig=from-cli who=cli\n"));
     run_release(&r);
 
+    /* A trigger naming a stage that nothing else needs gets it built
+     * (BuildKit resolves the stages again after adding the triggers). */
+    build(&s,
+          "FROM envbase AS helper\nRUN echo helped > /h\nFROM envbase AS base\n"
+          "ONBUILD COPY --from=helper /h /h\nFROM base\nRUN cat /h\n",
+          NULL, NULL, NULL, &r);
+    assert_int_equal(r.rc, 0);
+    assert_true(has(&r, ": helped\n"));
+    run_release(&r);
+
     /* A trigger may not be FROM: the error names the FROM line. */
     build(&s, "FROM envbase AS x\nFROM badob\nRUN true\n", NULL, NULL, NULL, &r);
     assert_int_equal(r.rc, ERR_INVALID);
