@@ -15,3 +15,5 @@ RUN npm uninstall express && npm update && npm run build && npm audit fix
 RUN npm cache clean --force && npm view express version
 RUN yarn add express
 RUN npm install-test
+# hadolint ignore=DL3016
+RUN npm install -g left-pad

@@ -17,3 +17,5 @@ RUN --mount=type=cache,target=/cache yarn install
 RUN --mount=type=cache,target=/tmp/y yarn install --cache-folder /tmp/y/c
 RUN yarn add express@4.19.2 && yarn build && yarn run test && yarn global add pm2
 RUN yarn --version && yarn -v && yarn --help && yarn -h
+# hadolint ignore=DL3060
+RUN yarn install
