@@ -11,11 +11,12 @@ static const char doc[] =
     "## What it does\n"
     "Reports a RUN that installs with `npm ci` or `npm install` (any alias:\n"
     "`npm i`, `npm clean-install`, `npm install-ci-test`, ...) and does not\n"
-    "run `npm cache clean --force` (or remove the cache directory, `~/.npm`)\n"
-    "after its last install. Exempt: a cache or tmpfs mount on the npm cache\n"
-    "directory (`/root/.npm`, `/home/node/.npm`, any `.../.npm`), and a\n"
-    "cache directory given with `--cache` or `npm_config_cache` that lies in\n"
-    "such a mount. Only output stages are checked (and ONBUILD triggers).\n"
+    "run `npm cache clean --force` (or remove the cache directory: `~/.npm`,\n"
+    "`$(npm config get cache)`) after its last install. Exempt: a cache or\n"
+    "tmpfs mount on the npm cache directory (`/root/.npm`, `/home/node/.npm`,\n"
+    "any `.../.npm`), and a cache directory given with `--cache` or\n"
+    "`npm_config_cache` that lies in such a mount. Only output stages are\n"
+    "checked (and ONBUILD triggers).\n"
     "\n"
     "## Why is this bad?\n"
     "npm keeps a copy of every package tarball it downloads in\n"
@@ -93,6 +94,21 @@ static struct str cache_dir(struct rule_ctx *ctx, const struct df_instr *in,
     return STR_NULL;
 }
 
+/* `rm -rf "$(npm config get cache)"`: removes whatever cache npm uses. */
+static bool rm_asks_npm(const struct sh_call *c)
+{
+    if (!sh_call_is(c, "rm"))
+        return false;
+    for (uint32_t i = 1; i < c->argc; i++) {
+        struct str v = c->argv[i].value;
+        static const char needle[] = "npm config get cache";
+        for (size_t k = 0; k + sizeof needle - 1 <= v.len; k++)
+            if (!memcmp(v.ptr + k, needle, sizeof needle - 1))
+                return true;
+    }
+    return false;
+}
+
 struct state {
     uint8_t *shell; /* pm_shell_not_posix's verdicts */
 };
@@ -123,7 +139,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
             continue;
         } else if (sub && cleans(c, sub)) {
             cleaned = true;
-        } else if (pm_rm_covers_tail(c, tails)) {
+        } else if (pm_rm_covers_tail(c, tails) || rm_asks_npm(c)) {
             cleaned = true;
         } else if (dir.len && dir.ptr[0] == '/' &&
                    pm_rm_covers(c, rule_printf(ctx, "%.*s", STR_FMT(dir)))) {

@@ -20,3 +20,4 @@ RUN --mount=type=cache,target=/tmp/npm npm ci --cache /tmp/npm/x
 RUN --mount=type=tmpfs,target=/cache npm ci
 RUN npm_config_cache=/tmp/npm rm -rf x && npm run build
 RUN npm run build && npm test && npm uninstall lodash && npm cache verify
+RUN npm ci && rm -rf "$(npm config get cache)"
