@@ -184,7 +184,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
                 last_visit = cmds[i];
                 dir = cache_folder(ctx, in, c, &dir_flag);
                 cleaned = false;
-            } else if (last && sh_word_is(sub, "cache")) {
+            } else if (last && sub && sh_word_is(sub, "cache")) {
                 const struct sh_word *w = pm_operand(c, 1, &pm_yarn_spec);
                 if (w && sh_word_is(w, "clean"))
                     cleaned = true;

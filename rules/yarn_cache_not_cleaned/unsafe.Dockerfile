@@ -22,3 +22,6 @@ ONBUILD RUN yarn install
 # expect @-2:18 DW323 "'yarn install'"
 RUN ["yarn", "install"]
 # expect @-1:14 DW323 "'yarn install'"
+RUN yarn install && yarn --version
+# fixed: RUN yarn install && yarn --version && yarn cache clean
+# expect @-2:10 DW323 "'yarn install'"
