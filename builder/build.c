@@ -1910,6 +1910,8 @@ static int check_splice(struct build *b, struct df_file *f, const struct splice 
 {
     const char *why = NULL;
     size_t bad = 0;
+    if (!n_trig)
+        return 0; /* the text is the Dockerfile's, which parsed */
     for (size_t k = 0; k < n_trig && !why; k++) {
         const struct df_instr *in;
         size_t n = instrs_in(f, &trig[k], &in);
@@ -2459,6 +2461,9 @@ static int build_parallel(struct build *b, struct err *err)
         bld_report_release(&reps[i]);
     }
     remove_tmp(dir);
+    if (!rc && !done[md->target_stage])
+        rc = err_set(err, ERR_INTERNAL, "%s: stage %d was not built", b->o->dockerfile,
+                     md->target_stage);
     return rc;
 }
 
