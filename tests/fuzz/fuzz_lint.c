@@ -43,9 +43,11 @@ static void check_fix(struct df_file *f, enum eng_fix_mode mode)
         /* A second round changes nothing. */
         struct eng_fixed again;
         if (eng_fix(get_engine(), fixed.result, mode, NULL, &again, &e) == 0) {
-            for (uint32_t i = 0; i < again.n_files; i++)
-                if (!again.files[i].path)
-                    abort();
+            /* Without a context the Dockerfile is the only file, and a
+             * converged fix leaves nothing to apply in it: fixing twice is
+             * fixing once. */
+            if (again.n_files != 0 || again.n_applied != 0)
+                abort();
             if (again.result)
                 df_file_free(again.result);
         }

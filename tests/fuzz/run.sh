@@ -30,6 +30,22 @@ seed() { # target -> seed directory
       printf 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"' > "$d/a"
       printf '{"auths":{"x.io":{"auth":"dTpw"}}}' > "$d/b"
       printf '{"schemaVersion":2,"manifests":[]}' > "$d/c" ;;
+    fuzz_oci)
+      z=$(printf '%064d' 0)
+      printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":7},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%s","size":32,"annotations":{"a":"b"}}]}' "$z" "$z" > "$d/a"
+      printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":9,"platform":{"os":"linux","architecture":"arm64","variant":"v8"}}],"annotations":{"org.opencontainers.image.ref.name":"a:1"}}' "$z" > "$d/b"
+      printf '{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/bin"],"Cmd":["sh"],"ExposedPorts":{"80/tcp":{}},"Labels":{"a":"b"},"Healthcheck":{"Test":["CMD","true"],"Interval":1000}},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created_by":"RUN x","empty_layer":true}]}' "$z" > "$d/c"
+      printf '{"imageLayoutVersion":"1.0.0"}' > "$d/d" ;;
+    fuzz_report)
+      z=$(printf '%064d' 0)
+      printf '{"version":1,"image":{"digest":"sha256:%s","size":3012,"compressed_size":20480,"layers":2,"wasted_bytes":3000,"efficiency":0.5,"tar_size":20480,"live_bytes":12,"rewritten_live_bytes":0,"dive":{"efficiency":0.5,"wasted_bytes":3000,"user_size_bytes":6,"wasted_user_percent":500.0},"wasted_paths":[{"path":"/opt/big.bin","size":3000,"layer":0,"removed_by":1,"how":"deleted"}]},"steps":[{"stage":"build","line":3,"instruction":"RUN curl -o /opt/big.bin x","cache":"miss","seconds":2.318,"layer":{"digest":"sha256:%s","size":3006,"compressed_size":10240,"files":2,"wasted_bytes":3000,"diff_id":"sha256:%s","index":0,"tar_size":10240,"whiteouts":0,"removed_bytes":0}},{"stage":"0","line":4,"instruction":"ENV A=1","cache":"hit","seconds":0}]}' "$z" "$z" "$z" > "$d/a" ;;
+    fuzz_lint_context)
+      # Dockerfile NUL build args NUL base env NUL .dockerignore NUL
+      # Dockerfile.dockerignore NUL .yarnrc.yml NUL yarn.lock NUL .pnp.cjs NUL package.json ...
+      find "$root/corpus" -type f -name '*Dockerfile*' -size -8k | head -200 | while read -r f; do
+        cp "$f" "$d/$(echo "$f" | md5sum | cut -c1-12)"; done
+      printf 'FROM node:20\nCOPY package.json yarn.lock ./\nRUN yarn install\nCOPY . .\0V=1\0PATH=/usr/bin\nNODE_ENV=production\0node_modules\n*.log\n\0\0nodeLinker: node-modules\n\0# yarn lockfile v1\n\0\0{"name":"a"}\n' > "$d/yarn"
+      printf 'ARG V\nFROM python:$V\nCOPY . /app\nRUN pip install -r requirements.txt\nRUN npm install\0V=3.12\0PIP_NO_CACHE_DIR=1\0**/__pycache__\n!keep\n\0\0\0__metadata:\n\0\0{}\0{"lockfileVersion":3}\0flask==3.0\0//r/:_authToken=abc\n' > "$d/pip" ;;
     fuzz_config)
       printf 'select: [DW1]\nignore:\n  - DW301\nfailure-threshold: info\n' > "$d/a" ;;
   esac
