@@ -627,22 +627,27 @@ static void wb_init(struct wb *b, struct parser *p, struct sh_node *owner)
     b->owner = owner;
 }
 
-static void wb_put(struct wb *b, char c, uint32_t src)
+static void wb_grow(struct wb *b)
+{
+    uint32_t nc = b->cap ? b->cap * 2 : 16;
+    char *v = arena_alloc(b->p->a, nc);
+    uint32_t *m = arena_alloc(b->p->a, (size_t)nc * sizeof *m);
+    if (b->len) {
+        memcpy(v, b->v, b->len);
+        memcpy(m, b->m, (size_t)b->len * sizeof *m);
+    }
+    b->v = v;
+    b->m = m;
+    b->cap = nc;
+}
+
+/* Called for every byte of every word: the growth stays out of line. */
+static inline void wb_put(struct wb *b, char c, uint32_t src)
 {
     if (b->mute)
         return;
-    if (b->len + 1 >= b->cap) {
-        uint32_t nc = b->cap ? b->cap * 2 : 16;
-        char *v = arena_alloc(b->p->a, nc);
-        uint32_t *m = arena_alloc(b->p->a, (size_t)nc * sizeof *m);
-        if (b->len) {
-            memcpy(v, b->v, b->len);
-            memcpy(m, b->m, (size_t)b->len * sizeof *m);
-        }
-        b->v = v;
-        b->m = m;
-        b->cap = nc;
-    }
+    if (b->len + 1 >= b->cap)
+        wb_grow(b);
     b->v[b->len] = c;
     b->m[b->len] = src;
     b->len++;
