@@ -46,6 +46,22 @@ seed() { # target -> seed directory
         cp "$f" "$d/$(echo "$f" | md5sum | cut -c1-12)"; done
       printf 'FROM node:20\nCOPY package.json yarn.lock ./\nRUN yarn install\nCOPY . .\0V=1\0PATH=/usr/bin\nNODE_ENV=production\0node_modules\n*.log\n\0\0nodeLinker: node-modules\n\0# yarn lockfile v1\n\0\0{"name":"a"}\n' > "$d/yarn"
       printf 'ARG V\nFROM python:$V\nCOPY . /app\nRUN pip install -r requirements.txt\nRUN npm install\0V=3.12\0PIP_NO_CACHE_DIR=1\0**/__pycache__\n!keep\n\0\0\0__metadata:\n\0\0{}\0{"lockfileVersion":3}\0flask==3.0\0//r/:_authToken=abc\n' > "$d/pip" ;;
+    fuzz_layer_import|fuzz_analysis)
+      # Small layers: files, a directory, a symlink, a hard link, whiteouts.
+      local t=$work/tree-$1
+      mkdir -p "$t/a/d" "$t/x"
+      printf 'hello\n' > "$t/a/f"; printf 'data' > "$t/a/d/g"; ln -sf f "$t/a/l"; ln -f "$t/a/f" "$t/a/h"
+      : > "$t/a/.wh.gone"; : > "$t/x/.wh..wh..opq"
+      local p; [ "$1" = fuzz_analysis ] && p='\001' || p=''
+      { printf "$p"; tar -C "$t" -cf - a x; } > "$d/plain"
+      { printf "$p"; tar -C "$t" -cf - a x | gzip -n; } > "$d/gzip"
+      { printf "$p"; tar -C "$t" -cf - --format=pax a; } > "$d/pax"
+      # Layers that end right after the last file's data, padded or not.
+      { printf "$p"; tar -C "$t" -cf - --format=ustar a/f | head -c 1024; } > "$d/no-eof"
+      { printf "$p"; tar -C "$t" -cf - --format=ustar a/f | head -c 518; } > "$d/no-pad"
+      if [ "$1" = fuzz_analysis ]; then
+        printf '\000f\001a/b\nd\001a\nlxa/l\n\nf\002a/b\nf\003.wh.x\nf\003x/.wh..wh..opq\nhxa/h\n' > "$d/entries"
+      fi ;;
     fuzz_config)
       printf 'select: [DW1]\nignore:\n  - DW301\nfailure-threshold: info\n' > "$d/a" ;;
   esac
