@@ -355,7 +355,22 @@ struct xstate {
     char *buf;
     const char *entry; /* the entry being applied, for messages */
     size_t entries, whiteouts;
+    /* The last parent directory open_parent walked to (sorted layers put
+     * a directory's files together): its canonical path and an fd, -1
+     * when none. Dropped whenever an entry removes anything, so that it
+     * never names a directory that was replaced. */
+    char *parent_path;
+    int parent_fd;
 };
+
+static void parent_cache_drop(struct xstate *st)
+{
+    if (st->parent_fd >= 0)
+        close(st->parent_fd);
+    st->parent_fd = -1;
+    free(st->parent_path);
+    st->parent_path = NULL;
+}
 
 DW_PRINTF(3, 4) static int fail(struct xstate *st, struct err *err, const char *fmt, ...)
 {
@@ -549,7 +564,19 @@ static int open_parent(struct xstate *st, char *path, bool create, int *dirfd, c
         return *dirfd < 0 ? fail_sys(st, err, "cannot open the root") : 0;
     }
     *slash = '\0';
-    int rc = open_dir(st, path, create, dirfd, err);
+    int rc;
+    if (st->parent_fd >= 0 && strcmp(st->parent_path, path) == 0) {
+        *dirfd = dup(st->parent_fd);
+        rc = *dirfd < 0 ? fail_sys(st, err, "cannot open directory '%.200s'", path) : 0;
+    } else {
+        rc = open_dir(st, path, create, dirfd, err);
+        if (!rc) {
+            parent_cache_drop(st);
+            st->parent_fd = dup(*dirfd);
+            if (st->parent_fd >= 0)
+                st->parent_path = xstrdup(path);
+        }
+    }
     *slash = '/';
     *leaf = slash + 1;
     return rc;
@@ -801,6 +828,7 @@ static int apply_entry(struct xstate *st, struct archive_entry *e, struct err *e
         if (slash)
             *slash = '\0';
         rc = apply_whiteout(st, dirfd, slash ? canon : "", leaf, err);
+        parent_cache_drop(st);
         goto out;
     }
     mode_t type = archive_entry_filetype(e);
@@ -810,6 +838,7 @@ static int apply_entry(struct xstate *st, struct archive_entry *e, struct err *e
     /* An existing directory is kept when the entry is a directory too
      * (its contents from lower layers stay); anything else is replaced. */
     if (exists && !(S_ISDIR(sb.st_mode) && type == AE_IFDIR && !hardlink)) {
+        parent_cache_drop(st);
         if ((rc = bld_remove_tree_at(dirfd, leaf, err)))
             goto out;
         exists = false;
@@ -916,6 +945,7 @@ int bld_extract_fd(int fd, const char *name, const char *root, const struct bld_
     st.opts = opts;
     st.is_root = geteuid() == 0;
     st.entry = "";
+    st.parent_fd = -1;
     st.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (st.rootfd < 0)
         return err_sys(err, root, "cannot open directory '%s'", root);
@@ -953,6 +983,7 @@ int bld_extract_fd(int fd, const char *name, const char *root, const struct bld_
         result->entries = st.entries;
         result->whiteouts = st.whiteouts;
     }
+    parent_cache_drop(&st);
     for (size_t i = 0; i < st.dirs.len; i++)
         free(st.dirs.items[i].path);
     VEC_RELEASE(&st.dirs);

@@ -1,6 +1,7 @@
 /* Safe extraction: every malicious archive is an error naming the entry
  * and writes nothing outside the root; whiteouts on a merged tree;
- * compressed layers and their diff_id; broken input; a layer without its trailer. */
+ * compressed layers and their diff_id; broken input; a layer without its
+ * trailer; a parent directory replaced while its files are extracted. */
 #include "builder/digest.h"
 #include "builder/extract.h"
 
@@ -405,6 +406,34 @@ static void test_compressed_layers_and_diff_id(void **state)
     (void)got_file;
 }
 
+/* The extractor keeps the last parent directory open between entries: an
+ * entry that replaces that directory (here by a symlink) must send the
+ * next file through the new path, not into the removed directory. */
+static void test_replaced_parent_directory(void **state)
+{
+    (void)state;
+    struct ent ents[] = { { 'd', "e", NULL },  { 'd', "d", NULL },         { 'f', "d/a", "1" },
+                          { 'l', "d", "e" },   { 'f', "d/b", "2" },        { 'd', "x", NULL },
+                          { 'f', "x/f", "3" }, { 'f', "x", "now a file" }, { 'd', "y", NULL },
+                          { 'f', "y/g", "4" } };
+    make_tar("replace.tar", ents, DW_ARRAY_LEN(ents), ARCHIVE_FILTER_NONE);
+    struct err e;
+    if (extract("replace.tar", BLD_WHITEOUT_APPLY, NULL, &e) != 0)
+        fail_msg("extract: %s", e.msg);
+    struct stat st;
+    char p[800];
+    snprintf(p, sizeof p, "%s/d", root);
+    assert_int_equal(lstat(p, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_true(exists("e/b"));
+    assert_false(exists("e/a"));
+    snprintf(p, sizeof p, "%s/x", root);
+    assert_int_equal(lstat(p, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_true(exists("y/g"));
+    assert_nothing_outside();
+}
+
 /* umoci 0.4's `insert` layers stop right after the last file's data: no
  * padding to the block, no end-of-archive blocks. bsdtar and Go's reader
  * accept them, so must we; data itself cut short stays an error. */
@@ -519,6 +548,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_compressed_layers_and_diff_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_broken_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_trailer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replaced_parent_directory, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
