@@ -655,13 +655,23 @@ static bool kv_has(const struct bld_kv *kv, size_t n, const char *key, size_t kl
 }
 
 /* Every ARG of the stage (and its in-file parents) declared before `at`,
- * with its value as `at` sees it. */
+ * with its value as `at` sees it, as BuildKit lists a RUN's build args
+ * (runCommandString): the base stage's first, in declaration order, a
+ * name once; the value is the environment's at `at` (an ENV or the image
+ * may have set it since), NULL when unset. */
 static void args_in_scope(struct build *b, const struct df_instr *at, struct bld_kv **out,
                           size_t *n)
 {
     VEC(struct bld_kv) v = VEC_INIT;
-    const struct df_stage *stg = df_stage_of(b->f, at);
-    while (stg) {
+    const struct df_model *md = &b->f->model;
+    const struct df_stage **chain =
+        ARENA_NEW_ARRAY(&b->a, const struct df_stage *, md->n_stages + 1);
+    size_t depth = 0;
+    for (const struct df_stage *stg = df_stage_of(b->f, at); stg && depth < md->n_stages;
+         stg = stg->base_stage >= 0 ? &md->stages[stg->base_stage] : NULL)
+        chain[depth++] = stg;
+    while (depth-- > 0) {
+        const struct df_stage *stg = chain[depth];
         for (uint32_t i = 0; i < stg->n_instrs; i++) {
             const struct df_instr *in = stg->instrs[i];
             if (in->index >= at->index)
@@ -675,15 +685,12 @@ static void args_in_scope(struct build *b, const struct df_instr *at, struct bld
                 struct df_var var;
                 if (!df_lookup(b->f, at, name, &var))
                     continue;
-                if (var.origin == DF_VAR_ENV || var.origin == DF_VAR_BASE_IMAGE)
-                    continue;
                 struct bld_kv kv = { arena_strndup(&b->a, name.ptr, name.len),
                                      var.set ? arena_strndup(&b->a, var.value.ptr, var.value.len)
                                              : NULL };
                 VEC_PUSH(&v, kv);
             }
         }
-        stg = stg->base_stage >= 0 ? &b->f->model.stages[stg->base_stage] : NULL;
     }
     *n = v.len;
     *out = ARENA_NEW_ARRAY(&b->a, struct bld_kv, v.len + 1);
@@ -1124,8 +1131,9 @@ static int do_run(struct build *b, struct stage_state *st, struct bld_meta *m,
     for (size_t i = 0; i < n_args; i++) {
         if (!args[i].value)
             continue;
-        /* args_in_scope left out the names an ENV (or the image) set
-         * last: an ARG defined after them wins, as in BuildKit's state. */
+        /* The value the scope gives at this RUN: an ARG defined after an
+         * ENV (or the image) of that name wins, as in BuildKit's state;
+         * an ENV after the ARG gave both the same value. */
         size_t kl = strlen(args[i].key);
         const char *kv = arena_printf(&b->a, "%s=%s", args[i].key, args[i].value);
         bool replaced = false;

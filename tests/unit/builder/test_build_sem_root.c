@@ -336,6 +336,22 @@ static void test_base_env(void **state)
     assert_true(has(&r, "after=cli foo=cli\n"));
     run_release(&r);
 
+    /* RUN's history lists the build args as BuildKit's runCommandString:
+     * the base stage's first, each with the value the environment has
+     * there (an ENV's, the image's). */
+    build(&s,
+          "FROM envbase AS p\nARG PA=1\nENV PA=2\nFROM p\nARG CB=3\nARG FOO\n"
+          "RUN echo \"$PA $CB $FOO\"\n",
+          NULL, NULL, "hist:1", &r);
+    assert_int_equal(r.rc, 0);
+    assert_true(has(&r, ": 2 3 bar\n"));
+    arena_init(&a);
+    config_of(&s, "hist:1", &a, &c);
+    assert_string_equal(c.history[c.n_history - 1].created_by,
+                        "RUN |3 PA=2 CB=3 FOO=bar /bin/sh -c echo \"$PA $CB $FOO\" # buildkit");
+    arena_release(&a);
+    run_release(&r);
+
     /* PATH is added to a config that has none, as BuildKit does, and
      * FROM scratch gets it too. */
     build(&s, "FROM nopath\nRUN echo \"path=$PATH only=$ONLY\"\n", NULL, NULL, "np:1", &r);
