@@ -2337,6 +2337,11 @@ static int stage_collect(struct build *b, uint32_t i, const char *file, int stat
 {
     struct buf t = BUF_INIT;
     int rc = file_read_all(file, (size_t)256 << 20, &t, err);
+    if (rc && WIFSIGNALED(status))
+        rc = err_set(err, ERR_INTERNAL, "the process building stage %u was killed by signal %d", i,
+                     WTERMSIG(status));
+    else if (rc)
+        rc = err_set(err, ERR_INTERNAL, "the process building stage %u ended without a result", i);
     const char *p = buf_cstr(&t), *end = p + t.len;
     if (!rc && t.len == 2 + sizeof *err + sizeof(int) && p[0] == 'E') {
         memcpy(err, p + 2, sizeof *err);
