@@ -52,7 +52,9 @@ DW_NODISCARD int bld_ref_parse(const char *s, struct arena *a, struct bld_ref *o
                                struct err *err);
 /* Docker's familiar form, the name the store records a pulled image under:
  * "alpine:latest", "team/app:1", "127.0.0.1:5000/app:1", "alpine@sha256:..."
- * (tag and digest both kept when both were given). In arena a. */
+ * (tag and digest both kept when both were given; "docker.io/" kept when
+ * the path's first element would read as a registry: "docker.io/a.b/c").
+ * In arena a. */
 const char *bld_ref_familiar(const struct bld_ref *r, struct arena *a);
 /* The host the API is reached at: registry-1.docker.io for docker.io, else
  * the domain itself. Static or borrowed from r. */

@@ -215,6 +215,14 @@ const char *bld_ref_familiar(const struct bld_ref *r, struct arena *a)
     if (strcmp(r->domain, "docker.io") == 0) {
         if (strncmp(path, "library/", 8) == 0 && !strchr(path + 8, '/'))
             path += 8;
+        /* docker.io/foo.bar/x and docker.io/localhost/x keep the domain:
+         * without it their first element would read as a registry. */
+        const char *slash = strchr(path, '/');
+        size_t fn = slash ? (size_t)(slash - path) : 0;
+        if (slash && (memchr(path, '.', fn) || (fn == 9 && memcmp(path, "localhost", 9) == 0))) {
+            domain = r->domain;
+            sep = "/";
+        }
     } else {
         domain = r->domain;
         sep = "/";

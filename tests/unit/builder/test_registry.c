@@ -42,6 +42,13 @@ static void test_ref_normalisation(void **state)
           "alpine:3@sha256:" HEX64 },
         { "a__b-c---e/f_g.h", "docker.io", "a__b-c---e/f_g.h", "latest", NULL,
           "a__b-c---e/f_g.h:latest" },
+        /* A first element that reads as a registry keeps docker.io (found
+         * by fuzz_registry_ref: the familiar form named another registry). */
+        { "index.docker.io/finndex.docker.io/fd", "docker.io", "finndex.docker.io/fd", "latest",
+          NULL, "docker.io/finndex.docker.io/fd:latest" },
+        { "docker.io/localhost/app:1", "docker.io", "localhost/app", "1", NULL,
+          "docker.io/localhost/app:1" },
+        { "docker.io/a.b", "docker.io", "library/a.b", "latest", NULL, "a.b:latest" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct ref_case *c = &cases[i];
