@@ -69,7 +69,7 @@ static const struct cli_opt build_opts[] = {
                  "base images from a registry: missing (default: those the store lacks), "
                  "always or never" },
     [O_INSECURE] = { "insecure-registry", 0, CLI_OPT_LIST, "HOST[:PORT]",
-                     "allow plain HTTP and unverified TLS for this registry (repeatable)" },
+                     "allow plain HTTP and unverified TLS for this registry" },
 };
 
 static int cmd_build(int argc, char **argv);

@@ -43,7 +43,7 @@ static const struct cli_opt image_opts[] = {
                      "host's)" },
     [O_INSECURE] = { "insecure-registry", 0, CLI_OPT_LIST, "HOST[:PORT]",
                      "pull and push: allow plain HTTP and unverified TLS for this registry "
-                     "(repeatable; local hosts always are)" },
+                     "(local hosts always are)" },
 };
 
 static int cmd_image(int argc, char **argv);
