@@ -144,7 +144,7 @@ static int k_severity(struct ld *ld, const struct key_def *def, const struct cfg
 
 static int k_threshold(struct ld *ld, const struct key_def *def, const struct cfg_node *v)
 {
-    int t;
+    int t = 0;
     int rc =
         want_enum(ld, def->name, v, cfg_threshold_names, DW_ARRAY_LEN(cfg_threshold_names), &t);
     if (rc)
@@ -174,7 +174,7 @@ static int k_secrets(struct ld *ld, const struct key_def *def, const struct cfg_
 
 static int k_context(struct ld *ld, const struct key_def *def, const struct cfg_node *v)
 {
-    const char *s;
+    const char *s = NULL;
     int rc = want_string(ld, def->name, v, &s);
     if (rc)
         return rc;
@@ -185,7 +185,7 @@ static int k_context(struct ld *ld, const struct key_def *def, const struct cfg_
 
 static int k_bool(struct ld *ld, const struct key_def *def, const struct cfg_node *v)
 {
-    bool b;
+    bool b = false;
     int rc = want_bool(ld, def->name, v, &b);
     if (rc)
         return rc;
@@ -221,7 +221,7 @@ static int k_build_contexts(struct ld *ld, const struct key_def *def, const stru
 {
     if (v->kind == CFG_NODE_SEQ) {
         for (size_t i = 0; i < v->n_kids; i++) {
-            const char *s;
+            const char *s = NULL;
             int rc = want_string(ld, def->name, v->kids[i], &s);
             if (rc)
                 return rc;
@@ -236,7 +236,7 @@ static int k_build_contexts(struct ld *ld, const struct key_def *def, const stru
                 return ld_fail(ld, k, "%s: names must not be empty", def->name);
             char name[256];
             snprintf(name, sizeof name, "%s.%s", def->name, k->text);
-            const char *s;
+            const char *s = NULL;
             int rc = want_string(ld, name, val, &s);
             if (rc)
                 return rc;
@@ -258,7 +258,7 @@ static int label_schema(struct ld *ld, const char *key, const struct cfg_node *v
             return ld_fail(ld, k, "%s: label names must not be empty", key);
         char name[256];
         snprintf(name, sizeof name, "%s.%s", key, k->text);
-        int t;
+        int t = 0;
         int rc =
             want_enum(ld, name, val, cfg_label_type_names, DW_ARRAY_LEN(cfg_label_type_names), &t);
         if (rc)
@@ -310,7 +310,7 @@ static int k_shellcheck(struct ld *ld, const struct key_def *def, const struct c
             c->shellcheck = (enum cfg_shellcheck)m;
             c->shellcheck_loc = node_loc(ld, val);
         } else if (which == 1) {
-            const char *s;
+            const char *s = NULL;
             if ((rc = want_string(ld, "shellcheck.path", val, &s)))
                 return rc;
             /* A bare name is looked up on PATH; a path is relative to the
@@ -332,7 +332,7 @@ static int k_shellcheck(struct ld *ld, const struct key_def *def, const struct c
 
 static int k_format(struct ld *ld, const struct key_def *def, const struct cfg_node *v)
 {
-    int f;
+    int f = 0;
     int rc = want_enum(ld, def->name, v, cfg_format_names, DW_ARRAY_LEN(cfg_format_names), &f);
     if (rc)
         return rc;
@@ -554,8 +554,8 @@ static int hadolint_file(struct ld *ld, const struct cfg_node *root)
         }
         if (is_null(v))
             continue;
-        bool b;
-        int t;
+        bool b = false;
+        int t = 0;
         switch ((enum hl_key)which) {
         case HL_IGNORED: rc = want_list(ld, "ignored", v, &c->ignore); break;
         case HL_OVERRIDE: rc = hl_override(ld, v); break;
@@ -605,7 +605,7 @@ static int hadolint_file(struct ld *ld, const struct cfg_node *root)
             size_t n = which == HL_FORMAT ? 1 : v->n_kids;
             for (size_t j = 0; j < n && !rc; j++) {
                 const struct cfg_node *it = which == HL_FORMAT ? v : v->kids[j];
-                int f;
+                int f = 0;
                 rc = hl_format(ld, hl_names[which], it, &f);
                 if (!rc && n_formats++ == 0) {
                     first_format = it;

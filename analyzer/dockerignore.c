@@ -775,7 +775,7 @@ int di_load(struct arena *a, const char *name, const char *data, size_t len, str
                          cleaned);
             goto out;
         }
-        struct di_prog *prog;
+        struct di_prog *prog = NULL;
         struct err perr;
         if ((rc = prog_compile(a, cleaned, cn, &prog, &perr))) {
             fail_at(err, rc, name, line, col, "%s", perr.msg);

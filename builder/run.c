@@ -471,7 +471,7 @@ static int prepare_mounts(struct run_state *s, const struct bld_run_opts *o, uin
             break;
         }
         case BLD_MOUNT_CACHE: {
-            char *dir;
+            char *dir = NULL;
             int rc = prepare_cache(s, o, m, r->target, deadline, &dir, err);
             if (rc < 0)
                 return rc;

@@ -59,7 +59,7 @@ static void send_simple(const struct run_plan *p, int type, int value, const cha
     r.type = type;
     r.value = value;
     if (text)
-        snprintf(r.text, sizeof r.text, "%s", text);
+        snprintf(r.text, sizeof r.text, "%.*s", (int)sizeof r.text - 1, text);
     send_rec(p, &r);
 }
 
