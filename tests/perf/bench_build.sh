@@ -330,9 +330,10 @@ if ! "$dw" build --cache-dir "$pstore" -q -t shim:latest "$shim" >"$work/log" 2>
   tail -5 "$work/log"
   exit 1
 fi
-# report_line LABEL REPORT.json: one line per build from --report.
+# report_line LABEL REPORT.json [layers]: one line per build from --report;
+# with a third argument, a line per layer too.
 report_line() {
-  python3 - "$1" "$2" <<'PY'
+  python3 - "$@" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[2]))
 im = j["image"]
@@ -341,6 +342,12 @@ secs = sum(s["seconds"] for s in j["steps"])
 print("  %-34s %6.2fs  layers %2d  size %9d  compressed %8d  wasted %8d  efficiency %.4f  lines run: %s"
       % (sys.argv[1], secs, im["layers"], im["size"], im["compressed_size"], im["wasted_bytes"],
          im["efficiency"], ",".join(ran) or "-"))
+if len(sys.argv) > 3:
+    for s in j["steps"]:
+        l = s["layer"]
+        if l:
+            print("      line %2d  %-4s  %9d bytes  %5d files  wasted %8d  %.60s"
+                  % (s["line"], s["cache"], l["size"], l["files"], l["wasted_bytes"], s["instruction"]))
 PY
 }
 pair() { # ECOSYSTEM NAME CHANGED (relative to the context)
@@ -363,7 +370,7 @@ pair() { # ECOSYSTEM NAME CHANGED (relative to the context)
     cp -r "$pstore" "$d/store"
     "$dw" build --cache-dir "$d/store" -q -f "$d/$v.Dockerfile" --report "$d/$v.cold.json" \
       "$d/ctx" >"$work/log" 2>&1 || { echo "  $v: build failed:"; tail -5 "$work/log"; continue; }
-    report_line "$v, cold" "$d/$v.cold.json"
+    report_line "$v, cold" "$d/$v.cold.json" layers
     echo "# a one-line change" >>"$d/ctx/$changed"
     "$dw" build --cache-dir "$d/store" -q -f "$d/$v.Dockerfile" --report "$d/$v.warm.json" \
       "$d/ctx" >"$work/log" 2>&1 || { echo "  $v: rebuild failed:"; tail -5 "$work/log"; continue; }
