@@ -320,6 +320,12 @@ static void add_fix(struct rule_ctx *ctx, struct rule_finding *fd, const struct 
         if (x->kind == DF_RUN || x->kind == DF_COPY || x->kind == DF_ADD || x->kind == DF_USER)
             after = x;
     }
+    /* After a step the parser could not read whole (an unterminated
+     * heredoc runs to the end of the file) the USER line would be read as
+     * part of it: the stage would still run as root, the finding would
+     * come back and the fix never settle. */
+    if (after->has_syntax_error)
+        return;
     bool eof = false, eof2 = false;
     uint32_t at_user = line_after(f, after->span.end, &eof);
     uint32_t at_create = line_after(f, st->from->span.end, &eof2);
