@@ -38,7 +38,8 @@ static const char doc[] =
     "Unsafe: the fix appends `!<source>` to the ignore file, so the file is\n"
     "sent and copied; that changes what the image contains. It is never\n"
     "offered for credential files, nor when the ignore file in effect lies\n"
-    "outside the context.\n";
+    "outside the context, nor for a glob that still copies some files\n"
+    "(re-including the pattern would bring back everything it matches).\n";
 
 static const struct rule_alias aliases[] = {
     { "CopyIgnoredFile", NULL },
@@ -187,7 +188,11 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
                             "(first '%s', by %s)",
                             kw, (int)s.len, s.ptr, n_ignored, n_ignored == 1 ? " is" : "s are",
                             first->path, why);
-        if (!f || !st->ignore_rel || root)
+        /* A glob that still copies something gets no fix: `!<glob>` would
+         * bring back all it matches that the ignore file leaves out (.git,
+         * the ignore file itself), which DW501's fix excludes again, so
+         * the two fixes never settled (found by fuzz_lint_context). */
+        if (!f || !st->ignore_rel || root || (is_glob(s) && sel.n_entries))
             continue;
         struct sec_file_match m = { 0 };
         if (sec_path_is_secret_file(s, &m))
