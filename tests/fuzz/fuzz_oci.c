@@ -11,6 +11,7 @@
 #include "common/err.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,8 @@ static void round_trip(enum kind k, const char *json, size_t len)
     struct err e;
     int rc = parse_write(k, json, len, &a, &one, &e);
     if (rc) {
+        if (getenv("DW_FUZZ_VERBOSE"))
+            fprintf(stderr, "fuzz_oci: %s\n", e.msg); /* to check seeds */
         check_err(rc, &e);
     } else {
         if (parse_write(k, one.data, one.len, &a, &two, &e) != 0)

@@ -9,6 +9,7 @@
 #include "common/err.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct err e;
     int rc = bld_report_parse_json((const char *)data, size, "fuzz.json", &r, &e);
     if (rc) {
+        if (getenv("DW_FUZZ_VERBOSE"))
+            fprintf(stderr, "fuzz_report: %s\n", e.msg); /* to check seeds */
         if (rc != e.code || !e.msg[0])
             abort();
         if (rc != ERR_SYNTAX && rc != ERR_INVALID && rc != ERR_UNSUPPORTED && rc != ERR_TOO_LARGE)
