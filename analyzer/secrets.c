@@ -388,10 +388,24 @@ static const char *const known_test_values[] = {
 
 #define MAX_KEYWORDS 128
 
+/* The stems every secret key word contains: the generic rule tries its
+ * pattern only at words holding one (see next_key_stem). */
+static const char *const key_stems[] = { "pass", "pw",  "token", "secret",
+                                         "cred", "key", "auth",  "access" };
+
 struct keyword {
     const char *text; /* lowercase, not NUL-terminated */
     uint8_t len;
 };
+
+/* The prefilter's case folding: setting bit 5 maps an upper-case letter
+ * onto its lower case in one instruction, and some other bytes onto each
+ * other ('@' onto '`', '_' onto DEL), which only lets a few more positions
+ * through to the exact test. fold(lower(c)) == fold(c) for every byte. */
+static inline unsigned fold(unsigned char c)
+{
+    return c | 0x20u;
+}
 
 static struct {
     /* Set once, under compile_mu; read without the lock by match_at. */
@@ -406,12 +420,14 @@ static struct {
      * kw_first_start[c + 1]) are the indexes of those starting with c. */
     uint8_t kw_first_start[257];
     uint8_t kw_order[MAX_KEYWORDS];
-    /* Bit (a << 8 | b) is set when some keyword starts with the bytes a b:
-     * most positions of a text are rejected by this one test. */
+    /* Bit (fold(a) << 8 | fold(b)) is set when some keyword starts with
+     * the bytes a b: most positions of a text are rejected by this one
+     * test. */
     uint64_t bigram[256 * 256 / 64];
-    int kw_type_secret; /* bit index of "type=secret" */
-    bool have_jit;      /* PCRE2 was built with JIT */
-    bool jit_failed;    /* a JIT copy could not be made: long texts run interpreted */
+    int kw_type_secret;  /* bit index of "type=secret" */
+    uint64_t stem_kw[2]; /* keyword bits of key_stems */
+    bool have_jit;       /* PCRE2 was built with JIT */
+    bool jit_failed;     /* a JIT copy could not be made: long texts run interpreted */
     /* The first failure, of do_init or of a compile (under compile_mu):
      * msg is written before rc is published, and never again. */
     _Atomic int rc;
@@ -460,6 +476,14 @@ static void do_init(void)
             k += len + (bar ? 1 : 0);
         }
     }
+    for (size_t i = 0; i < sizeof key_stems / sizeof key_stems[0]; i++) {
+        int idx = add_keyword(key_stems[i], strlen(key_stems[i]));
+        if (idx < 0) {
+            init_fail("has too many keywords", key_stems[i], "");
+            return;
+        }
+        S.stem_kw[idx / 64] |= (uint64_t)1 << (idx % 64);
+    }
     S.kw_type_secret = add_keyword("type=secret", 11);
     if (S.kw_type_secret < 0) {
         init_fail("has too many keywords", "type=secret", "");
@@ -476,8 +500,8 @@ static void do_init(void)
     }
     S.kw_first_start[256] = (uint8_t)at;
     for (size_t i = 0; i < S.n_kw; i++) {
-        unsigned idx =
-            (unsigned)(unsigned char)S.kw[i].text[0] << 8 | (unsigned char)S.kw[i].text[1];
+        unsigned idx = (unsigned)fold((unsigned char)S.kw[i].text[0]) << 8 |
+                       fold((unsigned char)S.kw[i].text[1]);
         S.bigram[idx / 64] |= (uint64_t)1 << (idx % 64);
     }
     size_t fill[256];
@@ -1149,6 +1173,7 @@ struct scan {
     size_t off; /* length of the virtual `key=` prefix */
     const struct sec_scan_opts *opts;
     uint64_t present[2];
+    size_t first_stem; /* where the first key stem starts (prefilter), or n */
     VEC(struct cand) cands;
     bool truncated;
     bool failed; /* a pattern did not compile (S.msg) */
@@ -1164,11 +1189,17 @@ static void prefilter(struct scan *sc)
 {
     const unsigned char *t = (const unsigned char *)sc->t;
     size_t n = sc->n;
+    sc->first_stem = n;
+    if (n < 2)
+        return;
+    /* The folded byte pair slides along: one load and one bitmap test per
+     * byte for the positions no keyword starts at (most of them). */
+    unsigned idx = fold(t[0]);
     for (size_t i = 0; i + 1 < n; i++) {
-        unsigned char c = lower(t[i]);
-        unsigned idx = (unsigned)c << 8 | lower(t[i + 1]);
+        idx = (idx << 8 | fold(t[i + 1])) & 0xFFFFu;
         if (!((S.bigram[idx / 64] >> (idx % 64)) & 1))
             continue;
+        unsigned char c = lower(t[i]);
         uint8_t a = S.kw_first_start[c], b = S.kw_first_start[c + 1];
         for (uint8_t k = a; k < b; k++) {
             unsigned id = S.kw_order[k];
@@ -1180,8 +1211,12 @@ static void prefilter(struct scan *sc)
             size_t j = 1;
             while (j < kw->len && lower(t[i + j]) == (unsigned char)kw->text[j])
                 j++;
-            if (j == kw->len)
+            if (j == kw->len) {
                 sc->present[id / 64] |= (uint64_t)1 << (id % 64);
+                /* Positions only grow: the first stem seen is the first. */
+                if (sc->first_stem == n && ((S.stem_kw[id / 64] >> (id % 64)) & 1))
+                    sc->first_stem = i;
+            }
         }
     }
 }
@@ -1618,21 +1653,24 @@ static bool is_scheme_char(unsigned char c)
  * contains begins (pass, pw, token, secret, cred, key, auth, access), or n. */
 static size_t next_key_stem(const struct scan *sc, size_t i)
 {
-    static const struct word stems[] = {
-        W("pass"), W("pw"), W("token"), W("secret"), W("cred"), W("key"), W("auth"), W("access"),
-    };
+    /* Bit (fold(c) - 0x60) for the stems' first letters a c k p s t. */
+    const uint64_t first = (uint64_t)1 << ('a' - 0x60) | (uint64_t)1 << ('c' - 0x60) |
+                           (uint64_t)1 << ('k' - 0x60) | (uint64_t)1 << ('p' - 0x60) |
+                           (uint64_t)1 << ('s' - 0x60) | (uint64_t)1 << ('t' - 0x60);
     const char *t = sc->t;
     for (; i + 2 <= sc->n; i++) {
-        unsigned char c = lower((unsigned char)t[i]);
-        if (c != 'p' && c != 't' && c != 's' && c != 'c' && c != 'k' && c != 'a')
+        unsigned f = fold((unsigned char)t[i]) - 0x60u;
+        if (f >= 64 || !((first >> f) & 1))
             continue;
-        for (size_t k = 0; k < DW_ARRAY_LEN(stems); k++) {
-            if (stems[k].s[0] != (char)c || i + stems[k].n > sc->n)
+        unsigned char c = lower((unsigned char)t[i]);
+        for (size_t k = 0; k < DW_ARRAY_LEN(key_stems); k++) {
+            const char *w = key_stems[k];
+            if (w[0] != (char)c)
                 continue;
             size_t j = 1;
-            while (j < stems[k].n && lower((unsigned char)t[i + j]) == (unsigned char)stems[k].s[j])
+            while (w[j] && i + j < sc->n && lower((unsigned char)t[i + j]) == (unsigned char)w[j])
                 j++;
-            if (j == stems[k].n)
+            if (!w[j])
                 return i;
         }
     }
@@ -1671,7 +1709,7 @@ static void run_rule(struct scan *sc, size_t r, pcre2_match_data *md)
         /* Only keys holding a stem can be secret keys: find the stems and
          * try the pattern anchored at the start of their word (or at the
          * quote before it), instead of at every position of the text. */
-        size_t i = next_key_stem(sc, 0);
+        size_t i = sc->first_stem; /* next_key_stem(sc, 0), found by the prefilter */
         while (i < sc->n && !stop && !sc->truncated) {
             size_t ks = i, ke = i;
             while (ks > 0 && i - ks < 81 && is_key_char((unsigned char)t[ks - 1]))
