@@ -8,6 +8,7 @@
 #include "analyzer/rule_api.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -48,13 +49,35 @@ static const char doc[] =
     "(other instructions, earlier commands of the deleting RUN) names the\n"
     "file: the `rm` is appended to the creating RUN with `&&` and dropped\n"
     "from the later one (with the whole RUN when nothing else remains).\n"
-    "Unsafe for a file that a COPY created (one source, no wildcard) when\n"
-    "the `rm` names exactly that file and nothing in between uses it: the\n"
-    "COPY is removed and the deleting RUN reads the same source from\n"
-    "`--mount=type=bind,source=...,target=...` (`from=` for `COPY --from`),\n"
-    "its `rm` dropped (a bind mount is read-only). `--chown`/`--chmod` are\n"
-    "lost and the build needs BuildKit. No fix for ADD, for directories, or\n"
-    "when a deletion mixes files of several steps.\n";
+    "Unsafe for files a COPY (or ADD) created: the COPY is removed and the\n"
+    "deleting RUN, and every RUN between the two that names the files,\n"
+    "reads them from `--mount=type=bind` of the same sources instead\n"
+    "(`from=` for `COPY --from`); the `rm` operand that named them goes\n"
+    "(a mount point cannot be removed), with the whole `rm` when it was the\n"
+    "only operand. Literal sources get one mount per file at the path the\n"
+    "COPY gave them; a directory source is mounted at the destination;\n"
+    "wildcards are served by mounting the one directory that holds every\n"
+    "source at the destination directory, which then also shows that\n"
+    "directory's other files. The mounts see the build context as COPY\n"
+    "does, `.dockerignore` included. A RUN that changes the files in place\n"
+    "(`chmod +x` before running one) gets `rw` mounts, whose writes are\n"
+    "thrown away after the step. The rewrite needs BuildKit.\n"
+    "\n"
+    "There is no fix when the mounts could show other files or owners than\n"
+    "the COPY did: `--chown` or `--chmod` while a RUN reads the files (a\n"
+    "bind mount has no owner or mode option; it is fine when nothing reads\n"
+    "them), other COPY flags (`--parents`, `--exclude`), the exec form, a\n"
+    "heredoc, sources in several directories when one is a wildcard, a\n"
+    "wildcard in a directory name, an ADD that may fetch a URL or unpack an\n"
+    "archive (ADD needs a known build context whose file is a directory or\n"
+    "does not start like a tar or compressed file), an `rm` that deletes\n"
+    "only some of the copied files or a parent of the destination, a\n"
+    "destination a base image may fill (`/tmp`, `/usr/local/bin`, ...) or\n"
+    "that an earlier step wrote to, a step in between that changes, moves\n"
+    "or deletes the files or is not a RUN and names them (`WORKDIR`), and a\n"
+    "deleting RUN that moves them, redirects into them or changes directory\n"
+    "into them. A source without a trailing `/` is taken as a file unless\n"
+    "the build context shows a directory.\n";
 
 static const char *const options[] = { "min-bytes", NULL };
 
@@ -64,6 +87,7 @@ struct created {
     const char *path; /* absolute, normalised */
     const struct df_instr *by;
     const char *how; /* "COPY", "curl -o", ... */
+    const char *wd;  /* the WORKDIR of the creating step, NULL when unknown */
     bool alive;
 };
 
@@ -71,6 +95,7 @@ struct walk {
     struct rule_ctx *ctx;
     struct created items[MAX_CREATED];
     uint32_t n;
+    const char *wd; /* the WORKDIR of the instruction walked */
 };
 
 /* ----------------------------------------------------------------- paths */
@@ -166,7 +191,7 @@ static void add(struct walk *w, const char *path, const struct df_instr *by, con
 {
     if (!path || !strcmp(path, "/") || w->n == MAX_CREATED)
         return;
-    w->items[w->n++] = (struct created){ path, by, how, true };
+    w->items[w->n++] = (struct created){ path, by, how, w->wd, true };
 }
 
 /* The size of a context file, or -1 when unknown. */
@@ -180,6 +205,58 @@ static long long context_size(struct rule_ctx *ctx, struct str rel)
     if (stat(p, &st) || !S_ISREG(st.st_mode))
         return -1;
     return (long long)st.st_size;
+}
+
+/* Whether a directory is one a base image may already hold files in: a
+ * mount there would hide them, and an rm of it deleted more than the
+ * COPY's files. */
+static bool standard_dir(const char *d)
+{
+    static const char *const dirs[] = {
+        "/",
+        "/bin",
+        "/boot",
+        "/dev",
+        "/etc",
+        "/home",
+        "/lib",
+        "/lib64",
+        "/media",
+        "/mnt",
+        "/opt",
+        "/proc",
+        "/root",
+        "/run",
+        "/sbin",
+        "/srv",
+        "/sys",
+        "/tmp",
+        "/usr",
+        "/usr/bin",
+        "/usr/lib",
+        "/usr/sbin",
+        "/usr/share",
+        "/usr/local",
+        "/usr/local/bin",
+        "/usr/local/lib",
+        "/usr/local/share",
+        "/usr/local/sbin",
+        "/var",
+        "/var/lib",
+        "/var/tmp",
+        "/var/cache",
+        "/var/log",
+        "/app",
+        "/src",
+        "/workspace",
+        "/workspaces",
+        "/code",
+        "/data",
+    };
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+        if (!strcmp(d, dirs[i]))
+            return true;
+    return false;
 }
 
 static void copy_created(struct walk *w, const struct df_instr *in, const char *wd)
@@ -210,8 +287,16 @@ static void copy_created(struct walk *w, const struct df_instr *in, const char *
         struct str src = args[i].raw;
         struct str b = base_name(src);
         if (has_glob(src) || !b.len || str_eq_cstr(b, ".") || str_eq_cstr(b, "..") ||
-            src.ptr[src.len - 1] == '/')
+            src.ptr[src.len - 1] == '/') {
+            /* What a wildcard or a directory brings is unknown: the
+             * destination stands for it, unless a base image may have
+             * filled it already. */
+            const char *d = resolve(ctx, wd, dest);
+            if (d && !standard_dir(d) && !str_starts_with(src, STR_LIT("http")) &&
+                !(w->n && w->items[w->n - 1].by == in && !strcmp(w->items[w->n - 1].path, d)))
+                add(w, d, in, how);
             continue;
+        }
         if (!from && !str_starts_with(src, STR_LIT("http"))) {
             long long size = context_size(ctx, src);
             if (size >= 0 && size < min)
@@ -418,87 +503,315 @@ static void add_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct 
     rule_finding_fix(rf, FIX_SAFE, "delete the files in the RUN that creates them", edits, 2);
 }
 
-/* The unsafe fix for a file a COPY created and RUN del deletes with node
- * (`rm PATH`, one operand): the COPY goes, del reads the file from a bind
- * mount of the same source instead, and the rm goes (a bind mount is
- * read-only). Unsafe: the mount drops --chown/--chmod, and needs BuildKit. */
-static void add_copy_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct df_stage *st,
-                         const struct df_instr *cp, const struct df_instr *del,
-                         const struct sh_node *node, const char *path)
+/* The unsafe fix for files a COPY (or ADD) cp created and the rm command
+ * node of RUN del deletes with the operand op (resolved: path). The COPY
+ * goes; del, and every RUN between the two that names the files, reads
+ * them from bind mounts of the same sources instead; the operand goes
+ * from the rm (a mount point cannot be removed). Declined whenever the
+ * mounts would not show the same files at the same paths. */
+struct copy_plan {
+    struct rule_ctx *ctx;
+    const char *from; /* "from=NAME," or "" */
+    const char *dest; /* the resolved destination */
+    bool dest_dir;    /* files go below dest */
+    const char *srcs[MAX_CREATED];
+    const char *tgts[MAX_CREATED];
+    uint32_t n;                     /* mounts */
+    const char *names[MAX_CREATED]; /* what a step reading the files names */
+    uint32_t n_names;
+    bool owned; /* --chown/--chmod: the mounts would not show them */
+};
+
+/* Whether the context file rel may be an archive ADD would unpack: it is
+ * not a directory and its first bytes are not those of a plain file. */
+static bool add_may_unpack(struct rule_ctx *ctx, const char *rel)
 {
-    const struct df_file *f = rule_file(ctx);
-    if (cp->kind != DF_COPY || cp->parent || del->parent || cp->form == DF_FORM_EXEC ||
-        cp->n_heredocs || cp->n_args != 2 || !plain_shell_run(del) || node->redirs ||
-        node->kind != SH_SIMPLE)
-        return;
-    struct str src = cp->args[0].raw;
-    if (!src.len || has_glob(src) || memchr(src.ptr, '$', src.len) ||
-        memchr(src.ptr, ',', src.len) || memchr(src.ptr, '=', src.len) ||
-        memchr(src.ptr, '"', src.len) || memchr(src.ptr, '\'', src.len) ||
-        src.ptr[src.len - 1] == '/')
-        return;
-    const char *from = "";
+    const char *dir = rule_context_dir(ctx);
+    if (!dir)
+        return true;
+    const char *p = rule_printf(ctx, "%s/%s", dir, rel);
+    struct stat st;
+    if (stat(p, &st))
+        return true;
+    if (S_ISDIR(st.st_mode))
+        return false;
+    if (!S_ISREG(st.st_mode))
+        return true;
+    unsigned char b[512] = { 0 };
+    FILE *fp = fopen(p, "rb");
+    if (!fp)
+        return true;
+    size_t n = fread(b, 1, sizeof b, fp);
+    fclose(fp);
+    if (n >= 2 && b[0] == 0x1f && (b[1] == 0x8b || b[1] == 0x9d || b[1] == 0xa0))
+        return true; /* gzip, compress, lzip-like */
+    if (n >= 3 && !memcmp(b, "BZh", 3))
+        return true;
+    if (n >= 6 && !memcmp(b,
+                          "\xfd"
+                          "7zXZ\0",
+                          6))
+        return true;
+    if (n >= 4 && !memcmp(b, "\x28\xb5\x2f\xfd", 4))
+        return true; /* zstd */
+    if (n >= 262 && !memcmp(b + 257, "ustar", 5))
+        return true;
+    return n == 0 && st.st_size > 0;
+}
+
+/* The mounts that show what cp copied; false when none do exactly. */
+static bool plan_mounts(struct copy_plan *pl, const struct df_instr *cp, const char *wd)
+{
+    struct rule_ctx *ctx = pl->ctx;
+    if (cp->form == DF_FORM_EXEC || cp->n_heredocs || cp->n_args < 2 || cp->parent)
+        return false;
     for (uint32_t i = 0; i < cp->n_flags; i++) {
         const struct df_flag *fl = &cp->flags[i];
-        if (str_eq_cstr(fl->name.raw, "from") && fl->value.raw.ptr)
-            from = rule_printf(ctx, "from=%.*s,", STR_FMT(fl->value.raw));
-        else if (!str_eq_cstr(fl->name.raw, "chown") && !str_eq_cstr(fl->name.raw, "chmod") &&
-                 !str_eq_cstr(fl->name.raw, "link"))
+        struct str v = fl->value.raw;
+        if (str_eq_cstr(fl->name.raw, "from") && v.ptr && v.len && cp->kind == DF_COPY &&
+            !memchr(v.ptr, '$', v.len) && !memchr(v.ptr, ',', v.len) &&
+            !memchr(v.ptr, '"', v.len) && !memchr(v.ptr, '\'', v.len))
+            pl->from = rule_printf(ctx, "from=%.*s,", STR_FMT(v));
+        else if (str_eq_cstr(fl->name.raw, "chown") || str_eq_cstr(fl->name.raw, "chmod"))
+            pl->owned = true;
+        else if (!str_eq_cstr(fl->name.raw, "link"))
+            return false; /* --parents, --exclude, --checksum, ... */
+    }
+    struct str dest = cp->args[cp->n_args - 1].raw;
+    pl->dest = resolve(ctx, wd, dest);
+    if (!pl->dest || memchr(dest.ptr, ',', dest.len) || memchr(dest.ptr, '"', dest.len) ||
+        memchr(dest.ptr, '\'', dest.len) || memchr(dest.ptr, '=', dest.len))
+        return false;
+    uint32_t n_src = cp->n_args - 1;
+    pl->dest_dir = dest.ptr[dest.len - 1] == '/' || n_src > 1;
+    bool any_glob = false;
+    const char *dir = NULL; /* the one directory of every source, or "" for several */
+    for (uint32_t i = 0; i < n_src; i++) {
+        struct str s = cp->args[i].raw;
+        if (!s.len || memchr(s.ptr, '$', s.len) || memchr(s.ptr, ',', s.len) ||
+            memchr(s.ptr, '=', s.len) || memchr(s.ptr, '"', s.len) || memchr(s.ptr, '\'', s.len) ||
+            text_names(s, STR_LIT("..")) || text_names(s, STR_LIT("://")) ||
+            str_starts_with(s, STR_LIT("git@")))
+            return false;
+        const char *abs = resolve(ctx, "/", s);
+        if (!abs)
+            return false;
+        /* The context is the root for COPY; another stage's root for
+         * --from. */
+        const char *src = pl->from[0] ? abs : (abs[1] ? abs + 1 : ".");
+        struct str sd = str_from_cstr(abs);
+        struct str b = base_name(sd);
+        const char *parent =
+            rule_printf(ctx, "%.*s", (int)(b.ptr - sd.ptr > 1 ? b.ptr - sd.ptr - 1 : 1), abs);
+        if (has_glob(sd)) {
+            if (has_glob(str_make(abs, (size_t)(b.ptr - sd.ptr))) || cp->kind == DF_ADD)
+                return false; /* a wildcard directory; ADD is checked file by file */
+            any_glob = true;
+        } else {
+            bool is_dir = s.ptr[s.len - 1] == '/' || !strcmp(abs, "/");
+            if (!is_dir && !pl->from[0] && rule_context_dir(ctx)) {
+                struct stat st;
+                const char *p = rule_printf(ctx, "%s/%s", rule_context_dir(ctx), src);
+                is_dir = !stat(p, &st) && S_ISDIR(st.st_mode);
+            }
+            if (cp->kind == DF_ADD && add_may_unpack(ctx, src))
+                return false;
+            if (is_dir) {
+                /* Its contents go to dest: one mount shows exactly them,
+                 * and only when it is the sole source. */
+                if (n_src != 1)
+                    return false;
+                pl->srcs[0] = src;
+                pl->tgts[0] = pl->dest;
+                pl->names[pl->n_names++] = pl->dest;
+                pl->n = 1;
+                return true;
+            }
+            if (pl->n == MAX_CREATED || pl->n_names + 1 >= MAX_CREATED)
+                return false;
+            pl->srcs[pl->n] = src;
+            pl->tgts[pl->n] = pl->dest_dir ? resolve(ctx, pl->dest, b) : pl->dest;
+            pl->names[pl->n_names++] = rule_printf(ctx, "%.*s", STR_FMT(b));
+            pl->n++;
+        }
+        if (!dir)
+            dir = parent;
+        else if (strcmp(dir, parent))
+            dir = "";
+    }
+    if (pl->dest_dir)
+        pl->names[pl->n_names++] = pl->dest;
+    if (!any_glob)
+        return pl->n > 0;
+    /* Wildcards: the directory that holds every source, mounted at dest,
+     * shows the matched files at the same paths (and the rest of that
+     * directory beside them). dest must be a directory of its own. */
+    if (!dir || !dir[0] || !pl->dest_dir || standard_dir(pl->dest))
+        return false;
+    pl->srcs[0] = pl->from[0] ? dir : (dir[1] ? dir + 1 : ".");
+    pl->tgts[0] = pl->dest;
+    pl->n = 1;
+    return true;
+}
+
+static bool plan_named_in(const struct copy_plan *pl, struct str text)
+{
+    for (uint32_t i = 0; i < pl->n_names; i++)
+        if (text_names(text, str_from_cstr(pl->names[i])))
+            return true;
+    return false;
+}
+
+/* How a RUN that gets the mounts treats the files: 0 reads them, 1 writes
+ * them in place (the mounts need rw), -1 moves, removes or redirects into
+ * them (no fix). skip is the rm node the fix edits. */
+static int run_access(const struct copy_plan *pl, const struct df_instr *in,
+                      const struct sh_node *skip)
+{
+    /* Commands that change a file in place; cp, tar, unzip and the
+     * like only read the ones named before their destination. */
+    static const char *const writers[] = { "chmod", "chown",    "chgrp",    "sed",
+                                           "touch", "truncate", "dos2unix", "patch" };
+    int acc = 0;
+    for (uint32_t k = 0; k < in->script->n_cmds; k++) {
+        const struct sh_call *c = &in->script->cmds[k].call;
+        if (c->node == skip)
+            continue;
+        for (const struct sh_redir *r = c->node->redirs; r; r = r->next)
+            if (plan_named_in(pl, r->target.raw))
+                return -1;
+        bool names = false;
+        for (uint32_t a = 1; a < c->argc; a++)
+            names |= plan_named_in(pl, c->argv[a].raw);
+        if (!names)
+            continue;
+        if (sh_call_is(c, "mv") || sh_call_is(c, "rm") || sh_call_is(c, "rmdir") ||
+            sh_call_is(c, "cd") || sh_call_is(c, "pushd"))
+            return -1;
+        for (size_t j = 0; j < sizeof writers / sizeof writers[0]; j++)
+            if (sh_call_is(c, writers[j]))
+                acc = 1;
+    }
+    return acc;
+}
+
+/* Whether RUN in has an `rm` whose operand is dir. */
+static bool run_removes(struct rule_ctx *ctx, const struct df_instr *in, const char *dir)
+{
+    if (!in->script)
+        return false;
+    for (uint32_t k = 0; k < in->script->n_cmds; k++) {
+        const struct sh_call *c = &in->script->cmds[k].call;
+        if (!sh_call_is(c, "rm"))
+            continue;
+        for (uint32_t a = 1; a < c->argc; a++) {
+            const char *p = resolve(ctx, NULL, c->argv[a].value);
+            if (p && !strcmp(p, dir))
+                return true;
+        }
+    }
+    return false;
+}
+
+static const char *mount_text(const struct copy_plan *pl, bool rw)
+{
+    const char *t = "";
+    for (uint32_t i = 0; i < pl->n; i++)
+        t = rule_printf(pl->ctx, "%s--mount=type=bind,%ssource=%s,target=%s%s ", t, pl->from,
+                        pl->srcs[i], pl->tgts[i], rw ? ",rw" : "");
+    return t;
+}
+
+static void add_copy_fix(struct rule_ctx *ctx, struct rule_finding *rf, const struct df_stage *st,
+                         const struct df_instr *cp, const struct df_instr *del,
+                         const struct sh_node *node, const struct sh_word *op, const char *path,
+                         uint32_t n_ops, const char *wd)
+{
+    const struct df_file *f = rule_file(ctx);
+    if (del->parent || !plain_shell_run(del) || node->redirs || node->kind != SH_SIMPLE)
+        return;
+    struct copy_plan *pl = rule_alloc(ctx, sizeof *pl);
+    pl->ctx = ctx;
+    pl->from = "";
+    if (!plan_mounts(pl, cp, wd))
+        return;
+    /* The rm must delete everything the COPY made: its directory, or its
+     * one file. A directory the base image may fill is not the COPY's. */
+    bool one_file = pl->n == 1 && strcmp(pl->tgts[0], pl->dest);
+    if (!(pl->dest_dir && !strcmp(path, pl->dest) && !standard_dir(pl->dest)) &&
+        !((one_file || !pl->dest_dir) && pl->n == 1 && !strcmp(path, pl->tgts[0])))
+        return;
+    uint32_t i = 0;
+    while (i < st->n_instrs && st->instrs[i] != cp)
+        i++;
+    uint32_t at_cp = i;
+    /* Nothing before the COPY may have put files in its directory (since
+     * a RUN last removed it). */
+    if (pl->dest_dir && !strcmp(path, pl->dest))
+        for (uint32_t k = at_cp; k-- > 0;) {
+            const struct df_instr *x = st->instrs[k];
+            if (!text_names(str_make(f->src + x->span.start, span_len(x->span)),
+                            str_from_cstr(pl->dest)))
+                continue;
+            if (x->kind != DF_RUN || !run_removes(ctx, x, pl->dest))
+                return;
+            break;
+        }
+    struct edit *edits = rule_alloc(ctx, (st->n_instrs + 3) * sizeof *edits);
+    uint32_t n = 0;
+    struct span cl = whole_lines(f, cp->span);
+    edits[n++] = (struct edit){ cl.start, cl.end, STR_LIT("") };
+    bool reads = false;
+    for (i = at_cp + 1; i < st->n_instrs && st->instrs[i] != del; i++) {
+        const struct df_instr *x = st->instrs[i];
+        if (!plan_named_in(pl, str_make(f->src + x->span.start, span_len(x->span))))
+            continue;
+        /* A RUN that reads the files gets the mounts; one that changes
+         * them would have to pass the change on, anything else that
+         * names them (WORKDIR, COPY --from, ...) sees no mount. */
+        if (!plain_shell_run(x) || x->parent || run_access(pl, x, NULL) != 0)
             return;
+        reads = true;
+        edits[n++] = (struct edit){ x->shell.span.start, x->shell.span.start,
+                                    str_from_cstr(mount_text(pl, false)) };
     }
     struct span remove;
     bool whole = false;
     if (!removal_span(f, del, node, &remove, &whole))
         return;
-    /* Nothing between the two may use the file. */
-    struct str bn = base_name(str_from_cstr(path));
-    uint32_t i = 0;
-    while (i < st->n_instrs && st->instrs[i] != cp)
-        i++;
-    for (i++; i < st->n_instrs && st->instrs[i] != del; i++) {
-        const struct df_instr *x = st->instrs[i];
-        if (text_names(str_make(f->src + x->span.start, span_len(x->span)), bn))
-            return;
+    if (n_ops > 1) {
+        /* Drop the operand only, with the blank before it. */
+        uint32_t s = op->span.start;
+        while (s > node->span.start && (f->src[s - 1] == ' ' || f->src[s - 1] == '\t'))
+            s--;
+        remove = span_make(s, op->span.end);
+        whole = false;
     }
-    struct edit edits[3];
-    uint32_t n = 0;
-    edits[n++] =
-        (struct edit){ whole_lines(f, cp->span).start, whole_lines(f, cp->span).end, STR_LIT("") };
     if (whole) {
         edits[n++] = (struct edit){ remove.start, remove.end, STR_LIT("") };
     } else {
-        /* A bind mount is read-only unless rw (writes are then thrown
-         * away): a `chmod +x` before running the file needs it. */
-        static const char *const writers[] = { "chmod", "chown", "sed", "mv", "touch", "truncate" };
-        bool rw = false;
-        for (uint32_t k = 0; k < del->script->n_cmds; k++)
-            for (size_t j = 0; j < sizeof writers / sizeof writers[0]; j++)
-                rw |= sh_call_is(&del->script->cmds[k].call, writers[j]);
-        const char *mount = rule_printf(ctx, "--mount=type=bind,%ssource=%.*s,target=%s%s ", from,
-                                        STR_FMT(src), path, rw ? ",rw" : "");
+        int acc = run_access(pl, del, node);
+        if (acc < 0)
+            return;
+        reads = true;
+        struct str mount = str_from_cstr(mount_text(pl, acc > 0));
         uint32_t at = del->shell.span.start;
         if (remove.start == at) {
-            edits[n++] = (struct edit){ remove.start, remove.end, str_from_cstr(mount) };
+            edits[n++] = (struct edit){ remove.start, remove.end, mount };
         } else {
-            edits[n++] = (struct edit){ at, at, str_from_cstr(mount) };
+            edits[n++] = (struct edit){ at, at, mount };
             edits[n++] = (struct edit){ remove.start, remove.end, STR_LIT("") };
         }
     }
-    rule_finding_fix(rf, FIX_UNSAFE, "read the file from a bind mount instead of copying it", edits,
-                     n);
+    /* A bind mount has no owner or mode option: files a step reads keep
+     * those of their source. */
+    if (reads && pl->owned)
+        return;
+    rule_finding_fix(rf, FIX_UNSAFE, "read the files from a bind mount instead of copying them",
+                     edits, n);
 }
 
 /* ---------------------------------------------------------------- deletion */
-
-/* Whether COPY cp created exactly path (not a file below a removed
- * directory). */
-static bool copy_path_of(const struct walk *w, const struct df_instr *cp, const char *path)
-{
-    for (uint32_t i = 0; i < w->n; i++)
-        if (w->items[i].by == cp && !strcmp(w->items[i].path, path))
-            return true;
-    return false;
-}
 
 static void rm_call(struct walk *w, const struct df_stage *st, const struct df_instr *in,
                     const struct sh_call *c, const char *cwd)
@@ -526,7 +839,9 @@ static void rm_call(struct walk *w, const struct df_stage *st, const struct df_i
     bool fixable = c->argv == c->node->argv;
     const char **paths = rule_alloc(ctx, n_ops * sizeof *paths);
     struct rule_finding *first = NULL;
-    bool mixed_any = false;
+    bool mixed_any = false, several = false;
+    uint32_t copy_op = 0, n_hit = 0;
+    const char *copy_wd = NULL;
     for (uint32_t k = 0; k < n_ops; k++) {
         const struct sh_word *op = ops[k];
         const char *pat = resolve(ctx, cwd, op->value);
@@ -557,7 +872,11 @@ static void rm_call(struct walk *w, const struct df_stage *st, const struct df_i
         if (mixed || hit->by->kind != DF_RUN || (only && only != hit->by))
             fixable = false;
         mixed_any |= mixed;
+        several |= only && only != hit->by;
         only = hit->by;
+        copy_op = k;
+        copy_wd = hit->wd;
+        n_hit++;
         uint32_t line, col;
         df_file_locate(rule_file(ctx), hit->by->keyword.start, &line, &col);
         struct rule_finding *rf =
@@ -575,10 +894,11 @@ static void rm_call(struct walk *w, const struct df_stage *st, const struct df_i
     }
     if (first && fixable && only && only->kind == DF_RUN)
         add_fix(ctx, first, st, only, in, c->node, paths, n_ops);
-    else if (first && n_ops == 1 && !mixed_any && only && only->kind == DF_COPY && paths[0] &&
-             c->argv == c->node->argv && !has_glob(ops[0]->value) &&
-             copy_path_of(w, only, paths[0]))
-        add_copy_fix(ctx, first, st, only, in, c->node, paths[0]);
+    else if (first && n_hit == 1 && !mixed_any && !several && only &&
+             (only->kind == DF_COPY || only->kind == DF_ADD) && paths[copy_op] &&
+             c->argv == c->node->argv && !has_glob(ops[copy_op]->value))
+        add_copy_fix(ctx, first, st, only, in, c->node, ops[copy_op], paths[copy_op], n_ops,
+                     copy_wd);
 }
 
 static void walk_stage(struct walk *w, const struct df_stage *st)
@@ -596,7 +916,11 @@ static void walk_stage(struct walk *w, const struct df_stage *st)
             }
             break;
         case DF_COPY:
-        case DF_ADD: copy_created(w, in, wd ? wd : NULL); break;
+        case DF_ADD:
+            w->wd = wd;
+            copy_created(w, in, wd);
+            w->wd = NULL;
+            break;
         case DF_RUN: {
             const struct sh_script *s = in->script;
             if (!s)
