@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -756,21 +757,98 @@ static int probe(const char *path, struct err *err)
     return 1;
 }
 
+/* The discovery memo (cfg_find_memo): what probe_names found in a folder
+ * for a list of names, so that the files of one folder tree stat each
+ * parent once, not once per folder and twice per lookup. A linear table
+ * with the hash compared first: a lint run meets tens of folders, rarely
+ * thousands. Errors are not remembered. */
+struct probe_memo {
+    const char *const *names; /* the list probed (static) */
+    char *dir;                /* heap */
+    uint32_t hash;
+    int found; /* index into names, or -1 */
+};
+
+static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
+static bool memo_on;
+static struct probe_memo *memo;
+static size_t memo_len, memo_cap;
+
+static uint32_t memo_hash(const char *const *names, const char *dir)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)(uintptr_t)names; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)dir; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+/* The remembered result for (names, dir): 1 and *found, or 0. */
+static int memo_get(const char *const *names, const char *dir, uint32_t h, int *found)
+{
+    int hit = 0;
+    pthread_mutex_lock(&memo_mu);
+    for (size_t i = 0; memo_on && i < memo_len && !hit; i++) {
+        if (memo[i].hash == h && memo[i].names == names && strcmp(memo[i].dir, dir) == 0) {
+            *found = memo[i].found;
+            hit = 1;
+        }
+    }
+    pthread_mutex_unlock(&memo_mu);
+    return hit;
+}
+
+static void memo_put(const char *const *names, const char *dir, uint32_t h, int found)
+{
+    pthread_mutex_lock(&memo_mu);
+    if (memo_on) {
+        if (memo_len == memo_cap) {
+            memo_cap = memo_cap ? memo_cap * 2 : 64;
+            memo = xreallocarray(memo, memo_cap, sizeof *memo);
+        }
+        memo[memo_len++] = (struct probe_memo){ names, xstrdup(dir), h, found };
+    }
+    pthread_mutex_unlock(&memo_mu);
+}
+
+void cfg_find_memo(bool on)
+{
+    pthread_mutex_lock(&memo_mu);
+    memo_on = on;
+    if (!on) {
+        for (size_t i = 0; i < memo_len; i++)
+            free(memo[i].dir);
+        free(memo);
+        memo = NULL;
+        memo_len = memo_cap = 0;
+    }
+    pthread_mutex_unlock(&memo_mu);
+}
+
 /* Probes dir/name for each name; the first that exists goes to *out. */
 static int probe_names(struct arena *a, const char *dir, const char *const *names, size_t n,
                        const char **out, struct err *err)
 {
+    const char *sep = dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/";
+    uint32_t h = memo_hash(names, dir);
+    int found;
+    if (memo_get(names, dir, h, &found)) {
+        if (found < 0)
+            return 0;
+        *out = arena_printf(a, "%s%s%s", dir, sep, names[found]);
+        return 1;
+    }
     for (size_t i = 0; i < n; i++) {
-        const char *sep = dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/";
         char *p = arena_printf(a, "%s%s%s", dir, sep, names[i]);
         int rc = probe(p, err);
         if (rc < 0)
             return rc;
         if (rc) {
+            memo_put(names, dir, h, (int)i);
             *out = p;
             return 1;
         }
     }
+    memo_put(names, dir, h, -1);
     return 0;
 }
 

@@ -381,6 +381,13 @@ struct cfg_found {
 DW_NODISCARD int cfg_find(struct arena *a, const char *start_dir, struct cfg_found *out,
                           struct err *err);
 
+/* Turns the discovery memo on or off (off by default). While on, cfg_find
+ * remembers which config names exist in each folder it probes and asks the
+ * filesystem again for none of them: for a run (a lint of many files) in
+ * which no config file appears or disappears. Turning it off forgets
+ * everything and frees the memo. Thread-safe. */
+void cfg_find_memo(bool on);
+
 /* The mode an explicitly named config file (--config, DOCKWRIGHT_CONFIG)
  * is read in: HADOLINT when its base name is `.hadolint.yaml`,
  * `.hadolint.yml`, `hadolint.yaml` or `hadolint.yml`, or it sits in a

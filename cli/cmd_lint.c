@@ -687,6 +687,9 @@ static int cmd_lint(int argc, char **argv)
     struct job *jobs = NULL;
     size_t n_jobs = 0;
     struct cli_opt_value *o = l.args.opts;
+    /* No config file comes or goes during a lint: each folder's parents are
+     * probed once for the whole run. */
+    cfg_find_memo(true);
 
     l.fix = o[O_FIX].set;
     l.diff = o[O_DIFF].set;
@@ -905,5 +908,6 @@ done:
     free(l.dir_vals);
     free(l.refs);
     cli_args_release(&l.args);
+    cfg_find_memo(false);
     return status;
 }

@@ -113,6 +113,8 @@ static void rm_tree(const char *path)
         "bad.yaml",
         "hl/.hadolint.yaml",
         "dirconf/.dockwright.yaml",
+        "memo/.dockwright.yaml",
+        "memo/.hadolint.yaml",
     };
     static const char *const dirs[] = {
         "dirconf/.dockwright.yaml",
@@ -128,6 +130,9 @@ static void rm_tree(const char *path)
         "home/.hadolint",
         "home",
         "hl",
+        "memo/x/y",
+        "memo/x",
+        "memo",
     };
     (void)path;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
@@ -275,6 +280,35 @@ static void test_find(void **state)
     for (size_t i = 0; i < sizeof user_files / sizeof user_files[0]; i++)
         unlink(at(user_files[i]));
     expect_find("lone", NULL, CFG_MODE_NONE);
+}
+
+/* With the memo on, a folder's probes are answered from memory: a config
+ * file written afterwards is not seen (what makes the memo a saving) until
+ * the memo is turned off; what was found before is found again. */
+static void test_find_memo(void **state)
+{
+    (void)state;
+    if (foreign_config())
+        skip();
+    mkdirs("memo/x/y");
+    cfg_find_memo(true);
+    expect_find("memo/x/y", NULL, CFG_MODE_NONE);
+    put("memo/.dockwright.yaml", "select: [DW1]\n");
+    expect_find("memo/x/y", NULL, CFG_MODE_NONE);
+    expect_find("memo/x", NULL, CFG_MODE_NONE);
+    cfg_find_memo(false);
+    expect_find("memo/x/y", "memo/.dockwright.yaml", CFG_MODE_DOCKWRIGHT);
+
+    /* A found file is remembered with its name and mode; hadolint's list
+     * is not probed while ours finds one. */
+    cfg_find_memo(true);
+    expect_find("memo/x", "memo/.dockwright.yaml", CFG_MODE_DOCKWRIGHT);
+    unlink(at("memo/.dockwright.yaml"));
+    put("memo/.hadolint.yaml", "ignored: []\n");
+    expect_find("memo/x/y", "memo/.dockwright.yaml", CFG_MODE_DOCKWRIGHT);
+    cfg_find_memo(false);
+    expect_find("memo/x/y", "memo/.hadolint.yaml", CFG_MODE_HADOLINT);
+    unlink(at("memo/.hadolint.yaml"));
 }
 
 static void test_find_errors(void **state)
@@ -907,6 +941,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_find, test_setup),
+        cmocka_unit_test_setup(test_find_memo, test_setup),
         cmocka_unit_test_setup(test_find_errors, test_setup),
         cmocka_unit_test_setup(test_mode_for_path, test_setup),
         cmocka_unit_test_setup(test_env_values, test_setup),
