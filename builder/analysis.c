@@ -1,5 +1,6 @@
 #include "analysis.h"
 
+#include "builder/anacache.h"
 #include "builder/extract.h"
 #include "common/buf.h"
 #include "common/vec.h"
@@ -464,10 +465,22 @@ static enum bld_entry_type entry_type(struct archive_entry *e)
     }
 }
 
+static int diff_id_mismatch(const char *name, const struct bld_digest *expect,
+                            const struct bld_digest *got, struct err *err)
+{
+    char want[BLD_DIGEST_STR_LEN + 1], have[BLD_DIGEST_STR_LEN + 1];
+    bld_digest_string(expect, want);
+    bld_digest_string(got, have);
+    return err_set(err, ERR_INVALID, "layer '%s': diff_id mismatch: expected %s, got %s", name,
+                   want, have);
+}
+
 /* Reads the tar on fd into a new layer; with expect, its diff_id must match
- * before the layer is applied. */
+ * before the layer is applied. With rec, every entry given to the analysis
+ * is recorded there too. */
 static int add_tar(struct bld_analysis *an, int fd, const char *name,
-                   const struct bld_digest *expect, struct err *err)
+                   const struct bld_digest *expect, struct bld_anacache_writer *rec,
+                   struct err *err)
 {
     struct stat st;
     off_t start = lseek(fd, 0, SEEK_CUR);
@@ -489,7 +502,11 @@ static int add_tar(struct bld_analysis *an, int fd, const char *name,
             break;
         }
         la_int64_t sz = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
-        rc = bld_analysis_entry(an, p, entry_type(e), sz > 0 ? (uint64_t)sz : 0, err);
+        enum bld_entry_type type = entry_type(e);
+        uint64_t size = sz > 0 ? (uint64_t)sz : 0;
+        rc = bld_analysis_entry(an, p, type, size, err);
+        if (!rc && rec)
+            bld_anacache_writer_add(rec, p, type, size);
         if (rc) {
             char msg[ERR_MSG_MAX];
             snprintf(msg, sizeof msg, "%s", err->msg);
@@ -502,13 +519,8 @@ static int add_tar(struct bld_analysis *an, int fd, const char *name,
     if (!rc)
         rc = bld_tar_stream_finish(&ts, &diff_id, &tar_size, err);
     bld_tar_stream_close(&ts);
-    if (!rc && expect && !bld_digest_eq(expect, &diff_id)) {
-        char want[BLD_DIGEST_STR_LEN + 1], got[BLD_DIGEST_STR_LEN + 1];
-        bld_digest_string(expect, want);
-        bld_digest_string(&diff_id, got);
-        rc = err_set(err, ERR_INVALID, "layer '%s': diff_id mismatch: expected %s, got %s", name,
-                     want, got);
-    }
+    if (!rc && expect && !bld_digest_eq(expect, &diff_id))
+        rc = diff_id_mismatch(name, expect, &diff_id, err);
     if (rc) {
         layer_abort(an);
         return rc;
@@ -524,7 +536,7 @@ static int add_tar(struct bld_analysis *an, int fd, const char *name,
 
 int bld_analysis_add_tar_fd(struct bld_analysis *an, int fd, const char *name, struct err *err)
 {
-    return add_tar(an, fd, name, NULL, err);
+    return add_tar(an, fd, name, NULL, NULL, err);
 }
 
 int bld_analysis_add_tar_file(struct bld_analysis *an, const char *path, struct err *err)
@@ -532,32 +544,89 @@ int bld_analysis_add_tar_file(struct bld_analysis *an, const char *path, struct 
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return err_sys(err, path, "cannot open layer '%s'", path);
-    int rc = add_tar(an, fd, path, NULL, err);
+    int rc = add_tar(an, fd, path, NULL, NULL, err);
     close(fd);
     return rc;
+}
+
+/* Feeds the layer from its cache file when there is a good one (*done is
+ * then true), else leaves the tar to be read. Errors are those the tar
+ * would give too (a diff_id mismatch, too many layers). */
+static int add_cached(struct bld_analysis *an, const struct bld_store *s, const char *name,
+                      const struct bld_descriptor *desc, const struct bld_digest *diff_id,
+                      bool *done, struct err *err)
+{
+    *done = false;
+    struct bld_anacache c;
+    if (!bld_anacache_load(s, &desc->digest, &c))
+        return 0;
+    int rc = 0;
+    if (diff_id && !bld_digest_eq(diff_id, &c.diff_id))
+        rc = diff_id_mismatch(name, diff_id, &c.diff_id, err);
+    if (!rc)
+        rc = bld_analysis_layer_begin(an, err);
+    if (rc) {
+        bld_anacache_release(&c);
+        return rc;
+    }
+    const char *path;
+    enum bld_entry_type type;
+    uint64_t size;
+    while (!rc && bld_anacache_next(&c, &path, &type, &size))
+        rc = bld_analysis_entry(an, path, type, size, err);
+    if (rc) {
+        /* Checked entries the tar gave before: only a cap can refuse them
+         * now; the tar then reports it with the layer's name. */
+        layer_abort(an);
+        bld_anacache_release(&c);
+        return 0;
+    }
+    struct bld_layer_stats *ls = &VEC_LAST(&an->layers);
+    ls->has_diff_id = true;
+    ls->diff_id = c.diff_id;
+    ls->tar_size = c.tar_size;
+    ls->compressed_size = c.compressed_size;
+    bld_anacache_release(&c);
+    *done = true;
+    return bld_analysis_layer_end(an, err);
 }
 
 int bld_analysis_add_blob(struct bld_analysis *an, const struct bld_store *s,
                           const struct bld_descriptor *desc, const struct bld_digest *diff_id,
                           struct err *err)
 {
-    struct arena a;
-    arena_init(&a);
     char name[BLD_DIGEST_STR_LEN + 1];
     bld_digest_string(&desc->digest, name);
-    const char *path = bld_store_blob_path(s, &desc->digest, &a);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    int rc;
-    if (fd < 0) {
-        rc = errno == ENOENT ? err_set(err, ERR_NOT_FOUND, "layer %s is not in the store", name)
-                             : err_sys(err, path, "cannot open layer '%s'", path);
-    } else {
-        rc = add_tar(an, fd, name, diff_id, err);
-        close(fd);
-    }
-    arena_release(&a);
+    bool done;
+    int rc = add_cached(an, s, name, desc, diff_id, &done, err);
     if (rc)
         return rc;
+    if (!done) {
+        struct arena a;
+        arena_init(&a);
+        const char *path = bld_store_blob_path(s, &desc->digest, &a);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            rc = errno == ENOENT ? err_set(err, ERR_NOT_FOUND, "layer %s is not in the store", name)
+                                 : err_sys(err, path, "cannot open layer '%s'", path);
+        } else {
+            /* Cached only once the tar was checked against its diff_id:
+             * without one, a damaged blob could be remembered as good. */
+            struct bld_anacache_writer rec;
+            bld_anacache_writer_init(&rec);
+            rc = add_tar(an, fd, name, diff_id, diff_id ? &rec : NULL, err);
+            close(fd);
+            if (!rc && diff_id) {
+                const struct bld_layer_stats *ls = &an->layers.items[an->layers.len - 1];
+                (void)bld_anacache_save(s, &desc->digest, &rec, &ls->diff_id, ls->tar_size,
+                                        ls->compressed_size);
+            }
+            bld_anacache_writer_release(&rec);
+        }
+        arena_release(&a);
+        if (rc)
+            return rc;
+    }
     struct bld_layer_stats *ls = &VEC_LAST(&an->layers);
     ls->has_digest = true;
     ls->digest = desc->digest;

@@ -97,7 +97,7 @@ int bld_store_open(struct bld_store *s, const char *root, struct err *err)
     while (n > 1 && root[n - 1] == '/')
         n--;
     s->root = xstrndup(root, n);
-    static const char *const subdirs[] = { "", "/blobs/sha256", "/layers", "/tmp" };
+    static const char *const subdirs[] = { "", "/blobs/sha256", "/layers", "/tmp", "/analysis" };
     for (size_t i = 0; i < DW_ARRAY_LEN(subdirs); i++) {
         char *d = join(s, subdirs[i][0] ? subdirs[i] + 1 : "");
         int rc = make_dirs(d, err);
@@ -696,7 +696,8 @@ int bld_store_gc(struct bld_store *s, long min_age, struct bld_gc_stats *stats, 
         }
     }
     time_t now = time(NULL);
-    const char *const dirs[] = { "blobs/sha256", "layers", "tmp" };
+    /* analysis/ comes after blobs/: a cached analysis goes with its blob. */
+    const char *const dirs[] = { "blobs/sha256", "layers", "tmp", "analysis" };
     for (size_t k = 0; !rc && k < DW_ARRAY_LEN(dirs); k++) {
         char *dir = join(s, dirs[k]);
         int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -731,9 +732,12 @@ int bld_store_gc(struct bld_store *s, long min_age, struct bld_gc_stats *stats, 
                     drop = is_stale(&sb, now, STALE_TMP_SECONDS);
                 if (!drop && valid)
                     st.layers_kept++;
-            } else {
+            } else if (k == 2) {
                 drop =
                     is_stale(&sb, now, STALE_TMP_SECONDS > min_age ? STALE_TMP_SECONDS : min_age);
+            } else {
+                /* Named by a layer blob's digest; others are temporary. */
+                drop = valid ? !bld_store_has_blob(s, &dg) : is_stale(&sb, now, STALE_TMP_SECONDS);
             }
             if (!drop)
                 continue;
@@ -743,6 +747,8 @@ int bld_store_gc(struct bld_store *s, long min_age, struct bld_gc_stats *stats, 
                 st.bytes_removed += (uint64_t)sb.st_size;
             } else if (!rc && k == 1 && valid) {
                 st.layers_removed++;
+            } else if (!rc && k == 3 && valid) {
+                st.analyses_removed++;
             }
         }
         closedir(d);

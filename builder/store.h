@@ -7,6 +7,7 @@
  *     <root>/blobs/sha256/<hex>      content-addressed blobs
  *     <root>/layers/<diff-id hex>/   layers extracted once, shared by builds
  *     <root>/tmp/                    blobs being written
+ *     <root>/analysis/<blob hex>     layer analyses (builder/anacache.h)
  *     <root>/lock                    flock'ed exclusively by writers
  *
  * Blobs are written to tmp/, fsynced, checked against their digest and only
@@ -138,6 +139,7 @@ struct bld_gc_stats {
     size_t blobs_kept, blobs_removed;
     uint64_t bytes_removed;
     size_t layers_kept, layers_removed;
+    size_t analyses_removed; /* analysis/ files whose layer blob is gone */
 };
 
 /* Removes every blob that no reference of index.json reaches (index →

@@ -47,11 +47,12 @@ const struct cli_cmd cli_cmd_cache = {
     .usage = "dockwright cache du\n"
              "       dockwright cache prune [--min-age AGE]",
     .details = "du counts the blobs that image names reach (in use) and the others, the\n"
-               "layers extracted for builds and the temporary files. prune removes every blob\n"
-               "that no name reaches, the extracted layers no image uses and leftovers of\n"
-               "interrupted writes; files younger than --min-age are kept, so that a build\n"
-               "running at the same time keeps the layers it has not named yet\n"
-               "(--min-age 0 removes them all).",
+               "layers extracted for builds, the cached layer analyses (what image analyze\n"
+               "and build reports read from each layer) and the temporary files. prune\n"
+               "removes every blob that no name reaches, the extracted layers no image uses,\n"
+               "the analyses of removed blobs and leftovers of interrupted writes; files\n"
+               "younger than --min-age are kept, so that a build running at the same time\n"
+               "keeps the layers it has not named yet (--min-age 0 removes them all).",
     .opts = cache_opts,
     .n_opts = N_OPTS,
 };
@@ -131,6 +132,9 @@ static int cache_prune(const struct cli_args *args, struct bld_store *s)
            st.blobs_removed, st.blobs_removed == 1 ? "" : "s", bld_human_size(st.bytes_removed, hs),
            st.layers_removed, st.layers_removed == 1 ? "" : "s", st.blobs_kept,
            st.blobs_kept == 1 ? "" : "s", st.layers_kept, st.layers_kept == 1 ? "" : "s");
+    if (st.analyses_removed)
+        printf("removed %zu layer analys%s of removed blobs\n", st.analyses_removed,
+               st.analyses_removed == 1 ? "is" : "es");
     return CLI_EXIT_OK;
 }
 
@@ -305,10 +309,11 @@ static int cache_du(const struct cli_args *args, struct bld_store *s)
     sort(&blobs);
     sort(&diff_ids);
     struct usage used = { 0, 0 }, unused = { 0, 0 }, layers = { 0, 0 }, stale = { 0, 0 },
-                 tmp = { 0, 0 }, ignored = { 0, 0 };
+                 tmp = { 0, 0 }, ignored = { 0, 0 }, analyses = { 0, 0 };
     if (scan(s, "blobs/sha256", &blobs, &used, &unused, &e) != 0 ||
         scan(s, "layers", &diff_ids, &layers, &stale, &e) != 0 ||
-        scan(s, "tmp", NULL, &ignored, &tmp, &e) != 0) {
+        scan(s, "tmp", NULL, &ignored, &tmp, &e) != 0 ||
+        scan(s, "analysis", NULL, &ignored, &analyses, &e) != 0) {
         status = fail(&e);
         goto done;
     }
@@ -316,8 +321,8 @@ static int cache_du(const struct cli_args *args, struct bld_store *s)
         const char *what;
         struct usage u;
     } rows[] = {
-        { "blobs in use", used },   { "blobs unused", unused }, { "layers extracted", layers },
-        { "layers unused", stale }, { "temporary", tmp },
+        { "blobs in use", used },   { "blobs unused", unused },     { "layers extracted", layers },
+        { "layers unused", stale }, { "layer analyses", analyses }, { "temporary", tmp },
     };
     struct usage total = { 0, 0 };
     printf("%-18s %7s  %s\n", "KIND", "COUNT", "SIZE");

@@ -103,6 +103,27 @@ expect_out "analyze json version" '^  "version": 1,$' "$out"
 expect_out "analyze json wasted" '^    "wasted_bytes": 3000,$' "$out"
 expect_out "analyze json no paths" '"wasted_paths": \[\]' "$out"
 expect_out "analyze json history text" '"instruction": "CMD \[\\"sh\\"\]",' "$out"
+# Each layer's analysis is cached in the store by blob digest; the report
+# read from the cache is the one read from the tars, byte for byte.
+an=$tmp/store/analysis
+n_an=$(ls "$an" | grep -cE '^[0-9a-f]{64}$')
+[ "$n_an" = 2 ] || { echo "FAIL: $n_an cached layer analyses after analyze, want 2"; fail=1; }
+rm -f "$an"/*
+cold=$("$dw" image analyze test/app:1 --format json "${S[@]}"); check "analyze uncached" 0 $?
+warm=$("$dw" image analyze test/app:1 --format json "${S[@]}"); check "analyze cached" 0 $?
+[ -n "$cold" ] && [ "$cold" = "$warm" ] ||
+  { echo "FAIL: analyze json differs with the layer analyses cached"; diff <(echo "$cold") <(echo "$warm"); fail=1; }
+# a damaged cache file is ignored, the tar read again and the file rewritten
+for f in "$an"/*; do
+  sz=$(size "$f")
+  head -c $((sz / 2)) "$f" >"$f.cut" && mv "$f.cut" "$f"
+  warm=$("$dw" image analyze test/app:1 --format json "${S[@]}"); check "analyze truncated cache" 0 $?
+  [ "$cold" = "$warm" ] || { echo "FAIL: analyze json differs with a truncated cache file"; fail=1; }
+  [ "$(size "$f")" = "$sz" ] || { echo "FAIL: truncated cache file not rewritten"; fail=1; }
+  printf 'X' | dd of="$f" bs=1 seek=100 conv=notrunc status=none
+  warm=$("$dw" image analyze test/app:1 --format json "${S[@]}"); check "analyze corrupt cache" 0 $?
+  [ "$cold" = "$warm" ] || { echo "FAIL: analyze json differs with a corrupt cache file"; fail=1; }
+done
 err=$("$dw" image analyze nope:1 "${S[@]}" 2>&1); check "analyze unknown" 2 $?
 expect_out "analyze unknown" "^dockwright: no image named 'nope:1' in the store$" "$err"
 err=$("$dw" image analyze test/app:1 --paths x "${S[@]}" 2>&1); check "analyze bad --paths" 2 $?
@@ -135,6 +156,7 @@ blobs_before=$(ls "$tmp/store/blobs/sha256" | wc -l)
 out=$("$dw" cache du "${S[@]}"); check "du" 0 $?
 expect_out "du in use" '^blobs in use +7 ' "$out"
 expect_out "du unused" '^blobs unused +0 ' "$out"
+expect_out "du analyses" '^layer analyses +2 ' "$out"
 out=$("$dw" image rm test/app:1 "${S[@]}"); check "rm" 0 $?
 expect_out "rm" '^removed test/app:1$' "$out"
 out=$("$dw" image ls "${S[@]}")
@@ -147,6 +169,7 @@ out=$("$dw" cache prune "${S[@]}"); check "prune keeps young blobs" 0 $?
 expect_out "prune keeps young blobs" '^removed 0 blobs' "$out"
 out=$("$dw" cache prune --min-age 0 "${S[@]}"); check "prune" 0 $?
 expect_out "prune" '^removed 4 blobs \([0-9.]+ kB\) and 0 extracted layers; kept 3 blobs' "$out"
+expect_out "prune analyses" '^removed 2 layer analyses of removed blobs$' "$out"
 blobs_after=$(ls "$tmp/store/blobs/sha256" | wc -l)
 [ "$blobs_before" = 7 ] && [ "$blobs_after" = 3 ] ||
   { echo "FAIL: blobs before/after prune: $blobs_before/$blobs_after, want 7/3"; fail=1; }

@@ -2,6 +2,7 @@
  * file and directory whiteouts, opaque directories, dive's worked example
  * with its exact numbers, the quirk of directory whiteouts, layers from the
  * store, and bad input. */
+#include "builder/anacache.h"
 #include "builder/analysis.h"
 #include "builder/extract.h"
 #include "builder/oci.h"
@@ -592,6 +593,215 @@ static void test_store_image(void **state)
     bld_store_close(&s);
 }
 
+/* ---- the analysis cache ------------------------------------------------- */
+
+/* Puts the tars into the store as one image; desc receives its manifest. */
+static void put_image(struct bld_store *s, const char *const *tars, size_t n,
+                      struct bld_descriptor *layers, struct bld_descriptor *desc)
+{
+    struct err e;
+    struct bld_digest ids[8];
+    assert_true(n <= 8);
+    for (size_t i = 0; i < n; i++) {
+        struct buf b = BUF_INIT;
+        assert_int_equal(file_read_all(tars[i], 0, &b, &e), 0);
+        memset(&layers[i], 0, sizeof layers[i]);
+        layers[i].media_type = BLD_MT_OCI_LAYER_GZIP;
+        layers[i].size = (int64_t)b.len;
+        assert_int_equal(bld_store_put_blob(s, b.data, b.len, &layers[i].digest, &e), 0);
+        buf_release(&b);
+        struct bld_analysis *one = bld_analysis_new();
+        add(one, tars[i]);
+        ids[i] = bld_analysis_layer(one, 0)->diff_id;
+        bld_analysis_free(one);
+    }
+    struct bld_image_config c;
+    memset(&c, 0, sizeof c);
+    c.architecture = "amd64";
+    c.os = "linux";
+    c.diff_ids = ids;
+    c.n_diff_ids = n;
+    struct buf cb = BUF_INIT, mb = BUF_INIT;
+    struct bld_manifest m;
+    memset(&m, 0, sizeof m);
+    assert_int_equal(bld_config_write(&c, &cb, &e), 0);
+    assert_int_equal(bld_store_put_blob(s, cb.data, cb.len, &m.config.digest, &e), 0);
+    m.config.media_type = BLD_MT_OCI_CONFIG;
+    m.config.size = (int64_t)cb.len;
+    m.layers = layers;
+    m.n_layers = n;
+    assert_int_equal(bld_manifest_write(&m, &mb, &e), 0);
+    memset(desc, 0, sizeof *desc);
+    desc->media_type = BLD_MT_OCI_MANIFEST;
+    desc->size = (int64_t)mb.len;
+    assert_int_equal(bld_store_put_blob(s, mb.data, mb.len, &desc->digest, &e), 0);
+    buf_release(&cb);
+    buf_release(&mb);
+}
+
+static void analyze(struct bld_store *s, const struct bld_descriptor *d,
+                    struct bld_image_analysis *r)
+{
+    struct err e;
+    struct bld_analysis *an = bld_analysis_new();
+    if (bld_analysis_add_image(an, s, d, &e) != 0)
+        fail_msg("add_image: %s", e.msg);
+    finish(an, r);
+    bld_analysis_free(an);
+}
+
+/* Every figure of two analyses is the same. */
+static void assert_same(const struct bld_image_analysis *x, const struct bld_image_analysis *y)
+{
+    assert_int_equal(x->n_layers, y->n_layers);
+    for (size_t i = 0; i < x->n_layers; i++) {
+        const struct bld_layer_stats *a = &x->layers[i], *b = &y->layers[i];
+        assert_int_equal(a->has_diff_id, b->has_diff_id);
+        assert_int_equal(a->has_digest, b->has_digest);
+        assert_true(bld_digest_eq(&a->diff_id, &b->diff_id));
+        assert_true(bld_digest_eq(&a->digest, &b->digest));
+        assert_int_equal(a->tar_size, b->tar_size);
+        assert_int_equal(a->compressed_size, b->compressed_size);
+        assert_int_equal(a->size, b->size);
+        assert_int_equal(a->entries, b->entries);
+        assert_int_equal(a->files, b->files);
+        assert_int_equal(a->dirs, b->dirs);
+        assert_int_equal(a->whiteouts, b->whiteouts);
+        assert_int_equal(a->wasted_bytes, b->wasted_bytes);
+        assert_int_equal(a->removed_bytes, b->removed_bytes);
+    }
+    assert_int_equal(x->size, y->size);
+    assert_int_equal(x->tar_size, y->tar_size);
+    assert_int_equal(x->compressed_size, y->compressed_size);
+    assert_int_equal(x->live_bytes, y->live_bytes);
+    assert_int_equal(x->live_files, y->live_files);
+    assert_int_equal(x->wasted_bytes, y->wasted_bytes);
+    assert_int_equal(x->rewritten_live_bytes, y->rewritten_live_bytes);
+    assert_true(x->efficiency == y->efficiency);
+    assert_int_equal(x->n_wasted, y->n_wasted);
+    assert_int_equal(x->n_wasted_total, y->n_wasted_total);
+    for (size_t i = 0; i < x->n_wasted; i++) {
+        assert_string_equal(x->wasted[i].path, y->wasted[i].path);
+        assert_int_equal(x->wasted[i].size, y->wasted[i].size);
+        assert_int_equal(x->wasted[i].layer, y->wasted[i].layer);
+        assert_int_equal(x->wasted[i].removed, y->wasted[i].removed);
+        assert_int_equal(x->wasted[i].overwritten, y->wasted[i].overwritten);
+    }
+    assert_true(x->dive.efficiency == y->dive.efficiency);
+    assert_int_equal(x->dive.wasted_bytes, y->dive.wasted_bytes);
+    assert_int_equal(x->dive.user_size_bytes, y->dive.user_size_bytes);
+    assert_true(x->dive.wasted_user_percent == y->dive.wasted_user_percent);
+    assert_int_equal(x->dive.n_paths, y->dive.n_paths);
+    for (size_t i = 0; i < x->dive.n_paths; i++) {
+        assert_string_equal(x->dive.paths[i].path, y->dive.paths[i].path);
+        assert_int_equal(x->dive.paths[i].cumulative, y->dive.paths[i].cumulative);
+        assert_int_equal(x->dive.paths[i].minimum, y->dive.paths[i].minimum);
+        assert_int_equal(x->dive.paths[i].count, y->dive.paths[i].count);
+    }
+}
+
+static const char *cache_path(const struct bld_store *s, const struct bld_digest *blob)
+{
+    char hex[BLD_DIGEST_HEX_LEN + 1];
+    bld_digest_hex(blob, hex);
+    return arena_printf(&arena, "%s/" BLD_ANACACHE_DIR "/%s", s->root, hex);
+}
+
+static void write_file(const char *path, const void *p, size_t n)
+{
+    struct err e;
+    assert_int_equal(file_write_atomic(path, p, n, 0644, &e), 0);
+}
+
+/* A cache file is written per layer, read instead of the tar (the figures
+ * come out the same), ignored and rewritten when damaged or of another
+ * version, and removed by gc with its blob. */
+static void test_cache(void **state)
+{
+    (void)state;
+    struct err e;
+    struct bld_store s;
+    assert_int_equal(bld_store_open(&s, arena_printf(&arena, "%s/store", dir), &e), 0);
+    s.unsafe_no_fsync = true;
+    const char *tars[3];
+    tars[0] =
+        TAR({ "opt/", 'd', 0, NULL }, { "opt/a", 'f', 100, NULL }, { "opt/b", 'f', 200, NULL },
+            { "etc/", 'd', 0, NULL }, { "etc/x", 'f', 50, NULL }, { "etc/l", 'l', 0, "x" },
+            { "etc/h", 'h', 0, "etc/x" }, { "opt/b", 'f', 20, NULL });
+    tars[1] = TAR({ "opt/.wh.a", 'f', 0, NULL }, { "opt/b", 'f', 300, NULL },
+                  { "etc/.wh..wh..opq", 'f', 0, NULL }, { "etc/y", 'f', 10, NULL },
+                  { ".wh..wh.plnk", 'f', 0, NULL });
+    tars[2] = TAR({ ".wh.opt", 'f', 0, NULL }, { "opt", 'f', 5, NULL });
+    struct bld_descriptor layers[3], d;
+    put_image(&s, tars, 3, layers, &d);
+
+    struct bld_image_analysis first, again;
+    analyze(&s, &d, &first);
+    assert_int_equal(first.n_layers, 3);
+    assert_int_equal(first.layers[0].wasted_bytes, 370); /* a, both b, x */
+    struct bld_anacache c;
+    for (int i = 0; i < 3; i++) {
+        assert_true(bld_anacache_load(&s, &layers[i].digest, &c));
+        bld_anacache_release(&c);
+    }
+    analyze(&s, &d, &again);
+    assert_same(&first, &again);
+
+    /* The cache is what is read: a file saying otherwise is believed. */
+    struct buf orig = BUF_INIT;
+    const char *p0 = cache_path(&s, &layers[0].digest);
+    assert_int_equal(file_read_all(p0, 0, &orig, &e), 0);
+    struct bld_anacache_writer w;
+    bld_anacache_writer_init(&w);
+    bld_anacache_writer_add(&w, "only", BLD_ENTRY_FILE, 7);
+    assert_true(bld_anacache_save(&s, &layers[0].digest, &w, &first.layers[0].diff_id, 1, 2));
+    bld_anacache_writer_release(&w);
+    analyze(&s, &d, &again);
+    assert_int_equal(again.layers[0].size, 7);
+    assert_int_equal(again.layers[0].tar_size, 1);
+
+    /* Damaged files are ignored and rewritten. */
+    for (int k = 0; k < 6; k++) {
+        struct buf b = BUF_INIT;
+        assert_int_equal(buf_append(&b, orig.data, orig.len), 0);
+        unsigned char *u = (unsigned char *)b.data;
+        switch (k) {
+        case 0: buf_truncate(&b, b.len / 2); break; /* truncated */
+        case 1: u[b.len / 2] ^= 0x40; break;        /* a flipped bit */
+        case 2: buf_truncate(&b, 0); break;         /* empty */
+        case 3: buf_truncate(&b, b.len - 1); break; /* the checksum cut */
+        case 4: memcpy(u, "GARBAGE!", 8); break;    /* another magic */
+        default: {
+            /* another version, with a checksum that matches */
+            u[8] = 99;
+            struct bld_digest sum;
+            bld_digest_of(u, b.len - BLD_DIGEST_SIZE, &sum);
+            memcpy(u + b.len - BLD_DIGEST_SIZE, sum.bytes, BLD_DIGEST_SIZE);
+        }
+        }
+        write_file(p0, b.data, b.len);
+        buf_release(&b);
+        analyze(&s, &d, &again);
+        assert_same(&first, &again);
+        struct buf now = BUF_INIT;
+        assert_int_equal(file_read_all(p0, 0, &now, &e), 0);
+        assert_int_equal(now.len, orig.len);
+        assert_memory_equal(now.data, orig.data, orig.len);
+        buf_release(&now);
+    }
+    buf_release(&orig);
+
+    /* gc keeps the analyses of the blobs it keeps, drops the others' */
+    struct bld_gc_stats st;
+    assert_int_equal(bld_store_gc(&s, 3600, &st, &e), 0);
+    assert_int_equal(st.analyses_removed, 0);
+    assert_int_equal(access(p0, F_OK), 0);
+    assert_int_equal(bld_store_gc(&s, 0, &st, &e), 0);
+    assert_int_equal(st.analyses_removed, 3);
+    assert_int_not_equal(access(p0, F_OK), 0);
+    bld_store_close(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -605,6 +815,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_image, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
