@@ -7,6 +7,7 @@
  * directories included. */
 #include "analyzer/rule_api.h"
 
+#include <dirent.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,17 +58,19 @@ static const char doc[] =
     "only operand. Literal sources get one mount per file at the path the\n"
     "COPY gave them; a directory source is mounted at the destination;\n"
     "wildcards are served by mounting the one directory that holds every\n"
-    "source at the destination directory, which then also shows that\n"
-    "directory's other files. The mounts see the build context as COPY\n"
-    "does, `.dockerignore` included. A RUN that changes the files in place\n"
-    "(`chmod +x` before running one) gets `rw` mounts, whose writes are\n"
-    "thrown away after the step. The rewrite needs BuildKit.\n"
+    "source at the destination directory, only when the build context is\n"
+    "known and that directory sends nothing the sources do not match (the\n"
+    "mount would show those files too). The mounts see the build context\n"
+    "as COPY does, `.dockerignore` included. A RUN that changes the files\n"
+    "in place (`chmod +x` before running one) gets `rw` mounts, whose\n"
+    "writes are thrown away after the step. The rewrite needs BuildKit.\n"
     "\n"
     "There is no fix when the mounts could show other files or owners than\n"
     "the COPY did: `--chown` or `--chmod` while a RUN reads the files (a\n"
     "bind mount has no owner or mode option; it is fine when nothing reads\n"
     "them), other COPY flags (`--parents`, `--exclude`), the exec form, a\n"
     "heredoc, sources in several directories when one is a wildcard, a\n"
+    "wildcard without a known context or from another stage, a\n"
     "wildcard in a directory name, an ADD that may fetch a URL or unpack an\n"
     "archive (ADD needs a known build context whose file is a directory or\n"
     "does not start like a tar or compressed file), an `rm` that deletes\n"
@@ -259,6 +262,38 @@ static bool standard_dir(const char *d)
     return false;
 }
 
+/* The bytes of the context files a wildcard source matches (the wildcard
+ * in its last component only), or -1 when unknown: no context, a
+ * wildcard directory, a match that is not a regular file. */
+static long long glob_size(struct rule_ctx *ctx, struct str src)
+{
+    const char *root = rule_context_dir(ctx);
+    if (!root || memchr(src.ptr, '$', src.len))
+        return -1;
+    struct str b = base_name(src);
+    struct str dir = str_make(src.ptr, (size_t)(b.ptr - src.ptr));
+    if (!has_glob(b) || has_glob(dir))
+        return -1;
+    const char *pat = rule_printf(ctx, "%.*s", STR_FMT(b));
+    const char *path = rule_printf(ctx, "%s/%.*s", root, STR_FMT(dir));
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    long long sum = 0;
+    struct dirent *de;
+    while (sum >= 0 && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || fnmatch(pat, de->d_name, 0))
+            continue;
+        struct stat st;
+        if (stat(rule_printf(ctx, "%s/%s", path, de->d_name), &st) || !S_ISREG(st.st_mode))
+            sum = -1;
+        else
+            sum += (long long)st.st_size;
+    }
+    closedir(d);
+    return sum;
+}
+
 static void copy_created(struct walk *w, const struct df_instr *in, const char *wd)
 {
     struct rule_ctx *ctx = w->ctx;
@@ -282,6 +317,18 @@ static void copy_created(struct walk *w, const struct df_instr *in, const char *
         return;
     }
     if (!dir)
+        return;
+    /* Wildcards whose matches are all known and small together. */
+    long long globbed = 0;
+    for (uint32_t i = 0; i + 1 < n && globbed >= 0 && !from; i++) {
+        if (!has_glob(args[i].raw)) {
+            globbed = -1;
+            break;
+        }
+        long long size = glob_size(ctx, args[i].raw);
+        globbed = size < 0 ? -1 : globbed + size;
+    }
+    if (!from && globbed >= 0 && globbed < min)
         return;
     for (uint32_t i = 0; i + 1 < n; i++) {
         struct str src = args[i].raw;
@@ -559,6 +606,37 @@ static bool add_may_unpack(struct rule_ctx *ctx, const char *rel)
     return n == 0 && st.st_size > 0;
 }
 
+/* Whether the context directory rel (".": the root) sends nothing but
+ * what the sources of cp match: mounted whole, it then shows the same
+ * files the COPY did. False when the context is unknown or unreadable. */
+static bool dir_holds_only(struct rule_ctx *ctx, const char *rel, const struct df_instr *cp)
+{
+    const struct rule_build_context *bc = rule_build_context(ctx);
+    if (!bc || bc->ignore_broken)
+        return false;
+    DIR *d = opendir(rule_printf(ctx, "%s/%s", bc->dir, rel));
+    if (!d)
+        return false;
+    bool only = true;
+    struct dirent *de;
+    while (only && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        const char *path =
+            strcmp(rel, ".") ? rule_printf(ctx, "%s/%s", rel, de->d_name) : de->d_name;
+        if (di_match(bc->ignore, path, strlen(path), NULL))
+            continue; /* not sent: neither COPY nor the mount sees it */
+        bool matched = false;
+        for (uint32_t i = 0; i + 1 < cp->n_args && !matched; i++) {
+            const char *pat = rule_printf(ctx, "%.*s", STR_FMT(base_name(cp->args[i].raw)));
+            matched = fnmatch(pat, de->d_name, 0) == 0;
+        }
+        only = matched;
+    }
+    closedir(d);
+    return only;
+}
+
 /* The mounts that show what cp copied; false when none do exactly. */
 static bool plan_mounts(struct copy_plan *pl, const struct df_instr *cp, const char *wd)
 {
@@ -646,9 +724,11 @@ static bool plan_mounts(struct copy_plan *pl, const struct df_instr *cp, const c
     /* Wildcards: the directory that holds every source, mounted at dest,
      * shows the matched files at the same paths (and the rest of that
      * directory beside them). dest must be a directory of its own. */
-    if (!dir || !dir[0] || !pl->dest_dir || standard_dir(pl->dest))
+    if (!dir || !dir[0] || !pl->dest_dir || standard_dir(pl->dest) || pl->from[0])
         return false;
-    pl->srcs[0] = pl->from[0] ? dir : (dir[1] ? dir + 1 : ".");
+    pl->srcs[0] = dir[1] ? dir + 1 : ".";
+    if (!dir_holds_only(ctx, pl->srcs[0], cp))
+        return false;
     pl->tgts[0] = pl->dest;
     pl->n = 1;
     return true;

@@ -61,3 +61,7 @@ RUN sh /tmp/w/w.sh && rm -rf /tmp/w
 COPY y.sh /tmp/q/y/
 RUN sh /tmp/q/y/y.sh && rm -rf /tmp/q
 # expect @-1:32 DW204 "(COPY on line 61)"
+# A wildcard without a known build context.
+COPY lib/*.sh /tmp/lib/
+RUN sh /tmp/lib/x.sh && rm -rf /tmp/lib
+# expect @-1:32 DW204 "(COPY on line 65)"

@@ -22,3 +22,7 @@ RUN cp -r /tmp/out/bin /usr/local/ && rm -rf /tmp/out
 COPY setup.sh ../setup/
 RUN chmod +x /opt/setup/setup.sh && /opt/setup/setup.sh && rm -rf /opt/setup/
 # expect @-1:67 DW204 "(COPY on line 22)"
+# The directory sends a file the wildcard does not match: no fix.
+COPY more/*.sh /tmp/more/
+RUN sh /tmp/more/x.sh && rm -rf /tmp/more
+# expect @-1:33 DW204 "(COPY on line 26)"

@@ -16,3 +16,7 @@ RUN --mount=type=bind,from=build,source=/out,target=/tmp/out cp -r /tmp/out/bin 
 # expect @-1:46 DW204 "(COPY on line 19)"
 RUN --mount=type=bind,source=setup.sh,target=/opt/setup/setup.sh,rw chmod +x /opt/setup/setup.sh && /opt/setup/setup.sh
 # expect @-1:67 DW204 "(COPY on line 22)"
+# The directory sends a file the wildcard does not match: no fix.
+COPY more/*.sh /tmp/more/
+RUN sh /tmp/more/x.sh && rm -rf /tmp/more
+# expect @-1:33 DW204 "(COPY on line 26)"

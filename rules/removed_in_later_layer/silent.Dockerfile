@@ -14,3 +14,5 @@ RUN rm -f /other/z.tgz
 ARG F=/tmp/q
 RUN curl -o /tmp/q https://example.invalid/q
 RUN rm -f "$F"
+COPY *.txt /tmp/txt/
+RUN rm -rf /tmp/txt
