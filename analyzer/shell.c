@@ -443,6 +443,26 @@ static enum rw reserved(const struct parser *p, uint32_t *len)
     };
     const struct lex *lx = p->lx;
     uint32_t i = lx->i, j = i;
+    /* Most words start with no reserved word's first byte: decided here,
+     * before the word is measured (this runs several times per word). */
+    if (i >= lx->n)
+        return RW_NONE;
+    switch (lx->s[i]) {
+    case 'i':
+    case 't':
+    case 'e':
+    case 'f':
+    case 'd':
+    case 'c':
+    case 'w':
+    case 'u':
+    case 's':
+    case '{':
+    case '}':
+    case '!':
+    case '[': break;
+    default: return RW_NONE;
+    }
     while (j < lx->n && j - i < 9) {
         char c = lx->s[j];
         if (!(is_name_char(c) || c == '{' || c == '}' || c == '!' || c == '['))

@@ -136,13 +136,35 @@ static void report(struct rule_ctx *ctx, const struct df_instr *in, struct span 
         rule_finding_severity(f, SEV_WARNING);
 }
 
+/* Where a scanned text comes from: worded (rule_printf) only when a
+ * finding needs it, since most texts hold none. */
+enum where_kind { W_PAIR, W_HEREDOC, W_URL, W_COMMAND, W_MOUNT };
+
+struct where {
+    enum where_kind kind;
+    const char *kw;
+    struct str key; /* W_PAIR */
+};
+
+static const char *where_text(struct rule_ctx *ctx, const struct where *w)
+{
+    switch (w->kind) {
+    case W_PAIR: return rule_printf(ctx, "%s '%.*s'", w->kw, (int)w->key.len, w->key.ptr);
+    case W_HEREDOC: return rule_printf(ctx, "a %s heredoc", w->kw);
+    case W_URL: return rule_printf(ctx, "the %s URL", w->kw);
+    case W_COMMAND: return rule_printf(ctx, "the %s command", w->kw);
+    case W_MOUNT: break;
+    }
+    return "a --mount value";
+}
+
 /* Scans text (len bytes). Findings point into src: through segs when
  * given, else at base + offset when the text is a slice of src at base,
  * else at the fallback span. */
 static void scan(struct rule_ctx *ctx, const struct df_instr *in, struct seen *seen,
                  const char *text, size_t len, const struct sec_scan_opts *o,
                  const struct sh_segment *segs, uint32_t n_segs, const uint32_t *pos,
-                 struct span fallback, const char *where)
+                 struct span fallback, const struct where *where)
 {
     const struct df_file *file = rule_file(ctx);
     struct sec_results r = { 0 };
@@ -168,7 +190,7 @@ static void scan(struct rule_ctx *ctx, const struct df_instr *in, struct seen *s
         if (!seen_add(seen, at.start))
             continue;
         report(ctx, in, at, sf, str_make(text + sf->value.start, sf->value.end - sf->value.start),
-               where);
+               where_text(ctx, where));
     }
 }
 
@@ -205,8 +227,8 @@ static void check_pairs(struct rule_ctx *ctx, const struct df_instr *in, struct 
             continue;
         struct str v = unquote(p->value.raw);
         struct sec_scan_opts o = { .context = sc, .key = str_trim(p->key.raw), .allow = allow };
-        const char *where = rule_printf(ctx, "%s '%.*s'", kw, (int)o.key.len, o.key.ptr);
-        scan(ctx, in, seen, v.ptr, v.len, &o, NULL, 0, NULL, p->value.span, where);
+        struct where where = { W_PAIR, kw, o.key };
+        scan(ctx, in, seen, v.ptr, v.len, &o, NULL, 0, NULL, p->value.span, &where);
     }
 }
 
@@ -287,7 +309,7 @@ static void check_copy(struct rule_ctx *ctx, const struct df_instr *in, struct s
         const struct df_heredoc *h = &in->heredocs[i];
         struct sec_scan_opts o = { .context = SEC_CTX_HEREDOC, .allow = allow };
         scan(ctx, in, seen, rule_file(ctx)->src + h->body.start, h->body.end - h->body.start, &o,
-             NULL, 0, NULL, h->marker, rule_printf(ctx, "a %s heredoc", kw));
+             NULL, 0, NULL, h->marker, &(struct where){ W_HEREDOC, kw, STR_NULL });
     }
     /* Sources: every word but the destination (exec form: the strings). */
     const struct df_text *w = in->form == DF_FORM_EXEC ? in->exec : in->args;
@@ -300,7 +322,7 @@ static void check_copy(struct rule_ctx *ctx, const struct df_instr *in, struct s
         if (is_url(s)) {
             struct sec_scan_opts o = { .context = SEC_CTX_URL, .allow = allow };
             scan(ctx, in, seen, s.ptr, s.len, &o, NULL, 0, NULL, w[i].span,
-                 rule_printf(ctx, "the %s URL", kw));
+                 &(struct where){ W_URL, kw, STR_NULL });
         } else if (!from_stage && in_output(ctx, in) && !in->parent) {
             check_context_source(ctx, in, &w[i], allow);
         }
@@ -313,7 +335,8 @@ static void check_command(struct rule_ctx *ctx, const struct df_instr *in, struc
     const char *kw = df_kind_name(in->kind);
     bool mount = has_secret_mount(in);
     struct sec_scan_opts o = { .context = SEC_CTX_RUN, .secret_mount = mount, .allow = allow };
-    const char *where = rule_printf(ctx, "the %s command", kw);
+    const struct where cmd = { W_COMMAND, kw, STR_NULL };
+    const struct where *where = &cmd;
     if (in->form == DF_FORM_EXEC) {
         for (uint32_t i = 0; i < in->n_exec; i++)
             scan(ctx, in, seen, in->exec[i].raw.ptr, in->exec[i].raw.len, &o, NULL, 0, NULL,
@@ -331,7 +354,7 @@ static void check_command(struct rule_ctx *ctx, const struct df_instr *in, struc
                                     .secret_mount = mount,
                                     .allow = allow };
         scan(ctx, in, seen, rule_file(ctx)->src + h->body.start, h->body.end - h->body.start, &ho,
-             NULL, 0, NULL, h->marker, rule_printf(ctx, "a %s heredoc", kw));
+             NULL, 0, NULL, h->marker, &(struct where){ W_HEREDOC, kw, STR_NULL });
     }
     /* --mount values: a bind or cache source may be a URL with a token. */
     for (uint32_t i = 0; i < in->n_flags; i++) {
@@ -342,7 +365,7 @@ static void check_command(struct rule_ctx *ctx, const struct df_instr *in, struc
                 continue;
             struct sec_scan_opts uo = { .context = SEC_CTX_URL, .allow = allow };
             scan(ctx, in, seen, v.ptr, v.len, &uo, NULL, 0, NULL, fl->mount[k].value.span,
-                 "a --mount value");
+                 &(struct where){ W_MOUNT, NULL, STR_NULL });
         }
     }
 }
