@@ -144,7 +144,9 @@ struct eng_fixed {
  * never) to a fixed point:
  * each pass lints, takes the fixes in offset order, skips any that overlaps
  * an earlier one, applies, re-parses; at most 10 passes. A fix that would
- * add a syntax error is dropped and reported. Keeps CRLF, BOM, escape
+ * add a syntax error is dropped and reported (and tried once more on the
+ * final text, where later fixes may have made it valid: fixing twice is
+ * fixing once). Keeps CRLF, BOM, escape
  * directive and the lack of a final newline. Writes nothing: the caller
  * writes the files (atomically). Other files (.dockerignore) are read
  * from context_dir, else the engine's context directory, else the

@@ -7,7 +7,8 @@
  * other files included. The new text is re-parsed; a pass that adds a
  * syntax error is retried fix by fix and the fixes that add one are
  * dropped and reported. Passes repeat until nothing applies, at most
- * ENG_MAX_PASSES times. */
+ * ENG_MAX_PASSES times; then the dropped fixes are tried once more on the
+ * final text. */
 #include "analyzer/engine_int.h"
 #include "common/fileio.h"
 #include "common/xalloc.h"
@@ -469,6 +470,7 @@ int eng_fix(const struct eng *e, struct df_file *f, enum eng_fix_mode mode, cons
     struct finding_vec good = VEC_INIT;
     VEC(char *) keys = VEC_INIT;
     struct buf text = BUF_INIT;
+    bool retried = false; /* the dropped fixes were given their second chance */
 
     for (;;) {
         rc = eng_lint_with(e, cur, &ov, &res, err);
@@ -522,6 +524,21 @@ int eng_fix(const struct eng *e, struct df_file *f, enum eng_fix_mode mode, cons
             VEC_PUSH(&keys, key);
         }
         if (!taken.len) {
+            /* A fix dropped for a syntax error was judged against the text
+             * of its pass; on the text the later fixes made it may apply,
+             * and a second `lint --fix` would take it. Retry the dropped
+             * fixes once on the final text, so that fixing twice is fixing
+             * once (fuzz_lint: DW002 and DW114 fixes in one pass). */
+            if (fx.blacklist.len && !retried && out->passes < ENG_MAX_PASSES) {
+                retried = true;
+                for (size_t i = 0; i < fx.blacklist.len; i++)
+                    free(fx.blacklist.items[i]);
+                VEC_CLEAR(&fx.blacklist);
+                for (size_t i = 0; i < fx.dropped.len; i++)
+                    free(fx.dropped.items[i]);
+                VEC_CLEAR(&fx.dropped);
+                continue;
+            }
             out->converged = true;
             break;
         }

@@ -2,10 +2,12 @@
  * several passes, overlapping fixes deferred to the next pass, touching
  * edits and inserts at one point applied together, safe/unsafe/display-only
  * filtering, CRLF translation, BOM and missing final newline kept, a
- * syntax-breaking fix dropped and reported while the others apply, a fix
- * that never converges stopped after 10 passes, no-op fixes ignored, edits
- * of other files (created, or appended to their current content, and seen
- * by the rule in the next pass), and idempotence of every result. */
+ * syntax-breaking fix dropped and reported while the others apply (and
+ * tried again on the final text, where a later fix may have made it
+ * valid), a fix that never converges stopped after 10 passes, no-op fixes
+ * ignored, edits of other files (created, or appended to their current
+ * content, and seen by the rule in the next pass), and idempotence of
+ * every result. */
 #include "analyzer/engine.h"
 #include "analyzer/model.h"
 #include "common/err.h"
@@ -133,6 +135,20 @@ static void w_to_v(struct rule_ctx *ctx, const struct df_instr *in)
         fix1(ctx, in->keyword, FIX_SAFE, (uint32_t)at + 2, (uint32_t)at + 3, "v");
 }
 
+/* `RUN later` opens a heredoc (a syntax error until an EOF line follows);
+ * `RUN AB` (what DW610 makes of `RUN ab`) becomes that EOF line. */
+static void opens_heredoc(struct rule_ctx *ctx, const struct df_instr *in)
+{
+    if (find_in(ctx, in, "later") >= 0 && find_in(ctx, in, "<<") < 0)
+        fix1(ctx, in->keyword, FIX_SAFE, in->keyword.start, in->keyword.end, "RUN <<EOF");
+}
+static void ab_to_eof(struct rule_ctx *ctx, const struct df_instr *in)
+{
+    long at = find_in(ctx, in, "RUN AB");
+    if (at >= 0 && (uint32_t)at == in->span.start)
+        fix1(ctx, in->keyword, FIX_SAFE, in->span.start, (uint32_t)at + 6, "EOF");
+}
+
 static void grows(struct rule_ctx *ctx, const struct df_instr *in)
 {
     fix1(ctx, in->keyword, FIX_SAFE, in->span.end, in->span.end, "x");
@@ -190,13 +206,15 @@ FAKE(DW622, "comment-d-missing", DF_ON(DF_FROM), comment_d, NULL);
 FAKE(DW630, "break-word", DF_ON(DF_RUN), breaks_syntax, NULL);
 FAKE(DW631, "append-x", DF_ON(DF_RUN) | DF_ON(DF_LABEL), append_x, NULL);
 FAKE(DW632, "w-to-v", DF_ON(DF_LABEL), w_to_v, NULL);
+FAKE(DW633, "opens-heredoc", DF_ON(DF_RUN), opens_heredoc, NULL);
+FAKE(DW634, "ab-to-eof", DF_ON(DF_RUN), ab_to_eof, NULL);
 FAKE(DW640, "always-fixable", DF_ON(DF_FROM), grows, NULL);
 FAKE(DW641, "same-text", DF_ON(DF_FROM), same_text, NULL);
 FAKE(DW650, "git-not-ignored", DF_ON(DF_COPY), ignore_git, NULL);
 FAKE(DW660, "display-only-fix", DF_ON(DF_FROM), display_only, NULL);
 
-static const struct rule *const reg[] = { &rDW601, &rDW610, &rDW611, &rDW612, &rDW620,
-                                          &rDW621, &rDW622, &rDW630, &rDW631, &rDW632,
+static const struct rule *const reg[] = { &rDW601, &rDW610, &rDW611, &rDW612, &rDW620, &rDW621,
+                                          &rDW622, &rDW630, &rDW631, &rDW632, &rDW633, &rDW634,
                                           &rDW640, &rDW641, &rDW650, &rDW660 };
 #define NREG (sizeof reg / sizeof reg[0])
 
@@ -406,6 +424,29 @@ static void test_dropped_fix_spares_its_twin(void **state)
     fixrun_done(&r);
 }
 
+/* A fix dropped for a syntax error in one pass is tried again on the
+ * final text, where a later fix has made it valid: a second run would
+ * otherwise apply it (found by fuzz_lint with DW002 and DW114). */
+static void test_dropped_fix_retried_on_final_text(void **state)
+{
+    (void)state;
+    struct fixrun r;
+    RUN(&r, "DW610,DW633,DW634", "FROM a\nRUN later\nRUN ab\n", ENG_FIX_SAFE);
+    ASSERT_TEXT(&r, "FROM a\nRUN <<EOF later\nEOF\n");
+    assert_true(r.out.converged);
+    assert_int_equal(r.out.n_applied, 3);
+    assert_int_equal(r.out.n_dropped, 0);
+    fixrun_done(&r);
+
+    /* Still a syntax error on the final text: dropped and reported once. */
+    RUN(&r, "DW633", "FROM a\nRUN later\n", ENG_FIX_SAFE);
+    ASSERT_TEXT(&r, "FROM a\nRUN later\n");
+    assert_true(r.out.converged);
+    assert_int_equal(r.out.n_dropped, 1);
+    assert_string_equal(r.out.dropped[0], "DW633 at 2:1: the fix would leave a syntax error");
+    fixrun_done(&r);
+}
+
 static void test_no_convergence_and_noop(void **state)
 {
     (void)state;
@@ -490,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_text_facts),
         cmocka_unit_test(test_syntax_breaking_dropped),
         cmocka_unit_test(test_dropped_fix_spares_its_twin),
+        cmocka_unit_test(test_dropped_fix_retried_on_final_text),
         cmocka_unit_test(test_no_convergence_and_noop),
         cmocka_unit_test(test_other_files),
     };
