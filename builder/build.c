@@ -792,11 +792,15 @@ static int from_tree(struct build *b, const struct df_instr *in, const char *fro
     return rc ? at_instr(b, in, rc, err) : 0;
 }
 
-/* A bind mount's source in another stage or image, copied out of its
- * layers right before the RUN (on a cache miss only). */
+/* A bind mount's source copied into a scratch directory right before the
+ * RUN (on a cache miss only): from another stage's or image's layers, or
+ * from the build context when an ignore file applies (BuildKit's mount
+ * sees only what the context sends, as COPY does). */
 struct mount_from {
-    struct bld_tree tree; /* n_layers 0 and source NULL: not from= */
+    struct bld_tree tree; /* n_layers 0 and source NULL: nothing to copy */
     const char *source;
+    bool context;                 /* tree is the build context */
+    const struct di_file *ignore; /* context: its ignore file */
 };
 
 /* Copies mf's source into dir and points mt at the copy. */
@@ -807,6 +811,8 @@ static int materialize(struct build *b, const struct df_instr *in, const struct 
     struct bld_copy_opts co = { .srcs = &src,
                                 .n_srcs = 1,
                                 .from = mf->tree,
+                                .from_context = mf->context,
+                                .ignore = mf->ignore,
                                 .unpack = 0,
                                 .epoch = -1,
                                 .tmp_dir = bld_store_tmp_dir(b->s, &b->a) };
@@ -974,6 +980,14 @@ static int parse_mount(struct build *b, const struct df_instr *in, const struct 
         if (rc)
             return at_instr(b, in, rc, err);
         km->content = d;
+        if (b->ignore) {
+            /* The context on the host holds what the ignore file keeps
+             * out: mount a copy of what is sent instead. */
+            mf->tree = tree;
+            mf->source = source ? source : ".";
+            mf->context = true;
+            mf->ignore = b->ignore;
+        }
     } else if (strcmp(type, "cache") == 0) {
         mt->type = BLD_MOUNT_CACHE;
         if (from) {

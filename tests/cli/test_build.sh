@@ -212,6 +212,8 @@ check "no scratch directories left" 0 "$left"
 hctx=$tmp/hctx
 mkdir -p "$hctx/data"
 printf 'bound\n' >"$hctx/data/in.txt"
+printf 'not sent\n' >"$hctx/data/ignored.txt"
+printf 'data/ignored.txt\n' >"$hctx/.dockerignore"
 printf 's3cr3t\n' >"$tmp/secret.txt"
 cat >"$hctx/Dockerfile" <<'EOF'
 FROM busybox
@@ -224,7 +226,7 @@ echo "from heredoc"
 cat /greeting.txt
 EOT
 RUN --mount=type=secret,id=tok cat /run/secrets/tok && echo x > /kept
-RUN --mount=type=bind,source=data,target=/mnt cat /mnt/in.txt
+RUN --mount=type=bind,source=data,target=/mnt cat /mnt/in.txt && ls /mnt
 RUN --mount=type=cache,target=/cache echo run >> /cache/log && wc -l < /cache/log
 RUN --mount=type=tmpfs,target=/scratch touch /scratch/t && ls /scratch
 EOF
@@ -235,6 +237,10 @@ expect_out "RUN heredoc" 'STEP 4/8: from heredoc$' "$out"
 expect_out "COPY heredoc expanded" 'STEP 4/8: hello heredoc$' "$out"
 expect_out "secret mount" 'STEP 5/8: s3cr3t$' "$out"
 expect_out "bind mount from the context" 'STEP 6/8: bound$' "$out"
+expect_out "the mount shows what is sent" 'STEP 6/8: in.txt$' "$out"
+if printf '%s\n' "$out" | grep -q 'STEP 6/8: ignored.txt$'; then
+  echo "FAIL: a context bind mount shows a file the .dockerignore excludes"; fail=1
+fi
 expect_out "cache mount" 'STEP 7/8: 1$' "$out"
 expect_out "tmpfs mount" 'STEP 8/8: t$' "$out"
 [ -s "$tmp/here.tar" ] || { echo "FAIL: --output oci-archive wrote nothing"; fail=1; }
