@@ -265,6 +265,12 @@ int bld_analysis_entry(struct bld_analysis *an, const char *path, enum bld_entry
         }
         p = q + 1;
     }
+    /* The root is a directory: a file there would count in the layer's
+     * size and never in the merged tree, and the totals would not add up
+     * (found by fuzz_analysis). */
+    if (node == 0 && kind == ITEM_ENTRY && type != BLD_ENTRY_DIR)
+        return err_set(err, ERR_INVALID, "entry '%s': names the root directory, not as a directory",
+                       path);
     ls->entries++;
     if (kind != ITEM_ENTRY) {
         ls->whiteouts++;

@@ -149,8 +149,9 @@ DW_NODISCARD int bld_analysis_layer_begin(struct bld_analysis *an, struct err *e
  * ".wh.x" is a whiteout of x and ".wh..wh..opq" an opaque marker of its
  * directory (type and size are then ignored), other ".wh..wh." names are
  * skipped as aufs metadata. size counts for BLD_ENTRY_FILE only. Errors
- * (ERR_INVALID): a ".." component, an empty whiteout name, no open
- * layer (ERR_USAGE); ERR_TOO_LARGE beyond the caps. */
+ * (ERR_INVALID): a ".." component, an empty whiteout name, a path naming
+ * the root ("", "./") that is not a directory; no open layer
+ * (ERR_USAGE); ERR_TOO_LARGE beyond the caps. */
 DW_NODISCARD int bld_analysis_entry(struct bld_analysis *an, const char *path,
                                     enum bld_entry_type type, uint64_t size, struct err *err);
 /* Ends the open layer: applies its whiteouts (to the layers below it

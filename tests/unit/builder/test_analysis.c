@@ -378,6 +378,30 @@ static void test_compressed_layer(void **state)
     bld_analysis_free(an);
 }
 
+/* A file, link or device naming the root is refused: it counted in the
+ * layer's size and never in the merged tree (live + wasted != size; found
+ * by fuzz_analysis). The root directory itself is fine. */
+static void test_root_not_a_file(void **state)
+{
+    (void)state;
+    static const char *const roots[] = { "", "./", "/", "." };
+    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+        struct bld_analysis *an = bld_analysis_new();
+        struct err e;
+        assert_int_equal(bld_analysis_layer_begin(an, &e), 0);
+        assert_int_equal(bld_analysis_entry(an, roots[i], BLD_ENTRY_DIR, 0, &e), 0);
+        assert_int_equal(bld_analysis_entry(an, roots[i], BLD_ENTRY_FILE, 9700, &e), ERR_INVALID);
+        assert_non_null(strstr(e.msg, "names the root directory"));
+        assert_int_equal(bld_analysis_entry(an, roots[i], BLD_ENTRY_SYMLINK, 0, &e), ERR_INVALID);
+        assert_int_equal(bld_analysis_entry(an, "a", BLD_ENTRY_FILE, 5, &e), 0);
+        assert_int_equal(bld_analysis_layer_end(an, &e), 0);
+        struct bld_image_analysis r;
+        finish(an, &r);
+        assert_int_equal(r.size, 5);
+        bld_analysis_free(an);
+    }
+}
+
 /* Bad input is an error naming the layer and the entry, and leaves the
  * analysis as it was. */
 static void test_bad_input(void **state)
@@ -811,6 +835,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_opaque_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replacements, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compressed_layer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_root_not_a_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_paths, setup, teardown),
