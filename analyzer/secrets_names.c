@@ -20,13 +20,13 @@ static inline bool is_blank(unsigned char c)
 
 static bool eq_nocase(const char *s, size_t n, const char *w)
 {
-    size_t m = strlen(w);
-    if (m != n)
-        return false;
-    for (size_t i = 0; i < n; i++)
+    /* No strlen(w) first: most calls try a name against every entry of a
+     * table and differ at the first byte. */
+    size_t i = 0;
+    for (; i < n && w[i]; i++)
         if (lower((unsigned char)s[i]) != lower((unsigned char)w[i]))
             return false;
-    return true;
+    return i == n && w[i] == '\0';
 }
 
 static bool starts_nocase(const char *s, size_t n, const char *w)
