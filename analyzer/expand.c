@@ -612,6 +612,8 @@ static bool seg_matches(const struct matcher *m, size_t seg, size_t p)
     size_t len = m->seg_len[seg];
     if (p + len > m->n)
         return false;
+    if (!len)
+        return true; /* an empty pattern has no tokens: t may be NULL (NULL + 0) */
     const struct ptok *t = m->t + m->seg_at[seg];
     for (size_t k = 0; k < len; k++) {
         uint32_t c = m->u[p + k];
