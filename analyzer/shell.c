@@ -41,17 +41,6 @@ struct lex {
     struct sh_script *script; /* receives the bash mark */
 };
 
-struct parser {
-    struct arena *a;
-    struct lex *lx;
-    struct sh_script *top;
-    struct sh_problem *probs;
-    uint32_t n_probs, cap_probs;
-    uint32_t depth;
-    bool abort; /* the nesting cap was hit: stop reading */
-    uint32_t sh_c_level;
-};
-
 enum tok_kind {
     TK_EOF,
     TK_NEWLINE,
@@ -75,6 +64,23 @@ struct tok {
     uint32_t start, len;
     enum sh_redir_kind redir;
     int fd;
+};
+
+struct parser {
+    struct arena *a;
+    struct lex *lx;
+    struct sh_script *top;
+    struct sh_problem *probs;
+    uint32_t n_probs, cap_probs;
+    uint32_t depth;
+    bool abort; /* the nesting cap was hit: stop reading */
+    uint32_t sh_c_level;
+    /* peek's last answer, for the text s[0, n) at i (after the blanks):
+     * the parser asks for the same token several times before consuming
+     * it. peek_s NULL: none (set_lex clears it when the lexer changes). */
+    const char *peek_s;
+    uint32_t peek_n, peek_i;
+    struct tok peek_tok;
 };
 
 enum rw {
@@ -293,9 +299,8 @@ static void set_redir(struct tok *t, enum sh_redir_kind k, uint32_t len)
 }
 
 /* Classifies the token at the cursor (after blanks) without consuming it. */
-static struct tok peek(struct parser *p)
+static struct tok lex_peek(struct lex *lx)
 {
-    struct lex *lx = p->lx;
     skip_blanks(lx);
     struct tok t = { TK_EOF, lx->i, 0, SH_REDIR_IN, -1 };
     uint32_t i = lx->i, n = lx->n;
@@ -404,6 +409,25 @@ redirect:
             set_redir(&t, SH_REDIR_OUT, 1);
     }
     return t;
+}
+
+static struct tok peek(struct parser *p)
+{
+    struct lex *lx = p->lx;
+    if (p->peek_s && lx->s == p->peek_s && lx->n == p->peek_n && lx->i == p->peek_i)
+        return p->peek_tok;
+    struct tok t = lex_peek(lx);
+    p->peek_s = lx->s;
+    p->peek_n = lx->n;
+    p->peek_i = lx->i;
+    p->peek_tok = t;
+    return t;
+}
+
+static void set_lex(struct parser *p, struct lex *lx)
+{
+    p->lx = lx;
+    p->peek_s = NULL;
 }
 
 static void consume(struct parser *p, const struct tok *t)
@@ -1106,11 +1130,11 @@ static void backtick(struct parser *p, struct wb *b, bool quoted)
         tp[m] = lx->pos[j];
         struct lex sub = { t, m, 0, tp, 0, NULL, NULL, lx->script };
         sub.hd_tail = &sub.hd_first;
-        p->lx = &sub;
+        set_lex(p, &sub);
         struct sh_node *body = parse_list(p, b->owner, SH_ROLE_SUBST);
         parse_list_recover(p, body, false);
         flush_heredocs(p);
-        p->lx = lx;
+        set_lex(p, lx);
         leave(p);
         b->exps[idx].body = body;
     }
@@ -1346,14 +1370,14 @@ static void parse_nested(struct parser *p, struct sh_node *cmd, const struct sh_
     struct lex *saved = p->lx;
     struct lex sub = { ns->text, ns->len, 0, ns->src_pos, 0, NULL, NULL, ns };
     sub.hd_tail = &sub.hd_first;
-    p->lx = &sub;
+    set_lex(p, &sub);
     p->sh_c_level++;
     ns->root = parse_list(p, cmd, SH_ROLE_SH_C);
     parse_list_recover(p, ns->root, false);
     flush_heredocs(p);
     ns->root->span = lspan(&sub, 0, sub.n);
     p->sh_c_level--;
-    p->lx = saved;
+    set_lex(p, saved);
     leave(p);
     cmd->nested = ns;
 }
