@@ -36,9 +36,10 @@
 #define BLD_ANACACHE_VERSION 1u
 /* The store's subdirectory holding the cache files. */
 #define BLD_ANACACHE_DIR "analysis"
-/* Larger files are not read (far above the caps of analysis.h in practice:
- * a few hundred thousand paths make tens of MB). */
-#define BLD_ANACACHE_MAX_BYTES ((size_t)1 << 30)
+/* Larger files are neither written nor read: a few hundred thousand paths
+ * make tens of MB, and a layer beyond the cap is read from its tar each
+ * time rather than holding its whole entry list in memory twice. */
+#define BLD_ANACACHE_MAX_BYTES ((size_t)256 << 20)
 
 /* A cache file being built: entries are appended as the tar is read. */
 struct bld_anacache_writer {
