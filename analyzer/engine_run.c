@@ -53,7 +53,7 @@ void *rule_state(struct rule_ctx *ctx)
 
 void *rule_alloc(struct rule_ctx *ctx, size_t n)
 {
-    return arena_alloc(&ctx->f->arena, n);
+    return arena_calloc(&ctx->f->arena, 1, n);
 }
 
 struct arena *rule_arena(struct rule_ctx *ctx)

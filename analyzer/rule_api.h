@@ -111,7 +111,10 @@ const struct df_file *rule_file(const struct rule_ctx *ctx);
 const struct df_model *rule_model(const struct rule_ctx *ctx);
 /* The rule's zeroed per-file state (state_size bytes). */
 void *rule_state(struct rule_ctx *ctx);
-/* Arena memory that lives as long as the file (for messages and fix text). */
+/* Zeroed arena memory that lives as long as the file (for messages, fix
+ * text and rule data). Zeroed because a rule that forgets to initialise a
+ * count reads garbage only in optimised builds, where the sanitizers of
+ * the test build do not look. */
 void *rule_alloc(struct rule_ctx *ctx, size_t n);
 /* The arena behind rule_alloc, for the analyzer functions that allocate
  * from one (the shell reader, the .dockerignore walker, the secret
