@@ -143,38 +143,18 @@ static bool covers(struct str dir, struct str path)
 /* Whether a cache or tmpfs mount of in holds the pip cache: its target is
  * one of the known cache places (the explicit directory when one is
  * given), or ends with /.cache/pip or /.cache (a user's home). */
+static bool holds_pip_cache(struct str target, const void *arg)
+{
+    const struct str *explicit_dir = arg;
+    if (explicit_dir->ptr)
+        return covers(target, *explicit_dir);
+    return str_ends_with(target, STR_LIT("/.cache/pip")) ||
+           str_ends_with(target, STR_LIT("/.cache")) || str_eq_cstr(target, "/root/.cache/pip");
+}
+
 static bool cache_mounted(const struct df_instr *in, struct str explicit_dir)
 {
-    for (uint32_t i = 0; i < in->n_flags; i++) {
-        const struct df_flag *fl = &in->flags[i];
-        if (!str_eq_cstr(fl->name.raw, "mount"))
-            continue;
-        bool cacheish = false;
-        struct str target = STR_NULL;
-        for (uint32_t k = 0; k < fl->n_mount; k++) {
-            struct str key = fl->mount[k].key.raw;
-            struct str val = fl->mount[k].value.raw;
-            if (!val.ptr)
-                continue;
-            if (str_eq_cstr(key, "type"))
-                cacheish = str_eq_cstr(val, "cache") || str_eq_cstr(val, "tmpfs");
-            else if (str_eq_cstr(key, "target") || str_eq_cstr(key, "dst") ||
-                     str_eq_cstr(key, "destination"))
-                target = val;
-        }
-        if (!cacheish || !target.ptr)
-            continue;
-        target = strip_slashes(target);
-        if (explicit_dir.ptr) {
-            if (covers(target, explicit_dir))
-                return true;
-            continue;
-        }
-        if (str_ends_with(target, STR_LIT("/.cache/pip")) ||
-            str_ends_with(target, STR_LIT("/.cache")) || str_eq_cstr(target, "/root/.cache/pip"))
-            return true;
-    }
-    return false;
+    return pm_each_cache_target(in, holds_pip_cache, &explicit_dir);
 }
 
 /* The cache directory pip uses when one is named: --cache-dir, else

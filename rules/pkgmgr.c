@@ -128,7 +128,8 @@ static struct str strip_slashes(struct str s)
     return s;
 }
 
-bool pm_cache_mount(const struct df_instr *in, const char *const *dirs)
+bool pm_each_cache_target(const struct df_instr *in, bool (*fn)(struct str, const void *),
+                          const void *arg)
 {
     for (uint32_t i = 0; i < in->n_flags; i++) {
         const struct df_flag *fl = &in->flags[i];
@@ -147,14 +148,24 @@ bool pm_cache_mount(const struct df_instr *in, const char *const *dirs)
                      str_eq_cstr(key, "destination"))
                 target = val;
         }
-        if (!cacheish || !target.ptr)
-            continue;
-        target = strip_slashes(target);
-        for (size_t d = 0; dirs[d]; d++)
-            if (str_eq_cstr(target, dirs[d]))
-                return true;
+        if (cacheish && target.ptr && target.len && fn(strip_slashes(target), arg))
+            return true;
     }
     return false;
+}
+
+static bool target_is_dir(struct str target, const void *arg)
+{
+    const char *const *dirs = arg;
+    for (size_t d = 0; dirs[d]; d++)
+        if (str_eq_cstr(target, dirs[d]))
+            return true;
+    return false;
+}
+
+bool pm_cache_mount(const struct df_instr *in, const char *const *dirs)
+{
+    return pm_each_cache_target(in, target_is_dir, dirs);
 }
 
 /* Whether path (an rm operand) removes dir or all of its content. */
@@ -577,34 +588,6 @@ bool pm_rm_covers_tail(const struct sh_call *c, const char *const *tails)
     return false;
 }
 
-/* Calls fn with each cache or tmpfs mount target of in (trailing slashes
- * removed) until it returns true. */
-static bool each_cache_target(const struct df_instr *in, bool (*fn)(struct str, const void *),
-                              const void *arg)
-{
-    for (uint32_t i = 0; i < in->n_flags; i++) {
-        const struct df_flag *fl = &in->flags[i];
-        if (!str_eq_cstr(fl->name.raw, "mount"))
-            continue;
-        bool cacheish = false;
-        struct str target = STR_NULL;
-        for (uint32_t k = 0; k < fl->n_mount; k++) {
-            struct str key = fl->mount[k].key.raw;
-            struct str val = fl->mount[k].value.raw;
-            if (!val.ptr)
-                continue;
-            if (str_eq_cstr(key, "type"))
-                cacheish = str_eq_cstr(val, "cache") || str_eq_cstr(val, "tmpfs");
-            else if (str_eq_cstr(key, "target") || str_eq_cstr(key, "dst") ||
-                     str_eq_cstr(key, "destination"))
-                target = val;
-        }
-        if (cacheish && target.ptr && target.len && fn(strip_slashes(target), arg))
-            return true;
-    }
-    return false;
-}
-
 static bool target_covers_tails(struct str target, const void *arg)
 {
     const char *const *tails = arg;
@@ -616,7 +599,7 @@ static bool target_covers_tails(struct str target, const void *arg)
 
 bool pm_cache_mount_tail(const struct df_instr *in, const char *const *tails)
 {
-    return each_cache_target(in, target_covers_tails, tails);
+    return pm_each_cache_target(in, target_covers_tails, tails);
 }
 
 static bool target_holds(struct str target, const void *arg)
@@ -629,7 +612,7 @@ static bool target_holds(struct str target, const void *arg)
 
 bool pm_in_cache_mount(const struct df_instr *in, struct str path)
 {
-    return each_cache_target(in, target_holds, &path);
+    return pm_each_cache_target(in, target_holds, &path);
 }
 
 bool pm_plain_word(struct str s)

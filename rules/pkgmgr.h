@@ -36,6 +36,12 @@ bool pm_output_scope(const struct rule_ctx *ctx, const struct df_instr *in);
  * dirs (NULL-terminated; a trailing '/' of the target is ignored). */
 bool pm_cache_mount(const struct df_instr *in, const char *const *dirs);
 
+/* Calls fn(target, arg) for each cache or tmpfs `--mount` of in (target
+ * without trailing slashes) until it returns true; returns whether one
+ * did. */
+bool pm_each_cache_target(const struct df_instr *in, bool (*fn)(struct str, const void *),
+                          const void *arg);
+
 /* Whether call is `rm` with an operand that removes dir or everything in
  * it: the directory itself, its content (a trailing slash-star), or a
  * parent of it. */
