@@ -196,6 +196,7 @@ const struct rule_build_context *rule_build_context(struct rule_ctx *ctx)
         return NULL;
     /* An ignore file inside the context is read as the fix engine sees it,
      * so that a pass after a fix that edited it sees the edit. */
+    bc->dockerfile_rel = ctx->f->path ? relative_to(dir, ctx->f->path) : NULL;
     bc->ignore_rel = found ? relative_to(dir, found) : ".dockerignore";
     bc->ignore_name = bc->ignore_rel ? bc->ignore_rel : found;
     bc->ignore_text = STR_LIT("");

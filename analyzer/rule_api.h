@@ -150,6 +150,8 @@ struct rule_build_context {
      * "" when it does not exist or lies outside the context. */
     struct str ignore_text;
     struct di_context *walk; /* every file of the context, with its verdict */
+    /* The Dockerfile's path relative to dir; NULL when it lies outside. */
+    const char *dockerfile_rel;
 };
 /* NULL without a context, or when the context cannot be read. */
 const struct rule_build_context *rule_build_context(struct rule_ctx *ctx);

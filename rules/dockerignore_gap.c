@@ -73,17 +73,6 @@ struct state {
     bool missing_reported;
 };
 
-/* path relative to dir when it lies inside it, else NULL. */
-static const char *relative_to(const char *dir, const char *path)
-{
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/')
-        n--;
-    if (strncmp(path, dir, n) || path[n] != '/')
-        return NULL;
-    return path + n + 1;
-}
-
 static struct str unquote(struct str v)
 {
     v = str_trim(v);
@@ -472,7 +461,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
     bool vendor = file_runs_sub(m, "composer", "install") ||
                   file_runs_sub(m, "bundle", "install") || file_runs_sub(m, "go", "download");
     uint64_t max_size = (uint64_t)rule_option_int(ctx, "max-file-size", 10LL * 1024 * 1024);
-    const char *dockerfile_rel = relative_to(rule_context_dir(ctx), rule_file(ctx)->path);
+    const char *dockerfile_rel = bc->dockerfile_rel;
     struct arena *a = rule_arena(ctx);
     for (uint32_t i = 0; i + 1 < n; i++) {
         struct str s = unquote(w[i].raw);
