@@ -193,7 +193,8 @@ static bool jvalue(struct jcur *c, enum jtype *type, int depth)
 static void jarray_read(const struct df_file *f, uint32_t start, struct jarray *out)
 {
     struct jcur c = jcur_at(f, start);
-    memset(out, 0, sizeof *out);
+    out->valid = false;
+    out->n = out->total = 0; /* the elements past n are never read */
     jcur_skip_ws(&c);
     if (jcur_peek(&c) != '[' || !jlist(&c, ']', out, 0))
         return;
@@ -254,7 +255,8 @@ static bool report(struct rule_ctx *ctx, const struct df_instr *in)
     if (start == UINT32_MAX)
         return false;
     const struct df_file *f = rule_file(ctx);
-    struct jarray *a = rule_alloc(ctx, sizeof *a);
+    struct jarray arr; /* read and dropped here: no need for the file's arena */
+    struct jarray *a = &arr;
     jarray_read(f, start, a);
     if (!a->valid)
         return false;

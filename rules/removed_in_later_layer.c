@@ -810,8 +810,7 @@ static void add_copy_fix(struct rule_ctx *ctx, struct rule_finding *rf, const st
     const struct df_file *f = rule_file(ctx);
     if (del->parent || !plain_shell_run(del) || node->redirs || node->kind != SH_SIMPLE)
         return;
-    struct copy_plan *pl = rule_alloc(ctx, sizeof *pl);
-    memset(pl, 0, sizeof *pl); /* rule_alloc memory is not zeroed: n, n_names start at 0 */
+    struct copy_plan *pl = rule_alloc(ctx, sizeof *pl); /* zeroed: n, n_names start at 0 */
     pl->ctx = ctx;
     pl->from = "";
     if (!plan_mounts(pl, cp, wd))
