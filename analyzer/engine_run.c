@@ -61,6 +61,7 @@ struct arena *rule_arena(struct rule_ctx *ctx)
     return &ctx->f->arena;
 }
 
+static const char *vformat(struct arena *a, const char *fmt, va_list ap) DW_PRINTF(2, 0);
 static const char *vformat(struct arena *a, const char *fmt, va_list ap)
 {
     /* Messages are short: one formatting pass into a local buffer, a

@@ -311,12 +311,16 @@ static int http_once(struct client *c, struct http_req *q, struct http_resp *r, 
     /* A stalled transfer fails; a slow large layer does not. */
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
+    /* A redirect never downgrades a secure registry's transfer to plain
+     * HTTP (blob storage URLs are https); insecure registries may. */
 #if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, c->insecure ? "http,https" : "https");
 #else
     curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS,
+                     c->insecure ? (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)
+                                 : (long)CURLPROTO_HTTPS);
 #endif
     if (!verify) {
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -436,6 +440,13 @@ static int fetch_token(struct client *c, const struct bld_auth_challenge *ch, st
         (strncmp(ch->realm, "https://", 8) != 0 && strncmp(ch->realm, "http://", 7) != 0))
         return err_set(err, ERR_IO, "registry %s: token realm '%s' is not an http(s) URL",
                        c->domain, ch->realm ? ch->realm : "");
+    /* Credentials go to the realm: over plain HTTP only for a registry that
+     * is itself allowed plain HTTP (loopback, --insecure-registry). */
+    if (strncmp(ch->realm, "http://", 7) == 0 && !c->insecure && c->have_creds)
+        return err_set(err, ERR_IO,
+                       "registry %s: token realm '%s' is plain HTTP; refusing to send credentials "
+                       "there (--insecure-registry %s allows it)",
+                       c->domain, ch->realm, c->domain);
     struct buf url = BUF_INIT;
     int rc = buf_append_cstr(&url, ch->realm);
     char sep = strchr(ch->realm, '?') ? '&' : '?';
