@@ -47,23 +47,7 @@ static void check(struct rule_ctx *ctx, const struct df_instr *in)
         bool module = str_eq_cstr(sub, "module install");
         if (!module && !str_eq_cstr(sub, "install") && !str_eq_cstr(sub, "in"))
             continue;
-        for (uint32_t k = first;; k++) {
-            const struct sh_word *w = pm_operand(c, k, &pm_rpm_spec);
-            if (!w)
-                break;
-            struct str v = w->value;
-            if (!v.len || v.ptr[0] == '@' || pm_word_dynamic(w) || pm_local_file(v, ".rpm") ||
-                str_find_char(v, '(', 0) >= 0 || str_find_char(v, '/', 0) >= 0)
-                continue;
-            if (module) {
-                if (str_find_char(v, ':', 0) < 0)
-                    rule_report(ctx, w->span, "module '%.*s' has no stream: use '%.*s:<stream>'",
-                                STR_FMT(v), STR_FMT(v));
-            } else if (!pm_rpm_has_version(v)) {
-                rule_report(ctx, w->span, "package '%.*s' is not pinned: use '%.*s-<version>'",
-                            STR_FMT(v), STR_FMT(v));
-            }
-        }
+        pm_rpm_report_unpinned(ctx, c, first, module);
     }
 }
 

@@ -405,6 +405,28 @@ bool pm_apt_simulates(const struct sh_call *c)
     return false;
 }
 
+void pm_rpm_report_unpinned(struct rule_ctx *ctx, const struct sh_call *c, uint32_t first,
+                            bool module)
+{
+    for (uint32_t k = first;; k++) {
+        const struct sh_word *w = pm_operand(c, k, &pm_rpm_spec);
+        if (!w)
+            break;
+        struct str v = w->value;
+        if (!v.len || v.ptr[0] == '@' || pm_word_dynamic(w) || pm_local_file(v, ".rpm") ||
+            str_find_char(v, '(', 0) >= 0 || str_find_char(v, '/', 0) >= 0)
+            continue;
+        if (module) {
+            if (str_find_char(v, ':', 0) < 0)
+                rule_report(ctx, w->span, "module '%.*s' has no stream: use '%.*s:<stream>'",
+                            STR_FMT(v), STR_FMT(v));
+        } else if (!pm_rpm_has_version(v)) {
+            rule_report(ctx, w->span, "package '%.*s' is not pinned: use '%.*s-<version>'",
+                        STR_FMT(v), STR_FMT(v));
+        }
+    }
+}
+
 bool pm_rpm_has_version(struct str v)
 {
     for (size_t i = 0; i < v.len; i++) {

@@ -86,11 +86,18 @@ bool pm_stage_builds_on(const struct df_model *m, int s, int base);
  * "module install", "group install"), the word that ends it (*last) and
  * the operand index of the first argument after it (*first_arg). False
  * when c is none of these tools or has no subcommand. */
+bool pm_rpm_sub(struct rule_ctx *ctx, const struct sh_call *c, const char **name,
+                const struct sh_word **last, uint32_t *first_arg);
+
 /* Whether an rpm package spec carries a version: `name-1.2`, `name-1:1.2`,
  * or a comparison (`name >= 1.2`). */
 bool pm_rpm_has_version(struct str v);
-bool pm_rpm_sub(struct rule_ctx *ctx, const struct sh_call *c, const char **name,
-                const struct sh_word **last, uint32_t *first_arg);
+
+/* Reports each package operand of c from first on (dnf/yum install; with
+ * module, `module install` specs) that names no version (no stream);
+ * groups, local .rpm files, capabilities and paths are exempt. */
+void pm_rpm_report_unpinned(struct rule_ctx *ctx, const struct sh_call *c, uint32_t first,
+                            bool module);
 
 /* Whether c (dnf, microdnf, yum) answers yes: -y or --assumeyes. */
 bool pm_rpm_yes(const struct sh_call *c);
