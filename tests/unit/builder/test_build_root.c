@@ -30,6 +30,8 @@
 
 #include <cmocka.h>
 
+#include "root_env.h"
+
 static char base[256];
 static char rootfs[300];
 static int seq;
@@ -439,61 +441,19 @@ static void test_errors(void **state)
 
 /* --- setup ---------------------------------------------------------------- */
 
-static int make_rootfs(void)
-{
-    char script[1024];
-    const char *src = __FILE__;
-    const char *cut = strstr(src, "unit/builder/");
-    if (!cut) {
-        fprintf(stderr, "skipped: cannot locate tests/builder from %s\n", src);
-        return 77;
-    }
-    snprintf(script, sizeof script, "%.*sbuilder/make_busybox_rootfs.sh", (int)(cut - src), src);
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "sh '%s' '%s'", script, rootfs);
-    int st = system(cmd);
-    if (!WIFEXITED(st))
-        return 1;
-    return WEXITSTATUS(st);
-}
-
 static int teardown_all(void **state)
 {
     (void)state;
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
-    return system(cmd) == 0 ? 0 : -1;
+    return root_env_remove(base);
 }
 
 int main(void)
 {
-    if (geteuid() != 0) {
-        fprintf(stderr, "skipped: the build tests need root\n");
-        return 77;
-    }
     unsetenv("SOURCE_DATE_EPOCH");
-    const char *tmp = getenv("TMPDIR");
-    snprintf(base, sizeof base, "%s/dw-build-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(base)) {
-        perror("mkdtemp");
-        return 1;
-    }
-    chmod(base, 0755);
-    struct err e;
-    if (bld_run_probe(base, true, false, &e) < 0) {
-        fprintf(stderr, "skipped: %s\n", e.msg);
-        teardown_all(NULL);
-        return 77;
-    }
-    snprintf(rootfs, sizeof rootfs, "%s/rootfs", base);
-    int rc = make_rootfs();
-    if (rc != 0) {
-        teardown_all(NULL);
-        if (rc == 77)
-            fprintf(stderr, "skipped: busybox-static is not installed: apt-get install "
-                            "busybox-static\n");
+    int rc = root_env_setup("the build tests", "dw-build-test", base, sizeof base, rootfs,
+                            sizeof rootfs);
+    if (rc != 0)
         return rc;
-    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_single_stage_and_cache), cmocka_unit_test(test_multi_stage),
         cmocka_unit_test(test_reproducible),           cmocka_unit_test(test_failing_run),

@@ -1,0 +1,73 @@
+/* The scratch directory and busybox root filesystem that the root-only
+ * builder tests (test_*_root.c) share: the checks that skip them (not
+ * root, no namespaces or overlayfs, no busybox-static) and the cleanup. */
+#ifndef DW_TESTS_UNIT_BUILDER_ROOT_ENV_H
+#define DW_TESTS_UNIT_BUILDER_ROOT_ENV_H
+
+#include "builder/run.h"
+#include "common/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Removes dir and everything below it; 0 on success. */
+static inline int root_env_remove(const char *dir)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Makes base (a fresh "<$TMPDIR>/<prefix>-XXXXXX", mode 0755) and the
+ * busybox root filesystem in rootfs ("<base>/rootfs"). Returns 0, or what
+ * main should return: 77 to skip (with the reason on stderr; who names the
+ * tests in it), 1 on a failure. Nothing is left behind unless it returns 0. */
+static inline int root_env_setup(const char *who, const char *prefix, char *base, size_t base_size,
+                                 char *rootfs, size_t rootfs_size)
+{
+    if (geteuid() != 0) {
+        fprintf(stderr, "skipped: %s need root\n", who);
+        return 77;
+    }
+    const char *tmp = getenv("TMPDIR");
+    snprintf(base, base_size, "%s/%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", prefix);
+    if (!mkdtemp(base)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    chmod(base, 0755);
+    struct err e;
+    if (bld_run_probe(base, true, false, &e) < 0) {
+        fprintf(stderr, "skipped: %s\n", e.msg);
+        root_env_remove(base);
+        return 77;
+    }
+    snprintf(rootfs, rootfs_size, "%s/rootfs", base);
+    /* The script sits in the source tree, found from this file's path as
+     * the compiler saw it. */
+    const char *src = __FILE__;
+    const char *cut = strstr(src, "unit/builder/");
+    if (!cut) {
+        fprintf(stderr, "skipped: cannot locate tests/builder from %s\n", src);
+        root_env_remove(base);
+        return 77;
+    }
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "sh '%.*sbuilder/make_busybox_rootfs.sh' '%s'", (int)(cut - src), src,
+             rootfs);
+    int st = system(cmd);
+    int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+    if (rc != 0) {
+        root_env_remove(base);
+        if (rc == 77)
+            fprintf(stderr, "skipped: busybox-static is not installed: apt-get install "
+                            "busybox-static\n");
+    }
+    return rc;
+}
+
+#endif
