@@ -5,7 +5,9 @@
 #define DW_TESTS_UNIT_BUILDER_ROOT_ENV_H
 
 #include "builder/run.h"
+#include "common/buf.h"
 #include "common/err.h"
+#include "common/fileio.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +69,30 @@ static inline int root_env_setup(const char *who, const char *prefix, char *base
             fprintf(stderr, "skipped: busybox-static is not installed: apt-get install "
                             "busybox-static\n");
     }
+    return rc;
+}
+
+/* The host's mount table lines that name a path below base, into *b
+ * (initialised here): other processes (parallel tests, builds) mount and
+ * unmount elsewhere meanwhile. Returns 0, or -1 when it cannot be read. */
+static inline int root_env_mounts(const char *base, struct buf *b)
+{
+    struct err e;
+    struct buf all;
+    buf_init(&all, 0);
+    buf_init(b, 0);
+    int rc = file_read_all("/proc/self/mountinfo", 0, &all, &e) ? -1 : 0;
+    const char *p = buf_cstr(&all);
+    while (!rc && *p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        char line[4096];
+        snprintf(line, sizeof line, "%.*s", (int)n, p);
+        if (strstr(line, base) && buf_append(b, p, n))
+            rc = -1;
+        p += n;
+    }
+    buf_release(&all);
     return rc;
 }
 

@@ -92,26 +92,9 @@ static void write_host(const char *path, const char *text)
     assert_int_equal(file_write_atomic(path, text, strlen(text), 0600, &e), 0);
 }
 
-/* The host's mounts below this program's scratch dir: other processes
- * (parallel tests, builds) mount and unmount elsewhere meanwhile. */
 static void read_mountinfo(struct buf *b)
 {
-    struct err e;
-    struct buf all;
-    buf_init(&all, 0);
-    buf_init(b, 0);
-    assert_int_equal(file_read_all("/proc/self/mountinfo", 0, &all, &e), 0);
-    const char *p = buf_cstr(&all);
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
-        char line[4096];
-        snprintf(line, sizeof line, "%.*s", (int)n, p);
-        if (strstr(line, base))
-            assert_int_equal(buf_append(b, p, n), 0);
-        p += n;
-    }
-    buf_release(&all);
+    assert_int_equal(root_env_mounts(base, b), 0);
 }
 
 /* --- secrets ---------------------------------------------------------------- */

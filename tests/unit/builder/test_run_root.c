@@ -108,26 +108,9 @@ static int count_entries(const char *dir)
     return system(cmd) == 0 ? 0 : 1;
 }
 
-/* The host's mounts below this program's scratch dir: other processes
- * (parallel tests, builds) mount and unmount elsewhere meanwhile. */
 static void read_mountinfo(struct buf *b)
 {
-    struct err e;
-    struct buf all;
-    buf_init(&all, 0);
-    buf_init(b, 0);
-    assert_int_equal(file_read_all("/proc/self/mountinfo", 0, &all, &e), 0);
-    const char *p = buf_cstr(&all);
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
-        char line[4096];
-        snprintf(line, sizeof line, "%.*s", (int)n, p);
-        if (strstr(line, base))
-            assert_int_equal(buf_append(b, p, n), 0);
-        p += n;
-    }
-    buf_release(&all);
+    assert_int_equal(root_env_mounts(base, b), 0);
 }
 
 /* --- tests ---------------------------------------------------------------- */
