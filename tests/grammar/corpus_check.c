@@ -7,6 +7,10 @@
  *   corpus_check --bench DIR [ROUNDS]           throughput: MB/s and files/s
  *       over all files, parsing each ROUNDS times (default 20), and the
  *       peak RSS.
+ *   corpus_check --parse FILE...                the floor as a process: reads
+ *       and parses each file once, prints nothing. Timed from outside exactly
+ *       as `dockwright lint` over the same files is (start-up, reading and
+ *       freeing included), so the two compare like for like.
  *
  * Files are found recursively: every regular file except MANIFEST.tsv and
  * the .dockerignore files the corpus keeps beside its Dockerfiles. */
@@ -188,11 +192,35 @@ static int bench(int rounds)
     return 0;
 }
 
+static int parse_files(int n, char **paths)
+{
+    TSParser *p = ts_parser_new();
+    if (!ts_parser_set_language(p, tree_sitter_dockwright_dockerfile()))
+        return 2;
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        struct buf b = BUF_INIT;
+        struct err e;
+        if (file_read_all(paths[i], 0, &b, &e)) {
+            fprintf(stderr, "corpus_check: cannot read '%s'\n", paths[i]);
+            rc = 2;
+        } else {
+            TSTree *t = ts_parser_parse_string(p, NULL, buf_cstr(&b), (uint32_t)b.len);
+            ts_tree_delete(t);
+        }
+        buf_release(&b);
+    }
+    ts_parser_delete(p);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "--parse") == 0)
+        return parse_files(argc - 2, argv + 2);
     if (argc < 3 || (strcmp(argv[1], "--check") && strcmp(argv[1], "--bench"))) {
-        fprintf(stderr,
-                "usage: corpus_check --check DIR EXPECTED_INVALID | --bench DIR [ROUNDS]\n");
+        fprintf(stderr, "usage: corpus_check --check DIR EXPECTED_INVALID | --bench DIR [ROUNDS] | "
+                        "--parse FILE...\n");
         return 2;
     }
     struct stat st;

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Lint benchmark (issue #5), all figures from one run on the same files:
-#  - the floor: parsing every file with the grammar (corpus_check --bench);
+#  - the floor: parsing every file with the grammar, twice: in a warm loop
+#    inside one process (corpus_check --bench: files already in memory, best
+#    of 20 rounds), and as a process timed exactly as lint is (corpus_check
+#    --parse: start-up, reading and freeing included, best of 3);
 #  - dockwright lint with every rule on, single-threaded and with --jobs 2,
 #    and its peak RSS;
 #  - one process per file, as pre-commit and editors call linters, beside
@@ -37,13 +40,29 @@ best_of() { # runs "$@" 3 times, prints the best wall time in ms
   echo "$best"
 }
 
-"$build/tests/corpus_check" --bench "$corpus" 20 | sed 's/^/parse floor: /'
+warm=$("$build/tests/corpus_check" --bench "$corpus" 20)
+echo "parse floor, warm loop in one process: $warm"
+tw=$(printf '%s\n' "$warm" | sed -n 's/.*rounds: \([0-9.]*\) ms.*/\1/p')
+tp=$(best_of xargs -a "$work/files" "$build/tests/corpus_check" --parse)
+echo "parse floor, one process reading and parsing every file: ${tp} ms"
 # shellcheck disable=SC2086
 t1=$(best_of xargs -a "$work/files" "$dw" lint $all --jobs 1)
 # shellcheck disable=SC2086
 t2=$(best_of xargs -a "$work/files" "$dw" lint $all --jobs 2)
 echo "lint, all rules, --jobs 1: ${t1} ms ($(( n * 1000 / (t1 ? t1 : 1) )) files/s, $(( bytes / 1000 / (t1 ? t1 : 1) )) MB/s)"
 echo "lint, all rules, --jobs 2: ${t2} ms ($(( n * 1000 / (t2 ? t2 : 1) )) files/s)"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b ? a / b : 0) }'; }
+echo "lint --jobs 1 / parse floor: $(ratio "$t1" "$tp")x the floor as a process, $(ratio "$t1" "$tw")x the warm loop"
+if [ "${DW_BENCH_INSTR:-0}" = 1 ] && command -v valgrind >/dev/null; then
+  # Instruction counts do not depend on what else the machine is doing.
+  instr() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+    sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'; }
+  # shellcheck disable=SC2046
+  ip=$(instr "$build/tests/corpus_check" --parse $(cat "$work/files"))
+  # shellcheck disable=SC2046,SC2086
+  il=$(instr "$dw" lint $all --jobs 1 $(cat "$work/files"))
+  echo "instructions (callgrind): parse floor as a process $ip, lint --jobs 1 $il ($(ratio "$il" "$ip")x)"
+fi
 if [ -x /usr/bin/time ]; then
   # shellcheck disable=SC2086
   rss=$( { xargs -a "$work/files" /usr/bin/time -f '%M' "$dw" lint $all --jobs 1 > /dev/null; } 2>&1 | tail -1)
@@ -82,6 +101,7 @@ console.log(best.toFixed(0));
 JS
   lib=$(cd "$work" && node lib.js "$work/files")
   echo "one process, dockerfile-utils validate() as a library: ${lib} ms (files already in memory)"
+  echo "dockwright lint over all files in one process is $(ratio "$lib" "$t1")x faster with --jobs 1, $(ratio "$lib" "$t2")x with --jobs 2"
 else
   echo "dockerfile-utils: npm or the registry unavailable, skipped"
 fi
