@@ -328,6 +328,11 @@ struct sh_script {
      * (ctx has SH_IN_FUNCTION). */
     struct sh_visit *cmds;
     uint32_t n_cmds;
+    /* The same list as pointers (cmd_refs[i] is &cmds[i]; NULL when n_cmds
+     * is 0), made once with it: callers that hand out one pointer list
+     * over several scripts (pkgmgr's pm_run_cmds, asked by many rules per
+     * RUN) return it as is when there is one script. */
+    const struct sh_visit *const *cmd_refs;
 };
 
 /* Reads the shell text of in. Never NULL, never fails: problems are in the

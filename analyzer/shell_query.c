@@ -179,6 +179,13 @@ void sh_int_collect(struct sh_script *top, struct arena *a)
     walk(&c, top->root, top);
     top->cmds = c.v;
     top->n_cmds = c.n;
+    top->cmd_refs = NULL;
+    if (c.n) {
+        const struct sh_visit **refs = arena_alloc(a, (size_t)c.n * sizeof *refs);
+        for (uint32_t i = 0; i < c.n; i++)
+            refs[i] = &c.v[i];
+        top->cmd_refs = refs;
+    }
 }
 
 const struct sh_node *sh_pipeline_of(const struct sh_node *node, uint32_t *index)

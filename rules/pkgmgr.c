@@ -92,7 +92,7 @@ const struct sh_visit *const *pm_run_cmds(struct rule_ctx *ctx, const struct df_
         return exec_cmds(ctx, in, n);
     if (in->kind != DF_RUN || in->form != DF_FORM_SHELL)
         return NULL;
-    uint32_t total = in->script ? in->script->n_cmds : 0;
+    uint32_t own = in->script ? in->script->n_cmds : 0, total = own;
     for (uint32_t h = 0; h < in->n_heredocs; h++) {
         const struct sh_script *s = in->heredocs[h].script;
         if (s && s != in->script)
@@ -100,6 +100,12 @@ const struct sh_visit *const *pm_run_cmds(struct rule_ctx *ctx, const struct df_
     }
     if (!total)
         return NULL;
+    /* Most RUNs have one script: its own pointer list, made by the
+     * reader, serves every rule that asks (no copy per rule and RUN). */
+    if (total == own) {
+        *n = total;
+        return in->script->cmd_refs;
+    }
     const struct sh_visit **out = rule_alloc(ctx, total * sizeof *out);
     if (in->script)
         add_script(in->script, out, n);
