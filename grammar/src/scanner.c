@@ -90,19 +90,36 @@ void tree_sitter_dockwright_dockerfile_external_scanner_destroy(void *payload)
     free(payload);
 }
 
+/* The runtime deserializes before every scan call and serializes after
+ * every external token, so the encoding is short and cheap: no bytes for
+ * the state before any external token (what the runtime passes then), else
+ * one byte of flags and, per pending heredoc, a length byte (bit 7: <<-)
+ * and the delimiter. Each state has exactly one encoding: the runtime
+ * compares encodings to tell whether a token changed the state. */
+enum {
+    STATE_BACKTICK = 1 << 0, /* escape is '`' */
+    STATE_DIRECTIVES_DONE = 1 << 1,
+    STATE_STARTED = 1 << 2,
+    STATE_PENDING_BACKSLASH = 1 << 3, /* pending_escape is '\\' */
+    STATE_PENDING_BACKTICK = 1 << 4,  /* pending_escape is '`' */
+    STATE_STRIP_TABS = 1 << 7,        /* in a heredoc's length byte */
+};
+
 unsigned tree_sitter_dockwright_dockerfile_external_scanner_serialize(void *payload, char *buf)
 {
-    struct scanner *s = payload;
+    const struct scanner *s = payload;
+    unsigned flags = (s->escape == '`' ? STATE_BACKTICK : 0u) |
+                     (s->directives_done ? STATE_DIRECTIVES_DONE : 0u) |
+                     (s->started ? STATE_STARTED : 0u) |
+                     (s->pending_escape == '\\' ? STATE_PENDING_BACKSLASH : 0u) |
+                     (s->pending_escape == '`' ? STATE_PENDING_BACKTICK : 0u);
+    if (flags == 0 && s->n_pending == 0)
+        return 0;
     unsigned n = 0;
-    buf[n++] = s->escape == '`' ? '`' : '\\';
-    buf[n++] = (char)s->pending_escape;
-    buf[n++] = (char)s->directives_done;
-    buf[n++] = (char)s->started;
-    buf[n++] = (char)s->n_pending;
+    buf[n++] = (char)flags;
     for (unsigned i = 0; i < s->n_pending; i++) {
         const struct heredoc *h = &s->pending[i];
-        buf[n++] = (char)h->strip_tabs;
-        buf[n++] = (char)h->len;
+        buf[n++] = (char)(h->len | (h->strip_tabs ? STATE_STRIP_TABS : 0u));
         memcpy(buf + n, h->delim, h->len);
         n += h->len;
     }
@@ -113,26 +130,35 @@ void tree_sitter_dockwright_dockerfile_external_scanner_deserialize(void *payloa
                                                                     unsigned len)
 {
     struct scanner *s = payload;
-    memset(s, 0, sizeof *s);
+    /* Only the first n_pending heredocs are ever read: no need to clear
+     * the others. */
     s->escape = '\\';
-    if (len < 5)
+    s->pending_escape = 0;
+    s->directives_done = false;
+    s->started = false;
+    s->n_pending = 0;
+    if (len == 0)
         return;
-    unsigned n = 0;
-    s->escape = buf[n++] == '`' ? '`' : '\\';
-    s->pending_escape = (unsigned char)buf[n++];
-    s->directives_done = buf[n++] != 0;
-    s->started = buf[n++] != 0;
-    unsigned count = (unsigned char)buf[n++];
-    for (unsigned i = 0; i < count && i < MAX_HEREDOCS && n + 2 <= len; i++) {
-        struct heredoc *h = &s->pending[i];
-        h->strip_tabs = buf[n++] != 0;
-        unsigned l = (unsigned char)buf[n++];
+    unsigned flags = (unsigned char)buf[0];
+    if (flags & STATE_BACKTICK)
+        s->escape = '`';
+    if (flags & STATE_PENDING_BACKSLASH)
+        s->pending_escape = '\\';
+    else if (flags & STATE_PENDING_BACKTICK)
+        s->pending_escape = '`';
+    s->directives_done = (flags & STATE_DIRECTIVES_DONE) != 0;
+    s->started = (flags & STATE_STARTED) != 0;
+    unsigned n = 1;
+    while (n < len && s->n_pending < MAX_HEREDOCS) {
+        unsigned head = (unsigned char)buf[n++];
+        unsigned l = head & ~(unsigned)STATE_STRIP_TABS;
         if (l > MAX_DELIM || n + l > len)
             break;
+        struct heredoc *h = &s->pending[s->n_pending++];
+        h->strip_tabs = (head & STATE_STRIP_TABS) != 0;
         h->len = (uint8_t)l;
         memcpy(h->delim, buf + n, l);
         n += l;
-        s->n_pending = (uint8_t)(i + 1);
     }
 }
 
