@@ -15,7 +15,8 @@
 /* Parses text with the Dockerfile language. Returns a tree owned by the
  * caller (ts_tree_delete), or NULL when tree-sitter refuses (cancelled or
  * the language does not load; never for bad input, which yields ERROR and
- * MISSING nodes). */
+ * MISSING nodes). Each thread keeps one parser for all its calls; it is
+ * freed when the thread ends. */
 TSTree *syn_parse(const char *text, uint32_t len);
 
 /* Whether a node is an instruction (its type ends in "_instruction"). */
