@@ -4,6 +4,7 @@
 #include "cli/output_int.h"
 #include "common/xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,37 +200,67 @@ void out_jw_init(struct out_jw *w, struct buf *b, int indent)
     w->indent = indent;
 }
 
-static void jw_raw(struct out_jw *w, const char *s, size_t n)
+/* Room for n more bytes at the end of the buffer (the terminator's too),
+ * or NULL once a write has failed. A writer fills the room and then calls
+ * jw_commit: one capacity check per piece instead of one per byte. */
+static inline char *jw_room(struct out_jw *w, size_t n)
 {
     struct buf *b = w->b;
-    /* Most pieces fit in what the buffer has: copy without buf_append's
-     * checks (it keeps the terminator and the limit, as buf_append). */
-    if (b->len + n < b->cap && !b->limit && !w->rc) {
-        char *d = b->data + b->len;
-        if (n <= 8) /* most pieces: a bracket, a comma, a short number */
-            for (size_t i = 0; i < n; i++)
-                d[i] = s[i];
-        else
-            memcpy(d, s, n);
-        b->len += n;
-        b->data[b->len] = '\0';
-        return;
-    }
-    if (!w->rc && buf_append(b, s, n))
+    if (w->rc)
+        return NULL;
+    if ((n >= b->cap - b->len || b->limit) && buf_reserve(b, n)) {
         w->rc = ERR_TOO_LARGE;
+        return NULL;
+    }
+    return b->data + b->len;
+}
+
+static inline void jw_commit(struct out_jw *w, size_t n)
+{
+    w->b->len += n;
+    w->b->data[w->b->len] = '\0';
+}
+
+static void jw_raw(struct out_jw *w, const char *s, size_t n)
+{
+    char *d = jw_room(w, n);
+    if (!d)
+        return;
+    memcpy(d, s, n);
+    jw_commit(w, n);
+}
+
+/* Spaces for the indentation of a line: more than any report nests. */
+static const char jw_spaces[] = "                                                                ";
+#define JW_SPACES (sizeof jw_spaces - 1)
+
+/* Writes the comma (when `comma`), the line break and ind spaces at d
+ * (ind <= JW_SPACES); returns the bytes written. */
+static inline size_t jw_put_newline(char *d, size_t ind, bool comma)
+{
+    size_t k = 0;
+    if (comma)
+        d[k++] = ',';
+    d[k++] = '\n';
+    memcpy(d + k, jw_spaces, ind);
+    return k + ind;
 }
 
 /* A line break and the indentation of depth d, after a comma when
- * `comma`: one piece of text for the usual depths. */
+ * `comma`. */
 static void jw_newline(struct out_jw *w, unsigned d, bool comma)
 {
-    static const char text[] = ",\n                                                              ";
     size_t n = (size_t)w->indent + 2 * (size_t)d;
-    size_t k = n < sizeof text - 3 ? n : sizeof text - 3;
-    jw_raw(w, comma ? text : text + 1, k + 1 + comma);
-    for (n -= k; n && !w->rc; n -= k) {
-        k = n < sizeof text - 3 ? n : sizeof text - 3;
-        jw_raw(w, text + 2, k);
+    if (n <= JW_SPACES) {
+        char *p = jw_room(w, n + 2);
+        if (p)
+            jw_commit(w, jw_put_newline(p, n, comma));
+        return;
+    }
+    jw_raw(w, comma ? ",\n" : "\n", 1 + comma);
+    for (size_t k; n && !w->rc; n -= k) {
+        k = n < JW_SPACES ? n : JW_SPACES;
+        jw_raw(w, jw_spaces, k);
     }
 }
 
@@ -278,19 +309,52 @@ static inline bool plain_ascii(unsigned char c)
     return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
+/* How many bytes from the start of p are plain_ascii. Strings are mostly
+ * plain: eight bytes are tested at once, as one 64-bit word in which a
+ * byte's high bit says that it is no plain byte. Per byte of the word:
+ * b - 0x20 borrows (high bit) when b < 0x20; b itself has it from 0x80;
+ * (b ^ '"') - 1 and (b ^ '\\') - 1 borrow when b is that character. A
+ * borrow only runs into higher bytes, and only out of a byte that is not
+ * plain, so the word is all plain exactly when no high bit is set. */
+static size_t plain_prefix(const unsigned char *p, size_t n)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        uint64_t q = v ^ (ones * '"'), bs = v ^ (ones * '\\');
+        if (((v - ones * 0x20) | v | (q - ones) | (bs - ones)) & high)
+            break;
+    }
+    while (i < n && plain_ascii(p[i]))
+        i++;
+    return i;
+}
+
 void out_jw_str(struct out_jw *w, const char *s, size_t n)
 {
     jw_value_start(w);
     if (!s)
         n = 0;
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, run = 0; /* bytes to copy as they are end at i */
+    size_t i = plain_prefix(p, n);
+    if (i == n) { /* nothing to escape: the usual string, in one piece */
+        char *d = jw_room(w, n + 2);
+        if (!d)
+            return;
+        d[0] = '"';
+        if (n)
+            memcpy(d + 1, s, n);
+        d[n + 1] = '"';
+        jw_commit(w, n + 2);
+        return;
+    }
+    size_t run = i; /* bytes to copy as they are end at i */
     jw_raw(w, "\"", 1);
     while (i < n) {
-        /* Runs of plain ASCII first: what most text is. */
         size_t from = i;
-        while (i < n && plain_ascii(p[i]))
-            i++;
+        i += plain_prefix(p + i, n - i);
         run += i - from;
         if (i == n)
             break;
@@ -366,9 +430,24 @@ void out_jw_key(struct out_jw *w, const char *key)
 
 void out_jw_key_quoted(struct out_jw *w, const char *quoted, size_t n)
 {
-    jw_value_start(w);
-    jw_raw(w, quoted, n);
+    /* A key in an object: the line break before it and the key go in one
+     * piece (a finding has a dozen keys). Anything else as a value. */
+    size_t ind = (size_t)w->indent + 2 * (size_t)w->depth;
+    if (w->after_key || !w->depth || ind > JW_SPACES) {
+        jw_value_start(w);
+        jw_raw(w, quoted, n);
+        w->after_key = true;
+        return;
+    }
+    bool comma = !w->first[w->depth - 1];
+    w->first[w->depth - 1] = false;
     w->after_key = true;
+    char *d = jw_room(w, 2 + ind + n);
+    if (!d)
+        return;
+    size_t k = jw_put_newline(d, ind, comma);
+    memcpy(d + k, quoted, n);
+    jw_commit(w, k + n);
 }
 
 void out_jw_int(struct out_jw *w, long long v)
@@ -405,6 +484,28 @@ void out_jw_aliases(struct out_jw *w, const struct rule *r)
             out_jw_cstr(w, al->name);
     }
     out_jw_close(w, ']');
+}
+
+void out_jw_help_uri(struct out_jw *w, const struct rule *r)
+{
+    /* On the stack: a finding's URI built in a heap buffer cost as much as
+     * the rest of the finding's JSON. */
+    static const char base[] = DW_PROJECT_URL DW_RULE_DOCS_PATH;
+    char uri[256];
+    size_t n = strlen(r->name);
+    if (sizeof base + n + 3 <= sizeof uri) {
+        memcpy(uri, base, sizeof base - 1);
+        memcpy(uri + sizeof base - 1, r->name, n);
+        memcpy(uri + sizeof base - 1 + n, ".md", 3);
+        out_jw_str(w, uri, sizeof base - 1 + n + 3);
+        return;
+    }
+    struct buf b = BUF_INIT;
+    if (out_rule_help_uri(r, &b) == 0)
+        out_jw_str(w, buf_cstr(&b), b.len);
+    else
+        w->rc = ERR_TOO_LARGE;
+    buf_release(&b);
 }
 
 int out_jw_end(struct out_jw *w)

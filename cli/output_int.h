@@ -48,7 +48,8 @@ void out_jw_str(struct out_jw *w, const char *s, size_t n); /* invalid UTF-8 as 
 void out_jw_cstr(struct out_jw *w, const char *s);          /* NULL: null */
 void out_jw_int(struct out_jw *w, long long v);
 void out_jw_null(struct out_jw *w);
-void out_jw_aliases(struct out_jw *w, const struct rule *r); /* as out_jaliases */
+void out_jw_aliases(struct out_jw *w, const struct rule *r);  /* as out_jaliases */
+void out_jw_help_uri(struct out_jw *w, const struct rule *r); /* out_rule_help_uri as a string */
 /* 0, or ERR_TOO_LARGE when a write failed or the containers are unbalanced. */
 DW_NODISCARD int out_jw_end(struct out_jw *w);
 

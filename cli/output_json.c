@@ -87,12 +87,8 @@ static void finding_json(struct out_jw *w, const struct out_file *f, const struc
     out_jw_cstr(w, x->alias);
     OUT_JW_KEY(w, "aliases");
     out_jw_aliases(w, r);
-    struct buf uri = BUF_INIT;
-    if (out_rule_help_uri(r, &uri) == 0) {
-        OUT_JW_KEY(w, "help_uri");
-        out_jw_str(w, buf_cstr(&uri), uri.len);
-    }
-    buf_release(&uri);
+    OUT_JW_KEY(w, "help_uri");
+    out_jw_help_uri(w, r);
     OUT_JW_KEY(w, "related");
     out_jw_open(w, '[');
     for (uint32_t i = 0; i < x->n_related; i++) {
@@ -134,10 +130,15 @@ int out_json_begin(const struct out_options *o, struct buf *b)
 int out_json_file(const struct out_options *o, const struct out_file *f, struct out_chunk *c)
 {
     (void)o;
-    if (buf_append_cstr(&c->part[0], "\n    "))
+    /* Room for the usual size of the file's part (a finding takes some
+     * 800 bytes), so that it does not grow by doubling from nothing; a
+     * capped buffer grows as it needs, up to its cap. */
+    struct buf *b = &c->part[0];
+    if ((!b->limit && buf_reserve(b, 128 + (size_t)f->n_findings * 1024)) ||
+        buf_append_cstr(b, "\n    "))
         return ERR_TOO_LARGE;
     struct out_jw w;
-    out_jw_init(&w, &c->part[0], 4);
+    out_jw_init(&w, b, 4);
     out_jw_open(&w, '{');
     OUT_JW_KEY(&w, "path");
     out_jw_cstr(&w, f->path);

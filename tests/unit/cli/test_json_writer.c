@@ -82,6 +82,67 @@ static void test_random_strings(void **state)
     }
 }
 
+/* Long strings of mostly plain text with now and then a byte that needs
+ * care, at every offset of the eight-byte blocks the writer tests at
+ * once (out_jw_str's plain_prefix). */
+static void test_long_strings(void **state)
+{
+    (void)state;
+    static const char *const odd[] = { "\"",   "\\", "\x1F", "\x7F", "\x80", "\xC3\xA9",
+                                       "\xFF", "\n", " ",    "~",    "\x00", "\xE2\x82" };
+    for (int round = 0; round < 3000; round++) {
+        char text[256];
+        size_t n = next() % 200;
+        for (size_t i = 0; i < n; i++)
+            text[i] = (char)('!' + next() % 90);
+        for (uint32_t k = next() % 3; k > 0 && n > 2; k--) {
+            const char *o = odd[next() % (sizeof odd / sizeof odd[0])];
+            size_t len = o[0] ? strlen(o) : 1, at = next() % (n - 1);
+            if (at + len <= n)
+                memcpy(text + at, o, len);
+        }
+        struct buf got = BUF_INIT;
+        struct out_jw w;
+        out_jw_init(&w, &got, 2);
+        out_jw_open(&w, '[');
+        out_jw_str(&w, text, n);
+        out_jw_close(&w, ']');
+        json_t *j = json_array();
+        json_array_append_new(j, out_jstr(text, n));
+        assert_same(j, &w, &got, 2);
+        buf_release(&got);
+    }
+}
+
+/* Keys given quoted (OUT_JW_KEY), first and later in an object, nested
+ * deeper than the writer's run of indentation spaces. */
+static void test_quoted_keys(void **state)
+{
+    (void)state;
+    struct buf got = BUF_INIT;
+    struct out_jw w;
+    out_jw_init(&w, &got, 4);
+    json_t *root = json_object(), *cur = root;
+    out_jw_open(&w, '{');
+    for (int d = 0; d < 30; d++) {
+        OUT_JW_KEY(&w, "a");
+        out_jw_int(&w, d);
+        json_object_set_new(cur, "a", json_integer(d));
+        OUT_JW_KEY(&w, "next");
+        out_jw_open(&w, '{');
+        json_t *o = json_object();
+        json_object_set_new(cur, "next", o);
+        cur = o;
+    }
+    OUT_JW_KEY(&w, "last");
+    out_jw_cstr(&w, "x");
+    json_object_set_new(cur, "last", json_string("x"));
+    for (int d = 0; d <= 30; d++)
+        out_jw_close(&w, '}');
+    assert_same(root, &w, &got, 4);
+    buf_release(&got);
+}
+
 static void test_structure(void **state)
 {
     (void)state;
@@ -218,6 +279,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_strings),
+        cmocka_unit_test(test_long_strings),
+        cmocka_unit_test(test_quoted_keys),
         cmocka_unit_test(test_structure),
         cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_unbalanced_fails),
