@@ -212,6 +212,7 @@ uint32_t mb_kids(struct mb *b, TSNode node, uint32_t *n)
             k->end = ts_node_end_byte(c);
             k->sym = mb_sym_of(b, c);
             k->missing = ts_node_is_missing(c);
+            k->kids = MB_NO_KIDS;
         } while (ts_tree_cursor_goto_next_sibling(&b->cur));
     }
     *n = (uint32_t)b->kids.len - base;

@@ -58,56 +58,46 @@ static void add_comment(struct mb *b, uint32_t start, uint32_t end)
  * comment lines become dropped ranges, comments are recorded, ERROR and
  * MISSING nodes are collected. Only children that span lines or hold errors
  * are entered: a single-line node can hold neither a continuation nor a
- * comment line (both end with a line ending). */
-static void scan(struct mb *b, TSNode node)
+ * comment line (both end with a line ending). The children it reads stay
+ * on b->kids, each entered kid pointing at its own, so that the build of
+ * the instruction does not read them a second time (a sibling step of the
+ * tree-sitter cursor costs hundreds of instructions). Returns the index
+ * of node's first child in b->kids and sets *n. */
+static uint32_t scan(struct mb *b, TSNode node, uint16_t sym, uint32_t depth, uint32_t *n)
 {
-    TSTreeCursor *c = &b->cur;
-    ts_tree_cursor_reset(c, node);
-    TSNode parents[SCAN_MAX_DEPTH];
-    uint16_t psyms[SCAN_MAX_DEPTH];
-    uint32_t depth = 0;
-    for (;;) {
-        TSNode n = ts_tree_cursor_current_node(c);
-        uint16_t sym = mb_sym_of(b, n);
+    uint32_t base = mb_kids(b, node, n);
+    for (uint32_t i = 0; i < *n; i++) {
+        struct mb_kid k = mb_kid_at(b, base + i);
         bool enter = false;
-        if (depth == 0) {
-            enter = true; /* the root is never reported: its caller words it */
-        } else if (sym == S_LINE_CONTINUATION) {
-            add_dropped(b, ts_node_start_byte(n), ts_node_end_byte(n));
-        } else if (sym == S_COMMENT) {
-            uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
-            add_comment(b, s, e);
+        if (k.sym == S_LINE_CONTINUATION) {
+            add_dropped(b, k.start, k.end);
+        } else if (k.sym == S_COMMENT) {
+            uint32_t s = k.start;
+            add_comment(b, s, k.end);
             /* The whole line goes, with the blanks before its '#'. */
             while (s > 0 && (b->src[s - 1] == ' ' || b->src[s - 1] == '\t'))
                 s--;
-            add_dropped(b, s, e);
-        } else if (sym == S_ERROR || ts_node_is_missing(n)) {
+            add_dropped(b, s, k.end);
+        } else if (k.sym == S_ERROR || k.missing) {
             struct mb_errnode *e = VEC_PUSH_ZERO(&b->errs);
-            e->k.node = n;
-            e->k.start = ts_node_start_byte(n);
-            e->k.end = ts_node_end_byte(n);
-            e->k.sym = sym;
-            e->k.missing = ts_node_is_missing(n);
-            e->parent = parents[depth - 1];
-            e->parent_sym = psyms[depth - 1];
+            e->k = k;
+            e->parent = node;
+            e->parent_sym = sym;
             /* Comments and continuations inside an ERROR still go. */
-            enter = sym == S_ERROR && ts_node_start_point(n).row != ts_node_end_point(n).row;
+            enter = k.sym == S_ERROR &&
+                    ts_node_start_point(k.node).row != ts_node_end_point(k.node).row;
         } else {
-            enter = ts_node_start_point(n).row != ts_node_end_point(n).row || ts_node_has_error(n);
+            enter = ts_node_start_point(k.node).row != ts_node_end_point(k.node).row ||
+                    ts_node_has_error(k.node);
         }
-        if (enter && depth < SCAN_MAX_DEPTH && ts_tree_cursor_goto_first_child(c)) {
-            parents[depth] = n;
-            psyms[depth] = sym;
-            depth++;
-            continue;
+        if (enter && depth + 1 < SCAN_MAX_DEPTH) {
+            uint32_t kn;
+            uint32_t kb = scan(b, k.node, k.sym, depth + 1, &kn);
+            b->kids.items[base + i].kids = kb;
+            b->kids.items[base + i].n_kids = kn;
         }
-        while (depth > 0 && !ts_tree_cursor_goto_next_sibling(c)) {
-            ts_tree_cursor_goto_parent(c);
-            depth--;
-        }
-        if (depth == 0)
-            break;
     }
+    return base;
 }
 
 /* ------------------------------------------------------------------ words */
@@ -463,7 +453,7 @@ static void check_json_fallback(struct mb *b, struct df_instr *in, struct df_tex
 static void json_array(struct mb *b, struct mb_kid arr)
 {
     uint32_t n;
-    uint32_t base = mb_kids(b, arr.node, &n);
+    uint32_t base = mb_kids_of(b, arr, &n);
     for (uint32_t i = 0; i < n; i++) {
         struct mb_kid k = mb_kid_at(b, base + i);
         if (k.sym == S_JSON_STRING)
@@ -477,14 +467,14 @@ static void json_array(struct mb *b, struct mb_kid arr)
 static void mount_options(struct mb *b, struct mb_kid opts)
 {
     uint32_t n;
-    uint32_t base = mb_kids(b, opts.node, &n);
+    uint32_t base = mb_kids_of(b, opts, &n);
     for (uint32_t i = 0; i < n; i++) {
         struct mb_kid o = mb_kid_at(b, base + i);
         if (o.sym != S_MOUNT_OPTION)
             continue;
         struct df_mount_opt *m = VEC_PUSH_ZERO(&b->mopts);
         uint32_t on;
-        uint32_t ob = mb_kids(b, o.node, &on);
+        uint32_t ob = mb_kids_of(b, o, &on);
         bool eq = false;
         for (uint32_t j = 0; j < on; j++) {
             struct mb_kid k = mb_kid_at(b, ob + j);
@@ -513,7 +503,7 @@ static void add_flag(struct mb *b, struct mb_kid flag)
     fl.value = (struct df_text){ STR_NULL, span_make(flag.end, flag.end) };
     size_t mbase = b->mopts.len;
     uint32_t n;
-    uint32_t base = mb_kids(b, flag.node, &n);
+    uint32_t base = mb_kids_of(b, flag, &n);
     for (uint32_t i = 0; i < n; i++) {
         struct mb_kid k = mb_kid_at(b, base + i);
         if (k.sym == S_FLAG_NAME) {
@@ -543,7 +533,7 @@ static void add_pair(struct mb *b, struct mb_kid pair)
     p.span = span_make(pair.start, pair.end);
     p.value = (struct df_text){ STR_NULL, span_make(pair.end, pair.end) };
     uint32_t n;
-    uint32_t base = mb_kids(b, pair.node, &n);
+    uint32_t base = mb_kids_of(b, pair, &n);
     bool have_key = false;
     for (uint32_t i = 0; i < n; i++) {
         struct mb_kid k = mb_kid_at(b, base + i);
@@ -641,7 +631,7 @@ static uint32_t trim_eol(const struct mb *b, uint32_t start, uint32_t end)
 static void heredoc_block(struct mb *b, struct mb_kid blk, struct df_heredoc *h)
 {
     uint32_t n;
-    uint32_t base = mb_kids(b, blk.node, &n);
+    uint32_t base = mb_kids_of(b, blk, &n);
     bool body = false;
     h->body = span_make(blk.start, blk.start);
     h->end = span_make(blk.end, blk.end);
@@ -777,23 +767,25 @@ static bool takes_command(enum df_kind kind)
            kind == DF_HEALTHCHECK;
 }
 
-/* Builds an instruction from the children of node from the first_kid-th
- * on (an ONBUILD that lost its shape inside an ERROR holds its trigger's
- * keyword and arguments as further children of the same node). */
-static struct df_instr *build_instr(struct mb *b, TSNode node, enum df_kind kind, bool from_error,
-                                    const struct df_instr *parent, uint32_t first_kid,
-                                    uint32_t first_start);
+/* Builds an instruction from the children of self.node (the ones on
+ * b->kids when self.kids is set) from the first_kid-th on (an ONBUILD that lost its shape inside an
+ * ERROR holds its trigger's keyword and arguments as further children of the same node). */
+static struct df_instr *build_instr(struct mb *b, struct mb_kid self, enum df_kind kind,
+                                    bool from_error, const struct df_instr *parent,
+                                    uint32_t first_kid, uint32_t first_start);
 
 struct df_instr *mb_instr(struct mb *b, TSNode node, enum df_kind kind, bool from_error,
                           const struct df_instr *parent)
 {
-    return build_instr(b, node, kind, from_error, parent, 0, ts_node_start_byte(node));
+    struct mb_kid self = { .node = node, .kids = MB_NO_KIDS };
+    return build_instr(b, self, kind, from_error, parent, 0, ts_node_start_byte(node));
 }
 
-static struct df_instr *build_instr(struct mb *b, TSNode node, enum df_kind kind, bool from_error,
-                                    const struct df_instr *parent, uint32_t first_kid,
-                                    uint32_t first_start)
+static struct df_instr *build_instr(struct mb *b, struct mb_kid self, enum df_kind kind,
+                                    bool from_error, const struct df_instr *parent,
+                                    uint32_t first_kid, uint32_t first_start)
 {
+    TSNode node = self.node;
     struct df_instr *in = ARENA_NEW(b->a, struct df_instr);
     in->kind = kind;
     in->index = (uint32_t)b->all.len;
@@ -810,9 +802,15 @@ static struct df_instr *build_instr(struct mb *b, TSNode node, enum df_kind kind
     in->has_syntax_error = from_error || has_err;
 
     size_t errs_base = b->errs.len;
-    if (!parent &&
-        (from_error || has_err || ts_node_start_point(node).row != ts_node_end_point(node).row))
-        scan(b, node);
+    uint32_t floor_save = b->kids_floor;
+    bool scanned = false;
+    if (!parent && self.kids == MB_NO_KIDS &&
+        (from_error || has_err || ts_node_start_point(node).row != ts_node_end_point(node).row)) {
+        /* The root is never reported: its caller words it. */
+        self.kids = scan(b, node, S_OTHER, 0, &self.n_kids);
+        b->kids_floor = (uint32_t)b->kids.len;
+        scanned = true;
+    }
 
     size_t flags_base = b->flags.len, texts_base = b->texts.len, exec_base = b->exec.len;
     size_t pairs_base = b->pairs.len, hd_base = b->heredocs.len;
@@ -823,7 +821,7 @@ static struct df_instr *build_instr(struct mb *b, TSNode node, enum df_kind kind
     bool colon = false;
 
     uint32_t n;
-    uint32_t base = mb_kids(b, node, &n);
+    uint32_t base = mb_kids_of(b, self, &n);
     for (uint32_t i = first_kid; i < n; i++) {
         struct mb_kid k = mb_kid_at(b, base + i);
         if (k.missing && k.sym != S_T_EQ)
@@ -838,7 +836,7 @@ static struct df_instr *build_instr(struct mb *b, TSNode node, enum df_kind kind
             /* The rest of the ERROR is the trigger. */
             have_trigger = true;
             in->trigger =
-                build_instr(b, node, (enum df_kind)mb_keyword_kind(k.sym), true, in, i, k.start);
+                build_instr(b, self, (enum df_kind)mb_keyword_kind(k.sym), true, in, i, k.start);
             break;
         }
         switch (k.sym) {
@@ -870,7 +868,7 @@ static struct df_instr *build_instr(struct mb *b, TSNode node, enum df_kind kind
                 shell_start = k.start;
             shell_end = k.end;
             uint32_t cn;
-            uint32_t cb = mb_kids(b, k.node, &cn);
+            uint32_t cb = mb_kids_of(b, k, &cn);
             for (uint32_t j = 0; j < cn; j++) {
                 struct mb_kid c = mb_kid_at(b, cb + j);
                 if (c.sym == S_SHELL_FRAGMENT) {
@@ -964,7 +962,7 @@ static struct df_instr *build_instr(struct mb *b, TSNode node, enum df_kind kind
                 !(ts_node_child_count(k.node) > 0 &&
                   ts_node_is_missing(ts_node_child(k.node, 0)))) {
                 have_trigger = true;
-                in->trigger = mb_instr(b, k.node, (enum df_kind)k.sym, false, in);
+                in->trigger = build_instr(b, k, (enum df_kind)k.sym, false, in, 0, k.start);
             }
             break;
         }
@@ -1030,6 +1028,10 @@ static struct df_instr *build_instr(struct mb *b, TSNode node, enum df_kind kind
         else
             mb_report_errors(b, in, (uint32_t)errs_base);
         b->errs.len = errs_base;
+    }
+    if (scanned) {
+        b->kids_floor = floor_save;
+        b->kids.len = self.kids;
     }
     return in;
 }

@@ -124,7 +124,11 @@ struct mb_kid {
     uint32_t start, end;
     uint16_t sym; /* enum mb_sym */
     bool missing;
+    /* Its own children when the scan of the instruction already read them
+     * (index in b->kids and count), else kids == MB_NO_KIDS. */
+    uint32_t kids, n_kids;
 };
+#define MB_NO_KIDS UINT32_MAX
 
 /* An ERROR or MISSING node met while scanning an instruction, with its
  * parent (for the message). */
@@ -154,8 +158,12 @@ struct mb {
     uint8_t *symmap; /* language symbol -> enum mb_sym */
     uint32_t n_sym;
 
-    TSTreeCursor cur; /* scratch cursor for mb_kids and DFS scans */
+    TSTreeCursor cur; /* scratch cursor for mb_kids */
     VEC(struct mb_kid) kids;
+    /* b->kids below this index hold the children the scan of the current
+     * instruction read; mb_kids_pop leaves them for the instruction's
+     * build to reuse. */
+    uint32_t kids_floor;
 
     /* Model-wide results, in file order. */
     VEC(struct span) dropped;
@@ -198,9 +206,20 @@ struct mb {
  * sets *n. Pop them with mb_kids_pop(b, base). Extras (continuations,
  * comments) are included. */
 uint32_t mb_kids(struct mb *b, TSNode node, uint32_t *n);
+/* The children of kid k: those the instruction's scan read already, else
+ * pushed by mb_kids. Pop them with mb_kids_pop(b, base) all the same. */
+static inline uint32_t mb_kids_of(struct mb *b, struct mb_kid k, uint32_t *n)
+{
+    if (k.kids != MB_NO_KIDS) {
+        *n = k.n_kids;
+        return k.kids;
+    }
+    return mb_kids(b, k.node, n);
+}
 static inline void mb_kids_pop(struct mb *b, uint32_t base)
 {
-    b->kids.len = base;
+    if (base >= b->kids_floor)
+        b->kids.len = base;
 }
 static inline struct mb_kid mb_kid_at(const struct mb *b, uint32_t i)
 {
