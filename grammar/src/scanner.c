@@ -692,6 +692,29 @@ bool tree_sitter_dockwright_dockerfile_external_scanner_scan(void *payload, TSLe
     return true;
 }
 
+/* Whether the token starts a line (only blanks before it on its line)
+ * decides comments, and with the blanks before it, word boundaries.
+ * get_column rescans the line from its start, so a line of many touching
+ * tokens would cost quadratic time if every call asked: scan() asks at
+ * most once, only when a decision depends on the answer, and always
+ * before the lexer moves (the answer is about the token's start). */
+struct token_start {
+    uint32_t skipped; /* characters skipped before the token */
+    int line_start;   /* -1 until asked */
+};
+
+static bool starts_line(const struct scanner *s, TSLexer *lx, struct token_start *t)
+{
+    if (t->line_start < 0) {
+        uint32_t col = lx->get_column(lx);
+        /* The runtime skips a byte-order mark at the very start before it
+         * calls the scanner, so the first line's column is then one more:
+         * only there, before any external token, can that happen. */
+        t->line_start = col == t->skipped || (!s->started && col == t->skipped + 1);
+    }
+    return t->line_start;
+}
+
 static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
 {
     bool recovering = valid[ERROR_SENTINEL];
@@ -700,44 +723,24 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
     if (!recovering && s->n_pending > 0 && (valid[HEREDOC_BODY] || valid[HEREDOC_END]))
         return scan_heredoc_body(s, lx, valid);
 
-    /* Whether the token starts a line decides comments, and whether a blank
-     * comes before it decides word boundaries. get_column rescans the line,
-     * so it is asked only when the answer matters. */
-    uint32_t skipped = 0;
+    struct token_start t = { 0, -1 };
     while (is_blank(lx->lookahead) || lx->lookahead == 0xFEFF) {
         skip(lx);
-        skipped++;
+        t.skipped++;
     }
     if (lx->lookahead == '\r') {
         /* Only a CR of a CRLF line ending is skipped here. */
         skip(lx);
-        skipped++;
+        t.skipped++;
         if (lx->lookahead != '\n')
             return false;
     }
-    bool blank_before = skipped > 0;
-    bool line_start = false;
-    /* libtree-sitter 0.20.7's get_column leaves the position at the line
-     * start when called at the end of input (its loop stops on eof before
-     * moving back), which would give a token of negative length: never ask
-     * there. */
-    /* get_column rescans the line from its start, so a line of many
-     * touching tokens would cost quadratic time: ask only when a decision
-     * below depends on it (a comment, or, with no blank before, an escape
-     * character or the start of a word of shell text, flag, heredoc marker
-     * or exec form). */
-    int32_t la = lx->lookahead;
-    bool needs_column =
-        la == '#' ||
-        (!blank_before && (la == s->escape || la == '\\' || la == '`' || valid[SHELL_FRAGMENT] ||
-                           valid[FLAG_START] || valid[HEREDOC_MARKER] || valid[JSON_OPEN]));
-    if (!lx->eof(lx) && needs_column) {
-        uint32_t col = lx->get_column(lx);
-        /* The runtime skips a byte-order mark at the very start before it
-         * calls the scanner, so the first line's column is then one more:
-         * only there, before any external token, can that happen. */
-        line_start = col == skipped || (!s->started && col == skipped + 1);
-    }
+    /* With a blank before it, the token starts a word whatever its column.
+     * (The column is never asked at the end of input: libtree-sitter
+     * 0.20.7's get_column then leaves the position at the line start, its
+     * loop stopping on eof before moving back, which would give a token of
+     * negative length.) */
+    bool blank_before = t.skipped > 0;
 
     if (lx->eof(lx)) {
         if (valid[HEREDOC_NL] && s->n_pending > 0 && !recovering) {
@@ -783,7 +786,7 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
     }
 
     /* Comments and directives exist only where a line starts with '#'. */
-    if (line_start && c == '#') {
+    if (c == '#' && starts_line(s, lx, &t)) {
         advance(lx);
         lx->mark_end(lx);
         if (valid[DIRECTIVE_START] && !s->directives_done && !recovering &&
@@ -799,8 +802,6 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
         return true;
     }
 
-    bool imm = !blank_before && !line_start;
-
     if (c == s->escape) {
         /* A continuation; or, inside a word, an escape sequence (the escape
          * char and the next character) or, where escapes do not exist (in
@@ -808,6 +809,13 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
          * move forward, so each case marks its end before looking further. */
         bool want_escape = valid[ESCAPE_SEQUENCE] || valid[IMM_ESCAPE_SEQUENCE];
         bool want_plain = !want_escape && (valid[PLAIN_BACKSLASH] || valid[IMM_PLAIN_BACKSLASH]);
+        /* Touching what comes before it (imm), asked only where it picks
+         * the token, and before the lexer moves. */
+        bool need_imm = !blank_before &&
+                        ((want_escape && valid[ESCAPE_SEQUENCE] && valid[IMM_ESCAPE_SEQUENCE]) ||
+                         (want_plain && valid[PLAIN_BACKSLASH] && valid[IMM_PLAIN_BACKSLASH]) ||
+                         (!want_escape && !want_plain && valid[SHELL_FRAGMENT] && !recovering));
+        bool imm = need_imm && !starts_line(s, lx, &t);
         advance(lx);
         if (want_plain)
             lx->mark_end(lx);
@@ -846,12 +854,14 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
                                     : PLAIN_BACKSLASH;
             return true;
         }
-        if (valid[SHELL_FRAGMENT] && !recovering && (blank_before || line_start))
+        if (valid[SHELL_FRAGMENT] && !recovering && !imm)
             return scan_shell_fragment(s, lx, valid, true);
         return false;
     }
 
     if ((c == '\\' || c == '`') && (valid[PLAIN_BACKSLASH] || valid[IMM_PLAIN_BACKSLASH])) {
+        bool imm = !blank_before && valid[PLAIN_BACKSLASH] && valid[IMM_PLAIN_BACKSLASH] &&
+                   !starts_line(s, lx, &t);
         advance(lx);
         lx->mark_end(lx);
         lx->result_symbol = (imm && valid[IMM_PLAIN_BACKSLASH]) || !valid[PLAIN_BACKSLASH]
@@ -863,9 +873,7 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
     if (recovering)
         return false;
 
-    bool word_start = blank_before || line_start;
-
-    if (c == '-' && valid[FLAG_START] && word_start) {
+    if (c == '-' && valid[FLAG_START] && (blank_before || starts_line(s, lx, &t))) {
         advance(lx);
         if (lx->lookahead == '-') {
             advance(lx);
@@ -881,7 +889,8 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
         return false;
     }
 
-    if (valid[HEREDOC_MARKER] && word_start && (c == '<' || (c >= '0' && c <= '9'))) {
+    if (valid[HEREDOC_MARKER] && (c == '<' || (c >= '0' && c <= '9')) &&
+        (blank_before || starts_line(s, lx, &t))) {
         struct heredoc h;
         if (scan_heredoc_marker(lx, &h)) {
             lx->mark_end(lx);
@@ -896,7 +905,7 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
         return false;
     }
 
-    if (c == '[' && valid[JSON_OPEN] && word_start) {
+    if (c == '[' && valid[JSON_OPEN] && (blank_before || starts_line(s, lx, &t))) {
         advance(lx);
         lx->mark_end(lx);
         struct json_reader r = { lx, s->escape, false };
@@ -911,7 +920,7 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
         return false;
     }
 
-    if (valid[SHELL_FRAGMENT] && word_start)
+    if (valid[SHELL_FRAGMENT] && (blank_before || starts_line(s, lx, &t)))
         return scan_shell_fragment(s, lx, valid, false);
 
     return false;
