@@ -671,11 +671,18 @@ static void wb_init(struct wb *b, struct parser *p, struct sh_node *owner)
     b->owner = owner;
 }
 
-static void wb_grow(struct wb *b)
+/* Makes room for extra more bytes and the final NUL. The offsets and the
+ * bytes share one block (offsets first, for their alignment); the first
+ * block fits what is asked, so a word read in one run (most are) costs
+ * one allocation. */
+static void wb_grow(struct wb *b, uint32_t extra)
 {
+    uint32_t need = b->len + extra + 1;
     uint32_t nc = b->cap ? b->cap * 2 : 16;
-    char *v = arena_alloc(b->p->a, nc);
-    uint32_t *m = arena_alloc(b->p->a, (size_t)nc * sizeof *m);
+    if (nc < need)
+        nc = need;
+    uint32_t *m = arena_alloc(b->p->a, (size_t)nc * (sizeof *m + 1));
+    char *v = (char *)(m + nc);
     if (b->len) {
         memcpy(v, b->v, b->len);
         memcpy(m, b->m, (size_t)b->len * sizeof *m);
@@ -685,26 +692,51 @@ static void wb_grow(struct wb *b)
     b->cap = nc;
 }
 
-/* Called for every byte of every word: the growth stays out of line. */
+/* One byte with its src offset: a resolved escape, a quote's content
+ * byte in a run of its own. */
 static inline void wb_put(struct wb *b, char c, uint32_t src)
 {
     if (b->mute)
         return;
     if (b->len + 1 >= b->cap)
-        wb_grow(b);
+        wb_grow(b, 1);
     b->v[b->len] = c;
     b->m[b->len] = src;
     b->len++;
 }
 
-/* Copies logical bytes [from, to) as they are. */
+/* Copies logical bytes [from, to) as they are, with their offsets. */
 static void wb_raw(struct wb *b, uint32_t from, uint32_t to)
 {
     const struct lex *lx = b->p->lx;
     if (to > lx->n)
         to = lx->n;
-    for (uint32_t k = from; k < to; k++)
-        wb_put(b, lx->s[k], lx->pos[k]);
+    if (b->mute || to <= from)
+        return;
+    uint32_t k = to - from;
+    if (b->len + k >= b->cap)
+        wb_grow(b, k);
+    memcpy(b->v + b->len, lx->s + from, k);
+    memcpy(b->m + b->len, lx->pos + from, (size_t)k * sizeof *b->m);
+    b->len += k;
+}
+
+/* The bytes that end a run of plain word bytes, copied as they are: what
+ * ends a word, quotes, escapes, expansions, glob characters and CR (a
+ * blank before LF). Tested once per byte, so a table. */
+static const bool word_stop[256] = {
+    [' '] = true, ['\t'] = true, ['\n'] = true, ['\r'] = true, [';'] = true,
+    ['&'] = true, ['|'] = true,  ['<'] = true,  ['>'] = true,  ['('] = true,
+    [')'] = true, ['\\'] = true, ['\''] = true, ['"'] = true,  ['`'] = true,
+    ['$'] = true, ['*'] = true,  ['?'] = true,  ['['] = true,
+};
+
+/* The end of the run of plain bytes from i. */
+static uint32_t plain_run(const struct lex *lx, uint32_t i)
+{
+    while (i < lx->n && !word_stop[(unsigned char)lx->s[i]])
+        i++;
+    return i;
 }
 
 static uint32_t add_exp(struct wb *b, enum sh_exp_kind kind, bool quoted)
@@ -742,14 +774,20 @@ static void squote(struct parser *p, struct wb *b)
     struct lex *lx = p->lx;
     uint32_t q = lx->i++;
     b->flags |= SH_WORD_QUOTED;
-    while (lx->i < lx->n && lx->s[lx->i] != '\'') {
-        wb_put(b, lx->s[lx->i], lx->pos[lx->i]);
-        lx->i++;
-    }
+    const char *close = memchr(lx->s + lx->i, '\'', lx->n - lx->i);
+    uint32_t end = close ? (uint32_t)(close - lx->s) : lx->n;
+    wb_raw(b, lx->i, end);
+    lx->i = end;
     if (lx->i >= lx->n)
         problem(p, q, lx->n, "unterminated single quote");
     else
         lx->i++;
+}
+
+/* The bytes that end a run of plain bytes inside double quotes. */
+static bool dquote_stop(char c)
+{
+    return c == '"' || c == '\\' || c == '$' || c == '`';
 }
 
 static void dquote(struct parser *p, struct wb *b)
@@ -788,8 +826,11 @@ static void dquote(struct parser *p, struct wb *b)
             backtick(p, b, true);
             continue;
         }
-        wb_put(b, c, lx->pos[i]);
-        lx->i++;
+        uint32_t j = i + 1;
+        while (j < lx->n && !dquote_stop(lx->s[j]))
+            j++;
+        wb_raw(b, i, j);
+        lx->i = j;
     }
     if (!p->abort)
         problem(p, q, lx->n, "unterminated double quote");
@@ -1182,6 +1223,12 @@ static void parse_word(struct parser *p, struct sh_node *owner, struct sh_word *
     while (lx->i < lx->n && !p->abort) {
         uint32_t i = lx->i;
         char c = lx->s[i];
+        if (!word_stop[(unsigned char)c]) {
+            uint32_t j = plain_run(lx, i + 1);
+            wb_raw(&b, i, j);
+            lx->i = j;
+            continue;
+        }
         if (c == ' ' || c == '\t' || c == '\n' || is_blank_at(lx, i))
             break;
         if ((c == '<' || c == '>') && i == start && i + 1 < lx->n && lx->s[i + 1] == '(') {
@@ -2020,10 +2067,13 @@ struct sh_script *sh_parse(const struct sh_input *in, struct arena *a)
             continue;
         if (first == UINT32_MAX)
             first = g->start;
-        for (uint32_t o = g->start; o < g->end && m < total; o++) {
-            text[m] = in->src[o];
-            pos[m++] = o;
-        }
+        uint32_t len = g->end - g->start;
+        if (len > total - m)
+            len = (uint32_t)(total - m);
+        memcpy(text + m, in->src + g->start, len);
+        for (uint32_t o = 0; o < len; o++)
+            pos[m + o] = g->start + o;
+        m += len;
     }
     if (first == UINT32_MAX)
         first = in->n_segs && in->segs[0].start <= in->segs[0].end ? in->segs[0].start : 0;
