@@ -180,9 +180,24 @@ static bool is_blank(int32_t c)
     return c == ' ' || c == '\t' || c == '\f' || c == '\v';
 }
 
+/* A character of at most ' ' that shell text runs through: not a blank,
+ * a line end or 0 (the end of input, or a NUL byte checked separately). */
+static bool is_text_control(int32_t c)
+{
+    return c != 0 && c != ' ' && c != '\n' && c != '\r' && !is_blank(c);
+}
+
+/* At the end of the input. The runtime's lookahead is 0 there, so the
+ * (indirect) eof call is made only for a 0, which a NUL byte also gives:
+ * this is asked for about every byte. */
+static bool at_end(TSLexer *lx)
+{
+    return lx->lookahead == 0 && lx->eof(lx);
+}
+
 static bool at_eol(TSLexer *lx)
 {
-    return lx->eof(lx) || lx->lookahead == '\n';
+    return lx->lookahead == '\n' || at_end(lx);
 }
 
 /* Consumes a line ending (\n or \r\n) if one is next; a lone \r is data. */
@@ -602,49 +617,65 @@ static enum json_result scan_json_array(struct json_reader *r)
  * the end of the physical line, a continuation, or a heredoc marker at a
  * word start (when markers are valid). The token excludes trailing blanks.
  * `started` says whether characters were already consumed into the token
- * (for example a "-" that turned out not to start a flag). */
+ * (for example a "-" that turned out not to start a flag).
+ *
+ * This loop sees most bytes of a Dockerfile, and each lexer call is an
+ * indirect call into the runtime: the token end is marked once per run of
+ * text (before the lexer moves past a blank, a CR or an escape char, which
+ * may end up outside the token), not after every character. */
 static bool scan_shell_fragment(struct scanner *s, TSLexer *lx, const bool *valid, bool started)
 {
+    const int32_t escape = s->escape;
     bool any = started;
     if (started)
         lx->mark_end(lx);
+    bool unmarked = false; /* text consumed after the last mark_end */
     int32_t prev = 0;
     int32_t quote = 0;
     bool word_start = !started;
     for (;;) {
         int32_t c = lx->lookahead;
-        if (lx->eof(lx) || c == '\n')
+        if (c == '\n' || at_end(lx))
             break;
-        if (c == '\r') {
-            advance(lx);
-            if (at_eol(lx))
-                break;
-            prev = '\r';
-            word_start = false;
-            continue;
-        }
-        if (c == s->escape && prev != s->escape) {
-            /* A continuation ends the fragment; otherwise the escape char
-             * and what follows are text. */
-            advance(lx);
-            while (is_blank(lx->lookahead) || lx->lookahead == '\r')
+        if (c == '\r' || c == escape || is_blank(c)) {
+            /* What comes next may end the token before c. */
+            if (unmarked) {
+                lx->mark_end(lx);
+                unmarked = false;
+            }
+            if (c == '\r') {
                 advance(lx);
-            if (at_eol(lx))
-                break;
-            prev = s->escape;
-            word_start = false;
-            any = true;
-            lx->mark_end(lx);
-            continue;
-        }
-        if (is_blank(c)) {
-            advance(lx);
-            prev = c;
-            word_start = !quote;
-            continue;
+                if (at_eol(lx))
+                    break;
+                prev = '\r';
+                word_start = false;
+                continue;
+            }
+            if (c == escape && prev != escape) {
+                /* A continuation ends the fragment; otherwise the escape
+                 * char and what follows are text. */
+                advance(lx);
+                while (is_blank(lx->lookahead) || lx->lookahead == '\r')
+                    advance(lx);
+                if (at_eol(lx))
+                    break;
+                prev = escape;
+                word_start = false;
+                any = true;
+                lx->mark_end(lx);
+                continue;
+            }
+            if (is_blank(c)) {
+                advance(lx);
+                prev = c;
+                word_start = !quote;
+                continue;
+            }
+            /* An escape char right after one is text. */
         }
         if (word_start && !quote && valid[HEREDOC_MARKER] && (c == '<' || (c >= '0' && c <= '9'))) {
-            /* Maybe a heredoc marker: the fragment ends before it. */
+            /* Maybe a heredoc marker: the fragment ends before it. A word
+             * starts after a blank, so nothing is unmarked here. */
             struct heredoc h;
             if (scan_heredoc_marker(lx, &h)) {
                 if (any) {
@@ -659,18 +690,24 @@ static bool scan_shell_fragment(struct scanner *s, TSLexer *lx, const bool *vali
             word_start = false;
             continue;
         }
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
-        }
-        advance(lx);
-        lx->mark_end(lx);
+        /* A run of text up to a character the branches above handle. */
+        do {
+            if (quote) {
+                if (c == quote)
+                    quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            }
+            prev = c;
+            advance(lx);
+            c = lx->lookahead;
+        } while (c > ' ' ? c != escape : is_text_control(c));
+        unmarked = true;
         any = true;
-        prev = c;
         word_start = false;
     }
+    if (unmarked)
+        lx->mark_end(lx);
     if (!any)
         return false;
     lx->result_symbol = SHELL_FRAGMENT;
