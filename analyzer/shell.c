@@ -440,31 +440,6 @@ static void consume(struct parser *p, const struct tok *t)
  * whole word is one: `{echo` and `if"x"` are not. */
 static enum rw reserved(const struct parser *p, uint32_t *len)
 {
-    static const struct {
-        const char *s;
-        uint8_t len;
-        enum rw rw;
-    } words[] = {
-        { "if", 2, RW_IF },
-        { "then", 4, RW_THEN },
-        { "else", 4, RW_ELSE },
-        { "elif", 4, RW_ELIF },
-        { "fi", 2, RW_FI },
-        { "do", 2, RW_DO },
-        { "done", 4, RW_DONE },
-        { "case", 4, RW_CASE },
-        { "esac", 4, RW_ESAC },
-        { "while", 5, RW_WHILE },
-        { "until", 5, RW_UNTIL },
-        { "for", 3, RW_FOR },
-        { "in", 2, RW_IN },
-        { "{", 1, RW_LBRACE },
-        { "}", 1, RW_RBRACE },
-        { "!", 1, RW_BANG },
-        { "function", 8, RW_FUNCTION },
-        { "[[", 2, RW_DLBRACK },
-        { "select", 6, RW_SELECT },
-    };
     const struct lex *lx = p->lx;
     uint32_t i = lx->i, j = i;
     /* Most words start with no reserved word's first byte: decided here,
@@ -495,15 +470,41 @@ static enum rw reserved(const struct parser *p, uint32_t *len)
     }
     if (j == i || (j < lx->n && !is_blank_at(lx, j) && !is_meta(lx->s[j])))
         return RW_NONE;
-    for (size_t k = 0; k < DW_ARRAY_LEN(words); k++) {
-        size_t wl = words[k].len;
-        if (wl == j - i && lx->s[i] == words[k].s[0] && memcmp(lx->s + i, words[k].s, wl) == 0) {
-            if (len)
-                *len = (uint32_t)wl;
-            return words[k].rw;
-        }
+    /* By length, then by text: one or two comparisons of known length. */
+    const char *w = lx->s + i;
+    enum rw rw = RW_NONE;
+    switch (j - i) {
+    case 1:
+        rw = w[0] == '{' ? RW_LBRACE : w[0] == '}' ? RW_RBRACE : w[0] == '!' ? RW_BANG : RW_NONE;
+        break;
+    case 2:
+        rw = !memcmp(w, "if", 2)   ? RW_IF
+             : !memcmp(w, "fi", 2) ? RW_FI
+             : !memcmp(w, "do", 2) ? RW_DO
+             : !memcmp(w, "in", 2) ? RW_IN
+             : !memcmp(w, "[[", 2) ? RW_DLBRACK
+                                   : RW_NONE;
+        break;
+    case 3: rw = !memcmp(w, "for", 3) ? RW_FOR : RW_NONE; break;
+    case 4:
+        rw = !memcmp(w, "then", 4)   ? RW_THEN
+             : !memcmp(w, "else", 4) ? RW_ELSE
+             : !memcmp(w, "elif", 4) ? RW_ELIF
+             : !memcmp(w, "done", 4) ? RW_DONE
+             : !memcmp(w, "case", 4) ? RW_CASE
+             : !memcmp(w, "esac", 4) ? RW_ESAC
+                                     : RW_NONE;
+        break;
+    case 5:
+        rw = !memcmp(w, "while", 5) ? RW_WHILE : !memcmp(w, "until", 5) ? RW_UNTIL : RW_NONE;
+        break;
+    case 6: rw = !memcmp(w, "select", 6) ? RW_SELECT : RW_NONE; break;
+    case 8: rw = !memcmp(w, "function", 8) ? RW_FUNCTION : RW_NONE; break;
+    default: break;
     }
-    return RW_NONE;
+    if (rw != RW_NONE && len)
+        *len = j - i;
+    return rw;
 }
 
 static bool is_closer(enum rw rw)

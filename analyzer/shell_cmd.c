@@ -12,6 +12,10 @@
 struct str sh_call_name(const struct sh_call *c)
 {
     struct str v = c->argv[0].value;
+    /* Rules ask this of every command, most of which have no '/': one
+     * forward memchr is cheaper than a byte loop from the end. */
+    if (!v.len || !memchr(v.ptr, '/', v.len))
+        return v;
     size_t k = v.len;
     while (k > 0 && v.ptr[k - 1] != '/')
         k--;
@@ -215,8 +219,11 @@ static const struct wrapper wrappers[] = {
 
 static const struct wrapper *find_wrapper(struct str name)
 {
+    /* Asked of every command; the first byte rules out most names. */
+    if (!name.len)
+        return NULL;
     for (size_t k = 0; k < DW_ARRAY_LEN(wrappers); k++)
-        if (str_eq_cstr(name, wrappers[k].name))
+        if (name.ptr[0] == wrappers[k].name[0] && str_eq_cstr(name, wrappers[k].name))
             return &wrappers[k];
     return NULL;
 }
@@ -295,6 +302,9 @@ static bool is_shell(struct str name)
     static const char *const shells[] = {
         "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "posh"
     };
+    /* Asked of every command: each of them has 2 to 4 bytes and ends in h. */
+    if (name.len < 2 || name.len > 4 || name.ptr[name.len - 1] != 'h')
+        return false;
     for (size_t k = 0; k < DW_ARRAY_LEN(shells); k++)
         if (str_eq_cstr(name, shells[k]))
             return true;
