@@ -1038,6 +1038,18 @@ out:
     return rc;
 }
 
+/* Whether ASCII byte c stands for itself in stop_on: no expansion, quote,
+ * escape, stop character, nor (when splitting) a word break. */
+static inline bool is_plain(const struct xp *x, int32_t c, int32_t stop, const struct words *w)
+{
+    if (c == '$' || c == stop || (uint32_t)c == x->esc)
+        return false;
+    if (!x->no_quotes && (c == '\'' || c == '"'))
+        return false;
+    /* The ASCII white space of exp_is_space: '\t' to '\r' and ' '. */
+    return !w || !(c == ' ' || (c >= '\t' && c <= '\r'));
+}
+
 static int stop_on(struct xp *x, int32_t stop, bool raw, struct buf *out, struct words *w)
 {
     bool saved = x->raw;
@@ -1049,6 +1061,20 @@ static int stop_on(struct xp *x, int32_t stop, bool raw, struct buf *out, struct
         if (stop != EOF_RUNE && c == stop) {
             x->pos += l;
             goto done;
+        }
+        if (c < 0x80 && is_plain(x, c, stop, w)) {
+            /* A run of plain ASCII goes in one append, not one per
+             * character: most words expand nothing. */
+            size_t at = x->pos, end = at + 1;
+            while (end < x->n && (unsigned char)x->s[end] < 0x80 &&
+                   is_plain(x, (unsigned char)x->s[end], stop, w))
+                end++;
+            x->pos = end;
+            if (words_add_raw(w, x->s + at, end - at))
+                goto large;
+            if ((rc = put(x, out, x->s + at, end - at)))
+                goto done;
+            continue;
         }
         size_t mark = out->len;
         if (c == '$') {
