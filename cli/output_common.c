@@ -899,18 +899,43 @@ int out_join(const struct out_options *o, const struct out_chunk *chunks, size_t
     return end(o, t, any, b) ? ERR_TOO_LARGE : 0;
 }
 
-static int write_buf(FILE *fp, const struct buf *b)
+/* out_write's output goes out in batches of this many bytes: a stream
+ * to a pipe or file buffers a few KiB, which made a report of megabytes
+ * a thousand write calls. */
+#define OUT_WRITE_BATCH ((size_t)64 * 1024)
+
+struct batch {
+    FILE *fp;
+    struct buf b;
+    int rc;
+};
+
+static void batch_flush(struct batch *w)
 {
-    return b->len && fwrite(b->data, 1, b->len, fp) != b->len ? ERR_IO : 0;
+    if (w->b.len && fwrite(w->b.data, 1, w->b.len, w->fp) != w->b.len)
+        w->rc = ERR_IO;
+    buf_truncate(&w->b, 0);
+}
+
+static void batch_put(struct batch *w, const char *s, size_t n)
+{
+    if (w->b.len + n > OUT_WRITE_BATCH)
+        batch_flush(w);
+    if (n >= OUT_WRITE_BATCH) { /* large enough to go out by itself */
+        if (fwrite(s, 1, n, w->fp) != n)
+            w->rc = ERR_IO;
+    } else if (n && buf_append(&w->b, s, n)) {
+        w->rc = ERR_IO;
+    }
 }
 
 int out_write(const struct out_options *o, struct out_chunk *chunks, size_t n,
               const struct out_totals *t, FILE *fp)
 {
-    int rc = 0;
+    struct batch w = { fp, BUF_INIT, 0 };
     struct buf b = BUF_INIT;
     if (begin(o, &b) == 0)
-        rc |= write_buf(fp, &b);
+        batch_put(&w, b.data, b.len);
     const char *sep = separator(o->format);
     size_t sep_len = strlen(sep);
     bool any = false;
@@ -919,18 +944,20 @@ int out_write(const struct out_options *o, struct out_chunk *chunks, size_t n,
             struct buf *part = &chunks[i].part[p];
             if (!part->len)
                 continue;
-            if (any && sep_len && fwrite(sep, 1, sep_len, fp) != sep_len)
-                rc = ERR_IO;
-            rc |= write_buf(fp, part);
+            if (any)
+                batch_put(&w, sep, sep_len);
+            batch_put(&w, part->data, part->len);
             buf_release(part);
             any = true;
         }
     }
     buf_truncate(&b, 0);
     if (end(o, t, any, &b) == 0)
-        rc |= write_buf(fp, &b);
+        batch_put(&w, b.data, b.len);
     buf_release(&b);
-    return rc ? ERR_IO : 0;
+    batch_flush(&w);
+    buf_release(&w.b);
+    return w.rc ? ERR_IO : 0;
 }
 
 int out_render(const struct out_options *o, const struct out_file *files, size_t n, struct buf *b)
