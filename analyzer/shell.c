@@ -1214,13 +1214,52 @@ static void array_list(struct parser *p, struct wb *b)
     wb_raw(b, start, j);
 }
 
+/* The common word: one run of plain bytes [start, end) that a blank, a
+ * newline or an operator other than `(` ends. Its value is a copy of the
+ * run; its offsets are the text's own when they run on to the word's end
+ * (no segment boundary right after it), else a copy. What wb_finish would
+ * make of the run, without the builder. */
+static bool plain_word(struct parser *p, struct sh_word *w, uint32_t start)
+{
+    struct lex *lx = p->lx;
+    uint32_t end = plain_run(lx, start);
+    if (end == start)
+        return false;
+    if (end < lx->n) {
+        char c = lx->s[end];
+        if (c == '(' || !(c == ' ' || c == '\t' || is_meta(c) || is_blank_at(lx, end)))
+            return false;
+    }
+    uint32_t len = end - start;
+    memset(w, 0, sizeof *w);
+    w->span = lspan(lx, start, end);
+    w->raw = str_make(lx->s + start, len);
+    char *v = arena_alloc(p->a, (size_t)len + 1);
+    memcpy(v, lx->s + start, len);
+    v[len] = '\0';
+    w->value = str_make(v, len);
+    if (lx->pos[end] == w->span.end) {
+        w->value_src = lx->pos + start;
+    } else {
+        uint32_t *m = arena_alloc(p->a, ((size_t)len + 1) * sizeof *m);
+        memcpy(m, lx->pos + start, (size_t)len * sizeof *m);
+        m[len] = w->span.end;
+        w->value_src = m;
+    }
+    lx->i = end;
+    lx->last_end = end;
+    return true;
+}
+
 static void parse_word(struct parser *p, struct sh_node *owner, struct sh_word *w,
                        bool allow_assign)
 {
     struct lex *lx = p->lx;
+    uint32_t start = lx->i;
+    if (!p->abort && plain_word(p, w, start))
+        return;
     struct wb b;
     wb_init(&b, p, owner);
-    uint32_t start = lx->i;
     while (lx->i < lx->n && !p->abort) {
         uint32_t i = lx->i;
         char c = lx->s[i];
