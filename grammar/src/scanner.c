@@ -218,7 +218,7 @@ static void absorb_blank_lines(TSLexer *lx)
     for (;;) {
         while (is_blank(lx->lookahead) || lx->lookahead == '\r')
             advance(lx);
-        if (lx->eof(lx) || lx->lookahead != '\n')
+        if (lx->lookahead != '\n')
             return;
         advance(lx);
         lx->mark_end(lx);
@@ -340,7 +340,7 @@ static bool scan_heredoc_marker(TSLexer *lx, struct heredoc *h)
     bool any = false;
     for (;;) {
         int32_t c = lx->lookahead;
-        if (lx->eof(lx) || c == '\n' || c == '\r')
+        if (at_end(lx) || c == '\n' || c == '\r')
             break;
         if (!quote && is_blank(c))
             break;
@@ -355,7 +355,7 @@ static bool scan_heredoc_marker(TSLexer *lx, struct heredoc *h)
             if (quote == '"' && c == '\\') {
                 advance(lx);
                 c = lx->lookahead;
-                if (lx->eof(lx) || c == '\n')
+                if (at_end(lx) || c == '\n')
                     return false;
             }
         } else if (c == '\'' || c == '"') {
@@ -366,7 +366,7 @@ static bool scan_heredoc_marker(TSLexer *lx, struct heredoc *h)
         } else if (c == '\\') {
             advance(lx);
             c = lx->lookahead;
-            if (lx->eof(lx) || c == '\n')
+            if (at_end(lx) || c == '\n')
                 return false;
         }
         if (h->len < MAX_DELIM) {
@@ -424,7 +424,7 @@ static bool scan_heredoc_body(struct scanner *s, TSLexer *lx, const bool *valid)
     const struct heredoc *h = &s->pending[0];
     bool any_line = false;
     for (;;) {
-        if (lx->eof(lx)) {
+        if (at_end(lx)) {
             if (any_line && valid[HEREDOC_BODY]) {
                 lx->result_symbol = HEREDOC_BODY;
                 return true;
@@ -500,7 +500,7 @@ static enum json_result json_string(struct json_reader *r)
     advance(lx); /* '"' */
     for (;;) {
         int32_t c = lx->lookahead;
-        if (lx->eof(lx) || c == '\n')
+        if (at_end(lx) || c == '\n')
             return JSON_INVALID;
         if (c == '"') {
             advance(lx);
@@ -557,7 +557,7 @@ static bool json_scalar(struct json_reader *r)
 {
     TSLexer *lx = r->lx;
     bool any = false;
-    while (!lx->eof(lx)) {
+    while (!at_end(lx)) {
         int32_t c = lx->lookahead;
         if (!(ascii_alnum(c) || c == '-' || c == '+' || c == '.'))
             break;
@@ -779,7 +779,7 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
      * negative length.) */
     bool blank_before = t.skipped > 0;
 
-    if (lx->eof(lx)) {
+    if (at_end(lx)) {
         if (valid[HEREDOC_NL] && s->n_pending > 0 && !recovering) {
             /* `RUN <<EOF` on the last line: the body is missing; let the
              * parser report the missing terminator. */
@@ -915,7 +915,7 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
         if (lx->lookahead == '-') {
             advance(lx);
             int32_t n = lx->lookahead;
-            if (!lx->eof(lx) && !is_blank(n) && n != '\n' && n != '\r') {
+            if (!at_end(lx) && !is_blank(n) && n != '\n' && n != '\r') {
                 lx->mark_end(lx);
                 lx->result_symbol = FLAG_START;
                 return true;
