@@ -261,6 +261,25 @@ static int cmp_group(const void *a, const void *b)
     return (int)x->skip - (int)y->skip;
 }
 
+/* One state's move: ADVANCE or SKIP to target, marking the token end first
+ * when leaving an accepting state for one that does not accept.
+ *
+ * parser.h's ACCEPT_TOKEN marks the token end on entering every accepting
+ * state: once per character of a word. The token ends where the last
+ * accepting state was entered, so marking when an accepting state is left
+ * for a non-accepting one, or when the lexer stops in it, gives the same
+ * end with one mark per token; each mark is an indirect call into the
+ * runtime. */
+static void put_move(struct render_ctx *c, struct buf *b, const struct lex_dfa *d, bool accepting,
+                     uint32_t target, bool skip)
+{
+    const char *move = skip ? "SKIP" : "ADVANCE";
+    if (accepting && d->states[target].accept == LEX_NO_ACCEPT)
+        put(c, b, "{ lexer->mark_end(lexer); %s(%u); }\n", move, target);
+    else
+        put(c, b, "%s(%u);\n", move, target);
+}
+
 static void render_fn(struct render_ctx *c, const struct lex_dfa *d, const char *fn,
                       struct buf *out)
 {
@@ -274,11 +293,14 @@ static void render_fn(struct render_ctx *c, const struct lex_dfa *d, const char 
     cset_init(&done);
     for (uint32_t q = 0; q < d->n_states; q++) {
         const struct lex_dstate *st = &d->states[q];
+        bool accepting = st->accept != LEX_NO_ACCEPT;
         put(c, &body, "    case %u:\n", q);
-        if (st->accept != LEX_NO_ACCEPT)
-            put(c, &body, "      ACCEPT_TOKEN(%s);\n", token_name(c, st->accept));
+        if (accepting)
+            put(c, &body, "      result = true;\n      lexer->result_symbol = %s;\n",
+                token_name(c, st->accept));
         if (st->eof_target != LEX_NONE) {
-            put(c, &body, "      if (eof) ADVANCE(%u);\n", st->eof_target);
+            put(c, &body, "      if (eof) ");
+            put_move(c, &body, d, accepting, st->eof_target, false);
             uses_eof = true;
         }
         groups.len = 0;
@@ -308,15 +330,20 @@ static void render_fn(struct render_ctx *c, const struct lex_dfa *d, const char 
             struct move_group *g = &groups.items[j];
             put(c, &body, "      if (");
             put_condition(c, &body, &g->set, &done, g->token);
-            put(c, &body, ") %s(%u);\n", g->skip ? "SKIP" : "ADVANCE", g->target);
+            put(c, &body, ") ");
+            put_move(c, &body, d, accepting, g->target, g->skip);
             cset_add_ranges(&done, g->set.r, g->set.n);
             uses_lookahead = true;
             cset_release(&g->set);
         }
+        if (accepting)
+            put(c, &body, "      lexer->mark_end(lexer);\n");
         put(c, &body, "      END_STATE();\n");
     }
     put(c, out, "static bool %s(TSLexer *lexer, TSStateId state) {\n", fn);
-    put(c, out, "  START_LEXER();\n  eof = lexer->eof(lexer);\n");
+    /* The runtime's lookahead is 0 at the end of input: the (indirect) eof
+     * call, made after every character, is needed only for a 0. */
+    put(c, out, "  START_LEXER();\n  eof = lookahead == 0 && lexer->eof(lexer);\n");
     /* Keep -Wall quiet when no state tests them. */
     if (!uses_eof)
         put(c, out, "  (void)eof;\n");

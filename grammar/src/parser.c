@@ -3352,7 +3352,7 @@ static inline bool aux_sym__user_name_token1_character_set_3(int32_t c) {
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
   START_LEXER();
-  eof = lexer->eof(lexer);
+  eof = lookahead == 0 && lexer->eof(lexer);
   switch (state) {
     case 0:
       if (eof) ADVANCE(39);
@@ -3762,7 +3762,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('A' <= lookahead && lookahead <= 'Z') || ('a' <= lookahead && lookahead <= 'z')) ADVANCE(134);
       END_STATE();
     case 39:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      result = true;
+      lexer->result_symbol = ts_builtin_sym_end;
+      lexer->mark_end(lexer);
       END_STATE();
     case 40:
       if (eof) ADVANCE(39);
@@ -3778,7 +3780,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('A' <= lookahead && lookahead <= 'Z') || ('a' <= lookahead && lookahead <= 'z')) ADVANCE(134);
       END_STATE();
     case 41:
-      ACCEPT_TOKEN(sym__nl);
+      result = true;
+      lexer->result_symbol = sym__nl;
+      lexer->mark_end(lexer);
       END_STATE();
     case 42:
       if (lookahead == '\n') ADVANCE(41);
@@ -3793,32 +3797,48 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('A' <= lookahead && lookahead <= 'Z') || ('a' <= lookahead && lookahead <= 'z')) ADVANCE(134);
       END_STATE();
     case 43:
-      ACCEPT_TOKEN(sym_variable);
+      result = true;
+      lexer->result_symbol = sym_variable;
+      lexer->mark_end(lexer);
       END_STATE();
     case 44:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      result = true;
+      lexer->result_symbol = anon_sym_DQUOTE;
+      lexer->mark_end(lexer);
       END_STATE();
     case 45:
-      ACCEPT_TOKEN(anon_sym_DOLLAR2);
+      result = true;
+      lexer->result_symbol = anon_sym_DOLLAR2;
       if (lookahead == '{') ADVANCE(136);
+      lexer->mark_end(lexer);
       END_STATE();
     case 46:
-      ACCEPT_TOKEN(anon_sym_SQUOTE2);
+      result = true;
+      lexer->result_symbol = anon_sym_SQUOTE2;
+      lexer->mark_end(lexer);
       END_STATE();
     case 47:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      result = true;
+      lexer->result_symbol = anon_sym_COMMA;
+      lexer->mark_end(lexer);
       END_STATE();
     case 48:
-      ACCEPT_TOKEN(aux_sym_flag_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_flag_token1;
       if (('-' <= lookahead && lookahead <= '.') || ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') || lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(48);
+      lexer->mark_end(lexer);
       END_STATE();
     case 49:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      result = true;
+      lexer->result_symbol = anon_sym_COLON;
+      lexer->mark_end(lexer);
       END_STATE();
     case 50:
-      ACCEPT_TOKEN(anon_sym_EQ2);
+      result = true;
+      lexer->result_symbol = anon_sym_EQ2;
+      lexer->mark_end(lexer);
       END_STATE();
     case 51:
       if (lookahead == 'u') ADVANCE(138);
@@ -3826,26 +3846,36 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == 'f' || lookahead == 'n' || lookahead == 'r' || lookahead == 't') ADVANCE(137);
       END_STATE();
     case 52:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      result = true;
+      lexer->result_symbol = anon_sym_RBRACK;
+      lexer->mark_end(lexer);
       END_STATE();
     case 53:
-      ACCEPT_TOKEN(sym_variable);
+      result = true;
+      lexer->result_symbol = sym_variable;
       if (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')) ADVANCE(53);
+      lexer->mark_end(lexer);
       END_STATE();
     case 54:
-      ACCEPT_TOKEN(aux_sym_flag_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_flag_token1;
       if (lookahead == 'o') ADVANCE(139);
       if (('-' <= lookahead && lookahead <= '.') || ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') || lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(48);
+      lexer->mark_end(lexer);
       END_STATE();
     case 55:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
+      result = true;
+      lexer->result_symbol = anon_sym_RBRACE;
+      lexer->mark_end(lexer);
       END_STATE();
     case 56:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 57:
       if (lookahead == '\n') ADVANCE(41);
@@ -3867,79 +3897,107 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (sym_instruction_name_character_set_1(lookahead)) ADVANCE(56);
       END_STATE();
     case 58:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'D' || lookahead == 'd') ADVANCE(140);
       if (lookahead == 'R' || lookahead == 'r') ADVANCE(141);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 59:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'M' || lookahead == 'm') ADVANCE(142);
       if (lookahead == 'O' || lookahead == 'o') ADVANCE(143);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 60:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'N' || lookahead == 'n') ADVANCE(144);
       if (lookahead == 'X' || lookahead == 'x') ADVANCE(145);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 61:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'R' || lookahead == 'r') ADVANCE(146);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 62:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'E' || lookahead == 'e') ADVANCE(147);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 63:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'A' || lookahead == 'a') ADVANCE(148);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 64:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'A' || lookahead == 'a') ADVANCE(149);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 65:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'N' || lookahead == 'n') ADVANCE(150);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 66:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'U' || lookahead == 'u') ADVANCE(151);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 67:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'H' || lookahead == 'h') ADVANCE(152);
       if (lookahead == 'T' || lookahead == 't') ADVANCE(153);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 68:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'S' || lookahead == 's') ADVANCE(154);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 69:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'O' || lookahead == 'o') ADVANCE(155);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 70:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'O' || lookahead == 'o') ADVANCE(156);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 71:
-      ACCEPT_TOKEN(aux_sym_mount_key_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_mount_key_token1;
       if (lookahead == '"' || lookahead == '$' || lookahead == '\'' || lookahead == ',' ||
           lookahead == '=' || lookahead == '\\' || lookahead == '`') ADVANCE(56);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(71);
+      lexer->mark_end(lexer);
       END_STATE();
     case 72:
       if (lookahead == 'A' || lookahead == 'a') ADVANCE(58);
@@ -3960,15 +4018,20 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (sym_instruction_name_character_set_2(lookahead)) ADVANCE(56);
       END_STATE();
     case 73:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      result = true;
+      lexer->result_symbol = anon_sym_DQUOTE;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 74:
-      ACCEPT_TOKEN(aux_sym_mount_key_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_mount_key_token1;
       if (aux_sym_mount_key_token1_character_set_1(lookahead)) ADVANCE(74);
+      lexer->mark_end(lexer);
       END_STATE();
     case 75:
-      ACCEPT_TOKEN(anon_sym_DOLLAR2);
+      result = true;
+      lexer->result_symbol = anon_sym_DOLLAR2;
       if (lookahead == '{') ADVANCE(159);
       if (lookahead == '!' || ('#' <= lookahead && lookahead <= '$') || lookahead == '*' ||
           lookahead == '-' || ('0' <= lookahead && lookahead <= '9') ||
@@ -3976,29 +4039,40 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('A' <= lookahead && lookahead <= 'Z') || lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(158);
       if (sym_instruction_name_character_set_4(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 76:
-      ACCEPT_TOKEN(anon_sym_SQUOTE2);
+      result = true;
+      lexer->result_symbol = anon_sym_SQUOTE2;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 77:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      result = true;
+      lexer->result_symbol = anon_sym_COMMA;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 78:
-      ACCEPT_TOKEN(aux_sym_value_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_value_token1;
       if (lookahead == '"' || lookahead == '$' || lookahead == '\'' || lookahead == '\\' ||
           lookahead == '`') ADVANCE(56);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(78);
+      lexer->mark_end(lexer);
       END_STATE();
     case 79:
-      ACCEPT_TOKEN(aux_sym_value_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_value_token1;
       if (aux_sym_value_token1_character_set_1(lookahead)) ADVANCE(79);
+      lexer->mark_end(lexer);
       END_STATE();
     case 80:
-      ACCEPT_TOKEN(aux_sym_mount_key_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_mount_key_token1;
       if (lookahead == '"' || lookahead == '\'' || lookahead == ',' || lookahead == '=') ADVANCE(107);
       if (lex_character_set_5(lookahead)) ADVANCE(80);
+      lexer->mark_end(lexer);
       END_STATE();
     case 81:
       if (lookahead == '"') ADVANCE(108);
@@ -4010,24 +4084,32 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lex_character_set_1(lookahead)) ADVANCE(107);
       END_STATE();
     case 82:
-      ACCEPT_TOKEN(anon_sym_DOLLAR2);
+      result = true;
+      lexer->result_symbol = anon_sym_DOLLAR2;
       if (lookahead == '{') ADVANCE(136);
       if (lookahead == '!' || ('#' <= lookahead && lookahead <= '$') || lookahead == '*' ||
           lookahead == '-' || ('0' <= lookahead && lookahead <= '9') ||
           ('?' <= lookahead && lookahead <= '@')) ADVANCE(160);
       if (('A' <= lookahead && lookahead <= 'Z') || lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(161);
+      lexer->mark_end(lexer);
       END_STATE();
     case 83:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      result = true;
+      lexer->result_symbol = anon_sym_COMMA;
       if (lex_character_set_5(lookahead)) ADVANCE(107);
+      lexer->mark_end(lexer);
       END_STATE();
     case 84:
-      ACCEPT_TOKEN(anon_sym_EQ);
+      result = true;
+      lexer->result_symbol = anon_sym_EQ;
+      lexer->mark_end(lexer);
       END_STATE();
     case 85:
-      ACCEPT_TOKEN(aux_sym_image_spec_token2);
+      result = true;
+      lexer->result_symbol = aux_sym_image_spec_token2;
       if (lex_character_set_5(lookahead)) ADVANCE(85);
+      lexer->mark_end(lexer);
       END_STATE();
     case 86:
       if (lookahead == '\n') ADVANCE(41);
@@ -4039,17 +4121,23 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lex_character_set_4(lookahead)) ADVANCE(107);
       END_STATE();
     case 87:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      result = true;
+      lexer->result_symbol = anon_sym_DQUOTE;
       if (lex_character_set_5(lookahead)) ADVANCE(85);
+      lexer->mark_end(lexer);
       END_STATE();
     case 88:
-      ACCEPT_TOKEN(anon_sym_SQUOTE2);
+      result = true;
+      lexer->result_symbol = anon_sym_SQUOTE2;
       if (lex_character_set_5(lookahead)) ADVANCE(85);
+      lexer->mark_end(lexer);
       END_STATE();
     case 89:
-      ACCEPT_TOKEN(aux_sym_value_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_value_token1;
       if (lookahead == '"' || lookahead == '\'') ADVANCE(107);
       if (lex_character_set_5(lookahead)) ADVANCE(89);
+      lexer->mark_end(lexer);
       END_STATE();
     case 90:
       if (lookahead == '"') ADVANCE(108);
@@ -4060,8 +4148,10 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lex_character_set_3(lookahead)) ADVANCE(107);
       END_STATE();
     case 91:
-      ACCEPT_TOKEN(aux_sym_key_token2);
+      result = true;
+      lexer->result_symbol = aux_sym_key_token2;
       if (lex_character_set_6(lookahead)) ADVANCE(91);
+      lexer->mark_end(lexer);
       END_STATE();
     case 92:
       if (lookahead == '\n') ADVANCE(41);
@@ -4073,8 +4163,10 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lex_character_set_4(lookahead)) ADVANCE(112);
       END_STATE();
     case 93:
-      ACCEPT_TOKEN(aux_sym__user_name_token2);
+      result = true;
+      lexer->result_symbol = aux_sym__user_name_token2;
       if (lex_character_set_7(lookahead)) ADVANCE(93);
+      lexer->mark_end(lexer);
       END_STATE();
     case 94:
       if (lookahead == '\n') ADVANCE(41);
@@ -4086,9 +4178,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (aux_sym__user_name_token1_character_set_2(lookahead)) ADVANCE(113);
       END_STATE();
     case 95:
-      ACCEPT_TOKEN(aux_sym_mount_key_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_mount_key_token1;
       if (lookahead == ',') ADVANCE(112);
       if (lex_character_set_6(lookahead)) ADVANCE(95);
+      lexer->mark_end(lexer);
       END_STATE();
     case 96:
       if (lookahead == '"') ADVANCE(108);
@@ -4099,14 +4193,18 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lex_character_set_3(lookahead)) ADVANCE(112);
       END_STATE();
     case 97:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      result = true;
+      lexer->result_symbol = anon_sym_COMMA;
       if (lex_character_set_6(lookahead)) ADVANCE(112);
+      lexer->mark_end(lexer);
       END_STATE();
     case 98:
-      ACCEPT_TOKEN(aux_sym_mount_key_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_mount_key_token1;
       if (lookahead == ':') ADVANCE(74);
       if (lookahead == ',' || lookahead == '=') ADVANCE(113);
       if (aux_sym_value_token1_character_set_1(lookahead)) ADVANCE(98);
+      lexer->mark_end(lexer);
       END_STATE();
     case 99:
       if (lookahead == '"') ADVANCE(108);
@@ -4117,13 +4215,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (aux_sym__user_name_token1_character_set_3(lookahead)) ADVANCE(113);
       END_STATE();
     case 100:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      result = true;
+      lexer->result_symbol = anon_sym_COMMA;
       if (lex_character_set_7(lookahead)) ADVANCE(113);
+      lexer->mark_end(lexer);
       END_STATE();
     case 101:
-      ACCEPT_TOKEN(aux_sym_mount_key_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_mount_key_token1;
       if (lookahead == ',' || lookahead == '=') ADVANCE(114);
       if (aux_sym_value_token1_character_set_1(lookahead)) ADVANCE(101);
+      lexer->mark_end(lexer);
       END_STATE();
     case 102:
       if (lookahead == '"') ADVANCE(108);
@@ -4134,8 +4236,10 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lex_character_set_3(lookahead)) ADVANCE(114);
       END_STATE();
     case 103:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      result = true;
+      lexer->result_symbol = anon_sym_COMMA;
       if (aux_sym_value_token1_character_set_1(lookahead)) ADVANCE(114);
+      lexer->mark_end(lexer);
       END_STATE();
     case 104:
       if (lookahead == '\n') ADVANCE(41);
@@ -4147,32 +4251,44 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lex_character_set_4(lookahead)) ADVANCE(114);
       END_STATE();
     case 105:
-      ACCEPT_TOKEN(aux_sym_key_token2);
+      result = true;
+      lexer->result_symbol = aux_sym_key_token2;
       if (lookahead == '=') ADVANCE(114);
       if (aux_sym_value_token1_character_set_1(lookahead)) ADVANCE(105);
+      lexer->mark_end(lexer);
       END_STATE();
     case 106:
-      ACCEPT_TOKEN(anon_sym_EQ2);
+      result = true;
+      lexer->result_symbol = anon_sym_EQ2;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 107:
-      ACCEPT_TOKEN(aux_sym_image_spec_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_image_spec_token1;
       if (lex_character_set_5(lookahead)) ADVANCE(107);
+      lexer->mark_end(lexer);
       END_STATE();
     case 108:
-      ACCEPT_TOKEN(anon_sym_DQUOTE2);
+      result = true;
+      lexer->result_symbol = anon_sym_DQUOTE2;
+      lexer->mark_end(lexer);
       END_STATE();
     case 109:
-      ACCEPT_TOKEN(anon_sym_DOLLAR);
+      result = true;
+      lexer->result_symbol = anon_sym_DOLLAR;
       if (lookahead == '{') ADVANCE(164);
       if (lookahead == '!' || ('#' <= lookahead && lookahead <= '$') || lookahead == '*' ||
           lookahead == '-' || ('0' <= lookahead && lookahead <= '9') ||
           ('?' <= lookahead && lookahead <= '@')) ADVANCE(162);
       if (('A' <= lookahead && lookahead <= 'Z') || lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(163);
+      lexer->mark_end(lexer);
       END_STATE();
     case 110:
-      ACCEPT_TOKEN(anon_sym_SQUOTE);
+      result = true;
+      lexer->result_symbol = anon_sym_SQUOTE;
+      lexer->mark_end(lexer);
       END_STATE();
     case 111:
       if (lookahead == '\n') ADVANCE(41);
@@ -4182,16 +4298,22 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) SKIP(111);
       END_STATE();
     case 112:
-      ACCEPT_TOKEN(aux_sym_key_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_key_token1;
       if (lex_character_set_6(lookahead)) ADVANCE(112);
+      lexer->mark_end(lexer);
       END_STATE();
     case 113:
-      ACCEPT_TOKEN(aux_sym__user_name_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__user_name_token1;
       if (lex_character_set_7(lookahead)) ADVANCE(113);
+      lexer->mark_end(lexer);
       END_STATE();
     case 114:
-      ACCEPT_TOKEN(aux_sym_legacy_value_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_legacy_value_token1;
       if (aux_sym_value_token1_character_set_1(lookahead)) ADVANCE(114);
+      lexer->mark_end(lexer);
       END_STATE();
     case 115:
       if (lookahead == '\n') ADVANCE(41);
@@ -4200,19 +4322,25 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) SKIP(115);
       END_STATE();
     case 116:
-      ACCEPT_TOKEN(aux_sym_expansion_word_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_expansion_word_token1;
       if (lookahead != 0 && lookahead != '\n' && lookahead != '"' && lookahead != '$' &&
           lookahead != '\'' && lookahead != '\\' && lookahead != '`' && lookahead != '}') ADVANCE(116);
+      lexer->mark_end(lexer);
       END_STATE();
     case 117:
-      ACCEPT_TOKEN(aux_sym__quoted_mount_value_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__quoted_mount_value_token1;
       if (lookahead != 0 && lookahead != '\n' && lookahead != '"' && lookahead != '$' &&
           lookahead != ',' && lookahead != '=' && lookahead != '\\' && lookahead != '`') ADVANCE(117);
+      lexer->mark_end(lexer);
       END_STATE();
     case 118:
-      ACCEPT_TOKEN(aux_sym__dq_content_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__dq_content_token1;
       if (lookahead != 0 && lookahead != '\n' && lookahead != '"' && lookahead != '$' &&
           lookahead != '\\' && lookahead != '`') ADVANCE(118);
+      lexer->mark_end(lexer);
       END_STATE();
     case 119:
       if (lookahead == '\n') ADVANCE(41);
@@ -4234,194 +4362,276 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'O' || lookahead == 'o') ADVANCE(167);
       END_STATE();
     case 123:
-      ACCEPT_TOKEN(aux_sym__sq_content_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__sq_content_token1;
       if (lookahead != 0 && lookahead != '\n' && lookahead != '\'' && lookahead != '\\' &&
           lookahead != '`') ADVANCE(123);
+      lexer->mark_end(lexer);
       END_STATE();
     case 124:
-      ACCEPT_TOKEN(aux_sym__expansion_body_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__expansion_body_token1;
       if (lookahead == '#') ADVANCE(126);
+      lexer->mark_end(lexer);
       END_STATE();
     case 125:
-      ACCEPT_TOKEN(aux_sym__expansion_body_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__expansion_body_token1;
       if (lookahead == '%') ADVANCE(126);
+      lexer->mark_end(lexer);
       END_STATE();
     case 126:
-      ACCEPT_TOKEN(aux_sym__expansion_body_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__expansion_body_token1;
+      lexer->mark_end(lexer);
       END_STATE();
     case 127:
-      ACCEPT_TOKEN(aux_sym__expansion_body_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__expansion_body_token1;
       if (lookahead == ',') ADVANCE(126);
+      lexer->mark_end(lexer);
       END_STATE();
     case 128:
-      ACCEPT_TOKEN(aux_sym__expansion_body_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__expansion_body_token1;
       if (lookahead == '/') ADVANCE(126);
+      lexer->mark_end(lexer);
       END_STATE();
     case 129:
-      ACCEPT_TOKEN(sym_variable);
+      result = true;
+      lexer->result_symbol = sym_variable;
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(129);
+      lexer->mark_end(lexer);
       END_STATE();
     case 130:
-      ACCEPT_TOKEN(aux_sym__expansion_body_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__expansion_body_token1;
       if (lookahead == '+' || lookahead == '-' || lookahead == '=' || lookahead == '?') ADVANCE(126);
+      lexer->mark_end(lexer);
       END_STATE();
     case 131:
-      ACCEPT_TOKEN(aux_sym__expansion_body_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__expansion_body_token1;
       if (lookahead == '^') ADVANCE(126);
+      lexer->mark_end(lexer);
       END_STATE();
     case 132:
-      ACCEPT_TOKEN(aux_sym_json_string_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_json_string_token1;
       if (lookahead != 0 && lookahead != '\n' && lookahead != '"' && lookahead != '\\') ADVANCE(132);
+      lexer->mark_end(lexer);
       END_STATE();
     case 133:
-      ACCEPT_TOKEN(anon_sym_COMMA2);
+      result = true;
+      lexer->result_symbol = anon_sym_COMMA2;
+      lexer->mark_end(lexer);
       END_STATE();
     case 134:
-      ACCEPT_TOKEN(sym_directive_name);
+      result = true;
+      lexer->result_symbol = sym_directive_name;
       if (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(134);
+      lexer->mark_end(lexer);
       END_STATE();
     case 135:
       if (lookahead == '{') ADVANCE(164);
       END_STATE();
     case 136:
-      ACCEPT_TOKEN(anon_sym_DOLLAR_LBRACE2);
+      result = true;
+      lexer->result_symbol = anon_sym_DOLLAR_LBRACE2;
+      lexer->mark_end(lexer);
       END_STATE();
     case 137:
-      ACCEPT_TOKEN(sym_json_escape_sequence);
+      result = true;
+      lexer->result_symbol = sym_json_escape_sequence;
+      lexer->mark_end(lexer);
       END_STATE();
     case 138:
       if (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(168);
       END_STATE();
     case 139:
-      ACCEPT_TOKEN(aux_sym_flag_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_flag_token1;
       if (lookahead == 'u') ADVANCE(169);
       if (('-' <= lookahead && lookahead <= '.') || ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') || lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(48);
+      lexer->mark_end(lexer);
       END_STATE();
     case 140:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'D' || lookahead == 'd') ADVANCE(170);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 141:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'G' || lookahead == 'g') ADVANCE(171);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 142:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'D' || lookahead == 'd') ADVANCE(172);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 143:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'P' || lookahead == 'p') ADVANCE(173);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 144:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'T' || lookahead == 't') ADVANCE(174);
       if (lookahead == 'V' || lookahead == 'v') ADVANCE(175);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 145:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'P' || lookahead == 'p') ADVANCE(176);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 146:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'O' || lookahead == 'o') ADVANCE(177);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 147:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'A' || lookahead == 'a') ADVANCE(178);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 148:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'B' || lookahead == 'b') ADVANCE(179);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 149:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'I' || lookahead == 'i') ADVANCE(180);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 150:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'B' || lookahead == 'b') ADVANCE(181);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 151:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'N' || lookahead == 'n') ADVANCE(182);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 152:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'E' || lookahead == 'e') ADVANCE(183);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 153:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'O' || lookahead == 'o') ADVANCE(184);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 154:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'E' || lookahead == 'e') ADVANCE(185);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 155:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'L' || lookahead == 'l') ADVANCE(186);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 156:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'R' || lookahead == 'r') ADVANCE(187);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 157:
-      ACCEPT_TOKEN(aux_sym__imm_dollar_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__imm_dollar_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 158:
-      ACCEPT_TOKEN(aux_sym__imm_dollar_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__imm_dollar_token1;
       if (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')) ADVANCE(158);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 159:
-      ACCEPT_TOKEN(anon_sym_DOLLAR_LBRACE2);
+      result = true;
+      lexer->result_symbol = anon_sym_DOLLAR_LBRACE2;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 160:
-      ACCEPT_TOKEN(aux_sym__imm_dollar_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__imm_dollar_token1;
+      lexer->mark_end(lexer);
       END_STATE();
     case 161:
-      ACCEPT_TOKEN(aux_sym__imm_dollar_token1);
+      result = true;
+      lexer->result_symbol = aux_sym__imm_dollar_token1;
       if (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')) ADVANCE(161);
+      lexer->mark_end(lexer);
       END_STATE();
     case 162:
-      ACCEPT_TOKEN(sym_simple_expansion);
+      result = true;
+      lexer->result_symbol = sym_simple_expansion;
+      lexer->mark_end(lexer);
       END_STATE();
     case 163:
-      ACCEPT_TOKEN(sym_simple_expansion);
+      result = true;
+      lexer->result_symbol = sym_simple_expansion;
       if (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')) ADVANCE(163);
+      lexer->mark_end(lexer);
       END_STATE();
     case 164:
-      ACCEPT_TOKEN(anon_sym_DOLLAR_LBRACE);
+      result = true;
+      lexer->result_symbol = anon_sym_DOLLAR_LBRACE;
+      lexer->mark_end(lexer);
       END_STATE();
     case 165:
-      ACCEPT_TOKEN(aux_sym_from_instruction_token2);
+      result = true;
+      lexer->result_symbol = aux_sym_from_instruction_token2;
+      lexer->mark_end(lexer);
       END_STATE();
     case 166:
       if (lookahead == 'D' || lookahead == 'd') ADVANCE(188);
@@ -4434,99 +4644,139 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(190);
       END_STATE();
     case 169:
-      ACCEPT_TOKEN(aux_sym_flag_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_flag_token1;
       if (lookahead == 'n') ADVANCE(191);
       if (('-' <= lookahead && lookahead <= '.') || ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') || lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(48);
+      lexer->mark_end(lexer);
       END_STATE();
     case 170:
-      ACCEPT_TOKEN(aux_sym_add_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_add_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 171:
-      ACCEPT_TOKEN(aux_sym_arg_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_arg_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 172:
-      ACCEPT_TOKEN(aux_sym_cmd_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_cmd_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 173:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'Y' || lookahead == 'y') ADVANCE(192);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 174:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'R' || lookahead == 'r') ADVANCE(193);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 175:
-      ACCEPT_TOKEN(aux_sym_env_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_env_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 176:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'O' || lookahead == 'o') ADVANCE(194);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 177:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'M' || lookahead == 'm') ADVANCE(195);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 178:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'L' || lookahead == 'l') ADVANCE(196);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 179:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'E' || lookahead == 'e') ADVANCE(197);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 180:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'N' || lookahead == 'n') ADVANCE(198);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 181:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'U' || lookahead == 'u') ADVANCE(199);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 182:
-      ACCEPT_TOKEN(aux_sym_run_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_run_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 183:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'L' || lookahead == 'l') ADVANCE(200);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 184:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'P' || lookahead == 'p') ADVANCE(201);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 185:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'R' || lookahead == 'r') ADVANCE(202);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 186:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'U' || lookahead == 'u') ADVANCE(203);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 187:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'K' || lookahead == 'k') ADVANCE(204);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 188:
-      ACCEPT_TOKEN(aux_sym_cmd_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_cmd_instruction_token1;
+      lexer->mark_end(lexer);
       END_STATE();
     case 189:
       if (lookahead == 'E' || lookahead == 'e') ADVANCE(205);
@@ -4536,261 +4786,367 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(206);
       END_STATE();
     case 191:
-      ACCEPT_TOKEN(aux_sym_flag_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_flag_token1;
       if (lookahead == 't') ADVANCE(207);
       if (('-' <= lookahead && lookahead <= '.') || ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') || lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(48);
+      lexer->mark_end(lexer);
       END_STATE();
     case 192:
-      ACCEPT_TOKEN(aux_sym_copy_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_copy_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 193:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'Y' || lookahead == 'y') ADVANCE(208);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 194:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'S' || lookahead == 's') ADVANCE(209);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 195:
-      ACCEPT_TOKEN(aux_sym_from_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_from_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 196:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'T' || lookahead == 't') ADVANCE(210);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 197:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'L' || lookahead == 'l') ADVANCE(211);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 198:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'T' || lookahead == 't') ADVANCE(212);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 199:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'I' || lookahead == 'i') ADVANCE(213);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 200:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'L' || lookahead == 'l') ADVANCE(214);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 201:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'S' || lookahead == 's') ADVANCE(215);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 202:
-      ACCEPT_TOKEN(aux_sym_user_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_user_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 203:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'M' || lookahead == 'm') ADVANCE(216);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 204:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'D' || lookahead == 'd') ADVANCE(217);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 205:
-      ACCEPT_TOKEN(aux_sym_healthcheck_instruction_token2);
+      result = true;
+      lexer->result_symbol = aux_sym_healthcheck_instruction_token2;
+      lexer->mark_end(lexer);
       END_STATE();
     case 206:
       if (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(137);
       END_STATE();
     case 207:
-      ACCEPT_TOKEN(anon_sym_mount);
+      result = true;
+      lexer->result_symbol = anon_sym_mount;
       if (('-' <= lookahead && lookahead <= '.') || ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') || lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(48);
+      lexer->mark_end(lexer);
       END_STATE();
     case 208:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'P' || lookahead == 'p') ADVANCE(218);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 209:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'E' || lookahead == 'e') ADVANCE(219);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 210:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'H' || lookahead == 'h') ADVANCE(220);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 211:
-      ACCEPT_TOKEN(aux_sym_label_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_label_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 212:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'A' || lookahead == 'a') ADVANCE(221);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 213:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'L' || lookahead == 'l') ADVANCE(222);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 214:
-      ACCEPT_TOKEN(aux_sym_shell_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_shell_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 215:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'I' || lookahead == 'i') ADVANCE(223);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 216:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'E' || lookahead == 'e') ADVANCE(224);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 217:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'I' || lookahead == 'i') ADVANCE(225);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 218:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'O' || lookahead == 'o') ADVANCE(226);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 219:
-      ACCEPT_TOKEN(aux_sym_expose_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_expose_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 220:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'C' || lookahead == 'c') ADVANCE(227);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 221:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'I' || lookahead == 'i') ADVANCE(228);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 222:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'D' || lookahead == 'd') ADVANCE(229);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 223:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'G' || lookahead == 'g') ADVANCE(230);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 224:
-      ACCEPT_TOKEN(aux_sym_volume_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_volume_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 225:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'R' || lookahead == 'r') ADVANCE(231);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 226:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'I' || lookahead == 'i') ADVANCE(232);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 227:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'H' || lookahead == 'h') ADVANCE(233);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 228:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'N' || lookahead == 'n') ADVANCE(234);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 229:
-      ACCEPT_TOKEN(aux_sym_onbuild_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_onbuild_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 230:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'N' || lookahead == 'n') ADVANCE(235);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 231:
-      ACCEPT_TOKEN(aux_sym_workdir_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_workdir_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 232:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'N' || lookahead == 'n') ADVANCE(236);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 233:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'E' || lookahead == 'e') ADVANCE(237);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 234:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'E' || lookahead == 'e') ADVANCE(238);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 235:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'A' || lookahead == 'a') ADVANCE(239);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 236:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'T' || lookahead == 't') ADVANCE(240);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 237:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'C' || lookahead == 'c') ADVANCE(241);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 238:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'R' || lookahead == 'r') ADVANCE(242);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 239:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'L' || lookahead == 'l') ADVANCE(243);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 240:
-      ACCEPT_TOKEN(aux_sym_entrypoint_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_entrypoint_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 241:
-      ACCEPT_TOKEN(sym_instruction_name);
+      result = true;
+      lexer->result_symbol = sym_instruction_name;
       if (lookahead == 'K' || lookahead == 'k') ADVANCE(244);
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 242:
-      ACCEPT_TOKEN(aux_sym_maintainer_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_maintainer_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 243:
-      ACCEPT_TOKEN(aux_sym_stopsignal_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_stopsignal_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     case 244:
-      ACCEPT_TOKEN(aux_sym_healthcheck_instruction_token1);
+      result = true;
+      lexer->result_symbol = aux_sym_healthcheck_instruction_token1;
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      lexer->mark_end(lexer);
       END_STATE();
     default:
       return false;

@@ -45,7 +45,9 @@ static void add_names(struct gram *g, int k)
 }
 
 /* Grammar 0: separators, Unicode identifiers (a character-set helper),
- * negated classes, escapes in strings, an immediate token, precedence. */
+ * negated classes, escapes in strings, an immediate token, precedence, and
+ * a token ("-") that a longer one ("-->") passes through a non-accepting
+ * state to extend (the lexer must fall back to the shorter one's end). */
 static void grammar0(struct gram *g)
 {
     struct arena *a = &g->a;
@@ -69,13 +71,15 @@ static void grammar0(struct gram *g)
     tg_add(&g->tg, "(", r_wrap(a, RULE_IMMEDIATE_TOKEN, r_str(a, "("))); /* 7 */
     tg_add(&g->tg, "'", r_str(a, "'"));                                  /* 8 */
     tg_add(&g->tg, "bs", r_str(a, "\\"));                                /* 9 */
+    tg_add(&g->tg, "-", r_str(a, "-"));                                  /* 10 */
+    tg_add(&g->tg, "-->", r_str(a, "-->"));                              /* 11 */
     g->lx = lexer_new(&g->tg.g, a, &err);
     assert_non_null(g->lx);
     lexer_analyze(g->lx, NULL);
     struct lex_state_tokens st[3] = {
-        ls_make(a, 10, true, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1),
-        ls_make(a, 10, false, 2, -1),
-        ls_make(a, 10, false, 0, 3, -1),
+        ls_make(a, 12, true, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, -1),
+        ls_make(a, 12, false, 2, -1),
+        ls_make(a, 12, false, 0, 3, -1),
     };
     lexer_build(g->lx, st, 3, NULL, sym_make(SYM_NONE, 0), g->lex_state_of);
     add_names(g, 0);
@@ -126,6 +130,10 @@ static const struct lex_case cases[] = {
     { "", 0, 0, LEX_ACCEPT_END, 0, 0 },
     { " \t\n", 0, 0, LEX_ACCEPT_END, 3, 3 },
     { "\xc2\xa0x", 0, 0, 0, 1, 2 },
+    { "-->x", 0, 0, 11, 0, 3 },
+    { "--x", 0, 0, 10, 0, 1 },
+    { "--", 0, 0, 10, 0, 1 },
+    { "-", 0, 0, 10, 0, 1 },
     { "==", 0, 1, 2, 0, 1 },
     { " =", 0, 1, 2, 1, 2 },
     { "if", 0, 1, LEX_NO_ACCEPT, 0, 0 },
@@ -361,11 +369,15 @@ static void test_render_shape(void **state)
     assert_string_equal(buf_cstr(&x), buf_cstr(&y));
     const char *s = buf_cstr(&x);
     assert_non_null(strstr(s, "static bool ts_lex(TSLexer *lexer, TSStateId state) {\n"
-                              "  START_LEXER();\n  eof = lexer->eof(lexer);\n"));
+                              "  START_LEXER();\n  eof = lookahead == 0 && lexer->eof(lexer);\n"));
     assert_non_null(strstr(s, "static inline bool g0_tok_0_character_set_1(int32_t c) {"));
     assert_non_null(strstr(s, "lookahead != 0 &&"));
     assert_non_null(strstr(s, "if (eof) ADVANCE("));
-    assert_non_null(strstr(s, "ACCEPT_TOKEN(ts_builtin_sym_end);"));
+    assert_non_null(strstr(s, "lexer->result_symbol = ts_builtin_sym_end;"));
+    /* The token end is marked on leaving the last accepting state. */
+    assert_null(strstr(s, "ACCEPT_TOKEN("));
+    assert_non_null(strstr(s, "{ lexer->mark_end(lexer); ADVANCE("));
+    assert_non_null(strstr(s, "      lexer->mark_end(lexer);\n      END_STATE();\n"));
     assert_non_null(strstr(s, "SKIP("));
     assert_non_null(strstr(s, "lookahead == '\\''"));
     assert_non_null(strstr(s, "lookahead == '\\\\'"));
