@@ -26,8 +26,11 @@ struct str sh_call_name(const struct sh_call *c)
 
 static bool in_list(const char *const *list, struct str name)
 {
+    /* The lists are long (rpm has 23 names): the first byte rules out most
+     * before a length is taken. */
+    char first = name.len ? name.ptr[0] : '\0';
     for (; list && *list; list++)
-        if (str_eq_cstr(name, *list))
+        if ((*list)[0] == first && str_eq_cstr(name, *list))
             return true;
     return false;
 }
@@ -53,9 +56,7 @@ bool sh_arg_next(struct sh_arg_iter *it, struct sh_arg *out)
         return false;
     uint32_t i = it->i;
     struct str v = c->argv[i].value;
-    memset(out, 0, sizeof *out);
-    out->index = i;
-    out->value_index = i;
+    *out = (struct sh_arg){ .index = i, .value_index = i };
     it->i = i + 1;
     if (it->flags_done || v.len < 2 || v.ptr[0] != '-') {
         out->kind = SH_ARG_OPERAND;
