@@ -40,6 +40,29 @@ static void test_large_allocations_keep_earlier_data(void **state)
     arena_release(&a);
 }
 
+/* Released chunks are reused by the next arenas of the thread: what they
+ * hand out must still be zeroed where asked and independent of the
+ * earlier arena's data. */
+static void test_reuse_after_release(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 3; round++) {
+        struct arena a;
+        arena_init(&a);
+        unsigned char *blocks[8];
+        for (int i = 0; i < 8; i++) {
+            blocks[i] = arena_alloc(&a, 12000);
+            memset(blocks[i], 0x5a + i, 12000);
+        }
+        unsigned char *z = arena_calloc(&a, 3000, 4);
+        for (size_t k = 0; k < 12000; k++)
+            assert_int_equal(z[k], 0);
+        for (int i = 0; i < 8; i++)
+            assert_int_equal(blocks[i][11999], 0x5a + i);
+        arena_release(&a);
+    }
+}
+
 static void test_printf_and_strndup(void **state)
 {
     (void)state;
@@ -85,6 +108,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alignment_and_zeroing),
         cmocka_unit_test(test_large_allocations_keep_earlier_data),
+        cmocka_unit_test(test_reuse_after_release),
         cmocka_unit_test(test_printf_and_strndup),
         cmocka_unit_test(test_cleanups_run_newest_first),
     };
