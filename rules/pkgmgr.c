@@ -275,20 +275,19 @@ bool pm_append_edit(struct rule_ctx *ctx, const struct df_instr *in, const char 
     return true;
 }
 
+static char lower_ascii(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 static bool match_nocase_at(const char *s, uint32_t len, uint32_t i, const char *w)
 {
     size_t n = strlen(w);
     if (i + n > len)
         return false;
-    for (size_t k = 0; k < n; k++) {
-        char a = s[i + k], b = w[k];
-        if (a >= 'A' && a <= 'Z')
-            a = (char)(a - 'A' + 'a');
-        if (b >= 'A' && b <= 'Z')
-            b = (char)(b - 'A' + 'a');
-        if (a != b)
+    for (size_t k = 0; k < n; k++)
+        if (lower_ascii(s[i + k]) != lower_ascii(w[k]))
             return false;
-    }
     return true;
 }
 
@@ -298,8 +297,11 @@ static bool text_sets(const char *src, uint32_t from, uint32_t to, const char *k
                       const char *const *values)
 {
     size_t kn = strlen(key);
+    /* Every byte of the stage is a candidate: its first byte is compared
+     * here before the whole key is. */
+    char k0 = lower_ascii(key[0]);
     for (uint32_t i = from; i + kn <= to; i++) {
-        if (!match_nocase_at(src, to, i, key))
+        if ((kn && lower_ascii(src[i]) != k0) || !match_nocase_at(src, to, i, key))
             continue;
         uint32_t j = i + (uint32_t)kn;
         while (j < to && (src[j] == ' ' || src[j] == '\t' || src[j] == '"' || src[j] == '\'' ||
@@ -403,11 +405,19 @@ bool pm_apt_simulates(const struct sh_call *c)
     static const char *const longs[] = {
         "simulate", "dry-run", "just-print", "recon", "no-act", NULL,
     };
-    if (sh_call_has_short(c, 's', &pm_apt_spec))
-        return true;
-    for (size_t i = 0; longs[i]; i++)
-        if (sh_call_has_long(c, longs[i], &pm_apt_spec))
+    /* One walk over the arguments for all six flags. */
+    struct sh_arg_iter it;
+    struct sh_arg a;
+    sh_arg_iter_init(&it, c, 1, &pm_apt_spec);
+    while (sh_arg_next(&it, &a)) {
+        if (a.kind == SH_ARG_SHORT && memchr(a.name.ptr, 's', a.name.len))
             return true;
+        if (a.kind != SH_ARG_LONG)
+            continue;
+        for (size_t i = 0; longs[i]; i++)
+            if (str_eq_cstr(a.name, longs[i]))
+                return true;
+    }
     return false;
 }
 
@@ -848,6 +858,9 @@ bool pm_has_long_from(const struct sh_call *c, uint32_t from, const char *name,
  * dots ("3.11"), or '-' and such a version ("-3.8"). */
 static bool name_with_version(struct str s, const char *prefix)
 {
+    /* Asked of every command three times; the first byte rules out most. */
+    if (!s.len || s.ptr[0] != prefix[0])
+        return false;
     struct str p = str_from_cstr(prefix);
     if (!str_starts_with(s, p))
         return false;
