@@ -428,14 +428,15 @@ static struct df_instr *top_error(struct mb *b, TSNode node, struct df_instr *pr
 
 static void walk(struct mb *b, TSNode root)
 {
-    TSTreeCursor c = ts_tree_cursor_new(root);
+    TSTreeCursor *c = &b->walk_cur;
+    ts_tree_cursor_reset(c, root);
     struct df_instr *prev = NULL;
     uint32_t prev_end = 0;
     TSNode pending_comment = { { 0 }, NULL, NULL };
     bool have_comment = false;
-    if (ts_tree_cursor_goto_first_child(&c)) {
+    if (ts_tree_cursor_goto_first_child(c)) {
         do {
-            TSNode node = ts_tree_cursor_current_node(&c);
+            TSNode node = ts_tree_cursor_current_node(c);
             uint16_t sym = mb_sym_of(b, node);
             uint32_t start = ts_node_start_byte(node);
             if (have_comment) {
@@ -455,11 +456,10 @@ static void walk(struct mb *b, TSNode root)
             }
             /* A line continuation on the last line of the file ends the
              * instruction (dockerfile.md section 4); nothing to record. */
-        } while (ts_tree_cursor_goto_next_sibling(&c));
+        } while (ts_tree_cursor_goto_next_sibling(c));
     }
     if (have_comment)
         mb_comment(b, pending_comment, b->len);
-    ts_tree_cursor_delete(&c);
 }
 
 /* ------------------------------------------------------------ stage graph */
@@ -639,6 +639,116 @@ static int cmp_pragma(const void *x, const void *y)
     return c;
 }
 
+/* The work vectors of a build. */
+#define MB_VECTORS(X)                                                                              \
+    X(kids)                                                                                        \
+    X(dropped)                                                                                     \
+    X(comments)                                                                                    \
+    X(errors)                                                                                      \
+    X(top)                                                                                         \
+    X(all)                                                                                         \
+    X(directives)                                                                                  \
+    X(pragmas)                                                                                     \
+    X(stages)                                                                                      \
+    X(edges)                                                                                       \
+    X(flags)                                                                                       \
+    X(mopts)                                                                                       \
+    X(texts)                                                                                       \
+    X(exec)                                                                                        \
+    X(pairs)                                                                                       \
+    X(heredocs)                                                                                    \
+    X(segs)                                                                                        \
+    X(errs)                                                                                        \
+    X(pend_next)                                                                                   \
+    X(names)
+
+/* A vector over this size goes back to malloc after its build rather
+ * than stay with the thread. */
+#define MB_KEEP_BYTES ((size_t)256 * 1024)
+
+/* The work vectors and the two cursors, kept by each thread from one
+ * build to the next: growing twenty vectors and two cursor stacks from
+ * nothing, and freeing them, for every file cost 1% of a corpus lint. The
+ * thread-local storage keeps them reachable for leak checkers; the key's
+ * destructor frees them when a worker thread ends. */
+struct mb_keep {
+    struct mb b; /* only the vectors, all empty */
+    TSTreeCursor walk_cur, cur;
+    bool have_cursors;
+};
+
+static _Thread_local struct mb_keep keep;
+static pthread_key_t keep_key;
+static bool keep_key_ok;
+static pthread_once_t keep_key_once = PTHREAD_ONCE_INIT;
+
+static void keep_free(void *unused)
+{
+    (void)unused;
+#define RELEASE_KEPT(v) VEC_RELEASE(&keep.b.v);
+    MB_VECTORS(RELEASE_KEPT)
+#undef RELEASE_KEPT
+    if (keep.have_cursors) {
+        ts_tree_cursor_delete(&keep.walk_cur);
+        ts_tree_cursor_delete(&keep.cur);
+        keep.have_cursors = false;
+    }
+}
+
+static void keep_key_init(void)
+{
+    keep_key_ok = pthread_key_create(&keep_key, keep_free) == 0;
+}
+
+/* Gives b the thread's kept vectors and cursors (new ones the first time),
+ * the cursors at root. */
+static void mb_take(struct mb *b, TSNode root)
+{
+#define TAKE(v)                                                                                    \
+    b->v = keep.b.v;                                                                               \
+    memset(&keep.b.v, 0, sizeof keep.b.v);
+    MB_VECTORS(TAKE)
+#undef TAKE
+    if (keep.have_cursors) {
+        b->walk_cur = keep.walk_cur;
+        b->cur = keep.cur;
+        keep.have_cursors = false;
+        ts_tree_cursor_reset(&b->walk_cur, root);
+        ts_tree_cursor_reset(&b->cur, root);
+    } else {
+        b->walk_cur = ts_tree_cursor_new(root);
+        b->cur = ts_tree_cursor_new(root);
+    }
+}
+
+/* Hands b's vectors (emptied) and cursors back to the thread. */
+static void mb_give(struct mb *b)
+{
+    pthread_once(&keep_key_once, keep_key_init);
+    if (keep_key_ok)
+        pthread_setspecific(keep_key, &keep);
+        /* A kept vector is only replaced if a nested build left one (none
+         * does today): free it rather than lose it. */
+#define GIVE(v)                                                                                    \
+    VEC_RELEASE(&keep.b.v);                                                                        \
+    if (b->v.cap * sizeof *b->v.items <= MB_KEEP_BYTES) {                                          \
+        keep.b.v = b->v;                                                                           \
+        keep.b.v.len = 0;                                                                          \
+    } else {                                                                                       \
+        VEC_RELEASE(&b->v);                                                                        \
+    }
+    MB_VECTORS(GIVE)
+#undef GIVE
+    if (keep.have_cursors) {
+        ts_tree_cursor_delete(&b->walk_cur);
+        ts_tree_cursor_delete(&b->cur);
+    } else {
+        keep.walk_cur = b->walk_cur;
+        keep.cur = b->cur;
+        keep.have_cursors = true;
+    }
+}
+
 static void build(struct df_file *f, const struct df_build_opts *opts)
 {
     pthread_once(&symmap_once, symmap_init);
@@ -654,7 +764,7 @@ static void build(struct df_file *f, const struct df_build_opts *opts)
     b.block_check = -1;
     b.cur_stage = -1;
     TSNode root = ts_tree_root_node(f->tree);
-    b.cur = ts_tree_cursor_new(root);
+    mb_take(&b, root);
     b.tree_has_error = ts_node_has_error(root);
     b.escape = '\\';
 
@@ -697,27 +807,7 @@ static void build(struct df_file *f, const struct df_build_opts *opts)
     m->dropped = mb_dup(&b, b.dropped.items, b.dropped.len, sizeof *b.dropped.items);
     m->n_dropped = (uint32_t)b.dropped.len;
 
-    ts_tree_cursor_delete(&b.cur);
-    VEC_RELEASE(&b.kids);
-    VEC_RELEASE(&b.dropped);
-    VEC_RELEASE(&b.comments);
-    VEC_RELEASE(&b.errors);
-    VEC_RELEASE(&b.top);
-    VEC_RELEASE(&b.all);
-    VEC_RELEASE(&b.directives);
-    VEC_RELEASE(&b.pragmas);
-    VEC_RELEASE(&b.stages);
-    VEC_RELEASE(&b.edges);
-    VEC_RELEASE(&b.flags);
-    VEC_RELEASE(&b.mopts);
-    VEC_RELEASE(&b.texts);
-    VEC_RELEASE(&b.exec);
-    VEC_RELEASE(&b.pairs);
-    VEC_RELEASE(&b.heredocs);
-    VEC_RELEASE(&b.segs);
-    VEC_RELEASE(&b.errs);
-    VEC_RELEASE(&b.pend_next);
-    VEC_RELEASE(&b.names);
+    mb_give(&b);
 }
 
 static const struct df_build_opts *copy_opts(struct arena *a, const struct df_build_opts *o)

@@ -158,7 +158,8 @@ struct mb {
     uint8_t *symmap; /* language symbol -> enum mb_sym */
     uint32_t n_sym;
 
-    TSTreeCursor cur; /* scratch cursor for mb_kids */
+    TSTreeCursor walk_cur; /* the walk over the root's children */
+    TSTreeCursor cur;      /* scratch cursor for mb_kids */
     VEC(struct mb_kid) kids;
     /* b->kids below this index hold the children the scan of the current
      * instruction read; mb_kids_pop leaves them for the instruction's
