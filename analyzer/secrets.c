@@ -387,6 +387,8 @@ static const char *const known_test_values[] = {
 #define JIT_AFTER 16384
 
 #define MAX_KEYWORDS 128
+#define RULE_WORDS ((N_RULES + 63) / 64)
+#define N_CONTEXTS (SEC_CTX_URL + 1)
 
 /* The stems every secret key word contains: the generic rule tries its
  * pattern only at words holding one (see next_key_stem). */
@@ -398,13 +400,21 @@ struct keyword {
     uint8_t len;
 };
 
-/* The prefilter's case folding: setting bit 5 maps an upper-case letter
- * onto its lower case in one instruction, and some other bytes onto each
- * other ('@' onto '`', '_' onto DEL), which only lets a few more positions
- * through to the exact test. fold(lower(c)) == fold(c) for every byte. */
+/* Case folding for next_key_stem: setting bit 5 maps an upper-case letter
+ * onto its lower case in one instruction. fold(lower(c)) == fold(c) for
+ * every byte. */
 static inline unsigned fold(unsigned char c)
 {
     return c | 0x20u;
+}
+
+/* The prefilter's folding: the low five bits of a byte are the same for a
+ * letter's two cases; they map some other bytes onto each other too ('-'
+ * onto 'm', '_' onto '?'), which only lets a few more positions through to
+ * the exact test. fold5(lower(c)) == fold5(c) for every byte. */
+static inline unsigned fold5(unsigned char c)
+{
+    return c & 31u;
 }
 
 static struct {
@@ -414,16 +424,25 @@ static struct {
     bool jit_tried[N_RULES];             /* under compile_mu */
     _Atomic size_t scanned[N_RULES];     /* bytes the rule ran over, until its JIT copy */
     uint64_t rule_kw[N_RULES][2];        /* keyword bits that enable the rule */
+    /* The same, turned around: the rules each keyword enables, and the
+     * rules that apply in each context, as bit sets of rule indexes; a
+     * scan runs the rules of the keywords it found in ascending order
+     * instead of testing every rule. */
+    uint64_t kw_rules[MAX_KEYWORDS][RULE_WORDS];
+    uint64_t ctx_rules[N_CONTEXTS][RULE_WORDS];
+    uint64_t always_rules[RULE_WORDS]; /* rules without keywords */
     struct keyword kw[MAX_KEYWORDS];
     size_t n_kw;
     /* Keywords by their first byte: kw_order[kw_first_start[c] ..
      * kw_first_start[c + 1]) are the indexes of those starting with c. */
     uint8_t kw_first_start[257];
     uint8_t kw_order[MAX_KEYWORDS];
-    /* Bit (fold(a) << 8 | fold(b)) is set when some keyword starts with
-     * the bytes a b: most positions of a text are rejected by this one
-     * test. */
-    uint64_t bigram[256 * 256 / 64];
+    /* Bit (fold5(a) << 10 | fold5(b) << 5 | fold5(c)) is set when some
+     * keyword starts with the bytes a b c (a two-byte keyword: a b and any
+     * byte): most positions of a text are rejected by this one test.
+     * bigram has the first two bytes, for the text's last position. */
+    uint64_t trigram[32 * 32 * 32 / 64];
+    uint64_t bigram[32 * 32 / 64];
     int kw_type_secret;  /* bit index of "type=secret" */
     uint64_t stem_kw[2]; /* keyword bits of key_stems */
     bool have_jit;       /* PCRE2 was built with JIT */
@@ -473,8 +492,16 @@ static void do_init(void)
                 return;
             }
             S.rule_kw[r][idx / 64] |= (uint64_t)1 << (idx % 64);
+            S.kw_rules[idx][r / 64] |= (uint64_t)1 << (r % 64);
             k += len + (bar ? 1 : 0);
         }
+    }
+    for (size_t r = 0; r < N_RULES; r++) {
+        if (!S.rule_kw[r][0] && !S.rule_kw[r][1]) /* runs whatever the text holds */
+            S.always_rules[r / 64] |= (uint64_t)1 << (r % 64);
+        for (unsigned c = 0; c < N_CONTEXTS; c++)
+            if (rules[r].contexts & CTX(c))
+                S.ctx_rules[c][r / 64] |= (uint64_t)1 << (r % 64);
     }
     for (size_t i = 0; i < sizeof key_stems / sizeof key_stems[0]; i++) {
         int idx = add_keyword(key_stems[i], strlen(key_stems[i]));
@@ -500,9 +527,15 @@ static void do_init(void)
     }
     S.kw_first_start[256] = (uint8_t)at;
     for (size_t i = 0; i < S.n_kw; i++) {
-        unsigned idx = (unsigned)fold((unsigned char)S.kw[i].text[0]) << 8 |
-                       fold((unsigned char)S.kw[i].text[1]);
+        const unsigned char *k = (const unsigned char *)S.kw[i].text;
+        unsigned idx = fold5(k[0]) << 5 | fold5(k[1]);
         S.bigram[idx / 64] |= (uint64_t)1 << (idx % 64);
+        for (unsigned c = 0; c < 32; c++) {
+            if (S.kw[i].len > 2 && c != fold5(k[2]))
+                continue;
+            unsigned t3 = idx << 5 | c;
+            S.trigram[t3 / 64] |= (uint64_t)1 << (t3 % 64);
+        }
     }
     size_t fill[256];
     for (int c = 0; c < 256; c++)
@@ -1185,6 +1218,32 @@ static bool kw_present(const struct scan *sc, int idx)
     return idx >= 0 && (sc->present[idx / 64] >> (idx % 64)) & 1;
 }
 
+/* Marks the keywords that start at t[i] as present (the exact test). */
+static void prefilter_at(struct scan *sc, size_t i)
+{
+    const unsigned char *t = (const unsigned char *)sc->t;
+    size_t n = sc->n;
+    unsigned char c = lower(t[i]);
+    uint8_t a = S.kw_first_start[c], b = S.kw_first_start[c + 1];
+    for (uint8_t k = a; k < b; k++) {
+        unsigned id = S.kw_order[k];
+        if ((sc->present[id / 64] >> (id % 64)) & 1)
+            continue;
+        const struct keyword *kw = &S.kw[id];
+        if (i + kw->len > n)
+            continue;
+        size_t j = 1;
+        while (j < kw->len && lower(t[i + j]) == (unsigned char)kw->text[j])
+            j++;
+        if (j == kw->len) {
+            sc->present[id / 64] |= (uint64_t)1 << (id % 64);
+            /* Positions only grow: the first stem seen is the first. */
+            if (sc->first_stem == n && ((S.stem_kw[id / 64] >> (id % 64)) & 1))
+                sc->first_stem = i;
+        }
+    }
+}
+
 static void prefilter(struct scan *sc)
 {
     const unsigned char *t = (const unsigned char *)sc->t;
@@ -1192,33 +1251,18 @@ static void prefilter(struct scan *sc)
     sc->first_stem = n;
     if (n < 2)
         return;
-    /* The folded byte pair slides along: one load and one bitmap test per
+    /* Three folded bytes slide along: one load and one bitmap test per
      * byte for the positions no keyword starts at (most of them). */
-    unsigned idx = fold(t[0]);
-    for (size_t i = 0; i + 1 < n; i++) {
-        idx = (idx << 8 | fold(t[i + 1])) & 0xFFFFu;
-        if (!((S.bigram[idx / 64] >> (idx % 64)) & 1))
-            continue;
-        unsigned char c = lower(t[i]);
-        uint8_t a = S.kw_first_start[c], b = S.kw_first_start[c + 1];
-        for (uint8_t k = a; k < b; k++) {
-            unsigned id = S.kw_order[k];
-            if ((sc->present[id / 64] >> (id % 64)) & 1)
-                continue;
-            const struct keyword *kw = &S.kw[id];
-            if (i + kw->len > n)
-                continue;
-            size_t j = 1;
-            while (j < kw->len && lower(t[i + j]) == (unsigned char)kw->text[j])
-                j++;
-            if (j == kw->len) {
-                sc->present[id / 64] |= (uint64_t)1 << (id % 64);
-                /* Positions only grow: the first stem seen is the first. */
-                if (sc->first_stem == n && ((S.stem_kw[id / 64] >> (id % 64)) & 1))
-                    sc->first_stem = i;
-            }
-        }
+    unsigned idx = fold5(t[0]) << 5 | fold5(t[1]);
+    for (size_t i = 0; i + 2 < n; i++) {
+        idx = (idx << 5 | fold5(t[i + 2])) & 0x7FFFu;
+        if ((S.trigram[idx / 64] >> (idx % 64)) & 1)
+            prefilter_at(sc, i);
     }
+    /* The last position has two bytes: only a two-byte keyword fits. */
+    idx = fold5(t[n - 2]) << 5 | fold5(t[n - 1]);
+    if ((S.bigram[idx / 64] >> (idx % 64)) & 1)
+        prefilter_at(sc, n - 2);
 }
 
 /* Whether the logical line (backslash continuations joined) around pos
@@ -1858,23 +1902,32 @@ int sec_scan_text(struct arena *a, const char *text, size_t len, const struct se
     }
 
     prefilter(&sc);
-    pcre2_match_data *md = pcre2_match_data_create(16, NULL);
-    if (!md) {
-        free(virt);
-        return err_set(err, ERR_INTERNAL, "out of memory for secret matching");
-    }
-    unsigned ctx_bit = CTX(opts->context);
-    for (size_t r = 0; r < N_RULES; r++) {
-        if (!(rules[r].contexts & ctx_bit))
-            continue;
-        if ((S.rule_kw[r][0] | S.rule_kw[r][1]) &&
-            !((S.rule_kw[r][0] & sc.present[0]) | (S.rule_kw[r][1] & sc.present[1])))
-            continue;
-        if (!has_needed_literal(&sc, &rules[r]))
-            continue;
-        run_rule(&sc, r, md);
-    }
-    pcre2_match_data_free(md);
+    /* The rules to run: those of a keyword found that apply here. */
+    uint64_t todo[RULE_WORDS];
+    memcpy(todo, S.always_rules, sizeof todo);
+    for (int w = 0; w < 2; w++)
+        for (uint64_t bits = sc.present[w]; bits; bits &= bits - 1) {
+            size_t id = (size_t)w * 64 + (size_t)__builtin_ctzll(bits);
+            for (size_t k = 0; k < RULE_WORDS; k++)
+                todo[k] |= S.kw_rules[id][k];
+        }
+    for (size_t k = 0; k < RULE_WORDS; k++)
+        todo[k] &= (unsigned)opts->context < N_CONTEXTS ? S.ctx_rules[opts->context][k] : 0;
+    pcre2_match_data *md = NULL; /* made when a rule runs: most texts run none */
+    for (size_t k = 0; k < RULE_WORDS; k++)
+        for (uint64_t bits = todo[k]; bits; bits &= bits - 1) {
+            size_t r = k * 64 + (size_t)__builtin_ctzll(bits);
+            if (!has_needed_literal(&sc, &rules[r]))
+                continue;
+            if (!md && !(md = pcre2_match_data_create(16, NULL))) {
+                VEC_RELEASE(&sc.cands);
+                free(virt);
+                return err_set(err, ERR_INTERNAL, "out of memory for secret matching");
+            }
+            run_rule(&sc, r, md);
+        }
+    if (md)
+        pcre2_match_data_free(md);
     if (sc.failed) {
         VEC_RELEASE(&sc.cands);
         free(virt);

@@ -689,6 +689,32 @@ static void test_generic(void **state)
 
 /* ---- headers and command lines ---- */
 
+/* The keyword prefilter (three bytes at a time, case folded) must let
+ * every keyword through whatever its case and wherever it sits: at the
+ * text's first byte, after any number of filler bytes, in upper, lower
+ * and mixed case; and a two-byte keyword (pw) ends the text. */
+static void test_keywords_any_case_and_place(void **state)
+{
+    (void)state;
+    const char *v = "Zx9kQ2pL7wR4vB8n";
+    static const char *const keys[] = { "DB_PASSWORD", "db_password", "Db_PassWord",
+                                        "AUTH_TOKEN",  "auth_token",  "aUtH_tOkEn",
+                                        "DB_PW",       "db_pw",       "SECRET" };
+    static const char *const ids[] = { "generic-password", "generic-password", "generic-password",
+                                       "generic-token",    "generic-token",    "generic-token",
+                                       "generic-password", "generic-password", "generic-secret" };
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        for (int pad = 0; pad < 10; pad++)
+            expect_one(SEC_CTX_RUN, text("%.*s%s=%s", pad, "echo x; #", keys[k], v), ids[k], v);
+    const char *ghp = tok("ghp_", 36, ALNUM, 7);
+    for (int pad = 0; pad < 4; pad++)
+        expect_one(SEC_CTX_TEXT, text("%.*s%s", pad, "   ", ghp), "github-token", ghp);
+    const char *id = tok("AKIA", 16, B32, 11);
+    expect_one(SEC_CTX_TEXT, id, "aws-access-key-id", id);
+    expect_none(SEC_CTX_RUN, "echo pw");
+    expect_none(SEC_CTX_RUN, "PW");
+}
+
 static void test_headers(void **state)
 {
     (void)state;
@@ -1024,6 +1050,7 @@ int main(void)
         cmocka_unit_test(test_url_credentials),
         cmocka_unit_test(test_url_query),
         cmocka_unit_test(test_generic),
+        cmocka_unit_test(test_keywords_any_case_and_place),
         cmocka_unit_test(test_headers),
         cmocka_unit_test(test_command_lines),
         cmocka_unit_test(test_allow_list),
