@@ -411,17 +411,24 @@ redirect:
     return t;
 }
 
-static struct tok peek(struct parser *p)
+static struct tok peek_miss(struct parser *p)
 {
     struct lex *lx = p->lx;
-    if (p->peek_s && lx->s == p->peek_s && lx->n == p->peek_n && lx->i == p->peek_i)
-        return p->peek_tok;
     struct tok t = lex_peek(lx);
     p->peek_s = lx->s;
     p->peek_n = lx->n;
     p->peek_i = lx->i;
     p->peek_tok = t;
     return t;
+}
+
+/* Inline: most calls find the answer kept from the call before. */
+static inline struct tok peek(struct parser *p)
+{
+    const struct lex *lx = p->lx;
+    if (p->peek_s && lx->s == p->peek_s && lx->n == p->peek_n && lx->i == p->peek_i)
+        return p->peek_tok;
+    return peek_miss(p);
 }
 
 static void set_lex(struct parser *p, struct lex *lx)
