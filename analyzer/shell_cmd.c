@@ -275,8 +275,16 @@ static uint32_t wrapped_command(const struct sh_node *n, uint32_t at, const stru
 
 void sh_int_unwrap(struct sh_node *n, struct arena *a)
 {
+    /* Most commands are no wrapper: they share one read-only list. */
+    static const uint32_t first_only[1] = { 0 };
     if (n->argc == 0)
         return;
+    struct sh_call c0 = { n, n->argv, n->argc };
+    if (!find_wrapper(sh_call_name(&c0))) {
+        n->runs = first_only;
+        n->n_runs = 1;
+        return;
+    }
     /* Each wrapper advances by at least one word, so argc bounds the runs. */
     uint32_t *runs = arena_alloc(a, (size_t)n->argc * sizeof *runs);
     uint32_t count = 0, at = 0;
