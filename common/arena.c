@@ -146,6 +146,7 @@ void arena_init(struct arena *a)
     a->head = NULL;
     a->cleanups = NULL;
     a->total = 0;
+    a->next = a->end = NULL;
 }
 
 void arena_release(struct arena *a)
@@ -163,12 +164,21 @@ void arena_release(struct arena *a)
     arena_init(a);
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+_Static_assert(ARENA_ALIGN == 16, "arena_alloc in arena.h rounds to 16");
+
+_Noreturn void arena_overflow(size_t count, size_t size)
+{
+    DW_BUG("arena allocation size overflow: %zu * %zu", count, size);
+}
+
+void *arena_alloc_slow(struct arena *a, size_t n)
 {
     size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     if (need < n)
         DW_BUG("arena allocation size overflow: %zu", n);
     struct arena_chunk *ch = a->head;
+    if (ch) /* the inline path bumped a->next only */
+        ch->used = (size_t)(a->next - ch->data);
     if (!ch || ch->size - ch->used < need) {
         /* Chunks double with use so that a large file costs few mallocs; a
          * request larger than that gets a chunk of its own. */
@@ -197,15 +207,8 @@ void *arena_alloc(struct arena *a, size_t n)
     void *p = ch->data + ch->used;
     ch->used += need;
     a->total += n;
-    return p;
-}
-
-void *arena_calloc(struct arena *a, size_t count, size_t size)
-{
-    if (size && count > SIZE_MAX / size)
-        DW_BUG("arena allocation size overflow: %zu * %zu", count, size);
-    void *p = arena_alloc(a, count * size);
-    memset(p, 0, count * size);
+    a->next = a->head->data + a->head->used;
+    a->end = a->head->data + a->head->size;
     return p;
 }
 
