@@ -46,74 +46,94 @@ static bool ends_nocase(const char *s, size_t n, const char *w)
 /* Credential variables of providers and CI systems, compared without
  * case; many would also pass the word test, the list catches the ones
  * that carry an allow word (`_ID`, `_URL`) or no secret word at all. */
-static const char *const provider_names[] = {
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AZURE_CLIENT_SECRET",
-    "AZURE_STORAGE_KEY",
-    "AZURE_STORAGE_CONNECTION_STRING",
-    "ARM_CLIENT_SECRET",
-    "GITHUB_TOKEN",
-    "GH_TOKEN",
-    "GH_ENTERPRISE_TOKEN",
-    "GITLAB_TOKEN",
-    "CI_JOB_TOKEN",
-    "OPENAI_API_KEY",
-    "ANTHROPIC_API_KEY",
-    "HF_TOKEN",
-    "HUGGING_FACE_HUB_TOKEN",
-    "DOCKERHUB_PASSWORD",
-    "DOCKERHUB_TOKEN",
-    "DOCKER_PASSWORD",
-    "DOCKER_AUTH_CONFIG",
-    "HEROKU_API_KEY",
-    "NPM_TOKEN",
-    "NPM_AUTH_TOKEN",
-    "NODE_AUTH_TOKEN",
-    "YARN_NPM_AUTH_TOKEN",
-    "PYPI_TOKEN",
-    "PYPI_API_TOKEN",
-    "TWINE_PASSWORD",
-    "NUGET_API_KEY",
-    "VAULT_TOKEN",
-    "VAULT_SECRET_ID",
-    "SLACK_TOKEN",
-    "SLACK_BOT_TOKEN",
-    "SLACK_WEBHOOK_URL",
-    "STRIPE_SECRET_KEY",
-    "STRIPE_API_KEY",
-    "SENDGRID_API_KEY",
-    "TWILIO_AUTH_TOKEN",
-    "SENTRY_AUTH_TOKEN",
-    "SENTRY_DSN",
-    "DATADOG_API_KEY",
-    "DD_API_KEY",
-    "DD_APP_KEY",
-    "CODECOV_TOKEN",
-    "SONAR_TOKEN",
-    "SNYK_TOKEN",
-    "CLOUDFLARE_API_TOKEN",
-    "DIGITALOCEAN_ACCESS_TOKEN",
-    "GOOGLE_API_KEY",
-    "CIRCLE_TOKEN",
-    "ARTIFACTORY_API_KEY",
-    "JFROG_ACCESS_TOKEN",
-    "BUNDLE_GITHUB__COM",
+/* A word and its length: a name is tried against every entry of a table,
+ * and most entries differ from it in length. */
+struct word {
+    const char *s;
+    size_t n;
+};
+#define W(lit)                                                                                     \
+    {                                                                                              \
+        lit, sizeof lit - 1                                                                        \
+    }
+
+static const struct word provider_names[] = {
+    W("AWS_ACCESS_KEY_ID"),
+    W("AWS_SECRET_ACCESS_KEY"),
+    W("AWS_SESSION_TOKEN"),
+    W("AZURE_CLIENT_SECRET"),
+    W("AZURE_STORAGE_KEY"),
+    W("AZURE_STORAGE_CONNECTION_STRING"),
+    W("ARM_CLIENT_SECRET"),
+    W("GITHUB_TOKEN"),
+    W("GH_TOKEN"),
+    W("GH_ENTERPRISE_TOKEN"),
+    W("GITLAB_TOKEN"),
+    W("CI_JOB_TOKEN"),
+    W("OPENAI_API_KEY"),
+    W("ANTHROPIC_API_KEY"),
+    W("HF_TOKEN"),
+    W("HUGGING_FACE_HUB_TOKEN"),
+    W("DOCKERHUB_PASSWORD"),
+    W("DOCKERHUB_TOKEN"),
+    W("DOCKER_PASSWORD"),
+    W("DOCKER_AUTH_CONFIG"),
+    W("HEROKU_API_KEY"),
+    W("NPM_TOKEN"),
+    W("NPM_AUTH_TOKEN"),
+    W("NODE_AUTH_TOKEN"),
+    W("YARN_NPM_AUTH_TOKEN"),
+    W("PYPI_TOKEN"),
+    W("PYPI_API_TOKEN"),
+    W("TWINE_PASSWORD"),
+    W("NUGET_API_KEY"),
+    W("VAULT_TOKEN"),
+    W("VAULT_SECRET_ID"),
+    W("SLACK_TOKEN"),
+    W("SLACK_BOT_TOKEN"),
+    W("SLACK_WEBHOOK_URL"),
+    W("STRIPE_SECRET_KEY"),
+    W("STRIPE_API_KEY"),
+    W("SENDGRID_API_KEY"),
+    W("TWILIO_AUTH_TOKEN"),
+    W("SENTRY_AUTH_TOKEN"),
+    W("SENTRY_DSN"),
+    W("DATADOG_API_KEY"),
+    W("DD_API_KEY"),
+    W("DD_APP_KEY"),
+    W("CODECOV_TOKEN"),
+    W("SONAR_TOKEN"),
+    W("SNYK_TOKEN"),
+    W("CLOUDFLARE_API_TOKEN"),
+    W("DIGITALOCEAN_ACCESS_TOKEN"),
+    W("GOOGLE_API_KEY"),
+    W("CIRCLE_TOKEN"),
+    W("ARTIFACTORY_API_KEY"),
+    W("JFROG_ACCESS_TOKEN"),
+    W("BUNDLE_GITHUB__COM"),
 };
 
 /* Prefixes that bundlers expose to browser code; the name behind them is
  * still a provider credential. */
 static const char *const exposed_prefixes[] = { "VITE_", "REACT_APP_", "NEXT_PUBLIC_" };
 
-static const char *const deny_words[] = {
-    "apikey",   "auth",   "credential", "credentials", "key",
-    "password", "passwd", "pword",      "secret",      "token",
+static const struct word deny_words[] = {
+    W("apikey"),   W("auth"),   W("credential"), W("credentials"), W("key"),
+    W("password"), W("passwd"), W("pword"),      W("secret"),      W("token"),
 };
 
-static const char *const allow_words[] = {
-    "public", "file", "path", "version", "url", "name", "id", "fingerprint",
+static const struct word allow_words[] = {
+    W("public"), W("file"), W("path"), W("version"), W("url"), W("name"), W("id"), W("fingerprint"),
 };
+
+/* The entry of words (n of them) equal to s[0, len) without case, or NULL. */
+static const struct word *find_word(const struct word *words, size_t n, const char *s, size_t len)
+{
+    for (size_t k = 0; k < n; k++)
+        if (words[k].n == len && eq_nocase(s, len, words[k].s))
+            return &words[k];
+    return NULL;
+}
 
 bool sec_name_is_secretish(struct str name, const char **why)
 {
@@ -130,12 +150,10 @@ bool sec_name_is_secretish(struct str name, const char **why)
             rest += strlen(exposed_prefixes[p - 1]);
             rn -= strlen(exposed_prefixes[p - 1]);
         }
-        for (size_t k = 0; k < DW_ARRAY_LEN(provider_names); k++) {
-            if (eq_nocase(rest, rn, provider_names[k])) {
-                if (why)
-                    *why = "provider credential name";
-                return true;
-            }
+        if (find_word(provider_names, DW_ARRAY_LEN(provider_names), rest, rn)) {
+            if (why)
+                *why = "provider credential name";
+            return true;
         }
     }
     /* Split on `_`, `-`, `.` (any non-alphanumeric) and camelCase. */
@@ -159,12 +177,12 @@ bool sec_name_is_secretish(struct str name, const char **why)
         }
         const char *piece = s + st;
         size_t pl = i - st;
-        for (size_t k = 0; k < DW_ARRAY_LEN(allow_words); k++)
-            if (eq_nocase(piece, pl, allow_words[k]))
-                return false;
-        for (size_t k = 0; k < DW_ARRAY_LEN(deny_words) && !hit; k++)
-            if (eq_nocase(piece, pl, deny_words[k]))
-                hit = deny_words[k];
+        if (find_word(allow_words, DW_ARRAY_LEN(allow_words), piece, pl))
+            return false;
+        const struct word *d =
+            hit ? NULL : find_word(deny_words, DW_ARRAY_LEN(deny_words), piece, pl);
+        if (d)
+            hit = d->s;
     }
     if (hit && why)
         *why = hit;
