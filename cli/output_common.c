@@ -466,6 +466,15 @@ void out_jw_int(struct out_jw *w, long long v)
     jw_raw(w, p, (size_t)(num + sizeof num - p));
 }
 
+void out_jw_bool(struct out_jw *w, bool v)
+{
+    jw_value_start(w);
+    if (v)
+        jw_raw(w, "true", 4);
+    else
+        jw_raw(w, "false", 5);
+}
+
 void out_jw_null(struct out_jw *w)
 {
     jw_value_start(w);
@@ -562,16 +571,16 @@ void out_lines_init(struct out_lines *l, const char *src, uint32_t len)
 {
     l->src = src ? src : "";
     l->len = src ? len : 0;
+    /* memchr from line break to line break: lines are tens of bytes. */
+    const char *end = l->src + l->len;
     uint32_t count = 1;
-    for (uint32_t i = 0; i < l->len; i++)
-        if (l->src[i] == '\n')
-            count++;
+    for (const char *p = l->src; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+        count++;
     l->starts = xmalloc((size_t)count * sizeof *l->starts);
     l->starts[0] = 0;
     uint32_t k = 1;
-    for (uint32_t i = 0; i < l->len; i++)
-        if (l->src[i] == '\n')
-            l->starts[k++] = i + 1;
+    for (const char *p = l->src; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+        l->starts[k++] = (uint32_t)(p - l->src) + 1;
     l->count = count;
 }
 
@@ -646,9 +655,10 @@ static bool is_blank(char c)
 }
 
 /* Hashes text with every run of blanks made one space and the ends
- * trimmed, without copying it. */
+ * trimmed, without copying it: out_fnv1a's steps, one byte at a time. */
 static uint64_t hash_normalized(uint64_t h, const char *s, size_t n)
 {
+    const uint64_t prime = UINT64_C(0x100000001b3);
     bool pending = false, started = false;
     for (size_t i = 0; i < n; i++) {
         if (is_blank(s[i])) {
@@ -656,10 +666,10 @@ static uint64_t hash_normalized(uint64_t h, const char *s, size_t n)
             continue;
         }
         if (pending)
-            h = out_fnv1a(h, " ", 1);
+            h = (h ^ (unsigned char)' ') * prime;
         pending = false;
         started = true;
-        h = out_fnv1a(h, &s[i], 1);
+        h = (h ^ (unsigned char)s[i]) * prime;
     }
     return h;
 }
@@ -681,8 +691,9 @@ void out_fingerprints(const struct out_file *f, uint64_t *hashes, uint32_t *occu
 {
     if (!f->n_findings)
         return;
-    struct out_lines lines;
-    out_lines_init(&lines, f->src, f->len);
+    /* The lines are indexed only for a finding without an anchor. */
+    struct out_lines lines = { 0 };
+    bool have_lines = false;
     struct fp_key *keys = xmalloc((size_t)f->n_findings * sizeof *keys);
     for (uint32_t i = 0; i < f->n_findings; i++) {
         const struct eng_finding *x = &f->findings[i];
@@ -691,6 +702,9 @@ void out_fingerprints(const struct out_file *f, uint64_t *hashes, uint32_t *occu
         if (f->src && a.end > a.start && a.end <= f->len) {
             h = hash_normalized(h, f->src + a.start, a.end - a.start);
         } else if (f->src) {
+            if (!have_lines)
+                out_lines_init(&lines, f->src, f->len);
+            have_lines = true;
             uint32_t last = x->end_line >= x->line ? x->end_line : x->line;
             for (uint32_t n = x->line; n <= last && n <= lines.count; n++) {
                 struct str t = out_line_text(&lines, n);
@@ -709,7 +723,8 @@ void out_fingerprints(const struct out_file *f, uint64_t *hashes, uint32_t *occu
         occurrences[keys[i].index] = same ? occurrences[keys[i - 1].index] + 1 : 1;
     }
     free(keys);
-    out_lines_release(&lines);
+    if (have_lines)
+        out_lines_release(&lines);
 }
 
 int out_other_path(const struct out_file *f, const char *rel, struct buf *b)

@@ -47,6 +47,7 @@ void out_jw_key_quoted(struct out_jw *w, const char *quoted, size_t n);
 void out_jw_str(struct out_jw *w, const char *s, size_t n); /* invalid UTF-8 as U+FFFD */
 void out_jw_cstr(struct out_jw *w, const char *s);          /* NULL: null */
 void out_jw_int(struct out_jw *w, long long v);
+void out_jw_bool(struct out_jw *w, bool v);
 void out_jw_null(struct out_jw *w);
 void out_jw_aliases(struct out_jw *w, const struct rule *r);  /* as out_jaliases */
 void out_jw_help_uri(struct out_jw *w, const struct rule *r); /* out_rule_help_uri as a string */

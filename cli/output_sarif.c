@@ -49,23 +49,19 @@ static const char *problem_severity(enum rule_severity s)
     return "warning";
 }
 
-/* A relative URI reference for a path: bytes outside RFC 3986's unreserved
- * set and '/' are percent-encoded. */
-static json_t *uri_json(const char *path)
+/* Appends a relative URI reference for a path: bytes outside RFC 3986's
+ * unreserved set and '/' are percent-encoded. */
+static void uri_append(struct buf *b, const char *path)
 {
-    struct buf b = BUF_INIT;
     static const char hex[] = "0123456789ABCDEF";
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
         unsigned char c = *p;
         bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                      c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
         char enc[3] = { '%', hex[c >> 4], hex[c & 15] };
-        if (plain ? buf_append_char(&b, (char)c) : buf_append(&b, enc, 3))
+        if (plain ? buf_append_char(b, (char)c) : buf_append(b, enc, 3))
             break;
     }
-    json_t *j = out_jstr(buf_cstr(&b), b.len);
-    buf_release(&b);
-    return j;
 }
 
 static bool is_absolute(const char *path)
@@ -73,27 +69,36 @@ static bool is_absolute(const char *path)
     return path[0] == '/';
 }
 
-static json_t *artifact_location(const char *path)
+/* A path's artifactLocation, made once and written for each result that
+ * points into the file. */
+struct artifact {
+    struct buf uri;
+    bool relative; /* against %SRCROOT% */
+};
+
+static void artifact_init(struct artifact *a, const char *path)
 {
-    json_t *a = json_object();
-    if (is_absolute(path)) {
-        struct buf b = BUF_INIT;
-        if (buf_append_cstr(&b, "file://") == 0) {
-            json_t *u = uri_json(path);
-            if (buf_append_cstr(&b, json_string_value(u)) == 0)
-                json_object_set_new(a, "uri", out_jstr(buf_cstr(&b), b.len));
-            json_decref(u);
-        }
-        buf_release(&b);
-    } else {
-        json_object_set_new(a, "uri", uri_json(path));
-        json_object_set_new(a, "uriBaseId", json_string("%SRCROOT%"));
-    }
-    return a;
+    buf_init(&a->uri, 0);
+    a->relative = !is_absolute(path);
+    if (!a->relative && buf_append_cstr(&a->uri, "file://"))
+        return;
+    uri_append(&a->uri, path);
 }
 
-static json_t *region_json(const struct out_lines *l, bool have_src, uint32_t line, uint32_t col,
-                           uint32_t end_line, uint32_t end_col)
+static void artifact_json(struct out_jw *w, const struct artifact *a)
+{
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "uri");
+    out_jw_str(w, buf_cstr(&a->uri), a->uri.len);
+    if (a->relative) {
+        OUT_JW_KEY(w, "uriBaseId");
+        out_jw_cstr(w, "%SRCROOT%");
+    }
+    out_jw_close(w, '}');
+}
+
+static void region_json(struct out_jw *w, const struct out_lines *l, bool have_src, uint32_t line,
+                        uint32_t col, uint32_t end_line, uint32_t end_col)
 {
     if (line < 1)
         line = 1;
@@ -107,53 +112,72 @@ static json_t *region_json(const struct out_lines *l, bool have_src, uint32_t li
         end_col = col;
     uint32_t c0 = have_src ? out_utf16_column(l, line, col) : col;
     uint32_t c1 = have_src ? out_utf16_column(l, end_line, end_col) : end_col;
-    json_t *r = json_object();
-    json_object_set_new(r, "startLine", json_integer(line));
-    json_object_set_new(r, "startColumn", json_integer(c0));
-    json_object_set_new(r, "endLine", json_integer(end_line));
-    json_object_set_new(r, "endColumn", json_integer(c1 < 1 ? 1 : c1));
-    return r;
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "startLine");
+    out_jw_int(w, line);
+    OUT_JW_KEY(w, "startColumn");
+    out_jw_int(w, c0);
+    OUT_JW_KEY(w, "endLine");
+    out_jw_int(w, end_line);
+    OUT_JW_KEY(w, "endColumn");
+    out_jw_int(w, c1 < 1 ? 1 : c1);
+    out_jw_close(w, '}');
 }
 
-static json_t *offset_region(const struct out_lines *l, bool have_src, uint32_t start, uint32_t end)
+static void offset_region(struct out_jw *w, const struct out_lines *l, bool have_src,
+                          uint32_t start, uint32_t end)
 {
     if (!have_src) {
-        json_t *r = json_object();
-        json_object_set_new(r, "byteOffset", json_integer(start));
-        json_object_set_new(r, "byteLength", json_integer(end >= start ? end - start : 0));
-        return r;
+        out_jw_open(w, '{');
+        OUT_JW_KEY(w, "byteOffset");
+        out_jw_int(w, start);
+        OUT_JW_KEY(w, "byteLength");
+        out_jw_int(w, end >= start ? end - start : 0);
+        out_jw_close(w, '}');
+        return;
     }
     uint32_t a, b, c, d;
     out_lines_locate(l, start, &a, &b);
     out_lines_locate(l, end, &c, &d);
-    return region_json(l, true, a, b, c, d);
+    region_json(w, l, true, a, b, c, d);
 }
 
-static json_t *replacement(json_t *region, const struct edit *e)
+static void replacement(struct out_jw *w, const struct out_lines *l, bool have_src,
+                        const struct edit *e)
 {
-    json_t *r = json_object();
-    json_object_set_new(r, "deletedRegion", region);
-    json_t *ins = json_object();
-    json_object_set_new(ins, "text", out_jstr(e->text.ptr, e->text.len));
-    json_object_set_new(r, "insertedContent", ins);
-    return r;
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "deletedRegion");
+    offset_region(w, l, have_src, e->start, e->end);
+    OUT_JW_KEY(w, "insertedContent");
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "text");
+    out_jw_str(w, e->text.ptr, e->text.len);
+    out_jw_close(w, '}');
+    out_jw_close(w, '}');
 }
 
-static json_t *fixes_json(const struct out_file *f, const struct out_lines *l,
-                          const struct eng_fix *fix)
+static void fixes_json(struct out_jw *w, const struct out_file *f, const struct out_lines *l,
+                       const struct artifact *file, const struct eng_fix *fix)
 {
-    json_t *changes = json_array();
+    out_jw_open(w, '[');
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "description");
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "text");
+    out_jw_cstr(w, fix->title ? fix->title : "apply the fix");
+    out_jw_close(w, '}');
+    OUT_JW_KEY(w, "artifactChanges");
+    out_jw_open(w, '[');
     if (fix->n_edits) {
-        json_t *reps = json_array();
+        out_jw_open(w, '{');
+        OUT_JW_KEY(w, "artifactLocation");
+        artifact_json(w, file);
+        OUT_JW_KEY(w, "replacements");
+        out_jw_open(w, '[');
         for (uint32_t i = 0; i < fix->n_edits; i++)
-            json_array_append_new(reps,
-                                  replacement(offset_region(l, f->src != NULL, fix->edits[i].start,
-                                                            fix->edits[i].end),
-                                              &fix->edits[i]));
-        json_t *ch = json_object();
-        json_object_set_new(ch, "artifactLocation", artifact_location(f->path));
-        json_object_set_new(ch, "replacements", reps);
-        json_array_append_new(changes, ch);
+            replacement(w, l, f->src != NULL, &fix->edits[i]);
+        out_jw_close(w, ']');
+        out_jw_close(w, '}');
     }
     for (uint32_t k = 0; k < fix->n_others; k++) {
         const struct eng_file_edits *o = &fix->others[k];
@@ -162,40 +186,41 @@ static json_t *fixes_json(const struct out_file *f, const struct out_lines *l,
             buf_release(&path);
             continue;
         }
+        struct artifact other;
+        artifact_init(&other, buf_cstr(&path));
+        out_jw_open(w, '{');
+        OUT_JW_KEY(w, "artifactLocation");
+        artifact_json(w, &other);
+        OUT_JW_KEY(w, "replacements");
+        out_jw_open(w, '[');
         /* The other file's text is not at hand: byte regions. */
-        json_t *reps = json_array();
         for (uint32_t i = 0; i < o->n_edits; i++)
-            json_array_append_new(
-                reps, replacement(offset_region(l, false, o->edits[i].start, o->edits[i].end),
-                                  &o->edits[i]));
-        json_t *ch = json_object();
-        json_object_set_new(ch, "artifactLocation", artifact_location(buf_cstr(&path)));
-        json_object_set_new(ch, "replacements", reps);
-        json_array_append_new(changes, ch);
+            replacement(w, l, false, &o->edits[i]);
+        out_jw_close(w, ']');
+        out_jw_close(w, '}');
+        buf_release(&other.uri);
         buf_release(&path);
     }
-    json_t *desc = json_object();
-    json_object_set_new(desc, "text", out_jcstr(fix->title ? fix->title : "apply the fix"));
-    json_t *one = json_object();
-    json_object_set_new(one, "description", desc);
-    json_object_set_new(one, "artifactChanges", changes);
-    json_t *arr = json_array();
-    json_array_append_new(arr, one);
-    return arr;
+    out_jw_close(w, ']');
+    out_jw_close(w, '}');
+    out_jw_close(w, ']');
 }
 
-static json_t *text_obj(const char *s, size_t n)
+static void text_obj(struct out_jw *w, const char *s, size_t n)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "text", out_jstr(s, n));
-    return o;
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "text");
+    out_jw_str(w, s, n);
+    out_jw_close(w, '}');
 }
 
-static json_t *rule_json(const struct rule *r)
+static void rule_json(struct out_jw *w, const struct rule *r)
 {
-    json_t *j = json_object();
-    json_object_set_new(j, "id", out_jcstr(r->id));
-    json_object_set_new(j, "name", out_jcstr(r->name));
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "id");
+    out_jw_cstr(w, r->id);
+    OUT_JW_KEY(w, "name");
+    out_jw_cstr(w, r->name);
     struct buf b = BUF_INIT;
     const char *summary = r->summary && *r->summary ? r->summary : r->name;
     size_t n = strlen(summary);
@@ -203,68 +228,98 @@ static json_t *rule_json(const struct rule *r)
         n = SARIF_TEXT_MAX;
     while (n > 0 && n < strlen(summary) && ((unsigned char)summary[n] & 0xC0) == 0x80)
         n--;
-    json_object_set_new(j, "shortDescription", text_obj(summary, n));
-    if (out_rule_description(r, SARIF_TEXT_MAX, &b) == 0)
-        json_object_set_new(j, "fullDescription", text_obj(buf_cstr(&b), b.len));
-    buf_reset(&b);
-    const char *doc = r->doc && *r->doc ? r->doc : summary;
-    json_t *help = json_object();
-    json_object_set_new(help, "text", out_jcstr(doc));
-    json_object_set_new(help, "markdown", out_jcstr(doc));
-    json_object_set_new(j, "help", help);
-    if (out_rule_help_uri(r, &b) == 0)
-        json_object_set_new(j, "helpUri", out_jstr(buf_cstr(&b), b.len));
+    OUT_JW_KEY(w, "shortDescription");
+    text_obj(w, summary, n);
+    if (out_rule_description(r, SARIF_TEXT_MAX, &b) == 0) {
+        OUT_JW_KEY(w, "fullDescription");
+        text_obj(w, buf_cstr(&b), b.len);
+    }
     buf_release(&b);
-    json_t *conf = json_object();
-    json_object_set_new(conf, "enabled", json_boolean(r->status == RULE_STABLE));
-    json_object_set_new(conf, "level", json_string(level_of(r->severity)));
-    json_object_set_new(j, "defaultConfiguration", conf);
-    json_t *props = json_object();
-    json_t *tags = json_array();
-    json_array_append_new(tags, json_string(out_category_name(r->category)));
+    const char *doc = r->doc && *r->doc ? r->doc : summary;
+    OUT_JW_KEY(w, "help");
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "text");
+    out_jw_cstr(w, doc);
+    OUT_JW_KEY(w, "markdown");
+    out_jw_cstr(w, doc);
+    out_jw_close(w, '}');
+    OUT_JW_KEY(w, "helpUri");
+    out_jw_help_uri(w, r);
+    OUT_JW_KEY(w, "defaultConfiguration");
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "enabled");
+    out_jw_bool(w, r->status == RULE_STABLE);
+    OUT_JW_KEY(w, "level");
+    out_jw_cstr(w, level_of(r->severity));
+    out_jw_close(w, '}');
+    OUT_JW_KEY(w, "properties");
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "tags");
+    out_jw_open(w, '[');
+    out_jw_cstr(w, out_category_name(r->category));
     if (r->category == CAT_SECURITY)
-        json_array_append_new(tags, json_string("security"));
-    json_object_set_new(props, "tags", tags);
-    json_object_set_new(props, "precision", json_string("high"));
-    json_object_set_new(props, "problem.severity", json_string(problem_severity(r->severity)));
-    if (r->category == CAT_SECURITY)
-        json_object_set_new(props, "security-severity",
-                            json_string(security_severity(r->severity)));
-    json_object_set_new(j, "properties", props);
-    return j;
+        out_jw_cstr(w, "security");
+    out_jw_close(w, ']');
+    OUT_JW_KEY(w, "precision");
+    out_jw_cstr(w, "high");
+    OUT_JW_KEY(w, "problem.severity");
+    out_jw_cstr(w, problem_severity(r->severity));
+    if (r->category == CAT_SECURITY) {
+        OUT_JW_KEY(w, "security-severity");
+        out_jw_cstr(w, security_severity(r->severity));
+    }
+    out_jw_close(w, '}');
+    out_jw_close(w, '}');
 }
+
+/* The document is written with the streaming writer (out_jw), which lays
+ * it out as out_jdump would jansson trees of the same values: building a
+ * tree per result and dumping it cost twice the lint itself. */
 
 int out_sarif_begin(const struct out_options *o, struct buf *b)
 {
-    json_t *driver = json_object();
-    json_object_set_new(driver, "name", json_string("dockwright"));
-    json_object_set_new(driver, "version", out_jcstr(o->tool_version ? o->tool_version : "0"));
-    json_object_set_new(driver, "semanticVersion",
-                        out_jcstr(o->tool_version ? o->tool_version : "0"));
-    json_object_set_new(driver, "informationUri", json_string(out_project_url()));
-    json_t *rules = json_array();
+    if (buf_printf(b,
+                   "{\n  \"$schema\": \"%s\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n"
+                   "    {\n      \"tool\": ",
+                   SARIF_SCHEMA))
+        return ERR_TOO_LARGE;
+    struct out_jw w;
+    out_jw_init(&w, b, 6);
+    out_jw_open(&w, '{');
+    OUT_JW_KEY(&w, "driver");
+    out_jw_open(&w, '{');
+    OUT_JW_KEY(&w, "name");
+    out_jw_cstr(&w, "dockwright");
+    OUT_JW_KEY(&w, "version");
+    out_jw_cstr(&w, o->tool_version ? o->tool_version : "0");
+    OUT_JW_KEY(&w, "semanticVersion");
+    out_jw_cstr(&w, o->tool_version ? o->tool_version : "0");
+    OUT_JW_KEY(&w, "informationUri");
+    out_jw_cstr(&w, out_project_url());
+    OUT_JW_KEY(&w, "rules");
+    out_jw_open(&w, '[');
     for (size_t i = 0; i < o->n_rules; i++)
-        json_array_append_new(rules, rule_json(o->registry[i]));
-    json_object_set_new(driver, "rules", rules);
-    json_t *tool = json_object();
-    json_object_set_new(tool, "driver", driver);
-    int rc = buf_printf(b,
-                        "{\n  \"$schema\": \"%s\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n"
-                        "    {\n      \"tool\": ",
-                        SARIF_SCHEMA);
-    if (rc) {
-        json_decref(tool);
+        rule_json(&w, o->registry[i]);
+    out_jw_close(&w, ']');
+    out_jw_close(&w, '}');
+    out_jw_close(&w, '}');
+    if (out_jw_end(&w))
         return ERR_TOO_LARGE;
-    }
-    if (out_jdump(tool, 6, b))
+    if (buf_append_cstr(b, ",\n      \"automationDetails\": "))
         return ERR_TOO_LARGE;
-    json_t *auto_ = json_object();
-    json_object_set_new(auto_, "id", json_string("dockwright/lint/"));
-    if (buf_append_cstr(b, ",\n      \"automationDetails\": ") || out_jdump(auto_, 6, b))
+    out_jw_init(&w, b, 6);
+    out_jw_open(&w, '{');
+    OUT_JW_KEY(&w, "id");
+    out_jw_cstr(&w, "dockwright/lint/");
+    out_jw_close(&w, '}');
+    if (out_jw_end(&w) || buf_append_cstr(b, ",\n      \"properties\": "))
         return ERR_TOO_LARGE;
-    json_t *props = json_object();
-    json_object_set_new(props, "ruleSet", json_integer(o->rule_set));
-    if (buf_append_cstr(b, ",\n      \"properties\": ") || out_jdump(props, 6, b))
+    out_jw_init(&w, b, 6);
+    out_jw_open(&w, '{');
+    OUT_JW_KEY(&w, "ruleSet");
+    out_jw_int(&w, o->rule_set);
+    out_jw_close(&w, '}');
+    if (out_jw_end(&w))
         return ERR_TOO_LARGE;
     return buf_append_cstr(b, ",\n      \"columnKind\": \"utf16CodeUnits\",\n"
                               "      \"results\": [");
@@ -278,6 +333,97 @@ static long rule_index(const struct out_options *o, const struct rule *r)
     return -1;
 }
 
+static void result_json(struct out_jw *w, const struct out_options *o, const struct out_file *f,
+                        const struct out_lines *l, const struct artifact *file,
+                        const struct eng_finding *x, uint64_t hash, uint32_t occ)
+{
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "ruleId");
+    out_jw_cstr(w, x->rule->id);
+    long idx = rule_index(o, x->rule);
+    if (idx >= 0) {
+        OUT_JW_KEY(w, "ruleIndex");
+        out_jw_int(w, idx);
+    }
+    OUT_JW_KEY(w, "level");
+    out_jw_cstr(w, level_of(x->severity));
+    OUT_JW_KEY(w, "message");
+    text_obj(w, x->message ? x->message : "", x->message ? strlen(x->message) : 0);
+    OUT_JW_KEY(w, "locations");
+    out_jw_open(w, '[');
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "physicalLocation");
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "artifactLocation");
+    artifact_json(w, file);
+    OUT_JW_KEY(w, "region");
+    region_json(w, l, f->src != NULL, x->line, x->col, x->end_line, x->end_col);
+    out_jw_close(w, '}');
+    out_jw_close(w, '}');
+    out_jw_close(w, ']');
+    if (x->n_related) {
+        OUT_JW_KEY(w, "relatedLocations");
+        out_jw_open(w, '[');
+        for (uint32_t k = 0; k < x->n_related; k++) {
+            const struct eng_related *e = &x->related[k];
+            out_jw_open(w, '{');
+            OUT_JW_KEY(w, "id");
+            out_jw_int(w, k + 1);
+            OUT_JW_KEY(w, "physicalLocation");
+            out_jw_open(w, '{');
+            OUT_JW_KEY(w, "artifactLocation");
+            artifact_json(w, file);
+            OUT_JW_KEY(w, "region");
+            region_json(w, l, f->src != NULL, e->line, e->col, e->end_line, e->end_col);
+            out_jw_close(w, '}');
+            OUT_JW_KEY(w, "message");
+            text_obj(w, e->message ? e->message : "", e->message ? strlen(e->message) : 0);
+            out_jw_close(w, '}');
+        }
+        out_jw_close(w, ']');
+    }
+    /* "%016llx:%u", without printf's cost per result. */
+    static const char hex[] = "0123456789abcdef";
+    char fp[40];
+    for (int i = 0; i < 16; i++)
+        fp[i] = hex[(hash >> (60 - 4 * i)) & 15];
+    fp[16] = ':';
+    char num[12], *p = num + sizeof num;
+    do {
+        *--p = (char)('0' + occ % 10);
+        occ /= 10;
+    } while (occ);
+    size_t nl = (size_t)(num + sizeof num - p);
+    memcpy(fp + 17, p, nl);
+    OUT_JW_KEY(w, "partialFingerprints");
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "primaryLocationLineHash");
+    out_jw_str(w, fp, 17 + nl);
+    out_jw_close(w, '}');
+    if (x->fix && (x->fix->n_edits || x->fix->n_others)) {
+        OUT_JW_KEY(w, "fixes");
+        fixes_json(w, f, l, file, x->fix);
+    }
+    OUT_JW_KEY(w, "properties");
+    out_jw_open(w, '{');
+    OUT_JW_KEY(w, "severity");
+    out_jw_cstr(w, out_severity_name(x->severity));
+    OUT_JW_KEY(w, "name");
+    out_jw_cstr(w, x->rule->name);
+    if (x->alias) {
+        OUT_JW_KEY(w, "alias");
+        out_jw_cstr(w, x->alias);
+    }
+    if (x->fix) {
+        OUT_JW_KEY(w, "fixApplicability");
+        out_jw_cstr(w, x->fix->safety == FIX_SAFE     ? "safe"
+                       : x->fix->safety == FIX_UNSAFE ? "unsafe"
+                                                      : "display-only");
+    }
+    out_jw_close(w, '}');
+    out_jw_close(w, '}');
+}
+
 int out_sarif_file(const struct out_options *o, const struct out_file *f, struct out_chunk *c)
 {
     if (!f->n_findings)
@@ -287,71 +433,22 @@ int out_sarif_file(const struct out_options *o, const struct out_file *f, struct
     uint64_t *hashes = xmalloc((size_t)f->n_findings * sizeof *hashes);
     uint32_t *occ = xmalloc((size_t)f->n_findings * sizeof *occ);
     out_fingerprints(f, hashes, occ);
-    int rc = 0;
+    struct artifact file;
+    artifact_init(&file, f->path);
+    struct buf *b = &c->part[0];
+    /* Room for the usual size of the results (some 1.5 KB each), so that
+     * the part does not grow by doubling from nothing. */
+    int rc = !b->limit && buf_reserve(b, (size_t)f->n_findings * 2048) ? ERR_TOO_LARGE : 0;
     for (uint32_t i = 0; i < f->n_findings && !rc; i++) {
-        const struct eng_finding *x = &f->findings[i];
-        json_t *j = json_object();
-        json_object_set_new(j, "ruleId", out_jcstr(x->rule->id));
-        long idx = rule_index(o, x->rule);
-        if (idx >= 0)
-            json_object_set_new(j, "ruleIndex", json_integer(idx));
-        json_object_set_new(j, "level", json_string(level_of(x->severity)));
-        json_object_set_new(
-            j, "message",
-            text_obj(x->message ? x->message : "", x->message ? strlen(x->message) : 0));
-        json_t *phys = json_object();
-        json_object_set_new(phys, "artifactLocation", artifact_location(f->path));
-        json_object_set_new(
-            phys, "region",
-            region_json(&l, f->src != NULL, x->line, x->col, x->end_line, x->end_col));
-        json_t *loc = json_object();
-        json_object_set_new(loc, "physicalLocation", phys);
-        json_t *locs = json_array();
-        json_array_append_new(locs, loc);
-        json_object_set_new(j, "locations", locs);
-        if (x->n_related) {
-            json_t *rel = json_array();
-            for (uint32_t k = 0; k < x->n_related; k++) {
-                const struct eng_related *e = &x->related[k];
-                json_t *p = json_object();
-                json_object_set_new(p, "artifactLocation", artifact_location(f->path));
-                json_object_set_new(
-                    p, "region",
-                    region_json(&l, f->src != NULL, e->line, e->col, e->end_line, e->end_col));
-                json_t *rl = json_object();
-                json_object_set_new(rl, "id", json_integer(k + 1));
-                json_object_set_new(rl, "physicalLocation", p);
-                json_object_set_new(
-                    rl, "message",
-                    text_obj(e->message ? e->message : "", e->message ? strlen(e->message) : 0));
-                json_array_append_new(rel, rl);
-            }
-            json_object_set_new(j, "relatedLocations", rel);
-        }
-        char fp[40];
-        snprintf(fp, sizeof fp, "%016llx:%u", (unsigned long long)hashes[i], occ[i]);
-        json_t *fps = json_object();
-        json_object_set_new(fps, "primaryLocationLineHash", json_string(fp));
-        json_object_set_new(j, "partialFingerprints", fps);
-        if (x->fix && (x->fix->n_edits || x->fix->n_others))
-            json_object_set_new(j, "fixes", fixes_json(f, &l, x->fix));
-        json_t *props = json_object();
-        json_object_set_new(props, "severity", json_string(out_severity_name(x->severity)));
-        json_object_set_new(props, "name", out_jcstr(x->rule->name));
-        if (x->alias)
-            json_object_set_new(props, "alias", out_jcstr(x->alias));
-        if (x->fix)
-            json_object_set_new(props, "fixApplicability",
-                                json_string(x->fix->safety == FIX_SAFE     ? "safe"
-                                            : x->fix->safety == FIX_UNSAFE ? "unsafe"
-                                                                           : "display-only"));
-        json_object_set_new(j, "properties", props);
-        rc = buf_append_cstr(&c->part[0], i ? ",\n        " : "\n        ");
+        rc = buf_append_cstr(b, i ? ",\n        " : "\n        ");
         if (rc)
-            json_decref(j);
-        else
-            rc = out_jdump(j, 8, &c->part[0]);
+            break;
+        struct out_jw w;
+        out_jw_init(&w, b, 8);
+        result_json(&w, o, f, &l, &file, &f->findings[i], hashes[i], occ[i]);
+        rc = out_jw_end(&w);
     }
+    buf_release(&file.uri);
     free(hashes);
     free(occ);
     out_lines_release(&l);

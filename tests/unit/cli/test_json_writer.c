@@ -156,6 +156,10 @@ static void test_structure(void **state)
     out_jw_int(&w, 4294967295LL);
     out_jw_key(&w, "none");
     out_jw_null(&w);
+    out_jw_key(&w, "yes");
+    out_jw_bool(&w, true);
+    out_jw_key(&w, "no");
+    out_jw_bool(&w, false);
     out_jw_key(&w, "cnull");
     out_jw_cstr(&w, NULL);
     out_jw_key(&w, "empty_a");
@@ -183,6 +187,8 @@ static void test_structure(void **state)
     json_object_set_new(j, "n", json_integer(-9223372036854775807LL - 1));
     json_object_set_new(j, "big", json_integer(4294967295LL));
     json_object_set_new(j, "none", json_null());
+    json_object_set_new(j, "yes", json_true());
+    json_object_set_new(j, "no", json_false());
     json_object_set_new(j, "cnull", out_jcstr(NULL));
     json_object_set_new(j, "empty_a", json_array());
     json_object_set_new(j, "empty_o", json_object());
