@@ -93,6 +93,10 @@ struct eng {
      * one), in registry order. */
     uint32_t *by_kind[DF_KIND_COUNT];
     uint32_t n_by_kind[DF_KIND_COUNT];
+    /* Those of by_kind that are enabled and have a check: what runs for a
+     * file that enables no other rule. */
+    uint32_t *run_by_kind[DF_KIND_COUNT];
+    uint32_t n_run_by_kind[DF_KIND_COUNT];
     const struct cfg *cfg;
     bool inline_ignores;
     const char *context_dir; /* arena copy, or NULL */

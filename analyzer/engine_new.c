@@ -383,12 +383,19 @@ struct eng *eng_new(const struct rule *const *registry, size_t n_rules,
     }
     for (int kind = 0; kind < DF_KIND_COUNT; kind++) {
         e->by_kind[kind] = ARENA_NEW_ARRAY(&e->arena, uint32_t, e->n_by_kind[kind] + 1);
+        e->run_by_kind[kind] = ARENA_NEW_ARRAY(&e->arena, uint32_t, e->n_by_kind[kind] + 1);
         e->n_by_kind[kind] = 0;
     }
-    for (size_t i = 0; i < n_rules; i++)
-        for (int kind = 0; kind < DF_KIND_COUNT; kind++)
-            if (registry[i]->on & DF_ON(kind))
-                e->by_kind[kind][e->n_by_kind[kind]++] = (uint32_t)i;
+    for (size_t i = 0; i < n_rules; i++) {
+        bool runs = e->rules[i].enabled && registry[i]->check;
+        for (int kind = 0; kind < DF_KIND_COUNT; kind++) {
+            if (!(registry[i]->on & DF_ON(kind)))
+                continue;
+            e->by_kind[kind][e->n_by_kind[kind]++] = (uint32_t)i;
+            if (runs)
+                e->run_by_kind[kind][e->n_run_by_kind[kind]++] = (uint32_t)i;
+        }
+    }
     return e;
 }
 

@@ -23,6 +23,7 @@ struct rule_ctx {
     uint32_t cur; /* the rule being called */
     void **state; /* per rule, zeroed */
     bool *extra;  /* rules this file turns on (`# check=experimental=`) */
+    bool any_extra;
     struct eng_pragmas pragmas;
     VEC(struct rule_finding *) findings;
     VEC(const char *) warnings;
@@ -523,7 +524,7 @@ static void experimental_rules(struct rule_ctx *ctx)
                         continue;
                     if (all ? er->rule->status == RULE_OFF
                             : res.cls == ENG_NAME_RULE && res.rule == r)
-                        ctx->extra[r] = true;
+                        ctx->extra[r] = ctx->any_extra = true;
                 }
             }
         }
@@ -543,6 +544,20 @@ static void dispatch(struct rule_ctx *ctx, const struct df_instr *in, bool trigg
     const struct eng *e = ctx->e;
     if ((unsigned)in->kind >= DF_KIND_COUNT)
         return;
+    if (!ctx->any_extra) {
+        /* The common case: the engine's enabled rules, in the same order;
+         * of active() only the context test is left. */
+        bool have_dir = rule_context_dir(ctx) != NULL;
+        for (uint32_t i = 0; i < e->n_run_by_kind[in->kind]; i++) {
+            uint32_t r = e->run_by_kind[in->kind][i];
+            const struct rule *rule = e->registry[r];
+            if ((rule->needs_context && !have_dir) || (trigger && !rule->on_triggers))
+                continue;
+            ctx->cur = r;
+            rule->check(ctx, in);
+        }
+        return;
+    }
     for (uint32_t i = 0; i < e->n_by_kind[in->kind]; i++) {
         uint32_t r = e->by_kind[in->kind][i];
         const struct rule *rule = e->registry[r];
