@@ -237,10 +237,18 @@ bool pm_local_file(struct str v, const char *suffix)
 {
     if (str_ends_with(v, str_from_cstr(suffix)))
         return true;
-    return str_starts_with(v, STR_LIT("/")) || str_starts_with(v, STR_LIT("./")) ||
-           str_starts_with(v, STR_LIT("../")) || str_starts_with(v, STR_LIT("~/")) ||
-           str_starts_with(v, STR_LIT("http://")) || str_starts_with(v, STR_LIT("https://")) ||
-           str_starts_with(v, STR_LIT("ftp://")) || str_starts_with(v, STR_LIT("file://"));
+    /* Asked of every package operand: the first byte picks the prefixes
+     * worth comparing. */
+    switch (v.len ? v.ptr[0] : '\0') {
+    case '/': return true;
+    case '.': return str_starts_with(v, STR_LIT("./")) || str_starts_with(v, STR_LIT("../"));
+    case '~': return str_starts_with(v, STR_LIT("~/"));
+    case 'h':
+        return str_starts_with(v, STR_LIT("http://")) || str_starts_with(v, STR_LIT("https://"));
+    case 'f':
+        return str_starts_with(v, STR_LIT("ftp://")) || str_starts_with(v, STR_LIT("file://"));
+    default: return false;
+    }
 }
 
 bool pm_append_edit(struct rule_ctx *ctx, const struct df_instr *in, const char *cmd,
@@ -916,9 +924,10 @@ bool pm_pip_install(struct rule_ctx *ctx, const struct sh_call *c, bool pipx,
 {
     struct str name = sh_call_name(c);
     const struct sh_flag_spec *spec = &pm_pip_spec;
+    bool python = false;
     *out = (struct pm_install){ PM_PIP, 1, 0, NULL };
     if (name_with_version(name, "pip")) {
-        out->name = rule_printf(ctx, "%.*s", STR_FMT(name));
+        /* named below, once it is an install */
     } else if (pipx && str_eq_cstr(name, "pipx")) {
         out->tool = PM_PIPX;
         out->name = "pipx";
@@ -927,7 +936,7 @@ bool pm_pip_install(struct rule_ctx *ctx, const struct sh_call *c, bool pipx,
         out->args = python_m_pip(c);
         if (!out->args)
             return false;
-        out->name = rule_printf(ctx, "%.*s -m pip", STR_FMT(name));
+        python = true;
     } else {
         return false;
     }
@@ -935,6 +944,10 @@ bool pm_pip_install(struct rule_ctx *ctx, const struct sh_call *c, bool pipx,
     if (sub == UINT32_MAX || !sh_word_is(&c->argv[sub], "install"))
         return false;
     out->sub = sub;
+    if (python)
+        out->name = rule_printf(ctx, "%.*s -m pip", STR_FMT(name));
+    else if (out->tool == PM_PIP)
+        out->name = rule_printf(ctx, "%.*s", STR_FMT(name));
     return true;
 }
 
