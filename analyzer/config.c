@@ -810,6 +810,16 @@ static void memo_put(const char *const *names, const char *dir, uint32_t h, int 
     pthread_mutex_unlock(&memo_mu);
 }
 
+/* Folders resolved by realpath while the memo is on: realpath reads every
+ * component of a path with a readlink, and the folders of a lint share
+ * their parents. */
+struct real_memo {
+    char *dir;  /* as given; heap */
+    char *real; /* heap */
+};
+static struct real_memo *reals;
+static size_t reals_len, reals_cap;
+
 void cfg_find_memo(bool on)
 {
     pthread_mutex_lock(&memo_mu);
@@ -820,8 +830,76 @@ void cfg_find_memo(bool on)
         free(memo);
         memo = NULL;
         memo_len = memo_cap = 0;
+        for (size_t i = 0; i < reals_len; i++) {
+            free(reals[i].dir);
+            free(reals[i].real);
+        }
+        free(reals);
+        reals = NULL;
+        reals_len = reals_cap = 0;
     }
     pthread_mutex_unlock(&memo_mu);
+}
+
+/* realpath(dir) (heap; NULL with errno set when it fails), remembered
+ * while the memo is on. */
+static char *memo_realpath(const char *dir)
+{
+    pthread_mutex_lock(&memo_mu);
+    for (size_t i = 0; memo_on && i < reals_len; i++) {
+        if (strcmp(reals[i].dir, dir) == 0) {
+            char *r = xstrdup(reals[i].real);
+            pthread_mutex_unlock(&memo_mu);
+            return r;
+        }
+    }
+    pthread_mutex_unlock(&memo_mu);
+    char *r = realpath(dir, NULL);
+    if (!r)
+        return NULL;
+    pthread_mutex_lock(&memo_mu);
+    if (memo_on) {
+        if (reals_len == reals_cap) {
+            reals_cap = reals_cap ? reals_cap * 2 : 16;
+            reals = xreallocarray(reals, reals_cap, sizeof *reals);
+        }
+        reals[reals_len++] = (struct real_memo){ xstrdup(dir), xstrdup(r) };
+    }
+    pthread_mutex_unlock(&memo_mu);
+    return r;
+}
+
+/* realpath(dir), as cfg_find needs it for each folder of a lint: while the
+ * memo is on, a folder that is no symbolic link is its parent's real path
+ * (resolved once for all the folders in it) and its own name, which one
+ * lstat confirms; anything else, and every failure, goes to realpath. */
+static char *resolve_dir(const char *dir)
+{
+    const char *slash = strrchr(dir, '/');
+    const char *name = slash ? slash + 1 : dir;
+    bool on;
+    pthread_mutex_lock(&memo_mu);
+    on = memo_on;
+    pthread_mutex_unlock(&memo_mu);
+    if (!on || !*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return on ? memo_realpath(dir) : realpath(dir, NULL);
+    char *parent = slash ? xstrndup(dir, slash == dir ? 1 : (size_t)(slash - dir)) : xstrdup(".");
+    char *preal = memo_realpath(parent);
+    free(parent);
+    struct stat st;
+    if (!preal || lstat(dir, &st) != 0 || S_ISLNK(st.st_mode)) {
+        free(preal);
+        return realpath(dir, NULL);
+    }
+    size_t pn = strlen(preal), nn = strlen(name);
+    bool root = pn == 1 && preal[0] == '/';
+    char *r = xmalloc(pn + !root + nn + 1);
+    memcpy(r, preal, pn);
+    if (!root)
+        r[pn] = '/';
+    memcpy(r + pn + !root, name, nn + 1);
+    free(preal);
+    return r;
 }
 
 /* Probes dir/name for each name; the first that exists goes to *out. */
@@ -876,7 +954,7 @@ int cfg_find(struct arena *a, const char *start_dir, struct cfg_found *out, stru
     out->path = NULL;
     out->mode = CFG_MODE_NONE;
     const char *start = start_dir && *start_dir ? start_dir : ".";
-    char *abs = realpath(start, NULL);
+    char *abs = resolve_dir(start);
     if (!abs)
         return err_sys(err, start, "cannot resolve directory '%s'", start);
     const char *dir = arena_strdup(a, abs);

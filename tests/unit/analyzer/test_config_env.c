@@ -311,6 +311,43 @@ static void test_find_memo(void **state)
     unlink(at("memo/.hadolint.yaml"));
 }
 
+/* With the memo on, folders are resolved from their parent's real path:
+ * a folder that is a symbolic link, or sits under one, must still be
+ * searched upwards from where it really is; a missing one still fails. */
+static void test_find_memo_symlinks(void **state)
+{
+    (void)state;
+    if (foreign_config())
+        skip();
+    mkdirs("sym/real/sub");
+    mkdirs("sym/other");
+    put("sym/real/.dockwright.yaml", "select: [DW1]\n");
+    assert_int_equal(symlink("real/sub", at("sym/linked")), 0);
+    assert_int_equal(symlink("real", at("sym/lp")), 0);
+    assert_int_equal(symlink("../real/sub", at("sym/other/l2")), 0);
+    cfg_find_memo(true);
+    for (int round = 0; round < 2; round++) { /* resolved, then remembered */
+        expect_find("sym/linked", "sym/real/.dockwright.yaml", CFG_MODE_DOCKWRIGHT);
+        expect_find("sym/lp/sub", "sym/real/.dockwright.yaml", CFG_MODE_DOCKWRIGHT);
+        expect_find("sym/other/l2", "sym/real/.dockwright.yaml", CFG_MODE_DOCKWRIGHT);
+        expect_find("sym/linked/..", "sym/real/.dockwright.yaml", CFG_MODE_DOCKWRIGHT);
+        expect_find("sym/real/sub/", "sym/real/.dockwright.yaml", CFG_MODE_DOCKWRIGHT);
+        expect_find("sym/other", NULL, CFG_MODE_NONE);
+    }
+    struct arena a;
+    arena_init(&a);
+    struct cfg_found f;
+    struct err e;
+    assert_int_equal(cfg_find(&a, at("sym/missing"), &f, &e), ERR_IO);
+    assert_non_null(strstr(e.msg, "cannot resolve directory"));
+    arena_release(&a);
+    cfg_find_memo(false);
+    unlink(at("sym/other/l2"));
+    unlink(at("sym/lp"));
+    unlink(at("sym/linked"));
+    unlink(at("sym/real/.dockwright.yaml"));
+}
+
 static void test_find_errors(void **state)
 {
     (void)state;
@@ -942,6 +979,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_find, test_setup),
         cmocka_unit_test_setup(test_find_memo, test_setup),
+        cmocka_unit_test_setup(test_find_memo_symlinks, test_setup),
         cmocka_unit_test_setup(test_find_errors, test_setup),
         cmocka_unit_test_setup(test_mode_for_path, test_setup),
         cmocka_unit_test_setup(test_env_values, test_setup),
