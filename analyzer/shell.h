@@ -114,8 +114,9 @@ struct sh_word {
     /* value.len + 1 src offsets: value_src[i] is where value byte i came
      * from; value_src[value.len] is span.end. */
     const uint32_t *value_src;
-    unsigned flags; /* enum sh_word_flag bits */
     struct sh_expansion *exps;
+    /* flags beside n_exps: no padding, a word fills 64 bytes. */
+    unsigned flags; /* enum sh_word_flag bits */
     uint32_t n_exps;
 };
 
