@@ -7,6 +7,9 @@
  *   corpus_check --bench DIR [ROUNDS]           throughput: MB/s and files/s
  *       over all files, parsing each ROUNDS times (default 20), and the
  *       peak RSS.
+ * Both bench modes parse with syn_parse, as lint does (one parser per
+ * thread, tree-sitter on the analyzer's allocator), so the floor is the
+ * parse that lint itself performs.
  *   corpus_check --parse FILE...                the floor as a process: reads
  *       and parses each file once, prints nothing. Timed from outside exactly
  *       as `dockwright lint` over the same files is (start-up, reading and
@@ -167,22 +170,15 @@ static int bench(int rounds)
     size_t bytes = 0;
     for (size_t i = 0; i < files.len; i++)
         bytes += files.items[i].len;
-    TSParser *p = ts_parser_new();
-    if (!ts_parser_set_language(p, tree_sitter_dockwright_dockerfile()))
-        return 2;
     double best = 1e30;
     for (int r = 0; r < rounds; r++) {
         double t0 = now();
-        for (size_t i = 0; i < files.len; i++) {
-            TSTree *t =
-                ts_parser_parse_string(p, NULL, files.items[i].text, (uint32_t)files.items[i].len);
-            ts_tree_delete(t);
-        }
+        for (size_t i = 0; i < files.len; i++)
+            ts_tree_delete(syn_parse(files.items[i].text, (uint32_t)files.items[i].len));
         double dt = now() - t0;
         if (dt < best)
             best = dt;
     }
-    ts_parser_delete(p);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("files %zu, bytes %zu, best of %d rounds: %.3f ms, %.1f MB/s, %.0f files/s, peak RSS "
@@ -194,9 +190,6 @@ static int bench(int rounds)
 
 static int parse_files(int n, char **paths)
 {
-    TSParser *p = ts_parser_new();
-    if (!ts_parser_set_language(p, tree_sitter_dockwright_dockerfile()))
-        return 2;
     int rc = 0;
     for (int i = 0; i < n; i++) {
         struct buf b = BUF_INIT;
@@ -205,12 +198,10 @@ static int parse_files(int n, char **paths)
             fprintf(stderr, "corpus_check: cannot read '%s'\n", paths[i]);
             rc = 2;
         } else {
-            TSTree *t = ts_parser_parse_string(p, NULL, buf_cstr(&b), (uint32_t)b.len);
-            ts_tree_delete(t);
+            ts_tree_delete(syn_parse(buf_cstr(&b), (uint32_t)b.len));
         }
         buf_release(&b);
     }
-    ts_parser_delete(p);
     return rc;
 }
 
