@@ -187,12 +187,11 @@ static void *tsa_realloc(void *p, size_t n)
     return q;
 }
 
-static pthread_once_t tsa_once = PTHREAD_ONCE_INIT;
-
-static void tsa_install(void)
+/* Installed before main, so that every tree-sitter object of the process
+ * comes from it whichever code makes the first: a parser made directly (as
+ * the benchmarks do) and the trees of syn_parse must share an allocator. */
+__attribute__((constructor)) static void tsa_install(void)
 {
-    /* Before the first parser: no tree-sitter object exists yet that the
-     * default allocator made. */
 #ifdef TSA_VALGRIND
     tsa_annotate = RUNNING_ON_VALGRIND;
 #endif
@@ -224,7 +223,6 @@ static TSParser *parser_get(void)
 {
     if (thread_parser)
         return thread_parser;
-    pthread_once(&tsa_once, tsa_install);
     TSParser *p = ts_parser_new();
     if (!ts_parser_set_language(p, tree_sitter_dockwright_dockerfile())) {
         ts_parser_delete(p);

@@ -16,9 +16,9 @@
  * caller (ts_tree_delete), or NULL when tree-sitter refuses (cancelled or
  * the language does not load; never for bad input, which yields ERROR and
  * MISSING nodes). Each thread keeps one parser for all its calls; it is
- * freed when the thread ends. The first call gives tree-sitter its
- * allocator (per-thread free lists, syntax.c): no tree-sitter object may
- * be made before it. */
+ * freed when the thread ends. Tree-sitter allocates from per-thread free
+ * lists (syntax.c) in every program that links this file: they are
+ * installed before main. */
 TSTree *syn_parse(const char *text, uint32_t len);
 
 /* Whether a node is an instruction (its type ends in "_instruction"). */
