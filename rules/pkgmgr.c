@@ -84,8 +84,8 @@ bool pm_fixable(const struct df_instr *in)
     return in->form == DF_FORM_SHELL;
 }
 
-const struct sh_visit *const *pm_run_cmds(struct rule_ctx *ctx, const struct df_instr *in,
-                                          uint32_t *n)
+const struct sh_visit *const *pm_run_cmds_all(struct rule_ctx *ctx, const struct df_instr *in,
+                                              uint32_t *n)
 {
     *n = 0;
     if (in->kind == DF_RUN && in->form == DF_FORM_EXEC && !in->exec_non_string)

@@ -16,13 +16,26 @@ extern const struct sh_flag_spec pm_apk_spec;
 extern const struct sh_flag_spec pm_rpm_spec; /* dnf, microdnf, yum */
 extern const struct sh_flag_spec pm_zypper_spec;
 
+/* The general case of pm_run_cmds below (call that one). */
+const struct sh_visit *const *pm_run_cmds_all(struct rule_ctx *ctx, const struct df_instr *in,
+                                              uint32_t *n);
+
 /* The commands a RUN (or an ONBUILD RUN trigger) runs, in order: those of
  * its script, then those of heredoc bodies fed to a shell. An exec-form RUN
  * is one command whose words are its JSON strings (span: the literal with
  * its quotes; flagged SH_WORD_QUOTED), so no fix may edit inside them: see
- * pm_fixable. Arena memory of the file; *n is 0 for RUNs without commands. */
-const struct sh_visit *const *pm_run_cmds(struct rule_ctx *ctx, const struct df_instr *in,
-                                          uint32_t *n);
+ * pm_fixable. Arena memory of the file; *n is 0 for RUNs without commands.
+ * Inline: some twenty rules ask it of every RUN, and a shell-form RUN
+ * without heredocs (most of them) hands out its script's own list. */
+static inline const struct sh_visit *const *pm_run_cmds(struct rule_ctx *ctx,
+                                                        const struct df_instr *in, uint32_t *n)
+{
+    if (in->kind == DF_RUN && in->form == DF_FORM_SHELL && in->n_heredocs == 0) {
+        *n = in->script ? in->script->n_cmds : 0;
+        return *n ? in->script->cmd_refs : NULL;
+    }
+    return pm_run_cmds_all(ctx, in, n);
+}
 
 /* Whether fixes may edit the words of in's commands (shell form). */
 bool pm_fixable(const struct df_instr *in);
