@@ -130,6 +130,9 @@ DW_NODISCARD int out_rule_help_uri(const struct rule *r, struct buf *b);
 /* Appends s (n bytes) to b, replacing every byte that is not part of a
  * valid UTF-8 sequence with U+FFFD. */
 DW_NODISCARD int out_append_utf8(struct buf *b, const char *s, size_t n);
+/* Appends v in decimal, as "%u" (printf costs a report more than its
+ * text). */
+DW_NODISCARD int out_append_u32(struct buf *b, uint32_t v);
 
 /* The line starts of a text, for offset <-> line/column conversions. */
 struct out_lines {

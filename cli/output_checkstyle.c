@@ -8,28 +8,35 @@
 
 #include <string.h>
 
-static int attr(struct buf *b, const char *s)
+/* Appends s escaped; raw is scratch space, kept between calls. */
+static int attr(struct buf *b, struct buf *raw, const char *s)
 {
-    struct buf raw = BUF_INIT;
-    int rc = out_append_utf8(&raw, s, strlen(s));
-    for (size_t i = 0; i < raw.len && !rc; i++) {
-        unsigned char c = (unsigned char)raw.data[i];
+    buf_truncate(raw, 0);
+    if (out_append_utf8(raw, s, strlen(s)))
+        return ERR_TOO_LARGE;
+    const char *p = buf_cstr(raw);
+    size_t from = 0; /* bytes not yet copied start here */
+    for (size_t i = 0; i < raw->len; i++) {
+        unsigned char c = (unsigned char)p[i];
+        const char *e;
         switch (c) {
-        case '&': rc = buf_append_cstr(b, "&amp;"); break;
-        case '<': rc = buf_append_cstr(b, "&lt;"); break;
-        case '>': rc = buf_append_cstr(b, "&gt;"); break;
-        case '"': rc = buf_append_cstr(b, "&quot;"); break;
-        case '\'': rc = buf_append_cstr(b, "&apos;"); break;
-        case '\n': rc = buf_append_cstr(b, "&#10;"); break;
-        case '\r': rc = buf_append_cstr(b, "&#13;"); break;
-        case '\t': rc = buf_append_cstr(b, "&#9;"); break;
-        default:
-            rc = c < 0x20 ? buf_append_cstr(b, "\xEF\xBF\xBD") : buf_append_char(b, (char)c);
-            break;
+        case '&': e = "&amp;"; break;
+        case '<': e = "&lt;"; break;
+        case '>': e = "&gt;"; break;
+        case '"': e = "&quot;"; break;
+        case '\'': e = "&apos;"; break;
+        case '\n': e = "&#10;"; break;
+        case '\r': e = "&#13;"; break;
+        case '\t': e = "&#9;"; break;
+        default: e = c < 0x20 ? "\xEF\xBF\xBD" : NULL; break;
         }
+        if (!e)
+            continue;
+        if (buf_append(b, p + from, i - from) || buf_append_cstr(b, e))
+            return ERR_TOO_LARGE;
+        from = i + 1;
     }
-    buf_release(&raw);
-    return rc;
+    return buf_append(b, p + from, raw->len - from);
 }
 
 static const char *severity_of(enum rule_severity s)
@@ -49,18 +56,20 @@ int out_checkstyle_file(const struct out_options *o, const struct out_file *f, s
     if (!f->n_findings)
         return 0;
     struct buf *b = &c->part[0];
-    int rc = buf_append_cstr(b, "<file name=\"");
-    rc = rc ? rc : attr(b, f->path);
-    rc = rc ? rc : buf_append_cstr(b, "\">\n");
+    struct buf raw = BUF_INIT;
+    int rc = buf_append_cstr(b, "<file name=\"") || attr(b, &raw, f->path) ||
+             buf_append_cstr(b, "\">\n");
     for (uint32_t i = 0; i < f->n_findings && !rc; i++) {
         const struct eng_finding *x = &f->findings[i];
-        rc = buf_printf(b, "  <error line=\"%u\" column=\"%u\" severity=\"%s\" message=\"", x->line,
-                        x->col, severity_of(x->severity));
-        rc = rc ? rc : attr(b, x->message ? x->message : "");
-        rc = rc ? rc : buf_append_cstr(b, "\" source=\"");
-        rc = rc ? rc : attr(b, x->rule->id);
-        rc = rc ? rc : buf_append_cstr(b, "\"/>\n");
+        /* Appended piece by piece: printf cost more than the rest. */
+        rc = buf_append_cstr(b, "  <error line=\"") || out_append_u32(b, x->line) ||
+             buf_append_cstr(b, "\" column=\"") || out_append_u32(b, x->col) ||
+             buf_append_cstr(b, "\" severity=\"") || buf_append_cstr(b, severity_of(x->severity)) ||
+             buf_append_cstr(b, "\" message=\"") || attr(b, &raw, x->message ? x->message : "") ||
+             buf_append_cstr(b, "\" source=\"") || attr(b, &raw, x->rule->id) ||
+             buf_append_cstr(b, "\"/>\n");
     }
-    rc = rc ? rc : buf_append_cstr(b, "</file>\n");
+    rc = rc || buf_append_cstr(b, "</file>\n");
+    buf_release(&raw);
     return rc ? ERR_TOO_LARGE : 0;
 }

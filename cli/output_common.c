@@ -114,11 +114,32 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
+/* How many bytes from the start of p are ASCII (below 0x80), tested eight
+ * at a time: the text of a report mostly is. */
+static size_t ascii_prefix(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        if (v & UINT64_C(0x8080808080808080))
+            break;
+    }
+    while (i < n && p[i] < 0x80)
+        i++;
+    return i;
+}
+
 int out_append_utf8(struct buf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, run = 0; /* valid bytes not yet copied start at i - run */
     while (i < n) {
+        size_t a = ascii_prefix(p + i, n - i);
+        i += a;
+        run += a;
+        if (i == n)
+            break;
         size_t k = utf8_seq(p + i, n - i);
         if (k) {
             i += k;
@@ -135,6 +156,16 @@ int out_append_utf8(struct buf *b, const char *s, size_t n)
     if (run && buf_append(b, s + i - run, run))
         return ERR_TOO_LARGE;
     return 0;
+}
+
+int out_append_u32(struct buf *b, uint32_t v)
+{
+    char num[10], *p = num + sizeof num;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return buf_append(b, p, (size_t)(num + sizeof num - p));
 }
 
 json_t *out_jstr(const char *s, size_t n)

@@ -11,30 +11,39 @@
 
 #include <string.h>
 
-static int escape(struct buf *b, const char *s, bool property)
+/* Appends s escaped; raw is scratch space, kept between calls. */
+static int escape(struct buf *b, struct buf *raw, const char *s, bool property)
 {
-    struct buf raw = BUF_INIT;
+    buf_truncate(raw, 0);
     /* Invalid UTF-8 would be mangled by the runner; make it U+FFFD first. */
-    int rc = out_append_utf8(&raw, s, strlen(s));
-    for (size_t i = 0; i < raw.len && !rc; i++) {
-        char c = raw.data[i];
-        switch (c) {
-        case '%': rc = buf_append_cstr(b, "%25"); break;
-        case '\r': rc = buf_append_cstr(b, "%0D"); break;
-        case '\n': rc = buf_append_cstr(b, "%0A"); break;
-        case ':': rc = property ? buf_append_cstr(b, "%3A") : buf_append_char(b, c); break;
-        case ',': rc = property ? buf_append_cstr(b, "%2C") : buf_append_char(b, c); break;
-        default: rc = buf_append_char(b, c); break;
+    if (out_append_utf8(raw, s, strlen(s)))
+        return ERR_TOO_LARGE;
+    const char *p = buf_cstr(raw);
+    size_t from = 0; /* bytes not yet copied start here */
+    for (size_t i = 0; i < raw->len; i++) {
+        const char *e;
+        switch (p[i]) {
+        case '%': e = "%25"; break;
+        case '\r': e = "%0D"; break;
+        case '\n': e = "%0A"; break;
+        case ':': e = property ? "%3A" : NULL; break;
+        case ',': e = property ? "%2C" : NULL; break;
+        default: e = NULL; break;
         }
+        if (!e)
+            continue;
+        if (buf_append(b, p + from, i - from) || buf_append(b, e, 3))
+            return ERR_TOO_LARGE;
+        from = i + 1;
     }
-    buf_release(&raw);
-    return rc;
+    return buf_append(b, p + from, raw->len - from);
 }
 
 int out_github_file(const struct out_options *o, const struct out_file *f, struct out_chunk *c)
 {
     (void)o;
     int rc = 0;
+    struct buf raw = BUF_INIT, title = BUF_INIT;
     for (uint32_t i = 0; i < f->n_findings && !rc; i++) {
         const struct eng_finding *x = &f->findings[i];
         int part;
@@ -55,23 +64,26 @@ int out_github_file(const struct out_options *o, const struct out_file *f, struc
         }
         struct buf *b = &c->part[part];
         uint32_t end_line = x->end_line >= x->line ? x->end_line : x->line;
-        rc = buf_printf(b, "::%s file=", cmd);
-        rc = rc ? rc : escape(b, f->path, true);
-        rc = rc ? rc : buf_printf(b, ",line=%u,endLine=%u", x->line, end_line);
+        /* Appended piece by piece: printf cost more than the rest. */
+        rc = buf_append(b, "::", 2) || buf_append_cstr(b, cmd) || buf_append_cstr(b, " file=") ||
+             escape(b, &raw, f->path, true) || buf_append_cstr(b, ",line=") ||
+             out_append_u32(b, x->line) || buf_append_cstr(b, ",endLine=") ||
+             out_append_u32(b, end_line);
         if (!rc && end_line == x->line)
-            rc = buf_printf(b, ",col=%u,endColumn=%u", x->col,
-                            x->end_col > x->col ? x->end_col : x->col);
+            rc = buf_append_cstr(b, ",col=") || out_append_u32(b, x->col) ||
+                 buf_append_cstr(b, ",endColumn=") ||
+                 out_append_u32(b, x->end_col > x->col ? x->end_col : x->col);
         if (!rc) {
-            struct buf title = BUF_INIT;
-            rc = buf_printf(&title, "%s %s", x->rule->id, x->rule->name);
-            rc = rc ? rc : buf_append_cstr(b, ",title=");
-            rc = rc ? rc : escape(b, buf_cstr(&title), true);
-            buf_release(&title);
+            buf_truncate(&title, 0);
+            rc = buf_append_cstr(&title, x->rule->id) || buf_append_char(&title, ' ') ||
+                 buf_append_cstr(&title, x->rule->name) || buf_append_cstr(b, ",title=") ||
+                 escape(b, &raw, buf_cstr(&title), true);
         }
-        rc = rc ? rc : buf_append_cstr(b, "::");
-        rc = rc ? rc : escape(b, x->message ? x->message : "", false);
-        rc = rc ? rc : buf_append_char(b, '\n');
+        rc = rc || buf_append_cstr(b, "::") ||
+             escape(b, &raw, x->message ? x->message : "", false) || buf_append_char(b, '\n');
     }
+    buf_release(&raw);
+    buf_release(&title);
     return rc ? ERR_TOO_LARGE : 0;
 }
 

@@ -9,7 +9,6 @@
  * '?' so a Dockerfile cannot drive the terminal. */
 #include "cli/output.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define C_RESET "\033[0m"
@@ -143,10 +142,9 @@ static void gutter(struct tty *t, unsigned width, uint32_t line)
 {
     color(t, C_BLUE);
     if (line) {
-        char num[16];
-        int k = snprintf(num, sizeof num, "%u", line);
-        putc_n(t, ' ', width - (unsigned)k);
-        put(t, num);
+        putc_n(t, ' ', width - digits(line));
+        if (!t->rc)
+            t->rc = out_append_u32(t->b, line);
     } else {
         putc_n(t, ' ', width);
     }
@@ -201,7 +199,7 @@ static void fix_hint(struct tty *t, const struct eng_finding *x, struct buf *out
     const char *kind = x->fix->safety == FIX_SAFE     ? "fix"
                        : x->fix->safety == FIX_UNSAFE ? "unsafe fix"
                                                       : "suggestion";
-    if (buf_printf(out, " (%s: ", kind))
+    if (buf_append_cstr(out, " (") || buf_append_cstr(out, kind) || buf_append_cstr(out, ": "))
         return;
     struct tty tmp = { t->o, out, 0 };
     put_clean(&tmp, x->fix->title, strlen(x->fix->title));
@@ -261,14 +259,22 @@ static void finding(struct tty *t, const struct out_file *f, const struct out_li
     color(t, C_BOLD);
     put_clean(t, f->path, strlen(f->path));
     if (!t->rc)
-        t->rc = buf_printf(t->b, ":%u:%u:", x->line, x->col);
+        t->rc = buf_append_char(t->b, ':') || out_append_u32(t->b, x->line) ||
+                        buf_append_char(t->b, ':') || out_append_u32(t->b, x->col) ||
+                        buf_append_char(t->b, ':')
+                    ? ERR_TOO_LARGE
+                    : 0;
     color(t, C_RESET);
     put(t, " ");
     color(t, sev_color(x->severity));
     put(t, out_severity_name(x->severity));
     color(t, C_RESET);
     if (!t->rc)
-        t->rc = buf_printf(t->b, "[%s %s] ", r->id, r->name);
+        t->rc = buf_append_char(t->b, '[') || buf_append_cstr(t->b, r->id) ||
+                        buf_append_char(t->b, ' ') || buf_append_cstr(t->b, r->name) ||
+                        buf_append_cstr(t->b, "] ")
+                    ? ERR_TOO_LARGE
+                    : 0;
     color(t, C_BOLD);
     if (x->message)
         put_clean(t, x->message, strlen(x->message));
@@ -290,7 +296,11 @@ static void finding(struct tty *t, const struct out_file *f, const struct out_li
         put(t, "  = note: ");
         put_clean(t, f->path, strlen(f->path));
         if (!t->rc)
-            t->rc = buf_printf(t->b, ":%u:%u: ", rel->line, rel->col);
+            t->rc = buf_append_char(t->b, ':') || out_append_u32(t->b, rel->line) ||
+                            buf_append_char(t->b, ':') || out_append_u32(t->b, rel->col) ||
+                            buf_append_cstr(t->b, ": ")
+                        ? ERR_TOO_LARGE
+                        : 0;
         if (rel->message)
             put_clean(t, rel->message, strlen(rel->message));
         put(t, "\n");

@@ -709,6 +709,52 @@ static void test_helpers(void **state)
     buf_release(&b);
 }
 
+/* out_append_utf8 copies runs of ASCII eight bytes at a time: a bad byte
+ * at any offset of a long line is still replaced, valid UTF-8 kept; and
+ * out_append_u32 writes what "%u" writes. */
+static void test_helpers_long_text(void **state)
+{
+    (void)state;
+    for (size_t len = 1; len < 40; len++) {
+        for (size_t at = 0; at < len; at++) {
+            char text[48], want[160];
+            memset(text, 'a', len);
+            text[at] = '\xFF';
+            size_t w = 0;
+            for (size_t i = 0; i < len; i++) {
+                if (i == at) {
+                    memcpy(want + w, "\xEF\xBF\xBD", 3);
+                    w += 3;
+                } else {
+                    want[w++] = 'a';
+                }
+            }
+            struct buf b = BUF_INIT;
+            assert_int_equal(out_append_utf8(&b, text, len), 0);
+            assert_int_equal(b.len, w);
+            assert_memory_equal(b.data, want, w);
+            buf_reset(&b);
+            text[at] = '\xC3'; /* a two-byte sequence when a byte follows */
+            if (at + 1 < len) {
+                text[at + 1] = '\xA9';
+                assert_int_equal(out_append_utf8(&b, text, len), 0);
+                assert_int_equal(b.len, len);
+                assert_memory_equal(b.data, text, len);
+            }
+            buf_release(&b);
+        }
+    }
+    static const uint32_t nums[] = { 0, 7, 10, 99, 100, 4294967295u };
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "%u", nums[i]);
+        struct buf b = BUF_INIT;
+        assert_int_equal(out_append_u32(&b, nums[i]), 0);
+        assert_string_equal(buf_cstr(&b), want);
+        buf_release(&b);
+    }
+}
+
 static void test_summary_fix_mode(void **state)
 {
     (void)state;
@@ -800,6 +846,7 @@ int main(void)
         cmocka_unit_test(test_sarif_utf16_columns_and_uris),
         cmocka_unit_test(test_sarif_no_results),
         cmocka_unit_test(test_helpers),
+        cmocka_unit_test(test_helpers_long_text),
         cmocka_unit_test(test_summary_fix_mode),
         cmocka_unit_test(test_unified_diff),
     };
