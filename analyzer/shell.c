@@ -81,6 +81,11 @@ struct parser {
     const char *peek_s;
     uint32_t peek_n, peek_i;
     struct tok peek_tok;
+    /* The reserved word at that place, once asked (the parser asks it of
+     * the same word several times): valid while peek_rw_known. */
+    bool peek_rw_known;
+    uint8_t peek_rw; /* enum rw */
+    uint32_t peek_rw_len;
 };
 
 enum rw {
@@ -419,6 +424,7 @@ static struct tok peek_miss(struct parser *p)
     p->peek_n = lx->n;
     p->peek_i = lx->i;
     p->peek_tok = t;
+    p->peek_rw_known = false;
     return t;
 }
 
@@ -445,9 +451,8 @@ static void consume(struct parser *p, const struct tok *t)
 
 /* The reserved word at the cursor (after peek returned TK_WORD), if the
  * whole word is one: `{echo` and `if"x"` are not. */
-static enum rw reserved(const struct parser *p, uint32_t *len)
+static enum rw reserved_at(const struct lex *lx, uint32_t *len)
 {
-    const struct lex *lx = p->lx;
     uint32_t i = lx->i, j = i;
     /* Most words start with no reserved word's first byte: decided here,
      * before the word is measured (this runs several times per word). */
@@ -514,6 +519,22 @@ static enum rw reserved(const struct parser *p, uint32_t *len)
     return rw;
 }
 
+/* reserved_at, kept with peek's answer when the cursor is where peek
+ * looked. */
+static enum rw reserved(struct parser *p, uint32_t *len)
+{
+    const struct lex *lx = p->lx;
+    if (!(p->peek_s && lx->s == p->peek_s && lx->n == p->peek_n && lx->i == p->peek_i))
+        return reserved_at(lx, len);
+    if (!p->peek_rw_known) {
+        p->peek_rw = (uint8_t)reserved_at(lx, &p->peek_rw_len);
+        p->peek_rw_known = true;
+    }
+    if (p->peek_rw != RW_NONE && len)
+        *len = p->peek_rw_len;
+    return (enum rw)p->peek_rw;
+}
+
 static bool is_closer(enum rw rw)
 {
     return rw == RW_THEN || rw == RW_ELSE || rw == RW_ELIF || rw == RW_FI || rw == RW_DO ||
@@ -532,7 +553,7 @@ static bool accept_rw(struct parser *p, enum rw want)
     return true;
 }
 
-static bool can_start_command(const struct parser *p, const struct tok *t)
+static bool can_start_command(struct parser *p, const struct tok *t)
 {
     if (t->kind == TK_LPAREN || t->kind == TK_REDIR)
         return true;
@@ -540,7 +561,7 @@ static bool can_start_command(const struct parser *p, const struct tok *t)
 }
 
 /* The text of a token for messages. */
-static uint32_t tok_text_len(const struct parser *p, const struct tok *t)
+static uint32_t tok_text_len(struct parser *p, const struct tok *t)
 {
     uint32_t len = t->len;
     if (t->kind == TK_WORD) {
