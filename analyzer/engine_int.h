@@ -84,6 +84,17 @@ struct eng_rule {
     const struct cfg_rule_options *options; /* its config section, or NULL */
 };
 
+/* An enabled rule with the fields the run reads for every file and
+ * instruction copied side by side: read from each rule's own struct they
+ * missed the cache once per rule. */
+struct eng_run {
+    void (*check)(struct rule_ctx *ctx, const struct df_instr *in);
+    void (*finish)(struct rule_ctx *ctx);
+    uint32_t rule; /* registry index */
+    uint32_t state_size;
+    bool needs_context, on_triggers, late;
+};
+
 struct eng {
     struct arena arena;
     const struct rule *const *registry;
@@ -93,9 +104,11 @@ struct eng {
      * one), in registry order. */
     uint32_t *by_kind[DF_KIND_COUNT];
     uint32_t n_by_kind[DF_KIND_COUNT];
-    /* Those of by_kind that are enabled and have a check: what runs for a
-     * file that enables no other rule. */
-    uint32_t *run_by_kind[DF_KIND_COUNT];
+    /* What runs for a file that enables no other rule: the enabled rules
+     * in registry order, and per kind those of them with a check. */
+    struct eng_run *run;
+    uint32_t n_run;
+    struct eng_run *run_by_kind[DF_KIND_COUNT];
     uint32_t n_run_by_kind[DF_KIND_COUNT];
     const struct cfg *cfg;
     bool inline_ignores;

@@ -383,17 +383,22 @@ struct eng *eng_new(const struct rule *const *registry, size_t n_rules,
     }
     for (int kind = 0; kind < DF_KIND_COUNT; kind++) {
         e->by_kind[kind] = ARENA_NEW_ARRAY(&e->arena, uint32_t, e->n_by_kind[kind] + 1);
-        e->run_by_kind[kind] = ARENA_NEW_ARRAY(&e->arena, uint32_t, e->n_by_kind[kind] + 1);
+        e->run_by_kind[kind] = ARENA_NEW_ARRAY(&e->arena, struct eng_run, e->n_by_kind[kind] + 1);
         e->n_by_kind[kind] = 0;
     }
+    e->run = ARENA_NEW_ARRAY(&e->arena, struct eng_run, n_rules + 1);
     for (size_t i = 0; i < n_rules; i++) {
-        bool runs = e->rules[i].enabled && registry[i]->check;
+        const struct rule *r = registry[i];
+        struct eng_run run = { r->check,         r->finish,      (uint32_t)i, r->state_size,
+                               r->needs_context, r->on_triggers, r->late };
+        if (e->rules[i].enabled)
+            e->run[e->n_run++] = run;
         for (int kind = 0; kind < DF_KIND_COUNT; kind++) {
-            if (!(registry[i]->on & DF_ON(kind)))
+            if (!(r->on & DF_ON(kind)))
                 continue;
             e->by_kind[kind][e->n_by_kind[kind]++] = (uint32_t)i;
-            if (runs)
-                e->run_by_kind[kind][e->n_run_by_kind[kind]++] = (uint32_t)i;
+            if (e->rules[i].enabled && r->check)
+                e->run_by_kind[kind][e->n_run_by_kind[kind]++] = run;
         }
     }
     return e;

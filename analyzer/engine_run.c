@@ -549,12 +549,11 @@ static void dispatch(struct rule_ctx *ctx, const struct df_instr *in, bool trigg
          * of active() only the context test is left. */
         bool have_dir = rule_context_dir(ctx) != NULL;
         for (uint32_t i = 0; i < e->n_run_by_kind[in->kind]; i++) {
-            uint32_t r = e->run_by_kind[in->kind][i];
-            const struct rule *rule = e->registry[r];
-            if ((rule->needs_context && !have_dir) || (trigger && !rule->on_triggers))
+            const struct eng_run *run = &e->run_by_kind[in->kind][i];
+            if ((run->needs_context && !have_dir) || (trigger && !run->on_triggers))
                 continue;
-            ctx->cur = r;
-            rule->check(ctx, in);
+            ctx->cur = run->rule;
+            run->check(ctx, in);
         }
         return;
     }
@@ -688,9 +687,20 @@ int eng_lint_with(const struct eng *e, struct df_file *f, const struct eng_overl
     ctx.state = ARENA_NEW_ARRAY(&f->arena, void *, n);
     ctx.extra = ARENA_NEW_ARRAY(&f->arena, bool, n);
     experimental_rules(&ctx);
-    for (size_t r = 0; r < e->n_rules; r++)
-        if (active(&ctx, (uint32_t)r) && e->registry[r]->state_size)
-            ctx.state[r] = arena_calloc(&f->arena, 1, e->registry[r]->state_size);
+    bool have_dir = rule_context_dir(&ctx) != NULL;
+    if (!ctx.any_extra) {
+        /* The common case: the engine's enabled rules (active() is their
+         * context test); the same rules in the same order as below. */
+        for (uint32_t i = 0; i < e->n_run; i++) {
+            const struct eng_run *run = &e->run[i];
+            if (run->state_size && (!run->needs_context || have_dir))
+                ctx.state[run->rule] = arena_calloc(&f->arena, 1, run->state_size);
+        }
+    } else {
+        for (size_t r = 0; r < e->n_rules; r++)
+            if (active(&ctx, (uint32_t)r) && e->registry[r]->state_size)
+                ctx.state[r] = arena_calloc(&f->arena, 1, e->registry[r]->state_size);
+    }
     eng_pragmas_build(e, f, &ctx.pragmas);
 
     const struct df_model *m = &f->model;
@@ -704,12 +714,25 @@ int eng_lint_with(const struct eng *e, struct df_file *f, const struct eng_overl
             dispatch(&ctx, t, true);
     }
     bool any_late = false;
-    for (size_t r = 0; r < e->n_rules; r++) {
-        const struct rule *rule = e->registry[r];
-        any_late |= rule->late && active(&ctx, (uint32_t)r);
-        if (rule->finish && !rule->late && active(&ctx, (uint32_t)r)) {
-            ctx.cur = (uint32_t)r;
-            rule->finish(&ctx);
+    if (!ctx.any_extra) {
+        for (uint32_t i = 0; i < e->n_run; i++) {
+            const struct eng_run *run = &e->run[i];
+            if (run->needs_context && !have_dir)
+                continue;
+            any_late |= run->late;
+            if (run->finish && !run->late) {
+                ctx.cur = run->rule;
+                run->finish(&ctx);
+            }
+        }
+    } else {
+        for (size_t r = 0; r < e->n_rules; r++) {
+            const struct rule *rule = e->registry[r];
+            any_late |= rule->late && active(&ctx, (uint32_t)r);
+            if (rule->finish && !rule->late && active(&ctx, (uint32_t)r)) {
+                ctx.cur = (uint32_t)r;
+                rule->finish(&ctx);
+            }
         }
     }
     if (any_late) {
