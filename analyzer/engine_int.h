@@ -84,15 +84,21 @@ struct eng_rule {
     const struct cfg_rule_options *options; /* its config section, or NULL */
 };
 
-/* An enabled rule with the fields the run reads for every file and
+/* An enabled rule with the fields the run reads for every file or
  * instruction copied side by side: read from each rule's own struct they
- * missed the cache once per rule. */
-struct eng_run {
+ * missed the cache once per rule. The lists hold only the rules that have
+ * what they are for (a check, a state, a finish). */
+struct eng_check {
     void (*check)(struct rule_ctx *ctx, const struct df_instr *in);
-    void (*finish)(struct rule_ctx *ctx);
     uint32_t rule; /* registry index */
+    bool needs_context, on_triggers;
+};
+
+struct eng_run {
+    void (*finish)(struct rule_ctx *ctx);
+    uint32_t rule;
     uint32_t state_size;
-    bool needs_context, on_triggers, late;
+    bool needs_context, late;
 };
 
 struct eng {
@@ -104,11 +110,12 @@ struct eng {
      * one), in registry order. */
     uint32_t *by_kind[DF_KIND_COUNT];
     uint32_t n_by_kind[DF_KIND_COUNT];
-    /* What runs for a file that enables no other rule: the enabled rules
-     * in registry order, and per kind those of them with a check. */
-    struct eng_run *run;
-    uint32_t n_run;
-    struct eng_run *run_by_kind[DF_KIND_COUNT];
+    /* What runs for a file that enables no other rule, in registry
+     * order: the enabled rules with a state, those with a finish or late,
+     * and per kind those with a check. */
+    struct eng_run *stateful, *finishing;
+    uint32_t n_stateful, n_finishing;
+    struct eng_check *run_by_kind[DF_KIND_COUNT];
     uint32_t n_run_by_kind[DF_KIND_COUNT];
     const struct cfg *cfg;
     bool inline_ignores;

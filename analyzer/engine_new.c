@@ -383,22 +383,26 @@ struct eng *eng_new(const struct rule *const *registry, size_t n_rules,
     }
     for (int kind = 0; kind < DF_KIND_COUNT; kind++) {
         e->by_kind[kind] = ARENA_NEW_ARRAY(&e->arena, uint32_t, e->n_by_kind[kind] + 1);
-        e->run_by_kind[kind] = ARENA_NEW_ARRAY(&e->arena, struct eng_run, e->n_by_kind[kind] + 1);
+        e->run_by_kind[kind] = ARENA_NEW_ARRAY(&e->arena, struct eng_check, e->n_by_kind[kind] + 1);
         e->n_by_kind[kind] = 0;
     }
-    e->run = ARENA_NEW_ARRAY(&e->arena, struct eng_run, n_rules + 1);
+    e->stateful = ARENA_NEW_ARRAY(&e->arena, struct eng_run, n_rules + 1);
+    e->finishing = ARENA_NEW_ARRAY(&e->arena, struct eng_run, n_rules + 1);
     for (size_t i = 0; i < n_rules; i++) {
         const struct rule *r = registry[i];
-        struct eng_run run = { r->check,         r->finish,      (uint32_t)i, r->state_size,
-                               r->needs_context, r->on_triggers, r->late };
-        if (e->rules[i].enabled)
-            e->run[e->n_run++] = run;
+        bool on = e->rules[i].enabled;
+        struct eng_run run = { r->finish, (uint32_t)i, r->state_size, r->needs_context, r->late };
+        if (on && r->state_size)
+            e->stateful[e->n_stateful++] = run;
+        if (on && (r->finish || r->late))
+            e->finishing[e->n_finishing++] = run;
+        struct eng_check chk = { r->check, (uint32_t)i, r->needs_context, r->on_triggers };
         for (int kind = 0; kind < DF_KIND_COUNT; kind++) {
             if (!(r->on & DF_ON(kind)))
                 continue;
             e->by_kind[kind][e->n_by_kind[kind]++] = (uint32_t)i;
-            if (e->rules[i].enabled && r->check)
-                e->run_by_kind[kind][e->n_run_by_kind[kind]++] = run;
+            if (on && r->check)
+                e->run_by_kind[kind][e->n_run_by_kind[kind]++] = chk;
         }
     }
     return e;

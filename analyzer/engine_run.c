@@ -549,7 +549,7 @@ static void dispatch(struct rule_ctx *ctx, const struct df_instr *in, bool trigg
          * of active() only the context test is left. */
         bool have_dir = rule_context_dir(ctx) != NULL;
         for (uint32_t i = 0; i < e->n_run_by_kind[in->kind]; i++) {
-            const struct eng_run *run = &e->run_by_kind[in->kind][i];
+            const struct eng_check *run = &e->run_by_kind[in->kind][i];
             if ((run->needs_context && !have_dir) || (trigger && !run->on_triggers))
                 continue;
             ctx->cur = run->rule;
@@ -691,9 +691,9 @@ int eng_lint_with(const struct eng *e, struct df_file *f, const struct eng_overl
     if (!ctx.any_extra) {
         /* The common case: the engine's enabled rules (active() is their
          * context test); the same rules in the same order as below. */
-        for (uint32_t i = 0; i < e->n_run; i++) {
-            const struct eng_run *run = &e->run[i];
-            if (run->state_size && (!run->needs_context || have_dir))
+        for (uint32_t i = 0; i < e->n_stateful; i++) {
+            const struct eng_run *run = &e->stateful[i];
+            if (!run->needs_context || have_dir)
                 ctx.state[run->rule] = arena_calloc(&f->arena, 1, run->state_size);
         }
     } else {
@@ -715,8 +715,8 @@ int eng_lint_with(const struct eng *e, struct df_file *f, const struct eng_overl
     }
     bool any_late = false;
     if (!ctx.any_extra) {
-        for (uint32_t i = 0; i < e->n_run; i++) {
-            const struct eng_run *run = &e->run[i];
+        for (uint32_t i = 0; i < e->n_finishing; i++) {
+            const struct eng_run *run = &e->finishing[i];
             if (run->needs_context && !have_dir)
                 continue;
             any_late |= run->late;
