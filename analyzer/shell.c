@@ -702,8 +702,7 @@ static void wb_init(struct wb *b, struct parser *p, struct sh_node *owner)
 
 /* Makes room for extra more bytes and the final NUL. The offsets and the
  * bytes share one block (offsets first, for their alignment); the first
- * block fits what is asked, so a word read in one run (most are) costs
- * one allocation. */
+ * block fits what is asked, so a word of one run costs one allocation. */
 static void wb_grow(struct wb *b, uint32_t extra)
 {
     uint32_t need = b->len + extra + 1;
@@ -721,8 +720,8 @@ static void wb_grow(struct wb *b, uint32_t extra)
     b->cap = nc;
 }
 
-/* One byte with its src offset: a resolved escape, a quote's content
- * byte in a run of its own. */
+/* One byte with its src offset: a resolved escape, or a byte that is
+ * copied on its own rather than as part of a run. */
 static inline void wb_put(struct wb *b, char c, uint32_t src)
 {
     if (b->mute)
@@ -2140,7 +2139,7 @@ struct sh_script *sh_parse(const struct sh_input *in, struct arena *a)
             len = (uint32_t)(total - m);
         memcpy(text + m, in->src + g->start, len);
         /* Eight offsets a step: this fills one entry per byte of every RUN,
-         * and the unrolled stores become a few vector stores. */
+         * and one loop test per eight entries costs half as much. */
         uint32_t *d = pos + m, o = 0, base = g->start;
         for (; o + 8 <= len; o += 8, base += 8) {
             d[o] = base;
