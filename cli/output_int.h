@@ -41,9 +41,14 @@ void out_jw_open(struct out_jw *w, char bracket); /* '{' or '[' */
 void out_jw_close(struct out_jw *w, char bracket);
 void out_jw_key(struct out_jw *w, const char *key);
 /* A key given already quoted with its ": " (OUT_JW_KEY), for the fixed
- * keys of the formats. */
-void out_jw_key_quoted(struct out_jw *w, const char *quoted, size_t n);
-#define OUT_JW_KEY(w, lit) out_jw_key_quoted((w), "\"" lit "\": ", sizeof("\"" lit "\": ") - 1)
+ * keys of the formats: n bytes at the start of an array of OUT_JW_KEY_MAX
+ * (zero-padded), which the writer copies whole, as a fixed-size copy costs
+ * less than a copy of n bytes. A longer key does not compile. */
+#define OUT_JW_KEY_MAX 48
+void out_jw_key_quoted(struct out_jw *w, const char quoted[OUT_JW_KEY_MAX], size_t n);
+#define OUT_JW_KEY(w, lit)                                                                         \
+    out_jw_key_quoted((w), (const char[OUT_JW_KEY_MAX]){ "\"" lit "\": " },                        \
+                      sizeof("\"" lit "\": ") - 1)
 void out_jw_str(struct out_jw *w, const char *s, size_t n); /* invalid UTF-8 as U+FFFD */
 void out_jw_cstr(struct out_jw *w, const char *s);          /* NULL: null */
 void out_jw_int(struct out_jw *w, long long v);
