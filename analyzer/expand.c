@@ -1126,6 +1126,18 @@ large:
     return too_large(x);
 }
 
+/* Whether the word holds a '$', a quote (when quotes count) or the escape
+ * character: anything stop_on would not copy as it is. */
+static bool has_special(const struct xp *x)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        unsigned char c = (unsigned char)x->s[i];
+        if (c == '$' || c == x->esc || (!x->no_quotes && (c == '\'' || c == '"')))
+            return true;
+    }
+    return false;
+}
+
 int exp_word(struct arena *a, const char *word, size_t len, uint32_t src_offset,
              const struct exp_env *env, const struct exp_opts *opts, struct exp_result *out,
              struct err *err)
@@ -1143,6 +1155,14 @@ int exp_word(struct arena *a, const char *word, size_t len, uint32_t src_offset,
         .err = err,
     };
     bool split = opts && (opts->flags & EXP_SPLIT);
+    if (!split && x.n <= x.max_len && !has_special(&x)) {
+        /* Nothing to expand, unquote or unescape: the value is the word
+         * (stop_on would copy it byte for byte, through a heap buffer). */
+        out->value = str_make(arena_strndup(a, x.s, x.n), x.n);
+        if (err)
+            err_clear(err);
+        return 0;
+    }
     struct buf result;
     buf_init(&result, x.max_len);
     struct words w = { BUF_INIT, false, BUF_INIT, VEC_INIT };
