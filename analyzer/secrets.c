@@ -400,15 +400,7 @@ struct keyword {
     uint8_t len;
 };
 
-/* Case folding for next_key_stem: setting bit 5 maps an upper-case letter
- * onto its lower case in one instruction. fold(lower(c)) == fold(c) for
- * every byte. */
-static inline unsigned fold(unsigned char c)
-{
-    return c | 0x20u;
-}
-
-/* The prefilter's folding: the low five bits of a byte are the same for a
+/* The prefilters' folding: the low five bits of a byte are the same for a
  * letter's two cases; they map some other bytes onto each other too ('-'
  * onto 'm', '_' onto '?'), which only lets a few more positions through to
  * the exact test. fold5(lower(c)) == fold5(c) for every byte. */
@@ -445,8 +437,11 @@ static struct {
     uint64_t bigram[32 * 32 / 64];
     int kw_type_secret;  /* bit index of "type=secret" */
     uint64_t stem_kw[2]; /* keyword bits of key_stems */
-    bool have_jit;       /* PCRE2 was built with JIT */
-    bool jit_failed;     /* a JIT copy could not be made: long texts run interpreted */
+    /* Bit (fold5(a) << 5 | fold5(b)) is set when a key stem starts with
+     * the bytes a b (next_key_stem). */
+    uint64_t stem_pairs[32 * 32 / 64];
+    bool have_jit;   /* PCRE2 was built with JIT */
+    bool jit_failed; /* a JIT copy could not be made: long texts run interpreted */
     /* The first failure, of do_init or of a compile (under compile_mu):
      * msg is written before rc is published, and never again. */
     _Atomic int rc;
@@ -510,6 +505,9 @@ static void do_init(void)
             return;
         }
         S.stem_kw[idx / 64] |= (uint64_t)1 << (idx % 64);
+        const unsigned char *w = (const unsigned char *)key_stems[i];
+        unsigned pair = fold5(w[0]) << 5 | fold5(w[1]);
+        S.stem_pairs[pair / 64] |= (uint64_t)1 << (pair % 64);
     }
     S.kw_type_secret = add_keyword("type=secret", 11);
     if (S.kw_type_secret < 0) {
@@ -1697,28 +1695,31 @@ static bool is_scheme_char(unsigned char c)
  * contains begins (pass, pw, token, secret, cred, key, auth, access), or n. */
 static size_t next_key_stem(const struct scan *sc, size_t i)
 {
-    /* Bit (fold(c) - 0x60) for the stems' first letters a c k p s t. */
-    const uint64_t first = (uint64_t)1 << ('a' - 0x60) | (uint64_t)1 << ('c' - 0x60) |
-                           (uint64_t)1 << ('k' - 0x60) | (uint64_t)1 << ('p' - 0x60) |
-                           (uint64_t)1 << ('s' - 0x60) | (uint64_t)1 << ('t' - 0x60);
-    const char *t = sc->t;
-    for (; i + 2 <= sc->n; i++) {
-        unsigned f = fold((unsigned char)t[i]) - 0x60u;
-        if (f >= 64 || !((first >> f) & 1))
+    const unsigned char *t = (const unsigned char *)sc->t;
+    size_t n = sc->n;
+    if (i + 2 > n)
+        return n;
+    /* The folded byte pair slides along: a stem starts only where the pair
+     * is the first two letters of one (S.stem_pairs), which letters such
+     * as t, s and a alone are far too often. */
+    unsigned idx = fold5(t[i]);
+    for (; i + 2 <= n; i++) {
+        idx = (idx << 5 | fold5(t[i + 1])) & 0x3FFu;
+        if (!((S.stem_pairs[idx / 64] >> (idx % 64)) & 1))
             continue;
-        unsigned char c = lower((unsigned char)t[i]);
+        unsigned char c = lower(t[i]);
         for (size_t k = 0; k < DW_ARRAY_LEN(key_stems); k++) {
             const char *w = key_stems[k];
             if (w[0] != (char)c)
                 continue;
             size_t j = 1;
-            while (w[j] && i + j < sc->n && lower((unsigned char)t[i + j]) == (unsigned char)w[j])
+            while (w[j] && i + j < n && lower(t[i + j]) == (unsigned char)w[j])
                 j++;
             if (!w[j])
                 return i;
         }
     }
-    return sc->n;
+    return n;
 }
 
 /* Whether the text holds a literal the rule's pattern cannot match
