@@ -30,10 +30,10 @@ static void log_to_stderr(void *payload, TSLogType type, const char *msg)
  * it joins that thread's lists); larger ones go to malloc. Each block has
  * a 16-byte header with its class (0 for a malloc'd block) and size. The
  * slabs stay on one global list so that leak checkers see them
- * reachable; free blocks are poisoned for ASan and no-access for
- * valgrind, so that a use after free or a read of uninitialised memory
- * inside tree-sitter is still caught (a tree never deleted is not: its
- * blocks stay reachable from the slabs). */
+ * reachable; free blocks are no-access for valgrind, so that a use after
+ * free or a read of uninitialised memory inside tree-sitter is still
+ * caught (a tree never deleted is not: its blocks stay reachable from the
+ * slabs; sanitizer builds, below, catch that). */
 
 #define TSA_GRAIN 16
 #define TSA_CLASSES 16 /* blocks up to TSA_GRAIN * TSA_CLASSES bytes */
@@ -53,11 +53,23 @@ struct tsa_free {
     struct tsa_free *next;
 };
 
-#if defined(__has_include)
-#if __has_include(<sanitizer/asan_interface.h>) && defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#define TSA_ASAN 1
+/* Under AddressSanitizer every block is malloc'd whole: LeakSanitizer then
+ * reports a tree that is never deleted (from the slabs it would stay
+ * reachable), and ASan's quarantine catches a use after free. The free
+ * lists run in the other builds; release_smoke lints every fixture under
+ * memcheck with them. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TSA_SMALL 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TSA_SMALL 0
 #endif
+#endif
+#ifndef TSA_SMALL
+#define TSA_SMALL 1
+#endif
+
+#if defined(__has_include)
 #if __has_include(<valgrind/memcheck.h>)
 #include <valgrind/memcheck.h>
 #define TSA_VALGRIND 1
@@ -71,9 +83,6 @@ static bool tsa_annotate;
 /* n bytes at p become usable (uninitialised) or unusable. */
 static void tsa_mark_used(void *p, size_t n)
 {
-#ifdef TSA_ASAN
-    ASAN_UNPOISON_MEMORY_REGION(p, n);
-#endif
 #ifdef TSA_VALGRIND
     if (tsa_annotate)
         VALGRIND_MAKE_MEM_UNDEFINED(p, n);
@@ -83,9 +92,6 @@ static void tsa_mark_used(void *p, size_t n)
 
 static void tsa_mark_free(void *p, size_t n)
 {
-#ifdef TSA_ASAN
-    ASAN_POISON_MEMORY_REGION(p, n);
-#endif
 #ifdef TSA_VALGRIND
     if (tsa_annotate)
         VALGRIND_MAKE_MEM_NOACCESS(p, n);
@@ -119,7 +125,7 @@ static void *tsa_carve(size_t bytes)
 static void *tsa_malloc(size_t n)
 {
     struct tsa_head *h;
-    if (n > TSA_GRAIN * TSA_CLASSES) {
+    if (!TSA_SMALL || n > TSA_GRAIN * TSA_CLASSES) {
         if (n > SIZE_MAX - TSA_GRAIN)
             DW_BUG("tree-sitter allocation too large: %zu", n);
         h = xmalloc(TSA_GRAIN + n);
@@ -174,7 +180,7 @@ static void *tsa_realloc(void *p, size_t n)
         h->size = n;
         return p;
     }
-    if (!h->cls && n > TSA_GRAIN * TSA_CLASSES) {
+    if (!h->cls && (!TSA_SMALL || n > TSA_GRAIN * TSA_CLASSES)) {
         if (n > SIZE_MAX - TSA_GRAIN)
             DW_BUG("tree-sitter allocation too large: %zu", n);
         h = xrealloc(h, TSA_GRAIN + n);
