@@ -1741,6 +1741,23 @@ static bool has_needed_literal(const struct scan *sc, const struct rule *rule)
     return true;
 }
 
+/* Whether an operator may follow a key that ends at ke: the generic
+ * pattern (the one H_GENERIC rule) matches the key's whole run of key
+ * characters, its closing quote if it was quoted, blanks ([ \t]) and then
+ * an operator that starts with '=' or ':'. Without one there, neither
+ * anchored match can succeed; PCRE2 is asked only when there is, which
+ * spares it most stems of a RUN text (`apt-key add`, `--auth-type x`). */
+static bool operator_follows(const struct scan *sc, size_t ke)
+{
+    const char *t = sc->t;
+    size_t p = ke;
+    if (p < sc->n && (t[p] == '"' || t[p] == '\''))
+        p++;
+    while (p < sc->n && (t[p] == ' ' || t[p] == '\t'))
+        p++;
+    return p < sc->n && (t[p] == '=' || t[p] == ':');
+}
+
 static void run_rule(struct scan *sc, size_t r, pcre2_match_data *md)
 {
     const struct rule *rule = &rules[r];
@@ -1763,8 +1780,9 @@ static void run_rule(struct scan *sc, size_t r, pcre2_match_data *md)
                 ke++;
             size_t next = ke;
             bool quoted = ks > 0 && (t[ks - 1] == '"' || t[ks - 1] == '\'');
-            if ((quoted && match_at(sc, r, md, ks - 1, PCRE2_ANCHORED, &rc, &stop)) ||
-                (!stop && match_at(sc, r, md, ks, PCRE2_ANCHORED, &rc, &stop))) {
+            if (operator_follows(sc, ke) &&
+                ((quoted && match_at(sc, r, md, ks - 1, PCRE2_ANCHORED, &rc, &stop)) ||
+                 (!stop && match_at(sc, r, md, ks, PCRE2_ANCHORED, &rc, &stop)))) {
                 size_t d = dispatch(sc, rule, rc, pcre2_get_ovector_pointer(md), ks);
                 next = d > ke ? d : ke;
             }
