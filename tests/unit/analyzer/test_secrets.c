@@ -713,6 +713,13 @@ static void test_keywords_any_case_and_place(void **state)
     expect_one(SEC_CTX_TEXT, id, "aws-access-key-id", id);
     expect_none(SEC_CTX_RUN, "echo pw");
     expect_none(SEC_CTX_RUN, "PW");
+    /* The operator after the key, its closing quote and blanks (the
+     * generic rule asks PCRE2 only when one is there). */
+    expect_one(SEC_CTX_HEREDOC, text("{\"db_password\" \t: \"%s\"}", v), "generic-password", v);
+    expect_one(SEC_CTX_HEREDOC, text("{'db_password':'%s'}", v), "generic-password", v);
+    expect_one(SEC_CTX_TEXT, text("api_key \t=> '%s'", v), "generic-api-key", v);
+    expect_none(SEC_CTX_RUN, text("echo db_password %s", v));
+    expect_none(SEC_CTX_RUN, text("echo db_password"));
 }
 
 static void test_headers(void **state)
