@@ -9,6 +9,13 @@
 int tsgen_generate(const char *json, size_t len, bool want_node_types, struct tsgen_output *out,
                    struct err *err)
 {
+    return tsgen_generate_with_budget(json, len, want_node_types, TSGEN_DENSE_TABLE_BUDGET, out,
+                                      err);
+}
+
+int tsgen_generate_with_budget(const char *json, size_t len, bool want_node_types,
+                               size_t dense_budget, struct tsgen_output *out, struct err *err)
+{
     struct arena a;
     arena_init(&a);
     buf_init(&out->parser_c, 0);
@@ -40,7 +47,7 @@ int tsgen_generate(const char *json, size_t len, bool want_node_types, struct ts
     if ((rc = parse_table_finish(&syn, &lex, lx, &a, &pt, err)))
         goto out;
     out->n_states = pt.n_states;
-    if ((rc = render_parser(&syn, &lex, &pt, in->name, &a, &out->parser_c, err)))
+    if ((rc = render_parser(&syn, &lex, &pt, in->name, dense_budget, &a, &out->parser_c, err)))
         goto out;
     if (want_node_types)
         rc = render_node_types(&syn, &lex, &pt, &a, &out->node_types, err);

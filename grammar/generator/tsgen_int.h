@@ -302,10 +302,21 @@ int prec_compare(const struct syntax_grammar *syn, struct prec l, uint32_t l_var
 /* ------------------------------------------------------------------ */
 /* render.c, node_types.c */
 
-/* Appends parser.c for the finished table to out. */
+/* The most bytes the dense part of the parse table (the runtime's "large"
+ * states, one uint16_t cell per symbol) may take. */
+#define TSGEN_DENSE_TABLE_BUDGET ((size_t)512 * 1024)
+
+/* How many of n_states parse states (numbered by falling entry count,
+ * states 0 and 1 first) parser.c stores as dense rows of symbol_count
+ * cells: all of them while they fit in budget bytes, else as many as fit
+ * but never fewer than min(2, n_states). */
+uint32_t render_dense_state_count(uint32_t n_states, uint32_t symbol_count, size_t budget);
+
+/* Appends parser.c for the finished table to out; the dense part of the
+ * table takes at most dense_budget bytes (render_dense_state_count). */
 int render_parser(const struct syntax_grammar *syn, const struct lexical_grammar *lex,
-                  const struct parse_table *pt, const char *name, struct arena *a, struct buf *out,
-                  struct err *err);
+                  const struct parse_table *pt, const char *name, size_t dense_budget,
+                  struct arena *a, struct buf *out, struct err *err);
 
 /* Appends node-types.json to out. */
 int render_node_types(const struct syntax_grammar *syn, const struct lexical_grammar *lex,
@@ -329,6 +340,10 @@ struct tsgen_output {
  * longer explanation. */
 int tsgen_generate(const char *json, size_t len, bool want_node_types, struct tsgen_output *out,
                    struct err *err);
+/* The same with the dense table's budget in bytes (tsgen_generate uses
+ * TSGEN_DENSE_TABLE_BUDGET); tests use a small one to render small states. */
+int tsgen_generate_with_budget(const char *json, size_t len, bool want_node_types,
+                               size_t dense_budget, struct tsgen_output *out, struct err *err);
 void tsgen_output_release(struct tsgen_output *out);
 
 #endif

@@ -298,9 +298,9 @@ static void expect_tree(struct ts_api *api, const char *src, const char *want)
     free(got);
 }
 
-static void test_end_to_end(void **state)
+/* The parser with the given budget for dense states parses LANG right. */
+static void end_to_end(size_t budget, bool dense_all)
 {
-    (void)state;
     const char *tmp = getenv("TMPDIR");
     char dir[512];
     snprintf(dir, sizeof dir, "%s/tsgen-e2e-XXXXXX", tmp && tmp[0] ? tmp : P_tmpdir);
@@ -312,7 +312,10 @@ static void test_end_to_end(void **state)
 
     struct err err;
     struct tsgen_output o;
-    assert_int_equal(tsgen_generate(LANG, strlen(LANG), false, &o, &err), 0);
+    assert_int_equal(tsgen_generate_with_budget(LANG, strlen(LANG), false, budget, &o, &err), 0);
+    assert_non_null(strstr(o.parser_c.data, dense_all ? "ts_parse_table[LARGE_STATE_COUNT]"
+                                                      : "ts_small_parse_table_map[]"));
+    assert_true((strstr(o.parser_c.data, "ts_small_parse_table[]") == NULL) == dense_all);
     FILE *fp = fopen(path, "wb");
     assert_non_null(fp);
     assert_int_equal(fwrite(o.parser_c.data, 1, o.parser_c.len, fp), o.parser_c.len);
@@ -364,13 +367,44 @@ static void test_end_to_end(void **state)
     assert_int_equal(run(cmd), 0);
 }
 
+/* LANG's table fits the default budget: every state is dense. */
+static void test_end_to_end(void **state)
+{
+    (void)state;
+    end_to_end(TSGEN_DENSE_TABLE_BUDGET, true);
+}
+
+/* No budget: only states 0 and 1 dense, the others in the small table
+ * that the runtime scans. */
+static void test_end_to_end_small_states(void **state)
+{
+    (void)state;
+    end_to_end(0, false);
+}
+
+/* All states dense while they fit; else as many as fit, never fewer than
+ * states 0 and 1. */
+static void test_dense_state_count(void **state)
+{
+    (void)state;
+    assert_int_equal(render_dense_state_count(1340, 165, TSGEN_DENSE_TABLE_BUDGET), 1340);
+    assert_int_equal(render_dense_state_count(1340, 165, 1340 * 165 * 2), 1340);
+    assert_int_equal(render_dense_state_count(1340, 165, 1340 * 165 * 2 - 1), 1339);
+    assert_int_equal(render_dense_state_count(1340, 165, 100 * 330 + 329), 100);
+    assert_int_equal(render_dense_state_count(1340, 165, 0), 2);
+    assert_int_equal(render_dense_state_count(1340, 165, 331), 2);
+    assert_int_equal(render_dense_state_count(1, 165, 0), 1);
+    assert_int_equal(render_dense_state_count(100000, 60000, TSGEN_DENSE_TABLE_BUDGET), 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deterministic),       cmocka_unit_test(test_identifiers),
         cmocka_unit_test(test_errors_are_reported), cmocka_unit_test(test_table_invariants),
         cmocka_unit_test(test_node_types),          cmocka_unit_test(test_node_types_supertypes),
-        cmocka_unit_test(test_end_to_end),
+        cmocka_unit_test(test_end_to_end),          cmocka_unit_test(test_end_to_end_small_states),
+        cmocka_unit_test(test_dense_state_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
