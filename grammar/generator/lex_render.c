@@ -280,6 +280,27 @@ static void put_move(struct render_ctx *c, struct buf *b, const struct lex_dfa *
         put(c, b, "%s(%u);\n", move, target);
 }
 
+/* A move from a state back to itself (the characters of a word, a run of
+ * blanks): the characters are consumed in a loop of their own rather than
+ * by one pass through the switch per character, which also repeats the
+ * state's result and every earlier test. The loop's test cannot rely on
+ * earlier tests having failed, so it is the whole set, and it stops at a 0
+ * (end of input or a NUL) to leave both to the state's own tests: at the
+ * first character outside the set the lexer re-enters the same state
+ * through `start`, as ADVANCE would have, and that pass takes the other
+ * moves. Staying in the state needs no mark_end (see put_move). */
+static void put_self_loop(struct render_ctx *c, struct buf *b, const struct cset *set,
+                          uint32_t token, bool skip)
+{
+    struct cset none;
+    cset_init(&none);
+    put(c, b, "{\n        do lexer->advance(lexer, %s);\n", skip ? "true" : "false");
+    put(c, b, "        while ((lookahead = lexer->lookahead) != 0 &&\n          (");
+    put_condition(c, b, set, &none, token);
+    put(c, b, "));\n        goto start;\n      }\n");
+    cset_release(&none);
+}
+
 static void render_fn(struct render_ctx *c, const struct lex_dfa *d, const char *fn,
                       struct buf *out)
 {
@@ -331,7 +352,10 @@ static void render_fn(struct render_ctx *c, const struct lex_dfa *d, const char 
             put(c, &body, "      if (");
             put_condition(c, &body, &g->set, &done, g->token);
             put(c, &body, ") ");
-            put_move(c, &body, d, accepting, g->target, g->skip);
+            if (g->target == q)
+                put_self_loop(c, &body, &g->set, g->token, g->skip);
+            else
+                put_move(c, &body, d, accepting, g->target, g->skip);
             cset_add_ranges(&done, g->set.r, g->set.n);
             uses_lookahead = true;
             cset_release(&g->set);

@@ -3098,7 +3098,7 @@ static inline bool sym_instruction_name_character_set_3(int32_t c) {
           : (65280 <= c && c <= 1114111)))));
 }
 
-static inline bool aux_sym_mount_key_token1_character_set_1(int32_t c) {
+static inline bool lex_character_set_5(int32_t c) {
   return (c < 'a'
     ? (c < '%'
       ? (c < '!'
@@ -3160,7 +3160,7 @@ static inline bool sym_instruction_name_character_set_4(int32_t c) {
           : (65280 <= c && c <= 1114111)))));
 }
 
-static inline bool aux_sym_value_token1_character_set_1(int32_t c) {
+static inline bool lex_character_set_6(int32_t c) {
   return (c < 161
     ? (c < '%'
       ? (c < '!'
@@ -3194,7 +3194,7 @@ static inline bool aux_sym_value_token1_character_set_1(int32_t c) {
           : (65280 <= c && c <= 1114111)))));
 }
 
-static inline bool lex_character_set_5(int32_t c) {
+static inline bool lex_character_set_7(int32_t c) {
   return (c < 5761
     ? (c < '%'
       ? (c < 14
@@ -3224,7 +3224,7 @@ static inline bool lex_character_set_5(int32_t c) {
           : (65280 <= c && c <= 1114111)))));
 }
 
-static inline bool lex_character_set_6(int32_t c) {
+static inline bool lex_character_set_8(int32_t c) {
   return (c < 'a'
     ? (c < '%'
       ? (c < '!'
@@ -3260,7 +3260,7 @@ static inline bool lex_character_set_6(int32_t c) {
             : (65280 <= c && c <= 1114111))))));
 }
 
-static inline bool lex_character_set_7(int32_t c) {
+static inline bool lex_character_set_9(int32_t c) {
   return (c < 'a'
     ? (c < '%'
       ? (c < '!'
@@ -3320,6 +3320,46 @@ static inline bool aux_sym__user_name_token1_character_set_2(int32_t c) {
         : (c < 12289
           ? (8288 <= c && c <= 12287)
           : (12289 <= c && c <= 1114111)))));
+}
+
+static inline bool lex_character_set_10(int32_t c) {
+  return (c < ']'
+    ? (c < '%'
+      ? (c < '!'
+        ? (c < 14
+          ? (1 <= c && c <= 8)
+          : (14 <= c && c <= 31))
+        : (c < '#'
+          ? c == '!'
+          : c == '#'))
+      : (c < '-'
+        ? (c < '('
+          ? ('%' <= c && c <= '&')
+          : ('(' <= c && c <= '+'))
+        : (c < ';'
+          ? ('-' <= c && c <= '9')
+          : (c < '>'
+            ? (';' <= c && c <= '<')
+            : ('>' <= c && c <= '[')))))
+    : (c < 8234
+      ? (c < 161
+        ? (c < 'a'
+          ? (']' <= c && c <= '_')
+          : ('a' <= c && c <= 159))
+        : (c < 5761
+          ? (161 <= c && c <= 5759)
+          : (c < 8203
+            ? (5761 <= c && c <= 8191)
+            : (8203 <= c && c <= 8231))))
+      : (c < 8288
+        ? (c < 8240
+          ? (8234 <= c && c <= 8238)
+          : (8240 <= c && c <= 8286))
+        : (c < 12289
+          ? (8288 <= c && c <= 12287)
+          : (c < 65280
+            ? (12289 <= c && c <= 65278)
+            : (65280 <= c && c <= 1114111))))));
 }
 
 static inline bool aux_sym__user_name_token1_character_set_3(int32_t c) {
@@ -3392,7 +3432,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'U' || lookahead == 'u') ADVANCE(68);
       if (lookahead == 'V' || lookahead == 'v') ADVANCE(69);
       if (lookahead == 'W' || lookahead == 'w') ADVANCE(70);
-      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) SKIP(1);
+      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\f') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (sym_instruction_name_character_set_1(lookahead)) ADVANCE(56);
       END_STATE();
     case 2:
@@ -3758,7 +3804,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == ',') ADVANCE(133);
       if (lookahead == ']') ADVANCE(52);
       if (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\r') || lookahead == ' ' ||
-          lookahead == 65279) SKIP(38);
+          lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\r') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (('A' <= lookahead && lookahead <= 'Z') || ('a' <= lookahead && lookahead <= 'z')) ADVANCE(134);
       END_STATE();
     case 39:
@@ -3776,7 +3828,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == ',') ADVANCE(133);
       if (lookahead == '=') ADVANCE(84);
       if (lookahead == ']') ADVANCE(52);
-      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) SKIP(40);
+      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\f') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (('A' <= lookahead && lookahead <= 'Z') || ('a' <= lookahead && lookahead <= 'z')) ADVANCE(134);
       END_STATE();
     case 41:
@@ -3786,14 +3844,25 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 42:
       if (lookahead == '\n') ADVANCE(41);
-      if (lookahead == '\r') ADVANCE(42);
+      if (lookahead == '\r') {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\r'));
+        goto start;
+      }
       if (lookahead == '"') ADVANCE(108);
       if (lookahead == '$') ADVANCE(135);
       if (lookahead == '\'') ADVANCE(110);
       if (lookahead == ',') ADVANCE(133);
       if (lookahead == '=') ADVANCE(84);
       if (lookahead == ']') ADVANCE(52);
-      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) SKIP(42);
+      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\f') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (('A' <= lookahead && lookahead <= 'Z') || ('a' <= lookahead && lookahead <= 'z')) ADVANCE(134);
       END_STATE();
     case 43:
@@ -3827,7 +3896,14 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       lexer->result_symbol = aux_sym_flag_token1;
       if (('-' <= lookahead && lookahead <= '.') || ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') || lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(48);
+          ('a' <= lookahead && lookahead <= 'z')) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (('-' <= lookahead && lookahead <= '.') || ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') || lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 49:
@@ -3854,7 +3930,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       result = true;
       lexer->result_symbol = sym_variable;
       if (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')) ADVANCE(53);
+          lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 54:
@@ -3874,12 +3956,22 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 56:
       result = true;
       lexer->result_symbol = sym_instruction_name;
-      if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
+      if (sym_instruction_name_character_set_3(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (sym_instruction_name_character_set_3(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 57:
       if (lookahead == '\n') ADVANCE(41);
-      if (lookahead == '\r') ADVANCE(57);
+      if (lookahead == '\r') {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\r'));
+        goto start;
+      }
       if (lookahead == 'A' || lookahead == 'a') ADVANCE(58);
       if (lookahead == 'C' || lookahead == 'c') ADVANCE(59);
       if (lookahead == 'E' || lookahead == 'e') ADVANCE(60);
@@ -3893,7 +3985,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'U' || lookahead == 'u') ADVANCE(68);
       if (lookahead == 'V' || lookahead == 'v') ADVANCE(69);
       if (lookahead == 'W' || lookahead == 'w') ADVANCE(70);
-      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) SKIP(57);
+      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\f') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (sym_instruction_name_character_set_1(lookahead)) ADVANCE(56);
       END_STATE();
     case 58:
@@ -3996,7 +4094,12 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       lexer->result_symbol = aux_sym_mount_key_token1;
       if (lookahead == '"' || lookahead == '$' || lookahead == '\'' || lookahead == ',' ||
           lookahead == '=' || lookahead == '\\' || lookahead == '`') ADVANCE(56);
-      if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(71);
+      if (sym_instruction_name_character_set_3(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_5(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 72:
@@ -4014,7 +4117,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'V' || lookahead == 'v') ADVANCE(69);
       if (lookahead == 'W' || lookahead == 'w') ADVANCE(70);
       if (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\r') || lookahead == ' ' ||
-          lookahead == 65279) SKIP(72);
+          lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\r') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (sym_instruction_name_character_set_2(lookahead)) ADVANCE(56);
       END_STATE();
     case 73:
@@ -4026,7 +4135,12 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 74:
       result = true;
       lexer->result_symbol = aux_sym_mount_key_token1;
-      if (aux_sym_mount_key_token1_character_set_1(lookahead)) ADVANCE(74);
+      if (lex_character_set_5(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_5(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 75:
@@ -4058,20 +4172,35 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       lexer->result_symbol = aux_sym_value_token1;
       if (lookahead == '"' || lookahead == '$' || lookahead == '\'' || lookahead == '\\' ||
           lookahead == '`') ADVANCE(56);
-      if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(78);
+      if (sym_instruction_name_character_set_3(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_6(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 79:
       result = true;
       lexer->result_symbol = aux_sym_value_token1;
-      if (aux_sym_value_token1_character_set_1(lookahead)) ADVANCE(79);
+      if (lex_character_set_6(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_6(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 80:
       result = true;
       lexer->result_symbol = aux_sym_mount_key_token1;
       if (lookahead == '"' || lookahead == '\'' || lookahead == ',' || lookahead == '=') ADVANCE(107);
-      if (lex_character_set_5(lookahead)) ADVANCE(80);
+      if (lex_character_set_7(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_5(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 81:
@@ -4080,7 +4209,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '\'') ADVANCE(110);
       if (lookahead == '=') ADVANCE(84);
       if (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\r') || lookahead == ' ' ||
-          lookahead == 65279) SKIP(81);
+          lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\r') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (lex_character_set_1(lookahead)) ADVANCE(107);
       END_STATE();
     case 82:
@@ -4097,7 +4232,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 83:
       result = true;
       lexer->result_symbol = anon_sym_COMMA;
-      if (lex_character_set_5(lookahead)) ADVANCE(107);
+      if (lex_character_set_7(lookahead)) ADVANCE(107);
       lexer->mark_end(lexer);
       END_STATE();
     case 84:
@@ -4108,35 +4243,56 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 85:
       result = true;
       lexer->result_symbol = aux_sym_image_spec_token2;
-      if (lex_character_set_5(lookahead)) ADVANCE(85);
+      if (lex_character_set_7(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_7(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 86:
       if (lookahead == '\n') ADVANCE(41);
-      if (lookahead == '\r') ADVANCE(86);
+      if (lookahead == '\r') {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\r'));
+        goto start;
+      }
       if (lookahead == '"') ADVANCE(108);
       if (lookahead == '$') ADVANCE(109);
       if (lookahead == '\'') ADVANCE(110);
-      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) SKIP(86);
+      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\f') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (lex_character_set_4(lookahead)) ADVANCE(107);
       END_STATE();
     case 87:
       result = true;
       lexer->result_symbol = anon_sym_DQUOTE;
-      if (lex_character_set_5(lookahead)) ADVANCE(85);
+      if (lex_character_set_7(lookahead)) ADVANCE(85);
       lexer->mark_end(lexer);
       END_STATE();
     case 88:
       result = true;
       lexer->result_symbol = anon_sym_SQUOTE2;
-      if (lex_character_set_5(lookahead)) ADVANCE(85);
+      if (lex_character_set_7(lookahead)) ADVANCE(85);
       lexer->mark_end(lexer);
       END_STATE();
     case 89:
       result = true;
       lexer->result_symbol = aux_sym_value_token1;
       if (lookahead == '"' || lookahead == '\'') ADVANCE(107);
-      if (lex_character_set_5(lookahead)) ADVANCE(89);
+      if (lex_character_set_7(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_6(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 90:
@@ -4144,44 +4300,87 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '$') ADVANCE(109);
       if (lookahead == '\'') ADVANCE(110);
       if (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\r') || lookahead == ' ' ||
-          lookahead == 65279) SKIP(90);
+          lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\r') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (lex_character_set_3(lookahead)) ADVANCE(107);
       END_STATE();
     case 91:
       result = true;
       lexer->result_symbol = aux_sym_key_token2;
-      if (lex_character_set_6(lookahead)) ADVANCE(91);
+      if (lex_character_set_8(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_8(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 92:
       if (lookahead == '\n') ADVANCE(41);
-      if (lookahead == '\r') ADVANCE(92);
+      if (lookahead == '\r') {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\r'));
+        goto start;
+      }
       if (lookahead == '"') ADVANCE(108);
       if (lookahead == '$') ADVANCE(109);
       if (lookahead == '\'') ADVANCE(110);
-      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) SKIP(92);
+      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\f') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (lex_character_set_4(lookahead)) ADVANCE(112);
       END_STATE();
     case 93:
       result = true;
       lexer->result_symbol = aux_sym__user_name_token2;
-      if (lex_character_set_7(lookahead)) ADVANCE(93);
+      if (lex_character_set_9(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_9(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 94:
       if (lookahead == '\n') ADVANCE(41);
-      if (lookahead == '\r') ADVANCE(94);
+      if (lookahead == '\r') {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\r'));
+        goto start;
+      }
       if (lookahead == '"') ADVANCE(108);
       if (lookahead == '$') ADVANCE(109);
       if (lookahead == '\'') ADVANCE(110);
-      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) SKIP(94);
+      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\f') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (aux_sym__user_name_token1_character_set_2(lookahead)) ADVANCE(113);
       END_STATE();
     case 95:
       result = true;
       lexer->result_symbol = aux_sym_mount_key_token1;
       if (lookahead == ',') ADVANCE(112);
-      if (lex_character_set_6(lookahead)) ADVANCE(95);
+      if (lex_character_set_8(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_5(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 96:
@@ -4189,13 +4388,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '$') ADVANCE(109);
       if (lookahead == '\'') ADVANCE(110);
       if (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\r') || lookahead == ' ' ||
-          lookahead == 65279) SKIP(96);
+          lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\r') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (lex_character_set_3(lookahead)) ADVANCE(112);
       END_STATE();
     case 97:
       result = true;
       lexer->result_symbol = anon_sym_COMMA;
-      if (lex_character_set_6(lookahead)) ADVANCE(112);
+      if (lex_character_set_8(lookahead)) ADVANCE(112);
       lexer->mark_end(lexer);
       END_STATE();
     case 98:
@@ -4203,7 +4408,12 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       lexer->result_symbol = aux_sym_mount_key_token1;
       if (lookahead == ':') ADVANCE(74);
       if (lookahead == ',' || lookahead == '=') ADVANCE(113);
-      if (aux_sym_value_token1_character_set_1(lookahead)) ADVANCE(98);
+      if (lex_character_set_6(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_10(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 99:
@@ -4211,20 +4421,31 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '$') ADVANCE(109);
       if (lookahead == '\'') ADVANCE(110);
       if (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\r') || lookahead == ' ' ||
-          lookahead == 65279) SKIP(99);
+          lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\r') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (aux_sym__user_name_token1_character_set_3(lookahead)) ADVANCE(113);
       END_STATE();
     case 100:
       result = true;
       lexer->result_symbol = anon_sym_COMMA;
-      if (lex_character_set_7(lookahead)) ADVANCE(113);
+      if (lex_character_set_9(lookahead)) ADVANCE(113);
       lexer->mark_end(lexer);
       END_STATE();
     case 101:
       result = true;
       lexer->result_symbol = aux_sym_mount_key_token1;
       if (lookahead == ',' || lookahead == '=') ADVANCE(114);
-      if (aux_sym_value_token1_character_set_1(lookahead)) ADVANCE(101);
+      if (lex_character_set_6(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_5(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 102:
@@ -4232,29 +4453,51 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '$') ADVANCE(109);
       if (lookahead == '\'') ADVANCE(110);
       if (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\r') || lookahead == ' ' ||
-          lookahead == 65279) SKIP(102);
+          lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\r') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (lex_character_set_3(lookahead)) ADVANCE(114);
       END_STATE();
     case 103:
       result = true;
       lexer->result_symbol = anon_sym_COMMA;
-      if (aux_sym_value_token1_character_set_1(lookahead)) ADVANCE(114);
+      if (lex_character_set_6(lookahead)) ADVANCE(114);
       lexer->mark_end(lexer);
       END_STATE();
     case 104:
       if (lookahead == '\n') ADVANCE(41);
-      if (lookahead == '\r') ADVANCE(104);
+      if (lookahead == '\r') {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\r'));
+        goto start;
+      }
       if (lookahead == '"') ADVANCE(108);
       if (lookahead == '$') ADVANCE(109);
       if (lookahead == '\'') ADVANCE(110);
-      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) SKIP(104);
+      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\f') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       if (lex_character_set_4(lookahead)) ADVANCE(114);
       END_STATE();
     case 105:
       result = true;
       lexer->result_symbol = aux_sym_key_token2;
       if (lookahead == '=') ADVANCE(114);
-      if (aux_sym_value_token1_character_set_1(lookahead)) ADVANCE(105);
+      if (lex_character_set_6(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_8(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 106:
@@ -4266,7 +4509,12 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 107:
       result = true;
       lexer->result_symbol = aux_sym_image_spec_token1;
-      if (lex_character_set_5(lookahead)) ADVANCE(107);
+      if (lex_character_set_7(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_7(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 108:
@@ -4292,65 +4540,131 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 111:
       if (lookahead == '\n') ADVANCE(41);
-      if (lookahead == '\r') ADVANCE(111);
+      if (lookahead == '\r') {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\r'));
+        goto start;
+      }
       if (lookahead == 'C' || lookahead == 'c') ADVANCE(121);
       if (lookahead == 'N' || lookahead == 'n') ADVANCE(122);
-      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) SKIP(111);
+      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\f') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       END_STATE();
     case 112:
       result = true;
       lexer->result_symbol = aux_sym_key_token1;
-      if (lex_character_set_6(lookahead)) ADVANCE(112);
+      if (lex_character_set_8(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_8(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 113:
       result = true;
       lexer->result_symbol = aux_sym__user_name_token1;
-      if (lex_character_set_7(lookahead)) ADVANCE(113);
+      if (lex_character_set_9(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_9(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 114:
       result = true;
       lexer->result_symbol = aux_sym_legacy_value_token1;
-      if (aux_sym_value_token1_character_set_1(lookahead)) ADVANCE(114);
+      if (lex_character_set_6(lookahead)) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lex_character_set_6(lookahead)));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 115:
       if (lookahead == '\n') ADVANCE(41);
-      if (lookahead == '\r') ADVANCE(115);
+      if (lookahead == '\r') {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\r'));
+        goto start;
+      }
       if (lookahead == 'A' || lookahead == 'a') ADVANCE(120);
-      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) SKIP(115);
+      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\f') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       END_STATE();
     case 116:
       result = true;
       lexer->result_symbol = aux_sym_expansion_word_token1;
       if (lookahead != 0 && lookahead != '\n' && lookahead != '"' && lookahead != '$' &&
-          lookahead != '\'' && lookahead != '\\' && lookahead != '`' && lookahead != '}') ADVANCE(116);
+          lookahead != '\'' && lookahead != '\\' && lookahead != '`' && lookahead != '}') {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead != 0 && lookahead != '\n' && lookahead != '"' && lookahead != '$' &&
+          lookahead != '\'' && lookahead != '\\' && lookahead != '`' && lookahead != '}'));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 117:
       result = true;
       lexer->result_symbol = aux_sym__quoted_mount_value_token1;
       if (lookahead != 0 && lookahead != '\n' && lookahead != '"' && lookahead != '$' &&
-          lookahead != ',' && lookahead != '=' && lookahead != '\\' && lookahead != '`') ADVANCE(117);
+          lookahead != ',' && lookahead != '=' && lookahead != '\\' && lookahead != '`') {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead != 0 && lookahead != '\n' && lookahead != '"' && lookahead != '$' &&
+          lookahead != ',' && lookahead != '=' && lookahead != '\\' && lookahead != '`'));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 118:
       result = true;
       lexer->result_symbol = aux_sym__dq_content_token1;
       if (lookahead != 0 && lookahead != '\n' && lookahead != '"' && lookahead != '$' &&
-          lookahead != '\\' && lookahead != '`') ADVANCE(118);
+          lookahead != '\\' && lookahead != '`') {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead != 0 && lookahead != '\n' && lookahead != '"' && lookahead != '$' &&
+          lookahead != '\\' && lookahead != '`'));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 119:
       if (lookahead == '\n') ADVANCE(41);
-      if (lookahead == '\r') ADVANCE(119);
+      if (lookahead == '\r') {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\r'));
+        goto start;
+      }
       if (lookahead == '"') ADVANCE(108);
       if (lookahead == ']') ADVANCE(52);
       if (lookahead == 'A' || lookahead == 'a') ADVANCE(120);
       if (lookahead == 'C' || lookahead == 'c') ADVANCE(121);
       if (lookahead == 'N' || lookahead == 'n') ADVANCE(122);
-      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) SKIP(119);
+      if (('\t' <= lookahead && lookahead <= '\f') || lookahead == ' ' || lookahead == 65279) {
+        do lexer->advance(lexer, true);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead == '\t' || ('\v' <= lookahead && lookahead <= '\f') || lookahead == ' ' ||
+          lookahead == 65279));
+        goto start;
+      }
       END_STATE();
     case 120:
       if (lookahead == 'S' || lookahead == 's') ADVANCE(165);
@@ -4365,7 +4679,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       result = true;
       lexer->result_symbol = aux_sym__sq_content_token1;
       if (lookahead != 0 && lookahead != '\n' && lookahead != '\'' && lookahead != '\\' &&
-          lookahead != '`') ADVANCE(123);
+          lookahead != '`') {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead != 0 && lookahead != '\n' && lookahead != '\'' && lookahead != '\\' &&
+          lookahead != '`'));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 124:
@@ -4400,7 +4720,12 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 129:
       result = true;
       lexer->result_symbol = sym_variable;
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(129);
+      if (('0' <= lookahead && lookahead <= '9')) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (('0' <= lookahead && lookahead <= '9')));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 130:
@@ -4418,7 +4743,12 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 132:
       result = true;
       lexer->result_symbol = aux_sym_json_string_token1;
-      if (lookahead != 0 && lookahead != '\n' && lookahead != '"' && lookahead != '\\') ADVANCE(132);
+      if (lookahead != 0 && lookahead != '\n' && lookahead != '"' && lookahead != '\\') {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (lookahead != 0 && lookahead != '\n' && lookahead != '"' && lookahead != '\\'));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 133:
@@ -4430,7 +4760,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       result = true;
       lexer->result_symbol = sym_directive_name;
       if (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(134);
+          ('a' <= lookahead && lookahead <= 'z')) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 135:
@@ -4589,7 +4925,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       result = true;
       lexer->result_symbol = aux_sym__imm_dollar_token1;
       if (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')) ADVANCE(158);
+          lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')));
+        goto start;
+      }
       if (sym_instruction_name_character_set_3(lookahead)) ADVANCE(56);
       lexer->mark_end(lexer);
       END_STATE();
@@ -4608,7 +4950,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       result = true;
       lexer->result_symbol = aux_sym__imm_dollar_token1;
       if (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')) ADVANCE(161);
+          lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 162:
@@ -4620,7 +4968,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       result = true;
       lexer->result_symbol = sym_simple_expansion;
       if (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')) ADVANCE(163);
+          lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')) {
+        do lexer->advance(lexer, false);
+        while ((lookahead = lexer->lookahead) != 0 &&
+          (('0' <= lookahead && lookahead <= '9') || ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' || ('a' <= lookahead && lookahead <= 'z')));
+        goto start;
+      }
       lexer->mark_end(lexer);
       END_STATE();
     case 164:
