@@ -124,9 +124,36 @@ static const char *helper_for(struct render_ctx *c, const struct crange *r, uint
     h->r = ARENA_NEW_ARRAY(c->lx->a, struct crange, n);
     memcpy(h->r, r, n * sizeof *r);
     h->n = n;
-    put(c, &c->helper_out, "static inline bool %s(int32_t c) {\n  return ", h->name);
-    put_search(c, &c->helper_out, r, 0, n, 0);
-    put(c, &c->helper_out, ";\n}\n\n");
+    put(c, &c->helper_out, "static inline bool %s(int32_t c) {\n", h->name);
+    /* ASCII, most of the text, is one bit of two 64-bit constants rather
+     * than a walk down the tree; the tree keeps the rest (and c < 0). */
+    uint64_t bits[2] = { 0, 0 };
+    uint32_t first = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        for (uint32_t cp = r[k].lo; cp <= r[k].hi && cp < 128; cp++)
+            bits[cp >> 6] |= (uint64_t)1 << (cp & 63);
+        if (r[k].hi < 128)
+            first = k + 1;
+    }
+    put(c, &c->helper_out,
+        "  if ((uint32_t)c < 128)\n    return c < 64 ? (0x%016llxULL >> c) & 1\n"
+        "                  : (0x%016llxULL >> (c - 64)) & 1;\n",
+        (unsigned long long)bits[0], (unsigned long long)bits[1]);
+    struct crange *rest = ARENA_NEW_ARRAY(c->lx->a, struct crange, n - first + 1);
+    uint32_t n_rest = 0;
+    for (uint32_t k = first; k < n; k++) {
+        rest[n_rest] = r[k];
+        if (rest[n_rest].lo < 128)
+            rest[n_rest].lo = 128;
+        n_rest++;
+    }
+    if (n_rest) {
+        put(c, &c->helper_out, "  return ");
+        put_search(c, &c->helper_out, rest, 0, n_rest, 0);
+        put(c, &c->helper_out, ";\n}\n\n");
+    } else {
+        put(c, &c->helper_out, "  return false;\n}\n\n");
+    }
     return h->name;
 }
 
