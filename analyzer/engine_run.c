@@ -57,6 +57,11 @@ void *rule_alloc(struct rule_ctx *ctx, size_t n)
     return arena_calloc(&ctx->f->arena, 1, n);
 }
 
+void *rule_alloc_uninit(struct rule_ctx *ctx, size_t n)
+{
+    return arena_alloc(&ctx->f->arena, n);
+}
+
 struct arena *rule_arena(struct rule_ctx *ctx)
 {
     return &ctx->f->arena;

@@ -6,7 +6,6 @@
  * path; they are matched against later `rm` operands, globs and parent
  * directories included. */
 #include "analyzer/rule_api.h"
-#include "common/arena.h"
 
 #include <dirent.h>
 #include <fnmatch.h>
@@ -813,7 +812,7 @@ static void add_copy_fix(struct rule_ctx *ctx, struct rule_finding *rf, const st
         return;
     /* Not rule_alloc: zeroing the three arrays (6 KiB, filled only up to
      * n and n_names) cost more than the rest of the plan. */
-    struct copy_plan *pl = arena_alloc(rule_arena(ctx), sizeof *pl);
+    struct copy_plan *pl = rule_alloc_uninit(ctx, sizeof *pl);
     pl->ctx = ctx;
     pl->from = "";
     pl->dest = NULL;
@@ -1038,7 +1037,7 @@ static void finish(struct rule_ctx *ctx)
 {
     const struct df_model *m = rule_model(ctx);
     /* items[] is filled only up to n: not zeroed (10 KiB per file). */
-    struct walk *w = arena_alloc(rule_arena(ctx), sizeof *w);
+    struct walk *w = rule_alloc_uninit(ctx, sizeof *w);
     w->ctx = ctx;
     w->n = 0;
     w->wd = NULL;
