@@ -567,15 +567,58 @@ done:
 
 /* Work units: one file each, except with --fix, where the files sharing a
  * context folder form one unit run in path order, so that two Dockerfiles
- * fixing the same .dockerignore never race. */
+ * fixing the same .dockerignore never race.
+ *
+ * Results are taken in path order as soon as every file before them is
+ * done (whichever thread finishes the next one takes it): their messages
+ * print, their totals add up, and their report goes out to the stream, so
+ * that the report of a thousand files is never held whole (its memory
+ * was most of a corpus lint's page faults). */
 struct pool {
     const struct lint *l;
     struct job *jobs;
+    size_t n_jobs;
     size_t **units; /* each: job indexes, ended by SIZE_MAX */
     size_t n_units;
     size_t next;
     pthread_mutex_t mu;
+    /* taking results, under mu */
+    bool *done;
+    size_t taken;              /* jobs before this one are taken */
+    struct out_stream *stream; /* NULL: chunks stay in their jobs */
+    struct cli_paths seen;     /* messages printed */
+    struct out_totals tot;
+    bool error, failed, changed;
 };
+
+static void take(struct pool *p, struct job *j)
+{
+    for (size_t k = 0; k < j->messages.len; k++) {
+        /* The same warning from many files (a rule option) prints once. */
+        bool dup = false;
+        for (size_t s = 0; s < p->seen.len && !dup; s++)
+            dup = strcmp(p->seen.items[s], j->messages.items[k]) == 0;
+        if (dup)
+            continue;
+        cli_paths_push(&p->seen, j->messages.items[k]);
+        cli_error("%s", j->messages.items[k]);
+    }
+    p->error |= j->error;
+    p->failed |= j->failed;
+    p->changed |= j->changed;
+    if (!j->error || j->totals.files) {
+        p->tot.files += j->totals.files;
+        p->tot.files_with_findings += j->totals.files_with_findings;
+        for (int s = 0; s < 4; s++)
+            p->tot.by_severity[s] += j->totals.by_severity[s];
+        p->tot.fixable_safe += j->totals.fixable_safe;
+        p->tot.fixable_unsafe += j->totals.fixable_unsafe;
+        p->tot.fixes_applied += j->totals.fixes_applied;
+        p->tot.files_fixed += j->totals.files_fixed;
+    }
+    if (p->stream)
+        out_stream_file(p->stream, &j->chunk);
+}
 
 static void *worker(void *arg)
 {
@@ -586,14 +629,25 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&p->mu);
         if (u == SIZE_MAX)
             return NULL;
-        for (size_t *k = p->units[u]; *k != SIZE_MAX; k++)
+        for (size_t *k = p->units[u]; *k != SIZE_MAX; k++) {
             run_job(p->l, &p->jobs[*k]);
+            pthread_mutex_lock(&p->mu);
+            p->done[*k] = true;
+            while (p->taken < p->n_jobs && p->done[p->taken])
+                take(p, &p->jobs[p->taken++]);
+            pthread_mutex_unlock(&p->mu);
+        }
     }
 }
 
-static void run_all(const struct lint *l, struct job *jobs, size_t n, long n_threads)
+static void run_all(struct pool *pp, long n_threads)
 {
-    struct pool p = { .l = l, .jobs = jobs };
+    struct pool p = *pp;
+    struct job *jobs = p.jobs;
+    size_t n = p.n_jobs;
+    const struct lint *l = p.l;
+    p.done = xcalloc(n ? n : 1, sizeof *p.done);
+    pthread_mutex_init(&p.mu, NULL);
     p.units = xcalloc(n ? n : 1, sizeof *p.units);
     bool *taken = xcalloc(n ? n : 1, sizeof *taken);
     for (size_t i = 0; i < n; i++) {
@@ -625,7 +679,6 @@ static void run_all(const struct lint *l, struct job *jobs, size_t n, long n_thr
     if (n_threads <= 1) {
         worker(&p);
     } else {
-        pthread_mutex_init(&p.mu, NULL);
         pthread_t *t = xcalloc((size_t)n_threads, sizeof *t);
         long started = 0;
         for (long i = 0; i < n_threads; i++)
@@ -638,11 +691,13 @@ static void run_all(const struct lint *l, struct job *jobs, size_t n, long n_thr
         for (long i = 0; i < started; i++)
             pthread_join(t[i], NULL);
         free(t);
-        pthread_mutex_destroy(&p.mu);
     }
+    pthread_mutex_destroy(&p.mu);
     for (size_t i = 0; i < p.n_units; i++)
         free(p.units[i]);
     free(p.units);
+    free(p.done);
+    *pp = p;
 }
 
 /* ----------------------------------------------------------------- driver */
@@ -876,42 +931,21 @@ static int cmd_lint(int argc, char **argv)
     if (l.error && !n_jobs)
         goto done;
 
-    run_all(&l, jobs, n_jobs, n_threads);
-
-    /* Everything prints in path order, whatever the threads did. */
-    struct out_totals tot = { 0 };
-    struct out_chunk *chunks = xcalloc(n_jobs ? n_jobs : 1, sizeof *chunks);
-    bool failed = false, changed = false;
-    struct cli_paths seen = { 0 };
-    for (size_t i = 0; i < n_jobs; i++) {
-        struct job *j = &jobs[i];
-        for (size_t k = 0; k < j->messages.len; k++) {
-            /* The same warning from many files (a rule option) prints once. */
-            bool dup = false;
-            for (size_t s = 0; s < seen.len && !dup; s++)
-                dup = strcmp(seen.items[s], j->messages.items[k]) == 0;
-            if (dup)
-                continue;
-            cli_paths_push(&seen, j->messages.items[k]);
-            cli_error("%s", j->messages.items[k]);
-        }
-        l.error |= j->error;
-        failed |= j->failed;
-        changed |= j->changed;
-        chunks[i] = j->chunk;
-        memset(&j->chunk, 0, sizeof j->chunk);
-        if (!j->error || j->totals.files) {
-            tot.files += j->totals.files;
-            tot.files_with_findings += j->totals.files_with_findings;
-            for (int s = 0; s < 4; s++)
-                tot.by_severity[s] += j->totals.by_severity[s];
-            tot.fixable_safe += j->totals.fixable_safe;
-            tot.fixable_unsafe += j->totals.fixable_unsafe;
-            tot.fixes_applied += j->totals.fixes_applied;
-            tot.files_fixed += j->totals.files_fixed;
-        }
+    /* With --diff the diffs print first, then the summary; with --fix on
+     * standard input the fixed text goes to stdout and the report to
+     * stderr. Otherwise the report streams as files finish. */
+    FILE *rep = l.report_to_stderr ? stderr : stdout;
+    struct out_stream stream;
+    struct pool pool = { .l = &l, .jobs = jobs, .n_jobs = n_jobs };
+    if (!l.diff) {
+        out_stream_begin(&stream, &l.out, rep);
+        pool.stream = &stream;
     }
-    cli_paths_release(&seen);
+    run_all(&pool, n_threads);
+    cli_paths_release(&pool.seen);
+    l.error |= pool.error;
+    bool failed = pool.failed, changed = pool.changed;
+    struct out_totals tot = pool.tot;
     bool write_failed = false;
     if (l.diff) {
         for (size_t i = 0; i < n_jobs; i++)
@@ -925,14 +959,8 @@ static int cmd_lint(int argc, char **argv)
             if (jobs[i].is_stdin && l.fix)
                 write_failed |=
                     write_all(stdout, jobs[i].fixed_text.data, jobs[i].fixed_text.len) != 0;
-        FILE *rep = l.report_to_stderr ? stderr : stdout;
-        /* Written as it is joined: a copy of the whole report would double
-         * the peak memory of a large run. */
-        write_failed |= out_write(&l.out, chunks, n_jobs, &tot, rep) != 0;
+        write_failed |= out_stream_end(&stream, &tot) != 0;
     }
-    for (size_t i = 0; i < n_jobs; i++)
-        out_chunk_release(&chunks[i]);
-    free(chunks);
     if (fflush(stdout) != 0 || write_failed) {
         cli_error("cannot write to standard output: %s", strerror(errno));
         l.error = true;

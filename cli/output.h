@@ -25,6 +25,7 @@
 #include "common/buf.h"
 #include "common/compiler.h"
 #include "common/span.h"
+#include "common/vec.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -104,10 +105,28 @@ void out_totals_add(struct out_totals *t, const struct out_file *f, const struct
 DW_NODISCARD int out_join(const struct out_options *o, const struct out_chunk *chunks, size_t n,
                           const struct out_totals *t, struct buf *b);
 
-/* As out_join, but writes the document to fp as it goes instead of
- * building it whole, and releases each part of the chunks once written:
- * the report of many files never sits in memory twice. Returns 0, or
- * ERR_IO when a write failed (the rest is still attempted). */
+/* A report written to fp as its files are ready, in order, with the bytes
+ * out_join would build: out_stream_begin writes the format's header,
+ * out_stream_file a file's part 0 (it releases it; parts 1 and 2 follow
+ * every file's part 0, so they are kept, moved out of c), out_stream_end
+ * the kept parts and the footer with t. Output goes out in batches; a
+ * report of many files never sits in memory whole. */
+struct out_stream {
+    const struct out_options *o;
+    FILE *fp;
+    struct buf batch;
+    int rc;
+    bool any;                    /* a non-empty part was written */
+    VEC(struct out_chunk) later; /* files with parts 1 or 2, in order */
+};
+
+void out_stream_begin(struct out_stream *s, const struct out_options *o, FILE *fp);
+void out_stream_file(struct out_stream *s, struct out_chunk *c);
+/* Returns 0, or ERR_IO when a write failed (the rest is still attempted). */
+DW_NODISCARD int out_stream_end(struct out_stream *s, const struct out_totals *t);
+
+/* out_stream over chunks: writes the document, releasing each part once
+ * written. Returns 0 or ERR_IO. */
 DW_NODISCARD int out_write(const struct out_options *o, struct out_chunk *chunks, size_t n,
                            const struct out_totals *t, FILE *fp);
 

@@ -955,65 +955,87 @@ int out_join(const struct out_options *o, const struct out_chunk *chunks, size_t
     return end(o, t, any, b) ? ERR_TOO_LARGE : 0;
 }
 
-/* out_write's output goes out in batches of this many bytes: a stream
- * to a pipe or file buffers a few KiB, which made a report of megabytes
- * a thousand write calls. */
+/* A stream's output goes out in batches of this many bytes: a stream to a
+ * pipe or file buffers a few KiB, which made a report of megabytes a
+ * thousand write calls. */
 #define OUT_WRITE_BATCH ((size_t)64 * 1024)
 
-struct batch {
-    FILE *fp;
-    struct buf b;
-    int rc;
-};
-
-static void batch_flush(struct batch *w)
+static void batch_flush(struct out_stream *s)
 {
-    if (w->b.len && fwrite(w->b.data, 1, w->b.len, w->fp) != w->b.len)
-        w->rc = ERR_IO;
-    buf_truncate(&w->b, 0);
+    if (s->batch.len && fwrite(s->batch.data, 1, s->batch.len, s->fp) != s->batch.len)
+        s->rc = ERR_IO;
+    buf_truncate(&s->batch, 0);
 }
 
-static void batch_put(struct batch *w, const char *s, size_t n)
+static void batch_put(struct out_stream *s, const char *p, size_t n)
 {
-    if (w->b.len + n > OUT_WRITE_BATCH)
-        batch_flush(w);
+    if (s->batch.len + n > OUT_WRITE_BATCH)
+        batch_flush(s);
     if (n >= OUT_WRITE_BATCH) { /* large enough to go out by itself */
-        if (fwrite(s, 1, n, w->fp) != n)
-            w->rc = ERR_IO;
-    } else if (n && buf_append(&w->b, s, n)) {
-        w->rc = ERR_IO;
+        if (fwrite(p, 1, n, s->fp) != n)
+            s->rc = ERR_IO;
+    } else if (n && buf_append(&s->batch, p, n)) {
+        s->rc = ERR_IO;
     }
+}
+
+static void stream_part(struct out_stream *s, struct buf *part)
+{
+    if (!part->len)
+        return;
+    if (s->any)
+        batch_put(s, separator(s->o->format), strlen(separator(s->o->format)));
+    batch_put(s, part->data, part->len);
+    s->any = true;
+}
+
+void out_stream_begin(struct out_stream *s, const struct out_options *o, FILE *fp)
+{
+    *s = (struct out_stream){ .o = o, .fp = fp, .batch = BUF_INIT };
+    struct buf b = BUF_INIT;
+    if (begin(o, &b) == 0)
+        batch_put(s, b.data, b.len);
+    buf_release(&b);
+}
+
+void out_stream_file(struct out_stream *s, struct out_chunk *c)
+{
+    stream_part(s, &c->part[0]);
+    buf_release(&c->part[0]);
+    bool later = false;
+    for (int p = 1; p < OUT_NPARTS; p++)
+        later |= c->part[p].len > 0;
+    if (later) {
+        VEC_PUSH(&s->later, *c);
+        memset(c, 0, sizeof *c);
+    }
+}
+
+int out_stream_end(struct out_stream *s, const struct out_totals *t)
+{
+    for (int p = 1; p < OUT_NPARTS; p++)
+        for (size_t i = 0; i < s->later.len; i++) {
+            stream_part(s, &s->later.items[i].part[p]);
+            buf_release(&s->later.items[i].part[p]);
+        }
+    VEC_RELEASE(&s->later);
+    struct buf b = BUF_INIT;
+    if (end(s->o, t, s->any, &b) == 0)
+        batch_put(s, b.data, b.len);
+    buf_release(&b);
+    batch_flush(s);
+    buf_release(&s->batch);
+    return s->rc ? ERR_IO : 0;
 }
 
 int out_write(const struct out_options *o, struct out_chunk *chunks, size_t n,
               const struct out_totals *t, FILE *fp)
 {
-    struct batch w = { fp, BUF_INIT, 0 };
-    struct buf b = BUF_INIT;
-    if (begin(o, &b) == 0)
-        batch_put(&w, b.data, b.len);
-    const char *sep = separator(o->format);
-    size_t sep_len = strlen(sep);
-    bool any = false;
-    for (int p = 0; p < OUT_NPARTS; p++) {
-        for (size_t i = 0; i < n; i++) {
-            struct buf *part = &chunks[i].part[p];
-            if (!part->len)
-                continue;
-            if (any)
-                batch_put(&w, sep, sep_len);
-            batch_put(&w, part->data, part->len);
-            buf_release(part);
-            any = true;
-        }
-    }
-    buf_truncate(&b, 0);
-    if (end(o, t, any, &b) == 0)
-        batch_put(&w, b.data, b.len);
-    buf_release(&b);
-    batch_flush(&w);
-    buf_release(&w.b);
-    return w.rc ? ERR_IO : 0;
+    struct out_stream s;
+    out_stream_begin(&s, o, fp);
+    for (size_t i = 0; i < n; i++)
+        out_stream_file(&s, &chunks[i]);
+    return out_stream_end(&s, t);
 }
 
 int out_render(const struct out_options *o, const struct out_file *files, size_t n, struct buf *b)
