@@ -158,14 +158,29 @@ int out_append_utf8(struct buf *b, const char *s, size_t n)
     return 0;
 }
 
-int out_append_u32(struct buf *b, uint32_t v)
+size_t out_fmt_u32(char *out, uint32_t v)
 {
     char num[10], *p = num + sizeof num;
     do {
         *--p = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    return buf_append(b, p, (size_t)(num + sizeof num - p));
+    size_t n = (size_t)(num + sizeof num - p);
+    memcpy(out, p, n);
+    return n;
+}
+
+void out_fmt_hex16(char *out, uint64_t v)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; i--, v >>= 4)
+        out[i] = hex[v & 15];
+}
+
+int out_append_u32(struct buf *b, uint32_t v)
+{
+    char num[10];
+    return buf_append(b, num, out_fmt_u32(num, v));
 }
 
 json_t *out_jstr(const char *s, size_t n)

@@ -37,13 +37,6 @@ static const char *category_of(enum rule_category c)
 }
 
 /* Writes v as 16 lowercase hex digits at out, as "%016llx". */
-static void hex16(uint64_t v, char *out)
-{
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 15; i >= 0; i--, v >>= 4)
-        out[i] = hex[v & 15];
-}
-
 /* 128 bits as 32 hex digits: two FNV-1a runs with different seeds over the
  * same text (a hex string, so the result does not depend on byte order).
  * Formatted by hand: its two snprintf calls cost 2.9k instructions an
@@ -52,22 +45,15 @@ static void fingerprint(const char *path, uint64_t text_hash, uint32_t occurrenc
 {
     char tail[48]; /* "\n%016llx\n%u" */
     tail[0] = '\n';
-    hex16(text_hash, tail + 1);
+    out_fmt_hex16(tail + 1, text_hash);
     tail[17] = '\n';
-    char num[12], *p = num + sizeof num;
-    do {
-        *--p = (char)('0' + occurrence % 10);
-        occurrence /= 10;
-    } while (occurrence);
-    size_t nl = (size_t)(num + sizeof num - p);
-    memcpy(tail + 18, p, nl);
-    size_t n = 18 + nl, plen = strlen(path);
+    size_t n = 18 + out_fmt_u32(tail + 18, occurrence), plen = strlen(path);
     uint64_t a = out_fnv1a(OUT_FNV_INIT, path, plen);
     a = out_fnv1a(a, tail, n);
     uint64_t b = out_fnv1a(OUT_FNV_INIT ^ UINT64_C(0x9e3779b97f4a7c15), path, plen);
     b = out_fnv1a(b, tail, n);
-    hex16(a, out);
-    hex16(b, out + 16);
+    out_fmt_hex16(out, a);
+    out_fmt_hex16(out + 16, b);
     out[32] = '\0';
 }
 

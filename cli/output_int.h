@@ -67,4 +67,10 @@ json_t *out_jaliases(const struct rule *r);
  * character boundary. Appended to b. */
 DW_NODISCARD int out_rule_description(const struct rule *r, size_t max, struct buf *b);
 
+/* v in decimal ("%u") into out, which has room for 10 bytes; returns the
+ * length. No terminator. */
+size_t out_fmt_u32(char *out, uint32_t v);
+/* v as 16 lowercase hex digits ("%016llx") into out. No terminator. */
+void out_fmt_hex16(char *out, uint64_t v);
+
 #endif

@@ -383,18 +383,10 @@ static void result_json(struct out_jw *w, const struct out_options *o, const str
         out_jw_close(w, ']');
     }
     /* "%016llx:%u", without printf's cost per result. */
-    static const char hex[] = "0123456789abcdef";
     char fp[40];
-    for (int i = 0; i < 16; i++)
-        fp[i] = hex[(hash >> (60 - 4 * i)) & 15];
+    out_fmt_hex16(fp, hash);
     fp[16] = ':';
-    char num[12], *p = num + sizeof num;
-    do {
-        *--p = (char)('0' + occ % 10);
-        occ /= 10;
-    } while (occ);
-    size_t nl = (size_t)(num + sizeof num - p);
-    memcpy(fp + 17, p, nl);
+    size_t nl = out_fmt_u32(fp + 17, occ);
     OUT_JW_KEY(w, "partialFingerprints");
     out_jw_open(w, '{');
     OUT_JW_KEY(w, "primaryLocationLineHash");
