@@ -10,7 +10,8 @@
 #    /bin/true (process start-up alone) and the Node.js dockerfile-utils
 #    validator's CLI;
 #  - the whole corpus in one process: dockwright vs dockerfile-utils used as
-#    a library.
+#    a library, both with the files already in memory (bench_lint_lib: parse,
+#    model and every rule, one thread), and dockwright's whole CLI process.
 # Use a Release build: tests/perf/bench_lint.sh build/release [CORPUS]
 # dockerfile-utils is installed from the npm registry into a temporary
 # directory (skipped when npm or the registry is unavailable). Figures only.
@@ -102,6 +103,13 @@ JS
   lib=$(cd "$work" && node lib.js "$work/files")
   echo "one process, dockerfile-utils validate() as a library: ${lib} ms (files already in memory)"
   echo "dockwright lint over all files in one process is $(ratio "$lib" "$t1")x faster with --jobs 1, $(ratio "$lib" "$t2")x with --jobs 2"
+  if [ -x "$build/tests/bench_lint_lib" ]; then
+    # Library against library: files in memory, one thread, best of 10.
+    ll=$(xargs -a "$work/files" "$build/tests/bench_lint_lib" 10)
+    tl=$(printf '%s\n' "$ll" | sed -n 's/.*rounds: \([0-9.]*\) ms.*/\1/p')
+    echo "dockwright as a library (bench_lint_lib, one thread): $ll"
+    echo "library against library: dockwright $(ratio "$lib" "$tl")x faster than dockerfile-utils"
+  fi
 else
   echo "dockerfile-utils: npm or the registry unavailable, skipped"
 fi
