@@ -59,6 +59,20 @@ static void fix_json(struct out_jw *w, const struct out_file *f, const struct en
     out_jw_close(w, '}');
 }
 
+/* The 1-based line and byte-column keys of a finding or a related place. */
+static void place_json(struct out_jw *w, uint32_t line, uint32_t col, uint32_t end_line,
+                       uint32_t end_col)
+{
+    OUT_JW_KEY(w, "line");
+    out_jw_int(w, line);
+    OUT_JW_KEY(w, "column");
+    out_jw_int(w, col);
+    OUT_JW_KEY(w, "end_line");
+    out_jw_int(w, end_line);
+    OUT_JW_KEY(w, "end_column");
+    out_jw_int(w, end_col);
+}
+
 static void finding_json(struct out_jw *w, const struct out_file *f, const struct eng_finding *x)
 {
     const struct rule *r = x->rule;
@@ -69,14 +83,7 @@ static void finding_json(struct out_jw *w, const struct out_file *f, const struc
     out_jw_cstr(w, r->name);
     OUT_JW_KEY(w, "severity");
     out_jw_cstr(w, out_severity_name(x->severity));
-    OUT_JW_KEY(w, "line");
-    out_jw_int(w, x->line);
-    OUT_JW_KEY(w, "column");
-    out_jw_int(w, x->col);
-    OUT_JW_KEY(w, "end_line");
-    out_jw_int(w, x->end_line);
-    OUT_JW_KEY(w, "end_column");
-    out_jw_int(w, x->end_col);
+    place_json(w, x->line, x->col, x->end_line, x->end_col);
     OUT_JW_KEY(w, "start_byte");
     out_jw_int(w, x->span.start);
     OUT_JW_KEY(w, "end_byte");
@@ -94,14 +101,7 @@ static void finding_json(struct out_jw *w, const struct out_file *f, const struc
     for (uint32_t i = 0; i < x->n_related; i++) {
         const struct eng_related *e = &x->related[i];
         out_jw_open(w, '{');
-        OUT_JW_KEY(w, "line");
-        out_jw_int(w, e->line);
-        OUT_JW_KEY(w, "column");
-        out_jw_int(w, e->col);
-        OUT_JW_KEY(w, "end_line");
-        out_jw_int(w, e->end_line);
-        OUT_JW_KEY(w, "end_column");
-        out_jw_int(w, e->end_col);
+        place_json(w, e->line, e->col, e->end_line, e->end_col);
         OUT_JW_KEY(w, "message");
         out_jw_cstr(w, e->message);
         out_jw_close(w, '}');
