@@ -54,6 +54,17 @@ struct str str_trim(struct str s)
     return str_slice(s, b, e);
 }
 
+bool str_contains(struct str s, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (!n)
+        return true;
+    for (size_t i = 0; i + n <= s.len; i++)
+        if (s.ptr[i] == needle[0] && !memcmp(s.ptr + i, needle, n))
+            return true;
+    return false;
+}
+
 long str_find_char(struct str s, char c, size_t from)
 {
     if (from >= s.len)

@@ -67,6 +67,8 @@ bool str_ends_with(struct str s, struct str suffix);
 struct str str_slice(struct str s, size_t from, size_t to);
 /* Drops leading and trailing ASCII blanks (space, tab, \r, \n, \v, \f). */
 struct str str_trim(struct str s);
+/* Whether needle occurs in s (byte for byte). */
+bool str_contains(struct str s, const char *needle);
 /* Index of the first c at or after from, or -1. */
 long str_find_char(struct str s, char c, size_t from);
 /* strcmp-like byte order. */

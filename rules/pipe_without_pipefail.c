@@ -279,15 +279,6 @@ static bool hub_repository(const struct df_image_ref *img, struct str *repo)
     return true;
 }
 
-static bool tag_has(struct str tag, const char *word)
-{
-    size_t n = strlen(word);
-    for (size_t i = 0; i + n <= tag.len; i++)
-        if (!memcmp(tag.ptr + i, word, n))
-            return true;
-    return false;
-}
-
 /* The shell the stage's base image is known to ship with pipefail
  * support: "/bin/bash", "/bin/ash", or NULL when unknown. */
 static const char *known_shell(const struct df_model *m, int s)
@@ -310,14 +301,14 @@ static const char *known_shell(const struct df_model *m, int s)
         if (!st->from || !hub_repository(&st->from->image, &repo))
             return NULL;
         struct str tag = st->from->image.tag;
-        if (tag.ptr && (tag_has(tag, "windowsservercore") || tag_has(tag, "nanoserver")))
+        if (tag.ptr && (str_contains(tag, "windowsservercore") || str_contains(tag, "nanoserver")))
             return NULL;
         for (size_t i = 0; i < sizeof ash_images / sizeof ash_images[0]; i++)
             if (str_eq_cstr(repo, ash_images[i]))
                 return "/bin/ash";
         for (size_t i = 0; i < sizeof bash_images / sizeof bash_images[0]; i++)
             if (str_eq_cstr(repo, bash_images[i]))
-                return tag.ptr && tag_has(tag, "alpine") ? "/bin/ash" : "/bin/bash";
+                return tag.ptr && str_contains(tag, "alpine") ? "/bin/ash" : "/bin/bash";
         return NULL;
     }
     return NULL;

@@ -69,15 +69,6 @@ static struct str unquote(struct str v)
     return v;
 }
 
-static bool contains(struct str s, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (size_t i = 0; i + n <= s.len; i++)
-        if (!memcmp(s.ptr + i, needle, n))
-            return true;
-    return false;
-}
-
 /* The USER text (user part and group) of a USER instruction. */
 static struct str user_text(const struct df_instr *in)
 {
@@ -103,25 +94,27 @@ static struct str repo_base(struct str repo)
 
 static bool is_windows(const struct df_image_ref *img)
 {
-    return contains(img->repository, "windows") || contains(img->repository, "nanoserver") ||
+    return str_contains(img->repository, "windows") ||
+           str_contains(img->repository, "nanoserver") ||
            str_eq_cstr(img->repository, "microsoft/iis") ||
-           contains(img->repository, "microsoft/aspnet") ||
-           contains(img->repository, "dotnet-framework") ||
-           contains(img->repository, "servercore") ||
-           contains(img->repository, "dotnet/framework") || contains(img->tag, "nanoserver") ||
-           contains(img->tag, "windowsservercore") || contains(img->tag, "ltsc");
+           str_contains(img->repository, "microsoft/aspnet") ||
+           str_contains(img->repository, "dotnet-framework") ||
+           str_contains(img->repository, "servercore") ||
+           str_contains(img->repository, "dotnet/framework") ||
+           str_contains(img->tag, "nanoserver") || str_contains(img->tag, "windowsservercore") ||
+           str_contains(img->tag, "ltsc");
 }
 
 /* Base images whose config already sets a non-root USER. */
 static bool runs_non_root(const struct df_image_ref *img)
 {
-    return contains(img->tag, "nonroot") || contains(img->repository, "unprivileged") ||
+    return str_contains(img->tag, "nonroot") || str_contains(img->repository, "unprivileged") ||
            str_starts_with(img->repository, str_from_cstr("bitnami/"));
 }
 
 static bool is_distroless(const struct df_image_ref *img)
 {
-    return img->is_scratch || contains(img->repository, "distroless");
+    return img->is_scratch || str_contains(img->repository, "distroless");
 }
 
 static enum family family_of(const struct df_image_ref *img)
@@ -141,7 +134,8 @@ static enum family family_of(const struct df_image_ref *img)
     if (is_distroless(img))
         return FAM_NUMERIC_ONLY;
     struct str base = repo_base(img->repository);
-    if (str_eq_cstr(base, "alpine") || str_eq_cstr(base, "busybox") || contains(img->tag, "alpine"))
+    if (str_eq_cstr(base, "alpine") || str_eq_cstr(base, "busybox") ||
+        str_contains(img->tag, "alpine"))
         return FAM_ALPINE;
     for (size_t i = 0; fedora[i]; i++)
         if (str_eq_cstr(base, fedora[i]))
@@ -152,7 +146,7 @@ static enum family family_of(const struct df_image_ref *img)
     static const char *const codenames[] = { "slim",  "bookworm", "bullseye", "buster", "trixie",
                                              "jammy", "noble",    "focal",    NULL };
     for (size_t i = 0; codenames[i]; i++)
-        if (contains(img->tag, codenames[i]))
+        if (str_contains(img->tag, codenames[i]))
             return FAM_DEBIAN;
     return FAM_UNKNOWN;
 }
@@ -171,7 +165,7 @@ static bool drops_privileges(struct rule_ctx *ctx, const struct df_instr *in)
         text = str_from_cstr(joined);
     }
     for (size_t i = 0; tools[i]; i++)
-        if (contains(text, tools[i]))
+        if (str_contains(text, tools[i]))
             return true;
     return false;
 }
@@ -259,8 +253,8 @@ static void walk_chain(const struct df_model *m, int stage, struct walk *w)
                 w->windows_hint = w->windows_hint || runs_windows_program(x);
             } else if (x->kind == DF_SHELL && x->n_exec) {
                 struct str sh = x->exec[0].raw;
-                w->windows_hint = w->windows_hint || contains(sh, "powershell") ||
-                                  contains(sh, "pwsh") || contains(sh, "cmd");
+                w->windows_hint = w->windows_hint || str_contains(sh, "powershell") ||
+                                  str_contains(sh, "pwsh") || str_contains(sh, "cmd");
             } else if (x->kind == DF_WORKDIR && x->n_args) {
                 struct str d = unquote(x->args[0].raw);
                 w->windows_hint = w->windows_hint || (d.len >= 2 && d.ptr[1] == ':');

@@ -111,15 +111,6 @@ static bool yaml_sets(struct str text, const char *key, const char *value)
     return false;
 }
 
-static bool has_text(struct str hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (size_t i = 0; i + n <= hay.len; i++)
-        if (!memcmp(hay.ptr + i, needle, n))
-            return true;
-    return false;
-}
-
 enum yarn_kind { YARN_UNKNOWN, YARN_1, YARN_BERRY_PNP, YARN_BERRY };
 
 /* What the build context says about the Yarn project at its root. */
@@ -143,9 +134,9 @@ static enum yarn_kind context_yarn(struct rule_ctx *ctx)
         return YARN_UNKNOWN;
     /* Yarn 1 lockfiles start with "# yarn lockfile v1"; Yarn 2+ ones are
      * YAML with a __metadata entry (and default to Plug'n'Play). */
-    if (has_text(str_slice(lock, 0, lock.len < 4096 ? lock.len : 4096), "__metadata:"))
+    if (str_contains(str_slice(lock, 0, lock.len < 4096 ? lock.len : 4096), "__metadata:"))
         return YARN_BERRY_PNP;
-    if (has_text(str_slice(lock, 0, lock.len < 512 ? lock.len : 512), "# yarn lockfile v1"))
+    if (str_contains(str_slice(lock, 0, lock.len < 512 ? lock.len : 512), "# yarn lockfile v1"))
         return YARN_1;
     return YARN_UNKNOWN;
 }
