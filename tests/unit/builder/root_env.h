@@ -1,9 +1,12 @@
 /* The scratch directory and busybox root filesystem that the root-only
  * builder tests (test_*_root.c) share: the checks that skip them (not
- * root, no namespaces or overlayfs, no busybox-static) and the cleanup. */
+ * root, no namespaces or overlayfs, no busybox-static), the cleanup, and
+ * a build whose progress output is kept for the assertions. */
 #ifndef DW_TESTS_UNIT_BUILDER_ROOT_ENV_H
 #define DW_TESTS_UNIT_BUILDER_ROOT_ENV_H
 
+#include "builder/build.h"
+#include "builder/report.h"
 #include "builder/run.h"
 #include "common/buf.h"
 #include "common/err.h"
@@ -93,6 +96,37 @@ static inline int root_env_mounts(const char *base, struct buf *b)
         p += n;
     }
     buf_release(&all);
+    return rc;
+}
+
+/* A build's outcome and its progress output (RUN output included). */
+struct root_build {
+    int rc;
+    struct err e;
+    struct bld_build_result res;
+    struct bld_report rep;
+    struct buf out;
+};
+
+/* Builds with o into r (o's progress stream is set here; what it printed
+ * lands in r->out) and prints a failed build's error. Returns 0, or -1
+ * when the progress output could not be captured. */
+static inline int root_env_build(struct bld_store *s, struct bld_build_opts *o,
+                                 struct root_build *r)
+{
+    FILE *fp = tmpfile();
+    if (!fp)
+        return -1;
+    o->progress = fp;
+    bld_report_init(&r->rep);
+    buf_init(&r->out, 0);
+    r->rc = bld_build(s, o, &r->rep, &r->res, &r->e);
+    rewind(fp);
+    struct err e;
+    int rc = file_read_stream(fp, "progress", 0, &r->out, &e) ? -1 : 0;
+    fclose(fp);
+    if (r->rc)
+        fprintf(stderr, "build: %s:%u:%u: %s\n", r->e.path, r->e.line, r->e.col, r->e.msg);
     return rc;
 }
 

@@ -107,22 +107,12 @@ static void open_store(struct bld_store *s, const char *name)
     import_base(s);
 }
 
-struct run {
-    int rc;
-    struct err e;
-    struct bld_build_result res;
-    struct bld_report rep;
-    struct buf out; /* progress and RUN output */
-};
-
 static void build(struct bld_store *s, const char *ctx, const char *dockerfile, const char *target,
-                  const char *const *args, bool no_cache, const char *tag, struct run *r)
+                  const char *const *args, bool no_cache, const char *tag, struct root_build *r)
 {
     write_file(ctx, "Dockerfile", dockerfile);
     char df[600];
     snprintf(df, sizeof df, "%s/Dockerfile", ctx);
-    FILE *fp = tmpfile();
-    assert_non_null(fp);
     struct bld_build_opts o = {
         .dockerfile = df,
         .text = dockerfile,
@@ -133,26 +123,17 @@ static void build(struct bld_store *s, const char *ctx, const char *dockerfile, 
         .tag = tag,
         .no_cache = no_cache,
         .net = BLD_NET_NONE,
-        .progress = fp,
     };
-    bld_report_init(&r->rep);
-    buf_init(&r->out, 0);
-    r->rc = bld_build(s, &o, &r->rep, &r->res, &r->e);
-    rewind(fp);
-    struct err e;
-    assert_int_equal(file_read_stream(fp, "progress", 0, &r->out, &e), 0);
-    fclose(fp);
-    if (r->rc)
-        fprintf(stderr, "build: %s:%u:%u: %s\n", r->e.path, r->e.line, r->e.col, r->e.msg);
+    assert_int_equal(root_env_build(s, &o, r), 0);
 }
 
-static void run_release(struct run *r)
+static void run_release(struct root_build *r)
 {
     bld_report_release(&r->rep);
     buf_release(&r->out);
 }
 
-static size_t hits(const struct run *r)
+static size_t hits(const struct root_build *r)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->rep.steps.len; i++)
@@ -190,7 +171,7 @@ static void test_single_stage_and_cache(void **state)
     new_dir(ctx, sizeof ctx, "ctx");
     write_file(ctx, "a.txt", "hello\n");
 
-    struct run r1;
+    struct root_build r1;
     build(&s, ctx, single, NULL, NULL, false, "single:1", &r1);
     assert_int_equal(r1.rc, 0);
     assert_true(r1.res.has_image);
@@ -223,7 +204,7 @@ static void test_single_stage_and_cache(void **state)
     arena_release(&a);
 
     /* Everything cached, same image. */
-    struct run r2;
+    struct root_build r2;
     build(&s, ctx, single, NULL, NULL, false, "single:1", &r2);
     assert_int_equal(r2.rc, 0);
     assert_int_equal(hits(&r2), 8);
@@ -232,7 +213,7 @@ static void test_single_stage_and_cache(void **state)
 
     /* A changed file: cached up to the COPY. */
     write_file(ctx, "a.txt", "changed\n");
-    struct run r3;
+    struct root_build r3;
     build(&s, ctx, single, NULL, NULL, false, "single:2", &r3);
     assert_int_equal(r3.rc, 0);
     for (size_t i = 0; i < 8; i++)
@@ -241,7 +222,7 @@ static void test_single_stage_and_cache(void **state)
     assert_memory_not_equal(&r1.res.manifest, &r3.res.manifest, sizeof r1.res.manifest);
 
     /* --no-cache runs everything and gives the same image. */
-    struct run r4;
+    struct root_build r4;
     build(&s, ctx, single, NULL, NULL, true, NULL, &r4);
     assert_int_equal(r4.rc, 0);
     assert_int_equal(hits(&r4), 1);
@@ -274,7 +255,7 @@ static void test_multi_stage(void **state)
                              "FROM final AS check\n"
                              "COPY --from=builder /out /dbg/\n";
     const char *args[] = { "WHO=there", NULL };
-    struct run r;
+    struct root_build r;
     build(&s, ctx, df, "final", args, false, "multi:1", &r);
     assert_int_equal(r.rc, 0);
     assert_null(strstr(buf_cstr(&r.out), "should-not-run"));
@@ -288,7 +269,7 @@ static void test_multi_stage(void **state)
     arena_release(&a);
 
     /* The last stage builds FROM final and runs its binary copied from busybox. */
-    struct run r2;
+    struct root_build r2;
     static const char df2[] = "FROM busybox AS builder\n"
                               "ARG WHO=world\n"
                               "RUN echo \"hi $WHO\" > /msg\n"
@@ -319,7 +300,7 @@ static void test_reproducible(void **state)
     char ctx[400];
     new_dir(ctx, sizeof ctx, "ctx");
     write_file(ctx, "a.txt", "hello\n");
-    struct run r1, r2;
+    struct root_build r1, r2;
     build(&s1, ctx, single, NULL, NULL, true, NULL, &r1);
     build(&s2, ctx, single, NULL, NULL, true, NULL, &r2);
     assert_int_equal(r1.rc, 0);
@@ -338,7 +319,7 @@ static void test_failing_run(void **state)
     open_store(&s, "fail");
     char ctx[400];
     new_dir(ctx, sizeof ctx, "ctx");
-    struct run r;
+    struct root_build r;
     build(&s, ctx, "FROM busybox\nRUN echo before\nRUN echo failing; exit 3\nRUN echo after\n",
           NULL, NULL, false, "fail:1", &r);
     assert_int_equal(r.rc, ERR_INVALID);
@@ -368,7 +349,7 @@ static void test_export_read_back(void **state)
     char ctx[400], p[400], p2[400];
     new_dir(ctx, sizeof ctx, "ctx");
     write_file(ctx, "a.txt", "hello\n");
-    struct run r;
+    struct root_build r;
     build(&s, ctx, single, NULL, NULL, false, "exp:1", &r);
     assert_int_equal(r.rc, 0);
     struct err e;
@@ -395,7 +376,7 @@ static void test_errors(void **state)
     open_store(&s, "errors");
     char ctx[400];
     new_dir(ctx, sizeof ctx, "ctx");
-    struct run r;
+    struct root_build r;
     build(&s, ctx, "FROM nosuch\nRUN true\n", NULL, NULL, false, NULL, &r);
     assert_int_equal(r.rc, ERR_NOT_FOUND);
     assert_int_equal(r.e.line, 1);

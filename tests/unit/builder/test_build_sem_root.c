@@ -190,27 +190,18 @@ static void open_store(struct bld_store *s)
     buf_release(&ij);
 }
 
-struct run {
-    int rc;
-    struct err e;
-    struct bld_build_result res;
-    struct bld_report rep;
-    struct buf out;
-};
-
 /* The --target of the next builds (NULL: the last stage). */
 static const char *target;
 
 /* Builds dockerfile in the context directory ctx (the Dockerfile is
  * written there). */
 static void build_in(struct bld_store *s, const char *ctx, const char *dockerfile,
-                     const char *const *args, const char *platform, const char *tag, struct run *r)
+                     const char *const *args, const char *platform, const char *tag,
+                     struct root_build *r)
 {
     write_file(ctx, "Dockerfile", dockerfile, strlen(dockerfile), 0644);
     char df[600];
     snprintf(df, sizeof df, "%s/Dockerfile", ctx);
-    FILE *fp = tmpfile();
-    assert_non_null(fp);
     struct bld_build_opts o = {
         .dockerfile = df,
         .text = dockerfile,
@@ -221,22 +212,13 @@ static void build_in(struct bld_store *s, const char *ctx, const char *dockerfil
         .platform = platform,
         .tag = tag,
         .net = BLD_NET_NONE,
-        .progress = fp,
     };
-    bld_report_init(&r->rep);
-    buf_init(&r->out, 0);
-    r->rc = bld_build(s, &o, &r->rep, &r->res, &r->e);
-    rewind(fp);
-    struct err e;
-    assert_int_equal(file_read_stream(fp, "progress", 0, &r->out, &e), 0);
-    fclose(fp);
-    if (r->rc)
-        fprintf(stderr, "build: %s:%u:%u: %s\n", r->e.path, r->e.line, r->e.col, r->e.msg);
+    assert_int_equal(root_env_build(s, &o, r), 0);
 }
 
 /* Builds dockerfile in a new context holding a.txt ("hello\n"). */
 static void build(struct bld_store *s, const char *dockerfile, const char *const *args,
-                  const char *platform, const char *tag, struct run *r)
+                  const char *platform, const char *tag, struct root_build *r)
 {
     char ctx[400];
     new_dir(ctx, sizeof ctx, "ctx");
@@ -244,7 +226,7 @@ static void build(struct bld_store *s, const char *dockerfile, const char *const
     build_in(s, ctx, dockerfile, args, platform, tag, r);
 }
 
-static size_t hits(const struct run *r)
+static size_t hits(const struct root_build *r)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->rep.steps.len; i++)
@@ -253,7 +235,7 @@ static size_t hits(const struct run *r)
 }
 
 /* The cache state of every step, as a string of 'H' and 'M'. */
-static const char *cache_line(const struct run *r, char *out, size_t n)
+static const char *cache_line(const struct root_build *r, char *out, size_t n)
 {
     size_t i = 0;
     for (; i < r->rep.steps.len && i + 1 < n; i++)
@@ -262,7 +244,7 @@ static const char *cache_line(const struct run *r, char *out, size_t n)
     return out;
 }
 
-static void run_release(struct run *r)
+static void run_release(struct root_build *r)
 {
     bld_report_release(&r->rep);
     buf_release(&r->out);
@@ -288,7 +270,7 @@ static const char *env_of(const struct bld_image_config *c, const char *key)
     return NULL;
 }
 
-static bool has(const struct run *r, const char *text)
+static bool has(const struct root_build *r, const char *text)
 {
     if (strstr(buf_cstr(&r->out), text))
         return true;
@@ -310,7 +292,7 @@ static void test_base_env(void **state)
         "ARG FOO\n"
         "ENV AFTER=$FOO\n"
         "RUN echo \"after=$AFTER foo=$FOO\"\n";
-    struct run r;
+    struct root_build r;
     build(&s, df, NULL, NULL, "env:1", &r);
     assert_int_equal(r.rc, 0);
     assert_true(has(&r, "g=hello bar foo=bar p=/extra:/bin:/usr/bin\n"));
@@ -388,7 +370,7 @@ static void test_onbuild(void **state)
                              "FROM obbase\n"
                              "ARG LATER=x\n"
                              "RUN echo \"trig=$TRIG who=$WHO\" && cat /trig\n";
-    struct run r;
+    struct root_build r;
     build(&s, df, NULL, NULL, "ob:1", &r);
     assert_int_equal(r.rc, 0);
     assert_true(has(&r, "STEP 3/3: trig=from-global who=global\n"));
@@ -445,7 +427,7 @@ static void test_platforms(void **state)
                              "FROM --platform=$BUILDPLATFORM multi\n"
                              "COPY --from=arm /plat /a.txt /from-arm/\n"
                              "RUN cat /from-arm/plat /from-arm/a.txt && echo \"plat=$PLAT\"\n";
-    struct run r;
+    struct root_build r;
     build(&s, df, NULL, NULL, "plat:1", &r);
     assert_int_equal(r.rc, 0);
     assert_true(has(&r, "STEP 3/3: arm64\n"));
@@ -516,7 +498,7 @@ static void test_empty_layer(void **state)
     /* A RUN that changes nothing makes no layer; its history entry says
      * empty_layer, as BuildKit exports it. */
     static const char df[] = "FROM envbase\nRUN true\nRUN echo x > /x\nWORKDIR /etc\n";
-    struct run r;
+    struct root_build r;
     build(&s, df, NULL, NULL, "empty:1", &r);
     assert_int_equal(r.rc, 0);
     assert_false(r.rep.steps.items[1].has_layer);
@@ -533,7 +515,7 @@ static void test_empty_layer(void **state)
     assert_true(c.history[3].empty_layer);
     assert_string_equal(c.config.working_dir, "/etc");
     arena_release(&a);
-    struct run r2;
+    struct root_build r2;
     build(&s, df, NULL, NULL, "empty:2", &r2);
     assert_int_equal(r2.rc, 0);
     assert_int_equal(hits(&r2), 4);
@@ -569,7 +551,7 @@ static void test_cache_kinds(void **state)
                              "ARG V=1\n"
                              "COPY a.txt /a.txt\n"
                              "RUN echo \"v=$V\" > /v\n";
-    struct run r;
+    struct root_build r;
     build_in(&s, ctx, df, NULL, NULL, NULL, &r);
     assert_int_equal(r.rc, 0);
     assert_string_equal(cache_line(&r, line, sizeof line), "HMMM");
@@ -671,7 +653,7 @@ static void test_every_instruction(void **state)
                              "COPY --from=0 /w/run.txt /by-index.txt\n"
                              "RUN cat /w/run.txt /linked/a.txt /par/d1/sub/f.txt /arch/x /arch/y "
                              "/arch/z /here.txt /added.txt /by-index.txt && id -u\n";
-    struct run r;
+    struct root_build r;
     build_in(&s, ctx, df, NULL, NULL, "every:1", &r);
     assert_int_equal(r.rc, 0);
     static const char *const lines[] = { "a=2 e=1", "hello",     "parent", "xz",           "bz",
@@ -738,7 +720,7 @@ static void test_concurrent_stages(void **state)
                              "COPY --from=one /one /\n"
                              "COPY --from=two /two /\n"
                              "RUN cat /one /two\n";
-    struct run r;
+    struct root_build r;
     build(&s, df, NULL, NULL, "par:1", &r);
     assert_int_equal(r.rc, 0);
     const char *out = buf_cstr(&r.out);
@@ -757,7 +739,7 @@ static void test_concurrent_stages(void **state)
     assert_true(r.rep.steps.items[3].has_layer);
     assert_int_equal(r.rep.image.layers, 3); /* base and the two COPYs */
     /* Fully cached the second time, the same image. */
-    struct run r2;
+    struct root_build r2;
     build(&s, df, NULL, NULL, "par:2", &r2);
     assert_int_equal(r2.rc, 0);
     assert_int_equal(hits(&r2), 8);
