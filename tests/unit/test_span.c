@@ -41,6 +41,20 @@ static void test_str_helpers(void **state)
     assert_int_equal(str_cmp(STR_LIT(""), STR_NULL), 0);
 }
 
+static void test_str_contains(void **state)
+{
+    (void)state;
+    struct str s = STR_LIT("windowsservercore-ltsc2022");
+    assert_true(str_contains(s, "windows"));
+    assert_true(str_contains(s, "ltsc2022")); /* at the very end */
+    assert_true(str_contains(s, "core-l"));
+    assert_false(str_contains(s, "ltsc2022x")); /* runs past the end */
+    assert_false(str_contains(s, "nanoserver"));
+    assert_true(str_contains(s, ""));
+    assert_false(str_contains(str_slice(s, 0, 6), "windows"));
+    assert_false(str_contains(STR_NULL, "a"));
+}
+
 static void test_line_index(void **state)
 {
     (void)state;
@@ -73,6 +87,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_overlap_semantics),
         cmocka_unit_test(test_str_helpers),
+        cmocka_unit_test(test_str_contains),
         cmocka_unit_test(test_line_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
