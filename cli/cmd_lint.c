@@ -20,7 +20,6 @@
 #include "rules/rules.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -405,70 +404,13 @@ static bool apply_changes(const struct lint *l, struct job *j, const struct df_f
     return true;
 }
 
-/* Reads the Dockerfile at path into out, with file_read_all's errors and
- * limit (LINT_MAX_FILE) but fewer system calls, which cost a lint of small
- * files as much as the rules of a few: one open, one fstat and one read of
- * the file's size and a byte more, whose falling short of that byte is the
- * end of a regular file; only a file that grew since, or no regular file,
- * is read on to the end. */
-static int read_dockerfile(const char *path, struct buf *out, struct err *e)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return err_sys(e, path, "cannot open '%s'", path);
-    struct stat st;
-    bool regular = false;
-    size_t want = 65536;
-    if (fstat(fd, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            close(fd);
-            err_set(e, ERR_IO, "'%s' is a directory", path);
-            err_at(e, path, 0, 0);
-            return ERR_IO;
-        }
-        regular = S_ISREG(st.st_mode) && st.st_size >= 0;
-        if (regular)
-            want = st.st_size < (off_t)LINT_MAX_FILE ? (size_t)st.st_size + 1 : LINT_MAX_FILE + 1;
-    }
-    int rc = 0;
-    for (;;) {
-        if (buf_reserve(out, want)) {
-            rc = err_set(e, ERR_TOO_LARGE, "'%s' is larger than %zu bytes", path, LINT_MAX_FILE);
-            break;
-        }
-        ssize_t n = read(fd, out->data + out->len, want);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = err_sys(e, path, "cannot read '%s'", path);
-            break;
-        }
-        out->len += (size_t)n;
-        out->data[out->len] = '\0';
-        if (out->len > LINT_MAX_FILE) {
-            rc = err_set(e, ERR_TOO_LARGE, "'%s' is larger than %zu bytes", path, LINT_MAX_FILE);
-            break;
-        }
-        if (n == 0 || (regular && (size_t)n < want && out->len == (size_t)st.st_size))
-            break;
-        want = 65536;
-    }
-    close(fd);
-    if (rc) {
-        buf_truncate(out, 0);
-        err_at(e, path, 0, 0);
-    }
-    return rc;
-}
-
 static void run_job(const struct lint *l, struct job *j)
 {
     const struct lint_cfg *lc = &l->cfgs[j->cfg];
     struct buf text = BUF_INIT;
     struct err e;
     err_clear(&e);
-    if (j->is_stdin ? file_read_all("-", LINT_MAX_FILE, &text, &e)
-                    : read_dockerfile(j->path, &text, &e)) {
+    if (file_read_all(j->is_stdin ? "-" : j->path, LINT_MAX_FILE, &text, &e)) {
         if (j->is_stdin && !e.path[0])
             snprintf(e.path, sizeof e.path, "%s", j->path);
         job_err(j, &e);

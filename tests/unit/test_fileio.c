@@ -69,6 +69,46 @@ static void test_read_errors(void **state)
     buf_release(&b);
 }
 
+/* file_read_all appends, stops exactly at the limit, keeps what the
+ * buffer had on failure, and reads files larger than one read and files
+ * whose stat size is no size (procfs) to their end. */
+static void test_read_limits_and_append(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/ten", dir);
+    struct err e;
+    assert_int_equal(file_write_atomic(path, "0123456789", 10, 0644, &e), 0);
+    struct buf b = BUF_INIT;
+    assert_int_equal(buf_append(&b, "xy", 2), 0);
+    assert_int_equal(file_read_all(path, 10, &b, &e), 0);
+    assert_string_equal(buf_cstr(&b), "xy0123456789");
+    assert_int_equal(file_read_all(path, 9, &b, &e), ERR_TOO_LARGE);
+    assert_string_equal(buf_cstr(&b), "xy0123456789");
+    buf_release(&b);
+
+    size_t n = 200000;
+    char *big = malloc(n);
+    assert_non_null(big);
+    for (size_t i = 0; i < n; i++)
+        big[i] = (char)('a' + i % 26);
+    snprintf(path, sizeof path, "%s/big", dir);
+    assert_int_equal(file_write_atomic(path, big, n, 0644, &e), 0);
+    assert_int_equal(file_read_all(path, 0, &b, &e), 0);
+    assert_int_equal(b.len, n);
+    assert_memory_equal(b.data, big, n);
+    buf_truncate(&b, 0);
+    assert_int_equal(file_read_all(path, n - 1, &b, &e), ERR_TOO_LARGE);
+    assert_int_equal(b.len, 0);
+    free(big);
+
+    if (access("/proc/self/status", R_OK) == 0) {
+        assert_int_equal(file_read_all("/proc/self/status", 0, &b, &e), 0);
+        assert_non_null(strstr(buf_cstr(&b), "\nPid:"));
+    }
+    buf_release(&b);
+}
+
 static void test_failed_write_leaves_original(void **state)
 {
     (void)state;
@@ -92,6 +132,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_write_then_read_keeps_mode),
         cmocka_unit_test(test_read_errors),
+        cmocka_unit_test(test_read_limits_and_append),
         cmocka_unit_test(test_failed_write_leaves_original),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
