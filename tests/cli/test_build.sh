@@ -315,13 +315,16 @@ if command -v setpriv >/dev/null; then
   rl=$tmp/rootless
   mkdir -p "$rl/ctx"
   cp "$tmp/busybox.tar" "$rl/"
+  # A copy the user can reach: the build tree may sit below a directory
+  # only root may enter (a clone in a mktemp -d folder is 0700).
+  cp "$dw" "$rl/dockwright"
   printf 'FROM busybox\nRUN echo made > /m && id -u\n' >"$rl/ctx/Dockerfile"
   chmod 755 "$tmp"
   chmod -R a+rwX "$rl"
   asuser() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$rl" "$@"; }
-  out=$(asuser "$dw" image import --cache-dir "$rl/store" "$rl/busybox.tar" 2>&1)
+  out=$(asuser "$rl/dockwright" image import --cache-dir "$rl/store" "$rl/busybox.tar" 2>&1)
   check "rootless import: $out" 0 $?
-  out=$(asuser "$dw" build --cache-dir "$rl/store" "$rl/ctx" 2>&1)
+  out=$(asuser "$rl/dockwright" build --cache-dir "$rl/store" "$rl/ctx" 2>&1)
   rc=$?
   if [ $rc = 0 ]; then
     expect_out "rootless RUN runs as root of its namespace" 'STEP 2/2: 0$' "$out"
