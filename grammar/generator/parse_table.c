@@ -1043,7 +1043,7 @@ static int resolve_conflict(struct builder *b, uint32_t state, uint32_t la)
             }
     }
 
-    /* A repetition helper (R -> R R | body) is ambiguous by design: keep
+    /* A repetition helper (R -> R R | ..., prepare.c) is ambiguous by design: keep
      * the reduction and the shift, marked as a repetition. */
     bool repetition = has_shift && items.len > 0;
     for (size_t i = 0; i < items.len && repetition; i++) {

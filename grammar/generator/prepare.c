@@ -1,6 +1,6 @@
 /* Grammar preparation, first half: intern rule names, extract tokens into
  * the lexical grammar, classify extras and externals, expand repetitions
- * into binary helper rules. flatten.c turns the result into productions,
+ * into helper rules. flatten.c turns the result into productions,
  * inline.c extracts default aliases and expands inline rules.
  *
  * The order of the steps and the naming of generated symbols follow
@@ -339,18 +339,104 @@ struct pvar_vec {
 struct expander {
     struct prep *p;
     struct pvar_vec *vars;
-    VEC(struct srule *) repeat_bodies; /* parallel to repeat_syms */
-    VEC(uint32_t) repeat_syms;
+    VEC(struct srule *) repeat_bodies; /* parallel to repeat_uses */
+    VEC(struct srule *) repeat_uses;
     const char *cur_name;
     uint32_t cur_count;
+    const bool *inlined; /* per var before expansion: listed in `inline` */
+    size_t n_inlined;
 };
 
-static struct srule *binary_repeat(struct prep *p, uint32_t self, struct srule *body,
-                                   const char *path)
+/* Whether every item of a repetition is a single symbol (one symbol, or a
+ * choice of them), with no field, alias or precedence on it and no inlined
+ * rule that could stand for more than one symbol. */
+static bool single_symbol_items(const struct srule *s, const bool *inlined, size_t n_inlined)
 {
-    struct srule *me = sr_symbol(p, sym_make(SYM_NONTERMINAL, self), path);
-    struct srule *me2 = sr_symbol(p, sym_make(SYM_NONTERMINAL, self), path);
-    return sr_pair(p, SR_CHOICE, sr_pair(p, SR_SEQ, me, me2, path), body, path);
+    switch (s->kind) {
+    case SR_SYMBOL:
+        return !(s->sym.kind == SYM_NONTERMINAL && s->sym.index < n_inlined &&
+                 inlined[s->sym.index]);
+    case SR_CHOICE:
+        for (uint32_t i = 0; i < s->n_members; i++)
+            if (!single_symbol_items(s->members[i], inlined, n_inlined))
+                return false;
+        return true;
+    default: return false;
+    }
+}
+
+static uint32_t add_helper(struct expander *ex, struct srule *rule, const char *path)
+{
+    uint32_t idx = (uint32_t)ex->vars->len;
+    ex->cur_count++;
+    struct pvar v = { 0 };
+    v.name = arena_printf(ex->p->a, "%s_repeat%u", ex->cur_name, ex->cur_count);
+    v.kind = VAR_AUXILIARY;
+    v.is_repeat = true;
+    v.path = path;
+    v.rule = rule;
+    VEC_PUSH(ex->vars, v);
+    return idx;
+}
+
+/* What stands for repeat1(body) in the rule that uses it.
+ *
+ * tree-sitter's helper is R -> R R | body: every item first becomes an R of
+ * its own, then joins the R before it, two reductions per item. When each
+ * item is a single symbol x, the helper here is
+ *     R -> R R | R x | x R | x x
+ * and the user takes x or R: one reduction per item after the first.
+ *
+ * The runtime balances long repetitions by rotating R nodes: a node's first
+ * child takes the place of its parent, and the child's last child moves
+ * over to the parent. With single-symbol items every two-child node that
+ * results is still one of R's productions, so an incremental reparse that
+ * breaks such a node up finds the states it expects. Items of several
+ * symbols (x -> a b) would end up split across nodes, and labelled items
+ * (a field, an alias) would lose their label with their position, so those
+ * keep tree-sitter's form, whose rotations only move R nodes. */
+static struct srule *sr_self(struct prep *p, uint32_t r, const char *path)
+{
+    return sr_symbol(p, sym_make(SYM_NONTERMINAL, r), path);
+}
+
+/* R -> R R | body */
+static struct srule *binary_rule(struct prep *p, uint32_t r, struct srule *body, const char *path)
+{
+    struct srule *rr = sr_pair(p, SR_SEQ, sr_self(p, r, path), sr_self(p, r, path), path);
+    return sr_pair(p, SR_CHOICE, rr, body, path);
+}
+
+/* R -> R R | R x | x R | x x */
+static struct srule *pair_rule(struct prep *p, uint32_t r, struct srule *x, const char *path)
+{
+    struct srule *c = sr_new(p, SR_CHOICE, path);
+    c->n_members = 4;
+    c->members = ARENA_NEW_ARRAY(p->a, struct srule *, 4);
+    for (uint32_t k = 0; k < 4; k++)
+        c->members[k] = sr_pair(p, SR_SEQ, k & 2 ? x : sr_self(p, r, path),
+                                k & 1 ? x : sr_self(p, r, path), path);
+    return c;
+}
+
+static struct srule *repeat_use(struct expander *ex, struct srule *body, const char *path)
+{
+    for (size_t i = 0; i < ex->repeat_bodies.len; i++)
+        if (srule_equal(ex->repeat_bodies.items[i], body))
+            return ex->repeat_uses.items[i];
+    struct prep *p = ex->p;
+    uint32_t r = (uint32_t)ex->vars->len;
+    struct srule *use;
+    if (single_symbol_items(body, ex->inlined, ex->n_inlined)) {
+        add_helper(ex, pair_rule(p, r, body, path), path);
+        use = sr_pair(p, SR_CHOICE, body, sr_self(p, r, path), path);
+    } else {
+        add_helper(ex, binary_rule(p, r, body, path), path);
+        use = sr_self(p, r, path);
+    }
+    VEC_PUSH(&ex->repeat_bodies, body);
+    VEC_PUSH(&ex->repeat_uses, use);
+    return use;
 }
 
 static struct srule *expand(struct expander *ex, struct srule *s)
@@ -362,54 +448,45 @@ static struct srule *expand(struct expander *ex, struct srule *s)
             s->members[i] = expand(ex, s->members[i]);
         return s;
     case SR_META: s->content = expand(ex, s->content); return s;
-    case SR_REPEAT1: {
-        struct srule *body = expand(ex, s->content);
-        for (size_t i = 0; i < ex->repeat_bodies.len; i++)
-            if (srule_equal(ex->repeat_bodies.items[i], body))
-                return sr_symbol(ex->p, sym_make(SYM_NONTERMINAL, ex->repeat_syms.items[i]),
-                                 s->path);
-        uint32_t idx = (uint32_t)ex->vars->len;
-        ex->cur_count++;
-        struct pvar v = { 0 };
-        v.name = arena_printf(ex->p->a, "%s_repeat%u", ex->cur_name, ex->cur_count);
-        v.kind = VAR_AUXILIARY;
-        v.is_repeat = true;
-        v.path = s->path;
-        v.rule = binary_repeat(ex->p, idx, body, s->path);
-        VEC_PUSH(ex->vars, v);
-        VEC_PUSH(&ex->repeat_bodies, body);
-        VEC_PUSH(&ex->repeat_syms, idx);
-        return sr_symbol(ex->p, sym_make(SYM_NONTERMINAL, idx), s->path);
-    }
+    case SR_REPEAT1: return repeat_use(ex, expand(ex, s->content), s->path);
     default: return s;
     }
 }
 
-static void expand_repeats(struct prep *p, struct pvar_vec *vars_vec)
+static void expand_repeats(struct prep *p, struct pvar_vec *vars_vec, const bool *inlined)
 {
     struct expander ex = { 0 };
     ex.p = p;
+    ex.inlined = inlined;
     ex.vars = vars_vec;
     size_t n = ex.vars->len;
+    ex.n_inlined = n;
     for (size_t i = 0; i < n; i++) {
         struct pvar *v = &ex.vars->items[i];
         ex.cur_name = v->name;
         ex.cur_count = 0;
-        /* A hidden rule that is a repetition at its top level becomes the
-         * binary helper itself rather than gaining one. */
+        /* A hidden rule that is a repetition at its top level becomes
+         * tree-sitter's binary helper itself rather than gaining one, when
+         * it keeps that form. */
         if (v->kind == VAR_HIDDEN && !v->supertype && v->rule->kind == SR_REPEAT1) {
             struct srule *body = expand(&ex, v->rule->content);
             v = &ex.vars->items[i]; /* expand may have grown the vector */
-            v->rule = binary_repeat(p, (uint32_t)i, body, v->path);
-            v->kind = VAR_AUXILIARY;
-            v->is_repeat = true;
+            if (!single_symbol_items(body, ex.inlined, ex.n_inlined)) {
+                v->rule = binary_rule(p, (uint32_t)i, body, v->path);
+                v->kind = VAR_AUXILIARY;
+                v->is_repeat = true;
+                continue;
+            }
+            const char *path = v->path;
+            struct srule *use = repeat_use(&ex, body, path);
+            ex.vars->items[i].rule = use;
             continue;
         }
         struct srule *r = expand(&ex, v->rule);
         ex.vars->items[i].rule = r;
     }
     VEC_RELEASE(&ex.repeat_bodies);
-    VEC_RELEASE(&ex.repeat_syms);
+    VEC_RELEASE(&ex.repeat_uses);
 }
 
 /* ------------------------------------------------------------------ */
@@ -683,7 +760,15 @@ int grammar_prepare(const struct input_grammar *in, struct arena *a, struct synt
         (rc = prepare_extras(&p, syn, lex, &rp)) || (rc = prepare_lists(&p, syn, &rp, vars.items)))
         goto out;
 
-    expand_repeats(&p, &vars);
+    /* The rules listed in `inline`, by their index among the rules. */
+    bool *listed_inline = ARENA_NEW_ARRAY(a, bool, vars.len + 1);
+    for (size_t i = 0; i < in->n_inline; i++) {
+        uint32_t v;
+        if (strmap_get(&p.var_index, in->inline_rules[i], &v) &&
+            rp.var_sym[v].kind == SYM_NONTERMINAL)
+            listed_inline[rp.var_sym[v].index] = true;
+    }
+    expand_repeats(&p, &vars, listed_inline);
 
     syn->n_vars = (uint32_t)vars.len;
     syn->vars = ARENA_NEW_ARRAY(a, struct syntax_var, vars.len);

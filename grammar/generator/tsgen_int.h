@@ -79,7 +79,7 @@ struct syntax_var {
     struct production *prods;
     uint32_t n_prods;
     bool supertype;
-    bool is_repeat;   /* a generated `<rule>_repeatN` helper (R -> R R | body) */
+    bool is_repeat;   /* a generated `<rule>_repeatN` helper (prepare.c) */
     const char *path; /* "rules.<name>" for messages */
 };
 

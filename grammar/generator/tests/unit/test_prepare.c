@@ -98,6 +98,23 @@ static void test_externals(void **state)
     prepared_release(&p);
 }
 
+/* Whether var has the production lhs -> x y. */
+static bool has_pair(const struct syntax_var *v, struct sym x, struct sym y)
+{
+    for (uint32_t i = 0; i < v->n_prods; i++)
+        if (v->prods[i].n_steps == 2 && sym_eq(v->prods[i].steps[0].sym, x) &&
+            sym_eq(v->prods[i].steps[1].sym, y))
+            return true;
+    return false;
+}
+
+static struct sym nt(struct prepared *p, const char *name)
+{
+    int i = var_named(&p->syn, name);
+    assert_true(i >= 0);
+    return sym_make(SYM_NONTERMINAL, (uint32_t)i);
+}
+
 static void test_repeat_expansion(void **state)
 {
     (void)state;
@@ -112,30 +129,63 @@ static void test_repeat_expansion(void **state)
     const struct syntax_var *r = var(&p, "list_repeat1");
     assert_int_equal(r->kind, VAR_AUXILIARY);
     assert_true(r->is_repeat);
-    assert_int_equal(r->n_prods, 2);
-    int ri = var_named(&p.syn, "list_repeat1");
-    /* R -> R R | item */
-    assert_int_equal(r->prods[0].n_steps, 2);
-    assert_true(sym_eq(r->prods[0].steps[0].sym, sym_make(SYM_NONTERMINAL, (uint32_t)ri)));
-    assert_true(sym_eq(r->prods[0].steps[1].sym, sym_make(SYM_NONTERMINAL, (uint32_t)ri)));
-    assert_int_equal(r->prods[1].n_steps, 1);
-    /* repeat(x) is an optional R: list has a production with and one without */
+    /* R -> R R | R item | item R | item item: two or more items, one
+     * reduction per item after the first */
+    struct sym rs = nt(&p, "list_repeat1"), item = nt(&p, "item");
+    assert_int_equal(r->n_prods, 4);
+    assert_true(has_pair(r, rs, rs));
+    assert_true(has_pair(r, rs, item));
+    assert_true(has_pair(r, item, rs));
+    assert_true(has_pair(r, item, item));
+    /* repeat(x) is nothing, one x, or an R */
     const struct syntax_var *l = var(&p, "list");
-    assert_int_equal(l->n_prods, 2);
-    assert_int_equal(l->prods[0].n_steps, 3);
-    assert_int_equal(l->prods[1].n_steps, 2);
-    /* the same repeated body elsewhere shares the helper */
+    assert_int_equal(l->n_prods, 3);
+    /* the same repeated body elsewhere shares the helper: more -> item | R */
     const struct syntax_var *m = var(&p, "more");
-    assert_int_equal(m->n_prods, 1);
-    assert_true(sym_eq(m->prods[0].steps[0].sym, sym_make(SYM_NONTERMINAL, (uint32_t)ri)));
+    assert_int_equal(m->n_prods, 2);
+    assert_true(sym_eq(m->prods[0].steps[0].sym, item));
+    assert_true(sym_eq(m->prods[1].steps[0].sym, rs));
     assert_true(var_named(&p.syn, "more_repeat1") < 0);
-    /* a hidden rule that is a repetition becomes the binary helper itself */
+    /* a hidden rule that is a repetition stays a rule: one y, or its helper */
     const struct syntax_var *h = var(&p, "_items");
-    assert_true(h->is_repeat);
-    assert_int_equal(h->kind, VAR_AUXILIARY);
+    assert_false(h->is_repeat);
+    assert_int_equal(h->kind, VAR_HIDDEN);
     assert_int_equal(h->n_prods, 2);
+    assert_true(var(&p, "_items_repeat1")->is_repeat);
     /* helpers know the rules that use them */
-    assert_int_equal(p.syn.repeat_parents[ri].n, 2);
+    assert_int_equal(p.syn.repeat_parents[var_named(&p.syn, "list_repeat1")].n, 2);
+    prepared_release(&p);
+}
+
+/* Items that are labelled (a field, an alias), inlined or several symbols
+ * long keep tree-sitter's R -> R R | body: the runtime's balancing moves
+ * children between R nodes, which keeps each node one of R's productions
+ * only when rotations move whole R nodes. */
+static void assert_binary_helper(struct prepared *p, const char *name)
+{
+    const struct syntax_var *r = var(p, name);
+    assert_true(r->is_repeat);
+    assert_int_equal(r->n_prods, 2);
+    assert_true(has_pair(r, nt(p, name), nt(p, name)));
+}
+
+static void test_repeat_labelled_body(void **state)
+{
+    (void)state;
+    struct prepared p;
+    prepare_json(
+        &p,
+        J_GRAMMAR(J_RULE("s", J_SEQ(J_REPEAT1(J_FIELD("f", J_SYM("item"))) C J_STR(";")
+                                        C J_REPEAT1(J_ALIAS("other", "true", J_SYM("item")))
+                                            C J_STR(",") C J_REPEAT1(J_SYM("_in")) C J_STR(".")
+                                                C J_REPEAT1(J_SEQ(J_SYM("item") C J_STR("k")))))
+                      C J_RULE("item", J_STR("i")) C J_RULE("_in", J_SEQ(J_STR("a") C J_STR("b"))),
+                  C "\"inline\":[\"_in\"]"));
+    assert_int_equal(p.rc, 0);
+    assert_binary_helper(&p, "s_repeat1");
+    assert_binary_helper(&p, "s_repeat2");
+    assert_binary_helper(&p, "s_repeat3");
+    assert_binary_helper(&p, "s_repeat4");
     prepared_release(&p);
 }
 
@@ -294,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_token_used_twice_stays_a_rule),
         cmocka_unit_test(test_externals),
         cmocka_unit_test(test_repeat_expansion),
+        cmocka_unit_test(test_repeat_labelled_body),
         cmocka_unit_test(test_flattening),
         cmocka_unit_test(test_default_aliases),
         cmocka_unit_test(test_inline),
