@@ -20,8 +20,10 @@
 #include "rules/rules.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -404,13 +406,24 @@ static bool apply_changes(const struct lint *l, struct job *j, const struct df_f
     return true;
 }
 
-static void run_job(const struct lint *l, struct job *j)
+/* Reads the job's file: dir is the calling thread's descriptor of the
+ * folder it read from last. */
+static int read_job(struct job *j, struct file_dir *dir, struct buf *text, struct err *e)
+{
+    if (j->is_stdin)
+        return file_read_all("-", LINT_MAX_FILE, text, e);
+    const char *name;
+    int at = file_dir_at(dir, j->path, &name);
+    return file_read_all_at(at, name, j->path, LINT_MAX_FILE, text, e);
+}
+
+static void run_job(const struct lint *l, struct job *j, struct file_dir *dir)
 {
     const struct lint_cfg *lc = &l->cfgs[j->cfg];
     struct buf text = BUF_INIT;
     struct err e;
     err_clear(&e);
-    if (file_read_all(j->is_stdin ? "-" : j->path, LINT_MAX_FILE, &text, &e)) {
+    if (read_job(j, dir, &text, &e)) {
         if (j->is_stdin && !e.path[0])
             snprintf(e.path, sizeof e.path, "%s", j->path);
         job_err(j, &e);
@@ -522,10 +535,10 @@ struct pool {
     size_t n_jobs;
     size_t **units; /* each: job indexes, ended by SIZE_MAX */
     size_t n_units;
-    size_t next;
+    atomic_size_t next; /* the next unit to run */
+    atomic_bool *done;  /* per job: its results are ready */
     pthread_mutex_t mu;
     /* taking results, under mu */
-    bool *done;
     size_t taken;              /* jobs before this one are taken */
     struct out_stream *stream; /* NULL: chunks stay in their jobs */
     struct cli_paths seen;     /* messages printed */
@@ -562,24 +575,36 @@ static void take(struct pool *p, struct job *j)
         out_stream_file(p->stream, &j->chunk);
 }
 
+/* Takes the finished jobs that are next in order. Under mu. */
+static void drain(struct pool *p)
+{
+    while (p->taken < p->n_jobs && atomic_load_explicit(&p->done[p->taken], memory_order_acquire))
+        take(p, &p->jobs[p->taken++]);
+}
+
+/* Runs units until none is left. A finished job is taken (its report
+ * printed) by whichever thread finds mu free; a thread that finds it busy
+ * goes on with its next job rather than wait for the other to print, and
+ * run_all takes what is left after the last job. */
 static void *worker(void *arg)
 {
     struct pool *p = arg;
+    struct file_dir dir = FILE_DIR_INIT;
     for (;;) {
-        pthread_mutex_lock(&p->mu);
-        size_t u = p->next < p->n_units ? p->next++ : SIZE_MAX;
-        pthread_mutex_unlock(&p->mu);
-        if (u == SIZE_MAX)
-            return NULL;
+        size_t u = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed);
+        if (u >= p->n_units)
+            break;
         for (size_t *k = p->units[u]; *k != SIZE_MAX; k++) {
-            run_job(p->l, &p->jobs[*k]);
-            pthread_mutex_lock(&p->mu);
-            p->done[*k] = true;
-            while (p->taken < p->n_jobs && p->done[p->taken])
-                take(p, &p->jobs[p->taken++]);
-            pthread_mutex_unlock(&p->mu);
+            run_job(p->l, &p->jobs[*k], &dir);
+            atomic_store_explicit(&p->done[*k], true, memory_order_release);
+            if (pthread_mutex_trylock(&p->mu) == 0) {
+                drain(p);
+                pthread_mutex_unlock(&p->mu);
+            }
         }
     }
+    file_dir_release(&dir);
+    return NULL;
 }
 
 static void run_all(struct pool *pp, long n_threads)
@@ -589,6 +614,9 @@ static void run_all(struct pool *pp, long n_threads)
     size_t n = p.n_jobs;
     const struct lint *l = p.l;
     p.done = xcalloc(n ? n : 1, sizeof *p.done);
+    for (size_t i = 0; i < n; i++)
+        atomic_init(&p.done[i], false);
+    atomic_init(&p.next, 0);
     pthread_mutex_init(&p.mu, NULL);
     p.units = xcalloc(n ? n : 1, sizeof *p.units);
     bool *taken = xcalloc(n ? n : 1, sizeof *taken);
@@ -634,6 +662,7 @@ static void run_all(struct pool *pp, long n_threads)
             pthread_join(t[i], NULL);
         free(t);
     }
+    drain(&p);
     pthread_mutex_destroy(&p.mu);
     for (size_t i = 0; i < p.n_units; i++)
         free(p.units[i]);
@@ -665,10 +694,25 @@ static long parse_jobs(const char *s)
     return n;
 }
 
+/* stat(2) of a name on the command line, through the descriptor of the
+ * folder of the name before (most lists are sorted, so the names of a
+ * folder come together): walking every whole path was 4 of lint's 80 ms
+ * with 1,192 files given as arguments. Whatever the descriptor cannot
+ * answer goes to stat itself, so errors read as stat's. */
+static int stat_arg(struct file_dir *d, const char *p, struct stat *st)
+{
+    const char *name;
+    int dirfd = file_dir_at(d, p, &name);
+    if (dirfd != AT_FDCWD && fstatat(dirfd, name, st, 0) == 0)
+        return 0;
+    return stat(p, st);
+}
+
 /* Adds the files named on the command line to paths: folders are searched,
  * files taken as given. */
 static void collect(struct lint *l, struct cli_paths *paths, bool *have_stdin)
 {
+    struct file_dir ad = FILE_DIR_INIT;
     int n = l->args.n_positional;
     const char *const dot[] = { "." };
     const char *const *pos = n ? l->args.positional : dot;
@@ -685,7 +729,7 @@ static void collect(struct lint *l, struct cli_paths *paths, bool *have_stdin)
             continue;
         }
         struct stat st;
-        if (stat(p, &st) != 0) {
+        if (stat_arg(&ad, p, &st) != 0) {
             cli_error("cannot read '%s': %s", p, strerror(errno));
             l->error = true;
             continue;
@@ -719,6 +763,7 @@ static void collect(struct lint *l, struct cli_paths *paths, bool *have_stdin)
         cli_discovery_release(&d);
         cli_excludes_free(ex);
     }
+    file_dir_release(&ad);
 }
 
 static bool want_color(const struct cfg *c, FILE *fp)

@@ -41,7 +41,44 @@ int file_read_all(const char *path, size_t limit, struct buf *out, struct err *e
 {
     if (strcmp(path, "-") == 0)
         return file_read_stream(stdin, "<stdin>", limit, out, err);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    return file_read_all_at(AT_FDCWD, path, path, limit, out, err);
+}
+
+int file_dir_at(struct file_dir *d, const char *path, const char **name)
+{
+    const char *slash = strrchr(path, '/');
+    *name = path;
+    if (!slash || slash == path || !slash[1])
+        return AT_FDCWD;
+    size_t len = (size_t)(slash - path);
+    if (!d->dir || d->len != len || memcmp(d->dir, path, len) != 0) {
+        file_dir_release(d);
+        d->dir = malloc(len + 1);
+        if (!d->dir)
+            return AT_FDCWD;
+        memcpy(d->dir, path, len);
+        d->dir[len] = '\0';
+        d->len = len;
+        d->fd = open(d->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+    if (d->fd < 0)
+        return AT_FDCWD;
+    *name = slash + 1;
+    return d->fd;
+}
+
+void file_dir_release(struct file_dir *d)
+{
+    if (d->fd >= 0)
+        close(d->fd);
+    free(d->dir);
+    *d = (struct file_dir)FILE_DIR_INIT;
+}
+
+int file_read_all_at(int dirfd, const char *name, const char *path, size_t limit, struct buf *out,
+                     struct err *err)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return err_sys(err, path, "cannot open '%s'", path);
     size_t start = out->len, max = limit ? limit : SIZE_MAX / 2;

@@ -222,6 +222,18 @@ for fmt in tty json sarif gitlab; do
   same "--jobs 1 vs default ($fmt)" "$a" "$c"
   check "--jobs exit codes ($fmt)" "$ra$ra" "$rb$rc"
 done
+# Files named one by one, folders interleaved (each folder change reopens
+# the folder they are read through), a missing one among them: the same
+# report as the folder search, in path order, plus the one error.
+names=$(find m? -name '*.Dockerfile' | sort -t/ -k2 -n)
+a=$("$dw" lint --jobs 1 --format gnu); ra=$?
+# shellcheck disable=SC2086
+b=$("$dw" lint --jobs 4 --format gnu $names 2>/dev/null); rb=$?
+same "files named one by one" "$a" "$b"
+check "files named one by one, exit" "$ra" "$rb"
+# shellcheck disable=SC2086
+err=$("$dw" lint --jobs 2 --format gnu $names m1/none.Dockerfile 2>&1 >/dev/null); check "one of them missing" 2 $?
+has "missing one named" "cannot read 'm1/none.Dockerfile'" "$err"
 cd "$tmp"
 
 # ---- --fix and --diff ----------------------------------------------------------------

@@ -2,6 +2,7 @@
 #include "common/err.h"
 #include "common/fileio.h"
 
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,6 +128,60 @@ static void test_failed_write_leaves_original(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* file_dir_at keeps one descriptor per folder while names stay in it,
+ * opens the next folder's when they leave it, and hands names without a
+ * folder part (or whose folder does not open) to the working folder;
+ * file_read_all_at reads through it and names the whole path in errors. */
+static void test_read_through_folder(void **state)
+{
+    (void)state;
+    char sub[128], a[160], b2[160], other[160], missing[160];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    snprintf(a, sizeof a, "%s/a", sub);
+    snprintf(b2, sizeof b2, "%s/b", sub);
+    snprintf(other, sizeof other, "%s/top", dir);
+    snprintf(missing, sizeof missing, "%s/nowhere/x", dir);
+    struct err e;
+    assert_int_equal(file_write_atomic(a, "A", 1, 0644, &e), 0);
+    assert_int_equal(file_write_atomic(b2, "B", 1, 0644, &e), 0);
+    assert_int_equal(file_write_atomic(other, "T", 1, 0644, &e), 0);
+
+    struct file_dir d = FILE_DIR_INIT;
+    struct buf b = BUF_INIT;
+    const char *name;
+    int fd = file_dir_at(&d, a, &name);
+    assert_true(fd >= 0);
+    assert_string_equal(name, "a");
+    assert_int_equal(file_read_all_at(fd, name, a, 0, &b, &e), 0);
+    assert_int_equal(file_dir_at(&d, b2, &name), fd); /* same folder, same descriptor */
+    assert_string_equal(name, "b");
+    assert_int_equal(file_read_all_at(fd, name, b2, 0, &b, &e), 0);
+    int fd2 = file_dir_at(&d, other, &name);
+    assert_true(fd2 >= 0);
+    assert_string_equal(name, "top");
+    assert_int_equal(file_read_all_at(fd2, name, other, 0, &b, &e), 0);
+    assert_string_equal(buf_cstr(&b), "ABT");
+
+    const char *plain[] = { "Dockerfile", "/Dockerfile", "sub/" };
+    for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
+        assert_int_equal(file_dir_at(&d, plain[i], &name), AT_FDCWD);
+        assert_ptr_equal(name, plain[i]);
+    }
+    assert_int_equal(file_dir_at(&d, missing, &name), AT_FDCWD);
+    assert_ptr_equal(name, missing);
+    assert_int_equal(file_read_all_at(AT_FDCWD, name, missing, 0, &b, &e), ERR_IO);
+    assert_string_equal(e.path, missing);
+
+    fd = file_dir_at(&d, a, &name);
+    assert_int_equal(file_read_all_at(fd, "gone", a, 0, &b, &e), ERR_IO);
+    assert_string_equal(e.path, a); /* messages name the path, not the name */
+    file_dir_release(&d);
+    assert_int_equal(d.fd, -1);
+    assert_null(d.dir);
+    buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -134,6 +189,7 @@ int main(void)
         cmocka_unit_test(test_read_errors),
         cmocka_unit_test(test_read_limits_and_append),
         cmocka_unit_test(test_failed_write_leaves_original),
+        cmocka_unit_test(test_read_through_folder),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
