@@ -1559,26 +1559,32 @@ static size_t handle_putty(struct scan *sc, const struct rule *r, const PCRE2_SI
     return end;
 }
 
-/* H_FLAG: `--<name>[= ]value`, where the name ends in a password or token
- * word. Returns where the next search starts. */
-static size_t handle_flag(struct scan *sc, const struct rule *r, const PCRE2_SIZE *ov)
+/* Whether an option name ends in a password word (*pw) or a token word
+ * (*tok), as the whole name or after a `-`. */
+static void flag_words(const char *name, size_t nl, bool *pw, bool *tok)
 {
-    const char *name = sc->t + ov[2];
-    size_t nl = ov[3] - ov[2];
     static const char *const pw_words[] = { "password", "passwd", "pass", "passphrase" };
     static const char *const tok_words[] = {
         "token",         "api-key",           "apikey", "access-key", "secret-key",
         "client-secret", "secret-access-key",
     };
-    bool pw = false, tok = false;
+    *pw = *tok = false;
     for (size_t k = 0; k < DW_ARRAY_LEN(pw_words); k++)
         if (ends_with_nocase(name, nl, pw_words[k]) &&
             (nl == strlen(pw_words[k]) || name[nl - strlen(pw_words[k]) - 1] == '-'))
-            pw = true;
+            *pw = true;
     for (size_t k = 0; k < DW_ARRAY_LEN(tok_words); k++)
         if (ends_with_nocase(name, nl, tok_words[k]) &&
             (nl == strlen(tok_words[k]) || name[nl - strlen(tok_words[k]) - 1] == '-'))
-            tok = true;
+            *tok = true;
+}
+
+/* H_FLAG: `--<name>[= ]value`, where the name ends in a password or token
+ * word. Returns where the next search starts. */
+static size_t handle_flag(struct scan *sc, const struct rule *r, const PCRE2_SIZE *ov)
+{
+    bool pw, tok;
+    flag_words(sc->t + ov[2], ov[3] - ov[2], &pw, &tok);
     if (!pw && !tok)
         return ov[1];
     size_t vs, ve, end;
@@ -1758,6 +1764,43 @@ static bool operator_follows(const struct scan *sc, size_t ke)
     return p < sc->n && (t[p] == '=' || t[p] == ':');
 }
 
+/* Whether the H_FLAG pattern can match at the `--` at t[at] and
+ * handle_flag would act on the match: `--` after no [A-Za-z0-9_-], a name
+ * of 1 to 41 [A-Za-z0-9-] starting with a letter or digit (the pattern's
+ * possessive repeat fails on a longer one), then '=' or a blank, and the
+ * name ends in a password or token word. */
+static bool flag_may_match(const struct scan *sc, size_t at)
+{
+    const unsigned char *t = (const unsigned char *)sc->t;
+    if (at > 0 && (is_alnum(t[at - 1]) || t[at - 1] == '_' || t[at - 1] == '-'))
+        return false;
+    size_t ns = at + 2, ne = ns;
+    if (ns >= sc->n || !is_alnum(t[ns]))
+        return false;
+    while (ne < sc->n && ne - ns <= 41 && (is_alnum(t[ne]) || t[ne] == '-'))
+        ne++;
+    if (ne - ns > 41 || ne == sc->n || !(t[ne] == '=' || t[ne] == ' ' || t[ne] == '\t'))
+        return false;
+    /* Every password and token word ends in one of these pairs: rd, wd,
+     * ss, se, en, ey, et (a name of one character ends in none). */
+    if (ne - ns < 2)
+        return false;
+    unsigned pair = (unsigned)lower(t[ne - 2]) << 8 | lower(t[ne - 1]);
+    switch (pair) {
+    case 'r' << 8 | 'd':
+    case 'w' << 8 | 'd':
+    case 's' << 8 | 's':
+    case 's' << 8 | 'e':
+    case 'e' << 8 | 'n':
+    case 'e' << 8 | 'y':
+    case 'e' << 8 | 't': break;
+    default: return false;
+    }
+    bool pw, tok;
+    flag_words(sc->t + ns, ne - ns, &pw, &tok);
+    return pw || tok;
+}
+
 static void run_rule(struct scan *sc, size_t r, pcre2_match_data *md)
 {
     const struct rule *rule = &rules[r];
@@ -1787,6 +1830,25 @@ static void run_rule(struct scan *sc, size_t r, pcre2_match_data *md)
                 next = d > ke ? d : ke;
             }
             i = next_key_stem(sc, next);
+        }
+        return;
+    }
+    if (rule->handler == H_FLAG) {
+        /* RUN texts hold many options (`--no-install-recommends`) and few
+         * that name a password or token: read each `--name` here and ask
+         * PCRE2 only about those handle_flag would act on. Skipping the
+         * others cannot move a later match: no match starts inside an
+         * option name or the blanks after it. */
+        size_t at = 0;
+        const char *p;
+        while (at + 1 < sc->n && !stop && !sc->truncated &&
+               (p = memchr(t + at, '-', sc->n - 1 - at)) != NULL) {
+            at = (size_t)(p - t);
+            if (t[at + 1] == '-' && flag_may_match(sc, at) &&
+                match_at(sc, r, md, at, PCRE2_ANCHORED, &rc, &stop))
+                at = dispatch(sc, rule, rc, pcre2_get_ovector_pointer(md), at);
+            else
+                at++;
         }
         return;
     }

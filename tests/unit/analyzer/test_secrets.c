@@ -810,6 +810,55 @@ static void test_command_lines(void **state)
     expect_none(SEC_CTX_URL, "mysql -pZx9kQ2pL7w");
 }
 
+/* Options named for a password or token (`--<name>[= ]value`): the name's
+ * bounds and length, its place in the text and among other options. */
+static void test_option_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *cmd, *value;
+    } hits[] = {
+        { "--password Zx9kQ2pL7w", "Zx9kQ2pL7w" },
+        { "cli --password\tZx9kQ2pL7w", "Zx9kQ2pL7w" },
+        { "cli --PASSWORD=Zx9kQ2pL7w", "Zx9kQ2pL7w" },
+        { "cli --db-passphrase=Zx9kQ2pL7w", "Zx9kQ2pL7w" },
+        { "cli --passwd 'Zx9kQ2pL7w' x", "Zx9kQ2pL7w" },
+        { "cli --client-secret Zx9kQ2pL7wR4vB8n", "Zx9kQ2pL7wR4vB8n" },
+        { "cli --secret-access-key=Zx9kQ2pL7wR4vB8n", "Zx9kQ2pL7wR4vB8n" },
+        { "cli --no-cache --quiet --user-password=Zx9kQ2pL7w --verbose", "Zx9kQ2pL7w" },
+        { "cli ---x --a-b-c --user-password=Zx9kQ2pL7w", "Zx9kQ2pL7w" },
+        /* 41 name characters, the most the pattern takes */
+        { "cli --abcdefghijklmnopqrstuvwxyz012345-password Zx9kQ2pL7w", "Zx9kQ2pL7w" },
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(hits); i++)
+        expect_one(SEC_CTX_RUN, hits[i].cmd, "cli-credential", hits[i].value);
+    static const char *const misses[] = {
+        "x--password Zx9kQ2pL7w",
+        "_--password Zx9kQ2pL7w",
+        "cli ---password Zx9kQ2pL7w",
+        "cli --compass Zx9kQ2pL7w",
+        "cli --bypass=Zx9kQ2pL7w",
+        "cli --password",
+        "cli --password=",
+        "cli --password/Zx9kQ2pL7w",
+        "cli --p Zx9kQ2pL7w",
+        "cli --tokens Zx9kQ2pL7wR4vB8n",
+        /* 42 name characters: the pattern's bounded repeat stops short */
+        "cli --abcdefghijklmnopqrstuvwxyz0123456-password Zx9kQ2pL7w",
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(misses); i++)
+        expect_none(SEC_CTX_RUN, misses[i]);
+    /* Two in one text, with options between and after. */
+    const char *two = "cli --password=Zx9kQ2pL7w --x --y-z --api-token Qm3vT8rW2xY7zK4p --v";
+    struct arena a;
+    arena_init(&a);
+    struct sec_results r = scan_ctx(&a, SEC_CTX_RUN, two);
+    assert_int_equal(r.len, 2);
+    assert_int_equal(r.items[0].value.start, (uint32_t)(strstr(two, "Zx9k") - two));
+    assert_int_equal(r.items[1].value.start, (uint32_t)(strstr(two, "Qm3v") - two));
+    arena_release(&a);
+}
+
 /* ---- allow list ---- */
 
 static void test_allow_list(void **state)
@@ -1060,6 +1109,7 @@ int main(void)
         cmocka_unit_test(test_keywords_any_case_and_place),
         cmocka_unit_test(test_headers),
         cmocka_unit_test(test_command_lines),
+        cmocka_unit_test(test_option_names),
         cmocka_unit_test(test_allow_list),
         cmocka_unit_test(test_spans_and_order),
         cmocka_unit_test(test_limits),
