@@ -23,6 +23,9 @@
  * the useful ones. */
 #define SH_MAX_PROBLEMS 256
 
+/* parser.peek_i when no answer is kept: no cursor gets there (SH_MAX_TEXT). */
+#define NO_PEEK UINT32_MAX
+
 /* A heredoc waiting for the newline after which its body starts. */
 struct pending {
     struct sh_redir *r;
@@ -59,11 +62,13 @@ enum tok_kind {
     TK_REDIR,
 };
 
+/* The enums are kept in bytes so that a token fits in two registers:
+ * peek returns one by value, about once per word. */
 struct tok {
-    enum tok_kind kind;
     uint32_t start, len;
-    enum sh_redir_kind redir;
-    int fd;
+    uint8_t kind;  /* enum tok_kind */
+    uint8_t redir; /* enum sh_redir_kind */
+    int16_t fd;    /* the io number (at most 4 digits), -1 for none */
 };
 
 struct parser {
@@ -75,11 +80,12 @@ struct parser {
     uint32_t depth;
     bool abort; /* the nesting cap was hit: stop reading */
     uint32_t sh_c_level;
-    /* peek's last answer, for the text s[0, n) at i (after the blanks):
-     * the parser asks for the same token several times before consuming
-     * it. peek_s NULL: none (set_lex clears it when the lexer changes). */
-    const char *peek_s;
-    uint32_t peek_n, peek_i;
+    /* peek's last answer, for the cursor at peek_i (after the blanks): the
+     * parser asks for the same token several times before consuming it.
+     * NO_PEEK: none. Whatever changes the text under the cursor (set_lex,
+     * the cut of a heredoc body) sets NO_PEEK, so that one comparison
+     * tells whether the answer holds. */
+    uint32_t peek_i;
     struct tok peek_tok;
     /* The reserved word at that place, once asked (the parser asks it of
      * the same word several times): valid while peek_rw_known. */
@@ -140,16 +146,20 @@ static void wb_init(struct wb *b, struct parser *p, struct sh_node *owner);
 
 /* Grows an arena array to hold one more item; the old copy is abandoned
  * (arena memory), which costs at most as much again. */
-static void *grow(struct arena *a, void *items, uint32_t len, uint32_t *cap, size_t size)
+static void *grow_slow(struct arena *a, void *items, uint32_t len, uint32_t *cap, size_t size)
 {
-    if (len < *cap)
-        return items;
     uint32_t nc = *cap ? *cap * 2 : 4;
     void *n = arena_alloc(a, (size_t)nc * size);
     if (len)
         memcpy(n, items, (size_t)len * size);
     *cap = nc;
     return n;
+}
+
+/* Inline: every word and node is pushed, and most pushes find room. */
+static inline void *grow(struct arena *a, void *items, uint32_t len, uint32_t *cap, size_t size)
+{
+    return len < *cap ? items : grow_slow(a, items, len, cap, size);
 }
 
 #define PUSH(a, arr, len, cap)                                                                     \
@@ -299,20 +309,34 @@ static void skip_blanks(struct lex *lx)
 static void set_redir(struct tok *t, enum sh_redir_kind k, uint32_t len)
 {
     t->kind = TK_REDIR;
-    t->redir = k;
+    t->redir = (uint8_t)k;
     t->len += len;
 }
+
+/* The first bytes of operators, and digits (an io number may follow). */
+static const bool tok_special[256] = {
+    ['\n'] = true, [';'] = true, ['&'] = true, ['|'] = true, ['('] = true, [')'] = true,
+    ['<'] = true,  ['>'] = true, ['0'] = true, ['1'] = true, ['2'] = true, ['3'] = true,
+    ['4'] = true,  ['5'] = true, ['6'] = true, ['7'] = true, ['8'] = true, ['9'] = true,
+};
 
 /* Classifies the token at the cursor (after blanks) without consuming it. */
 static struct tok lex_peek(struct lex *lx)
 {
     skip_blanks(lx);
-    struct tok t = { TK_EOF, lx->i, 0, SH_REDIR_IN, -1 };
+    struct tok t = { lx->i, 0, TK_EOF, SH_REDIR_IN, -1 };
     uint32_t i = lx->i, n = lx->n;
     const char *s = lx->s;
     if (i >= n)
         return t;
     char c = s[i];
+    /* Most tokens are words that start with a byte of no operator and no
+     * io number: decided before the look-ahead bytes are read. */
+    if (!tok_special[(unsigned char)c]) {
+        t.kind = TK_WORD;
+        t.len = 1;
+        return t;
+    }
     char c1 = i + 1 < n ? s[i + 1] : '\0';
     char c2 = i + 2 < n ? s[i + 2] : '\0';
     t.len = 1;
@@ -325,7 +349,7 @@ static struct tok lex_peek(struct lex *lx)
             int fd = 0;
             for (uint32_t k = i; k < j; k++)
                 fd = fd * 10 + (s[k] - '0');
-            t.fd = fd;
+            t.fd = (int16_t)fd;
             t.len = j - i; /* set_redir adds the operator's length */
             i = j;
             c = s[i];
@@ -420,8 +444,6 @@ static struct tok peek_miss(struct parser *p)
 {
     struct lex *lx = p->lx;
     struct tok t = lex_peek(lx);
-    p->peek_s = lx->s;
-    p->peek_n = lx->n;
     p->peek_i = lx->i;
     p->peek_tok = t;
     p->peek_rw_known = false;
@@ -432,7 +454,7 @@ static struct tok peek_miss(struct parser *p)
 static inline struct tok peek(struct parser *p)
 {
     const struct lex *lx = p->lx;
-    if (p->peek_s && lx->s == p->peek_s && lx->n == p->peek_n && lx->i == p->peek_i)
+    if (lx->i == p->peek_i)
         return p->peek_tok;
     return peek_miss(p);
 }
@@ -440,7 +462,7 @@ static inline struct tok peek(struct parser *p)
 static void set_lex(struct parser *p, struct lex *lx)
 {
     p->lx = lx;
-    p->peek_s = NULL;
+    p->peek_i = NO_PEEK;
 }
 
 static void consume(struct parser *p, const struct tok *t)
@@ -524,7 +546,7 @@ static enum rw reserved_at(const struct lex *lx, uint32_t *len)
 static enum rw reserved(struct parser *p, uint32_t *len)
 {
     const struct lex *lx = p->lx;
-    if (!(p->peek_s && lx->s == p->peek_s && lx->n == p->peek_n && lx->i == p->peek_i))
+    if (lx->i != p->peek_i)
         return reserved_at(lx, len);
     if (!p->peek_rw_known) {
         p->peek_rw = (uint8_t)reserved_at(lx, &p->peek_rw_len);
@@ -606,6 +628,7 @@ static void body_expansions(struct parser *p, const struct pending *h, uint32_t 
     b.mute = 1;
     lx->n = to;
     lx->i = from;
+    p->peek_i = NO_PEEK;
     while (lx->i < lx->n && !p->abort) {
         char c = lx->s[lx->i];
         if (c == '\\')
@@ -622,6 +645,7 @@ static void body_expansions(struct parser *p, const struct pending *h, uint32_t 
     lx->n = saved_n;
     lx->i = saved_i;
     lx->last_end = saved_end;
+    p->peek_i = NO_PEEK;
     h->r->body_exps = b.exps;
     h->r->n_body_exps = b.n_exps;
 }
@@ -1532,29 +1556,32 @@ static struct sh_node *parse_simple(struct parser *p, struct sh_node *parent)
         }
         if (t.kind != TK_WORD)
             break;
-        struct sh_word w;
+        /* The word is read in place, in the argv slot it will most likely
+         * keep; an assignment moves to assigns. */
         bool first = n->argc == 0;
-        if (test && sh_word_is(&n->argv[n->argc - 1], "=~"))
-            regex_word(p, n, &w);
+        bool regex = test && sh_word_is(&n->argv[n->argc - 1], "=~");
+        struct sh_word *wp = PUSH(p->a, n->argv, n->argc, cap_argv);
+        if (regex)
+            regex_word(p, n, wp);
         else
-            parse_word(p, n, &w, first);
-        if (first && sh_int_assignment(w.raw, NULL)) {
-            *PUSH(p->a, n->assigns, n->n_assigns, cap_assigns) = w;
+            parse_word(p, n, wp, first);
+        if (first && sh_int_assignment(wp->raw, NULL)) {
+            *PUSH(p->a, n->assigns, n->n_assigns, cap_assigns) = *wp;
+            n->argc--;
             continue;
         }
-        *PUSH(p->a, n->argv, n->argc, cap_argv) = w;
-        if (test && w.flags == 0 && str_eq_cstr(w.value, "]]"))
+        if (test && wp->flags == 0 && str_eq_cstr(wp->value, "]]"))
             test = false;
-        if (n->argc != 1 || (w.flags & ~(unsigned)SH_WORD_GLOB) != 0)
+        if (n->argc != 1 || (wp->flags & ~(unsigned)SH_WORD_GLOB) != 0)
             continue;
-        if (str_eq_cstr(w.value, "[[")) {
+        if (str_eq_cstr(wp->value, "[[")) {
             test = true;
             test_start = t.start;
             mark_bash(p, t.start, t.start + 2);
             continue;
         }
         /* name ( ) compound-command: a function definition. */
-        if (n->n_assigns == 0 && !n->redirs && w.flags == 0 && is_name_start(w.value.ptr[0])) {
+        if (n->n_assigns == 0 && !n->redirs && wp->flags == 0 && is_name_start(wp->value.ptr[0])) {
             uint32_t k = lx->i;
             while (k < lx->n && (lx->s[k] == ' ' || lx->s[k] == '\t'))
                 k++;
@@ -1567,7 +1594,7 @@ static struct sh_node *parse_simple(struct parser *p, struct sh_node *parent)
                     lx->last_end = lx->i;
                     n->kind = SH_FUNCTION;
                     n->name = ARENA_NEW(p->a, struct sh_word);
-                    *n->name = w;
+                    *n->name = *wp;
                     n->argv = NULL;
                     n->argc = 0;
                     eat_linebreaks(p);
@@ -1588,6 +1615,8 @@ static struct sh_node *parse_simple(struct parser *p, struct sh_node *parent)
     }
     if (test && !p->abort)
         problem(p, test_start, test_start + 2, "missing ']]' to close '[['");
+    if (n->argc == 0)
+        n->argv = NULL; /* the slot of an assignment, emptied */
     finish_span(p, n, start);
     sh_int_unwrap(n, p->a);
     if (p->sh_c_level == 0 && !p->abort) {
@@ -2092,6 +2121,7 @@ static struct sh_script *parse_text(struct arena *a, struct sh_script *s, const 
                                     uint32_t len, const uint32_t *pos)
 {
     struct parser p = { 0 };
+    p.peek_i = NO_PEEK;
     p.a = a;
     p.top = s;
     struct lex lx = { text, len, 0, pos, 0, NULL, NULL, s };
