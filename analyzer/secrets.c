@@ -391,7 +391,7 @@ static const char *const known_test_values[] = {
 #define N_CONTEXTS (SEC_CTX_URL + 1)
 
 /* The stems every secret key word contains: the generic rule tries its
- * pattern only at words holding one (see next_key_stem). */
+ * pattern only at words holding one (see stem_from). */
 static const char *const key_stems[] = { "pass", "pw",  "token", "secret",
                                          "cred", "key", "auth",  "access" };
 
@@ -1204,7 +1204,12 @@ struct scan {
     size_t off; /* length of the virtual `key=` prefix */
     const struct sec_scan_opts *opts;
     uint64_t present[2];
-    size_t first_stem; /* where the first key stem starts (prefilter), or n */
+    /* Where key stems start, in order, as the prefilter met them: the
+     * generic rule tries its pattern there. Only the first STEMS_MAX are
+     * kept (stems_full: the rest are found by next_key_stem). */
+    uint32_t *stems; /* STEMS_MAX entries, not zeroed */
+    size_t n_stems;
+    bool stems_full;
     VEC(struct cand) cands;
     bool truncated;
     bool failed; /* a pattern did not compile (S.msg) */
@@ -1216,7 +1221,10 @@ static bool kw_present(const struct scan *sc, int idx)
     return idx >= 0 && (sc->present[idx / 64] >> (idx % 64)) & 1;
 }
 
-/* Marks the keywords that start at t[i] as present (the exact test). */
+#define STEMS_MAX 256
+
+/* Marks the keywords that start at t[i] as present (the exact test), and
+ * notes a key stem there. */
 static void prefilter_at(struct scan *sc, size_t i)
 {
     const unsigned char *t = (const unsigned char *)sc->t;
@@ -1225,7 +1233,11 @@ static void prefilter_at(struct scan *sc, size_t i)
     uint8_t a = S.kw_first_start[c], b = S.kw_first_start[c + 1];
     for (uint8_t k = a; k < b; k++) {
         unsigned id = S.kw_order[k];
-        if ((sc->present[id / 64] >> (id % 64)) & 1)
+        uint64_t bit = (uint64_t)1 << (id % 64);
+        /* A keyword seen once is not looked for again, except a stem:
+         * every place of those counts. */
+        bool stem = S.stem_kw[id / 64] & bit;
+        if ((sc->present[id / 64] & bit) && !stem)
             continue;
         const struct keyword *kw = &S.kw[id];
         if (i + kw->len > n)
@@ -1233,11 +1245,15 @@ static void prefilter_at(struct scan *sc, size_t i)
         size_t j = 1;
         while (j < kw->len && lower(t[i + j]) == (unsigned char)kw->text[j])
             j++;
-        if (j == kw->len) {
-            sc->present[id / 64] |= (uint64_t)1 << (id % 64);
-            /* Positions only grow: the first stem seen is the first. */
-            if (sc->first_stem == n && ((S.stem_kw[id / 64] >> (id % 64)) & 1))
-                sc->first_stem = i;
+        if (j < kw->len)
+            continue;
+        sc->present[id / 64] |= bit;
+        /* Positions only grow, and two stems never start at one place. */
+        if (stem) {
+            if (sc->n_stems < STEMS_MAX)
+                sc->stems[sc->n_stems++] = (uint32_t)i;
+            else
+                sc->stems_full = true;
         }
     }
 }
@@ -1246,7 +1262,8 @@ static void prefilter(struct scan *sc)
 {
     const unsigned char *t = (const unsigned char *)sc->t;
     size_t n = sc->n;
-    sc->first_stem = n;
+    sc->n_stems = 0;
+    sc->stems_full = false;
     if (n < 2)
         return;
     /* Three folded bytes slide along: one load and one bitmap test per
@@ -1801,6 +1818,18 @@ static bool flag_may_match(const struct scan *sc, size_t at)
     return pw || tok;
 }
 
+/* The first place at or after i where a key stem starts, or n: from the
+ * prefilter's list (*k walks it), then, when the list was full, by
+ * scanning past its end. */
+static size_t stem_from(const struct scan *sc, size_t *k, size_t i)
+{
+    while (*k < sc->n_stems && sc->stems[*k] < i)
+        (*k)++;
+    if (*k < sc->n_stems)
+        return sc->stems[*k];
+    return sc->stems_full ? next_key_stem(sc, i) : sc->n;
+}
+
 static void run_rule(struct scan *sc, size_t r, pcre2_match_data *md)
 {
     const struct rule *rule = &rules[r];
@@ -1814,7 +1843,8 @@ static void run_rule(struct scan *sc, size_t r, pcre2_match_data *md)
         /* Only keys holding a stem can be secret keys: find the stems and
          * try the pattern anchored at the start of their word (or at the
          * quote before it), instead of at every position of the text. */
-        size_t i = sc->first_stem; /* next_key_stem(sc, 0), found by the prefilter */
+        size_t k = 0;
+        size_t i = stem_from(sc, &k, 0);
         while (i < sc->n && !stop && !sc->truncated) {
             size_t ks = i, ke = i;
             while (ks > 0 && i - ks < 81 && is_key_char((unsigned char)t[ks - 1]))
@@ -1829,7 +1859,7 @@ static void run_rule(struct scan *sc, size_t r, pcre2_match_data *md)
                 size_t d = dispatch(sc, rule, rc, pcre2_get_ovector_pointer(md), ks);
                 next = d > ke ? d : ke;
             }
-            i = next_key_stem(sc, next);
+            i = stem_from(sc, &k, next);
         }
         return;
     }
@@ -1960,6 +1990,8 @@ int sec_scan_text(struct arena *a, const char *text, size_t len, const struct se
         text = "";
 
     struct scan sc = { 0 };
+    uint32_t stems[STEMS_MAX];
+    sc.stems = stems;
     sc.opts = opts;
     char *virt = NULL;
     bool keyed = (opts->context == SEC_CTX_ENV || opts->context == SEC_CTX_ARG ||

@@ -810,6 +810,29 @@ static void test_command_lines(void **state)
     expect_none(SEC_CTX_URL, "mysql -pZx9kQ2pL7w");
 }
 
+/* The generic rule's keys among many key stems: the prefilter notes the
+ * first 256 places, later ones are found by scanning on; a stem at the
+ * very end of the text. */
+static void test_many_stems(void **state)
+{
+    (void)state;
+    const char *v = "Zx9kQ2pL7wR4vB8n";
+    static const size_t before[] = { 0, 1, 100, 127, 128, 129, 254, 255, 256, 300 };
+    for (size_t b = 0; b < DW_ARRAY_LEN(before); b++) {
+        size_t at = 0;
+        for (size_t i = 0; i < before[b]; i++)
+            at += (size_t)snprintf(T + at, sizeof T - at, "%s ", i % 2 ? "key" : "Pw");
+        snprintf(T + at, sizeof T - at, "db_password=%s; echo token pass", v);
+        expect_one(SEC_CTX_RUN, T, "generic-password", v);
+        /* and again with the finding after a second key among the stems */
+        snprintf(T + at, sizeof T - at, "auth x; db_password=%s; echo token pass", v);
+        expect_one(SEC_CTX_RUN, T, "generic-password", v);
+    }
+    expect_none(SEC_CTX_RUN, "echo pw");
+    expect_none(SEC_CTX_RUN, "pw");
+    expect_one(SEC_CTX_RUN, text("a=1 pw=%s", v), "generic-password", v);
+}
+
 /* Options named for a password or token (`--<name>[= ]value`): the name's
  * bounds and length, its place in the text and among other options. */
 static void test_option_names(void **state)
@@ -1110,6 +1133,7 @@ int main(void)
         cmocka_unit_test(test_headers),
         cmocka_unit_test(test_command_lines),
         cmocka_unit_test(test_option_names),
+        cmocka_unit_test(test_many_stems),
         cmocka_unit_test(test_allow_list),
         cmocka_unit_test(test_spans_and_order),
         cmocka_unit_test(test_limits),
