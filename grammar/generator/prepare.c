@@ -328,6 +328,7 @@ struct pvar {
     struct srule *rule;
     bool supertype;
     bool is_repeat;
+    bool repeat_rule; /* a hidden rule that was a repetition at its top level */
     const char *path;
 };
 
@@ -339,7 +340,8 @@ struct pvar_vec {
 struct expander {
     struct prep *p;
     struct pvar_vec *vars;
-    VEC(struct srule *) repeat_bodies; /* parallel to repeat_uses */
+    VEC(struct srule *) repeat_bodies; /* parallel to repeat_pair and repeat_uses */
+    VEC(bool) repeat_pair;
     VEC(struct srule *) repeat_uses;
     const char *cur_name;
     uint32_t cur_count;
@@ -347,22 +349,45 @@ struct expander {
     size_t n_inlined;
 };
 
-/* Whether every item of a repetition is a single symbol (one symbol, or a
- * choice of them), with no field, alias or precedence on it and no inlined
- * rule that could stand for more than one symbol. */
-static bool single_symbol_items(const struct srule *s, const bool *inlined, size_t n_inlined)
+/* How many symbols a repetition item can be when every item is a single
+ * symbol (one symbol, or a choice of them) with no field, alias or
+ * precedence on it; 0 when it is not. A rule listed in `inline` may stand
+ * for more than one symbol, and a repetition (a helper, or a rule that is
+ * one) repeated again makes every split of the items a parse, which pairs
+ * multiply: neither counts as a single symbol. */
+static uint32_t item_symbols(const struct expander *ex, const struct srule *s)
 {
     switch (s->kind) {
-    case SR_SYMBOL:
-        return !(s->sym.kind == SYM_NONTERMINAL && s->sym.index < n_inlined &&
-                 inlined[s->sym.index]);
-    case SR_CHOICE:
-        for (uint32_t i = 0; i < s->n_members; i++)
-            if (!single_symbol_items(s->members[i], inlined, n_inlined))
-                return false;
-        return true;
-    default: return false;
+    case SR_SYMBOL: {
+        if (s->sym.kind != SYM_NONTERMINAL)
+            return 1;
+        if (s->sym.index >= ex->n_inlined || ex->inlined[s->sym.index])
+            return 0;
+        const struct pvar *v = &ex->vars->items[s->sym.index];
+        return v->rule->kind == SR_REPEAT1 || v->repeat_rule || v->is_repeat ? 0 : 1;
     }
+    case SR_CHOICE: {
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < s->n_members; i++) {
+            uint32_t k = item_symbols(ex, s->members[i]);
+            if (!k)
+                return 0;
+            n += k;
+        }
+        return n;
+    }
+    default: return 0;
+    }
+}
+
+/* The pair helper has 1 + 2k + k^2 productions for items of k symbols:
+ * past a few, tree-sitter's k + 1 are the better trade. */
+#define PAIR_MAX_ITEM_SYMBOLS 4u
+
+static bool pair_items(const struct expander *ex, const struct srule *body)
+{
+    uint32_t k = item_symbols(ex, body);
+    return k > 0 && k <= PAIR_MAX_ITEM_SYMBOLS;
 }
 
 static uint32_t add_helper(struct expander *ex, struct srule *rule, const char *path)
@@ -394,7 +419,9 @@ static uint32_t add_helper(struct expander *ex, struct srule *rule, const char *
  * breaks such a node up finds the states it expects. Items of several
  * symbols (x -> a b) would end up split across nodes, and labelled items
  * (a field, an alias) would lose their label with their position, so those
- * keep tree-sitter's form, whose rotations only move R nodes. */
+ * keep tree-sitter's form, whose rotations only move R nodes; so do items
+ * that are a choice of many symbols, whose pairs would multiply the
+ * productions (PAIR_MAX_ITEM_SYMBOLS). */
 static struct srule *sr_self(struct prep *p, uint32_t r, const char *path)
 {
     return sr_symbol(p, sym_make(SYM_NONTERMINAL, r), path);
@@ -419,15 +446,16 @@ static struct srule *pair_rule(struct prep *p, uint32_t r, struct srule *x, cons
     return c;
 }
 
-static struct srule *repeat_use(struct expander *ex, struct srule *body, const char *path)
+static struct srule *repeat_use(struct expander *ex, struct srule *body, bool pair,
+                                const char *path)
 {
     for (size_t i = 0; i < ex->repeat_bodies.len; i++)
-        if (srule_equal(ex->repeat_bodies.items[i], body))
+        if (ex->repeat_pair.items[i] == pair && srule_equal(ex->repeat_bodies.items[i], body))
             return ex->repeat_uses.items[i];
     struct prep *p = ex->p;
     uint32_t r = (uint32_t)ex->vars->len;
     struct srule *use;
-    if (single_symbol_items(body, ex->inlined, ex->n_inlined)) {
+    if (pair) {
         add_helper(ex, pair_rule(p, r, body, path), path);
         use = sr_pair(p, SR_CHOICE, body, sr_self(p, r, path), path);
     } else {
@@ -435,6 +463,7 @@ static struct srule *repeat_use(struct expander *ex, struct srule *body, const c
         use = sr_self(p, r, path);
     }
     VEC_PUSH(&ex->repeat_bodies, body);
+    VEC_PUSH(&ex->repeat_pair, pair);
     VEC_PUSH(&ex->repeat_uses, use);
     return use;
 }
@@ -448,7 +477,7 @@ static struct srule *expand(struct expander *ex, struct srule *s)
             s->members[i] = expand(ex, s->members[i]);
         return s;
     case SR_META: s->content = expand(ex, s->content); return s;
-    case SR_REPEAT1: return repeat_use(ex, expand(ex, s->content), s->path);
+    case SR_REPEAT1: return repeat_use(ex, expand(ex, s->content), false, s->path);
     default: return s;
     }
 }
@@ -465,21 +494,30 @@ static void expand_repeats(struct prep *p, struct pvar_vec *vars_vec, const bool
         struct pvar *v = &ex.vars->items[i];
         ex.cur_name = v->name;
         ex.cur_count = 0;
-        /* A hidden rule that is a repetition at its top level becomes
-         * tree-sitter's binary helper itself rather than gaining one, when
-         * it keeps that form. */
-        if (v->kind == VAR_HIDDEN && !v->supertype && v->rule->kind == SR_REPEAT1) {
+        /* A rule that is a repetition and nothing else: its items pair up
+         * when they can (the rule's own two productions, x or the pair
+         * helper, keep the rules that use it as they are). Otherwise a
+         * hidden one becomes tree-sitter's binary helper itself rather than
+         * gaining one. Repetitions inside rules keep tree-sitter's helper:
+         * there x | R in place of R would multiply the rule's productions,
+         * by 3/2 for every optional repetition in it. */
+        if (!v->supertype && v->rule->kind == SR_REPEAT1) {
             struct srule *body = expand(&ex, v->rule->content);
             v = &ex.vars->items[i]; /* expand may have grown the vector */
-            if (!single_symbol_items(body, ex.inlined, ex.n_inlined)) {
-                v->rule = binary_rule(p, (uint32_t)i, body, v->path);
+            const char *path = v->path;
+            if (pair_items(&ex, body)) {
+                struct srule *use = repeat_use(&ex, body, true, path);
+                ex.vars->items[i].rule = use;
+                ex.vars->items[i].repeat_rule = true;
+                continue;
+            }
+            if (v->kind == VAR_HIDDEN) {
+                v->rule = binary_rule(p, (uint32_t)i, body, path);
                 v->kind = VAR_AUXILIARY;
                 v->is_repeat = true;
                 continue;
             }
-            const char *path = v->path;
-            struct srule *use = repeat_use(&ex, body, path);
-            ex.vars->items[i].rule = use;
+            ex.vars->items[i].rule = repeat_use(&ex, body, false, path);
             continue;
         }
         struct srule *r = expand(&ex, v->rule);
@@ -487,6 +525,7 @@ static void expand_repeats(struct prep *p, struct pvar_vec *vars_vec, const bool
     }
     VEC_RELEASE(&ex.repeat_bodies);
     VEC_RELEASE(&ex.repeat_uses);
+    VEC_RELEASE(&ex.repeat_pair);
 }
 
 /* ------------------------------------------------------------------ */

@@ -77,6 +77,11 @@ for t in "${targets[@]}"; do
     echo "$t: ok ($(grep -o 'Done [0-9]* runs' "$work/$t.log" | tail -1))"
   else
     echo "$t: FAILED"; tail -30 "$work/$t.log"; status=1
+    # Keep the input that failed: the work folder goes on exit.
+    mkdir -p "$build/fuzz-artifacts"
+    for a in "$work/$t-"*; do
+      [ -e "$a" ] && cp "$a" "$build/fuzz-artifacts/" && echo "kept: $build/fuzz-artifacts/${a##*/}"
+    done
   fi
 done
 exit $status

@@ -119,54 +119,67 @@ static void test_repeat_expansion(void **state)
 {
     (void)state;
     struct prepared p;
-    prepare_json(&p, J_GRAMMAR(J_RULE("list", J_SEQ(J_REPEAT(J_SYM("item")) C J_SYM("more")
-                                                        C J_SYM("_items")))
+    prepare_json(&p, J_GRAMMAR(J_RULE("list", J_SEQ(J_REPEAT(J_SYM("item")) C J_SYM("more") C J_SYM(
+                                                  "_items") C J_REPEAT(J_SYM("item"))))
                                    C J_RULE("more", J_REPEAT1(J_SYM("item")))
                                        C J_RULE("_items", J_REPEAT1(J_STR("y")))
                                            C J_RULE("item", J_SEQ(J_STR("i") C J_STR("j"))),
                                ""));
     assert_int_equal(p.rc, 0);
+    struct sym item = nt(&p, "item");
+    /* inside a rule, tree-sitter's R -> R R | item */
     const struct syntax_var *r = var(&p, "list_repeat1");
+    struct sym rs = nt(&p, "list_repeat1");
     assert_int_equal(r->kind, VAR_AUXILIARY);
     assert_true(r->is_repeat);
-    /* R -> R R | R item | item R | item item: two or more items, one
-     * reduction per item after the first */
-    struct sym rs = nt(&p, "list_repeat1"), item = nt(&p, "item");
-    assert_int_equal(r->n_prods, 4);
+    assert_int_equal(r->n_prods, 2);
     assert_true(has_pair(r, rs, rs));
-    assert_true(has_pair(r, rs, item));
-    assert_true(has_pair(r, item, rs));
-    assert_true(has_pair(r, item, item));
-    /* repeat(x) is nothing, one x, or an R */
-    const struct syntax_var *l = var(&p, "list");
-    assert_int_equal(l->n_prods, 3);
-    /* the same repeated body elsewhere shares the helper: more -> item | R */
+    assert_true(sym_eq(r->prods[1].steps[0].sym, item));
+    /* repeat(x) is an optional R; the same body again shares the helper */
+    assert_int_equal(var(&p, "list")->n_prods, 4);
+    assert_true(var_named(&p.syn, "list_repeat2") < 0);
+    assert_int_equal(p.syn.repeat_parents[rs.index].n, 1);
+    /* a rule that is a repetition: one item, or two or more paired up,
+     * R -> R R | R item | item R | item item (one reduction per item
+     * after the first) */
     const struct syntax_var *m = var(&p, "more");
     assert_int_equal(m->n_prods, 2);
     assert_true(sym_eq(m->prods[0].steps[0].sym, item));
-    assert_true(sym_eq(m->prods[1].steps[0].sym, rs));
-    assert_true(var_named(&p.syn, "more_repeat1") < 0);
-    /* a hidden rule that is a repetition stays a rule: one y, or its helper */
+    struct sym ms = nt(&p, "more_repeat1");
+    assert_true(sym_eq(m->prods[1].steps[0].sym, ms));
+    const struct syntax_var *mr = var(&p, "more_repeat1");
+    assert_true(mr->is_repeat);
+    assert_int_equal(mr->n_prods, 4);
+    assert_true(has_pair(mr, ms, ms));
+    assert_true(has_pair(mr, ms, item));
+    assert_true(has_pair(mr, item, ms));
+    assert_true(has_pair(mr, item, item));
+    /* a hidden one stays a rule too: one y, or its helper */
     const struct syntax_var *h = var(&p, "_items");
     assert_false(h->is_repeat);
     assert_int_equal(h->kind, VAR_HIDDEN);
     assert_int_equal(h->n_prods, 2);
-    assert_true(var(&p, "_items_repeat1")->is_repeat);
-    /* helpers know the rules that use them */
-    assert_int_equal(p.syn.repeat_parents[var_named(&p.syn, "list_repeat1")].n, 2);
+    assert_int_equal(var(&p, "_items_repeat1")->n_prods, 4);
     prepared_release(&p);
 }
 
-/* Items that are labelled (a field, an alias), inlined or several symbols
- * long keep tree-sitter's R -> R R | body: the runtime's balancing moves
- * children between R nodes, which keeps each node one of R's productions
+/* Items that are labelled (a field, an alias), inlined, several symbols
+ * long, a choice of many symbols or repetitions themselves keep tree-sitter's R -> R R | body: the
+ * runtime's balancing moves children between R nodes, which keeps each node one of R's productions
  * only when rotations move whole R nodes. */
 static void assert_binary_helper(struct prepared *p, const char *name)
 {
     const struct syntax_var *r = var(p, name);
+    struct sym self = nt(p, name);
     assert_true(r->is_repeat);
-    assert_int_equal(r->n_prods, 2);
-    assert_true(has_pair(r, nt(p, name), nt(p, name)));
+    assert_true(has_pair(r, self, self));
+    /* every other production is an item: no R in it */
+    for (uint32_t i = 0; i < r->n_prods; i++) {
+        bool rr = r->prods[i].n_steps == 2 && sym_eq(r->prods[i].steps[0].sym, self) &&
+                  sym_eq(r->prods[i].steps[1].sym, self);
+        for (uint32_t k = 0; k < r->prods[i].n_steps && !rr; k++)
+            assert_false(sym_eq(r->prods[i].steps[k].sym, self));
+    }
 }
 
 static void test_repeat_labelled_body(void **state)
@@ -174,18 +187,26 @@ static void test_repeat_labelled_body(void **state)
     (void)state;
     struct prepared p;
     prepare_json(
-        &p,
-        J_GRAMMAR(J_RULE("s", J_SEQ(J_REPEAT1(J_FIELD("f", J_SYM("item"))) C J_STR(";")
-                                        C J_REPEAT1(J_ALIAS("other", "true", J_SYM("item")))
-                                            C J_STR(",") C J_REPEAT1(J_SYM("_in")) C J_STR(".")
-                                                C J_REPEAT1(J_SEQ(J_SYM("item") C J_STR("k")))))
-                      C J_RULE("item", J_STR("i")) C J_RULE("_in", J_SEQ(J_STR("a") C J_STR("b"))),
-                  C "\"inline\":[\"_in\"]"));
+        &p, J_GRAMMAR(
+                J_RULE("s", J_SEQ(J_SYM("r1") C J_STR(";") C J_SYM("r2") C J_STR(",") C J_SYM("r3")
+                                      C J_STR(".") C J_SYM("r4") C J_STR("!") C J_SYM("r5")
+                                          C J_STR("?") C J_SYM("r6")))
+                    C J_RULE("r1", J_REPEAT1(J_FIELD("f", J_SYM("item")))) C J_RULE(
+                        "r2", J_REPEAT1(J_ALIAS("other", "true", J_SYM("item"))))
+                        C J_RULE("r3", J_REPEAT1(J_SYM("_in"))) C J_RULE(
+                            "r4", J_REPEAT1(J_SEQ(J_SYM("item") C J_STR("k"))))
+                            C J_RULE("r5", J_REPEAT1(J_CHOICE(J_STR("a") C J_STR("b") C J_STR("c")
+                                                                  C J_STR("d") C J_STR("e"))))
+                                C J_RULE("r6", J_REPEAT1(J_SYM("r1"))) C J_RULE("item", J_STR("i"))
+                                    C J_RULE("_in", J_SEQ(J_STR("a") C J_STR("b"))),
+                C "\"inline\":[\"_in\"]"));
     assert_int_equal(p.rc, 0);
-    assert_binary_helper(&p, "s_repeat1");
-    assert_binary_helper(&p, "s_repeat2");
-    assert_binary_helper(&p, "s_repeat3");
-    assert_binary_helper(&p, "s_repeat4");
+    assert_binary_helper(&p, "r1_repeat1"); /* a field */
+    assert_binary_helper(&p, "r2_repeat1"); /* an alias */
+    assert_binary_helper(&p, "r3_repeat1"); /* an inlined rule */
+    assert_binary_helper(&p, "r4_repeat1"); /* two symbols in a row */
+    assert_binary_helper(&p, "r5_repeat1"); /* five symbols: 36 pair productions */
+    assert_binary_helper(&p, "r6_repeat1"); /* a repetition repeated */
     prepared_release(&p);
 }
 
