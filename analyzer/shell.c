@@ -780,15 +780,25 @@ static const bool word_stop[256] = {
     [' '] = true, ['\t'] = true, ['\n'] = true, ['\r'] = true, [';'] = true,
     ['&'] = true, ['|'] = true,  ['<'] = true,  ['>'] = true,  ['('] = true,
     [')'] = true, ['\\'] = true, ['\''] = true, ['"'] = true,  ['`'] = true,
-    ['$'] = true, ['*'] = true,  ['?'] = true,  ['['] = true,
+    ['$'] = true, ['*'] = true,  ['?'] = true,  ['['] = true,  ['\0'] = true,
 };
 
-/* The end of the run of plain bytes from i. */
+/* The end of the run of plain bytes from i. Every text has a NUL at its
+ * end (lx->n may cut a longer one short: then the NUL lies further on),
+ * and a NUL stops the table: so the loop reads one table entry a byte
+ * and leaves the end test to the stop. A NUL inside the text is a plain
+ * byte, and the scan goes on past it. */
 static uint32_t plain_run(const struct lex *lx, uint32_t i)
 {
-    while (i < lx->n && !word_stop[(unsigned char)lx->s[i]])
+    const unsigned char *s = (const unsigned char *)lx->s;
+    for (;;) {
+        while (!word_stop[s[i]])
+            i++;
+        if (s[i] != '\0' || i >= lx->n)
+            break;
         i++;
-    return i;
+    }
+    return i < lx->n ? i : lx->n;
 }
 
 static uint32_t add_exp(struct wb *b, enum sh_exp_kind kind, bool quoted)
@@ -1618,10 +1628,10 @@ static struct sh_node *parse_simple(struct parser *p, struct sh_node *parent)
     if (n->argc == 0)
         n->argv = NULL; /* the slot of an assignment, emptied */
     finish_span(p, n, start);
-    sh_int_unwrap(n, p->a);
+    struct str name = sh_int_unwrap(n, p->a);
     if (p->sh_c_level == 0 && !p->abort) {
         bool pf = false;
-        int32_t k = sh_int_shell_c(n, &pf);
+        int32_t k = sh_int_shell_c(n, name, &pf);
         if (k >= 0)
             parse_nested(p, n, &n->argv[k], pf);
     }
@@ -2168,19 +2178,27 @@ struct sh_script *sh_parse(const struct sh_input *in, struct arena *a)
         if (len > total - m)
             len = (uint32_t)(total - m);
         memcpy(text + m, in->src + g->start, len);
-        /* Eight offsets a step: this fills one entry per byte of every RUN,
-         * and one loop test per eight entries costs half as much. */
         uint32_t *d = pos + m, o = 0, base = g->start;
-        for (; o + 8 <= len; o += 8, base += 8) {
-            d[o] = base;
-            d[o + 1] = base + 1;
-            d[o + 2] = base + 2;
-            d[o + 3] = base + 3;
-            d[o + 4] = base + 4;
-            d[o + 5] = base + 5;
-            d[o + 6] = base + 6;
-            d[o + 7] = base + 7;
+#if defined(__GNUC__)
+        /* This fills one entry per byte of every RUN: eight a step, as two
+         * vectors of four (GCC and clang vector types: SSE2 on x86-64,
+         * plain code where there is none), stored with memcpy as d need
+         * not be aligned. */
+        typedef uint32_t u32x4 __attribute__((vector_size(16)));
+        u32x4 v = { base, base + 1, base + 2, base + 3 };
+        const u32x4 four = { 4, 4, 4, 4 };
+        for (; o + 8 <= len; o += 8) {
+            memcpy(d + o, &v, sizeof v);
+            v += four;
+            memcpy(d + o + 4, &v, sizeof v);
+            v += four;
         }
+        if (o + 4 <= len) {
+            memcpy(d + o, &v, sizeof v);
+            o += 4;
+        }
+        base += o;
+#endif
         for (; o < len; o++, base++)
             d[o] = base;
         m += len;

@@ -185,6 +185,7 @@ const struct sh_word **sh_call_operands(const struct sh_call *c, uint32_t k,
  * NAME=value words; for timeout, after the duration). */
 struct wrapper {
     const char *name;
+    uint32_t len; /* of name */
     const char *short_values;
     const char *const *long_values;
     bool assigns;           /* NAME=value words may precede the command */
@@ -204,36 +205,40 @@ static const char *const time_long[] = { "format", "output", NULL };
 static const char *const timeout_long[] = { "signal", "kill-after", NULL };
 static const char *const stdbuf_long[] = { "input", "output", "error", NULL };
 
+/* Sorted by first byte: find_wrapper's cases give each letter's range. */
 static const struct wrapper wrappers[] = {
-    { "env", "uCS", env_long, true, 0, NULL },
-    { "sudo", "CDghpRrTtUu", sudo_long, true, 0, "lVvKe" },
-    { "xargs", "aEdILnPs", xargs_long, false, 0, NULL },
-    { "nice", "n", nice_long, false, 0, NULL },
-    { "nohup", NULL, NULL, false, 0, NULL },
-    { "time", "fo", time_long, false, 0, NULL },
-    { "timeout", "sk", timeout_long, false, 1, NULL },
-    { "command", NULL, NULL, false, 0, "vV" },
-    { "exec", "a", NULL, false, 0, NULL },
-    { "stdbuf", "ioe", stdbuf_long, false, 0, NULL },
+    { "command", 7, NULL, NULL, false, 0, "vV" },
+    { "env", 3, "uCS", env_long, true, 0, NULL },
+    { "exec", 4, "a", NULL, false, 0, NULL },
+    { "nice", 4, "n", nice_long, false, 0, NULL },
+    { "nohup", 5, NULL, NULL, false, 0, NULL },
+    { "stdbuf", 6, "ioe", stdbuf_long, false, 0, NULL },
+    { "sudo", 4, "CDghpRrTtUu", sudo_long, true, 0, "lVvKe" },
+    { "time", 4, "fo", time_long, false, 0, NULL },
+    { "timeout", 7, "sk", timeout_long, false, 1, NULL },
+    { "xargs", 5, "aEdILnPs", xargs_long, false, 0, NULL },
 };
 
 static const struct wrapper *find_wrapper(struct str name)
 {
     /* Asked of every command: most names start with none of the first
-     * bytes of the table's names (keep the cases in step with it). */
+     * bytes of the table's names, and the others are compared with the
+     * one or two names of their letter (keep the cases in step with the
+     * table). */
     if (!name.len)
         return NULL;
+    size_t from, to;
     switch (name.ptr[0]) {
-    case 'c':
-    case 'e':
-    case 'n':
-    case 's':
-    case 't':
-    case 'x': break;
+    case 'c': from = 0, to = 1; break;
+    case 'e': from = 1, to = 3; break;
+    case 'n': from = 3, to = 5; break;
+    case 's': from = 5, to = 7; break;
+    case 't': from = 7, to = 9; break;
+    case 'x': from = 9, to = 10; break;
     default: return NULL;
     }
-    for (size_t k = 0; k < DW_ARRAY_LEN(wrappers); k++)
-        if (name.ptr[0] == wrappers[k].name[0] && str_eq_cstr(name, wrappers[k].name))
+    for (size_t k = from; k < to; k++)
+        if (name.len == wrappers[k].len && memcmp(name.ptr, wrappers[k].name, name.len) == 0)
             return &wrappers[k];
     return NULL;
 }
@@ -282,17 +287,18 @@ static uint32_t wrapped_command(const struct sh_node *n, uint32_t at, const stru
     return j < n->argc ? j : 0;
 }
 
-void sh_int_unwrap(struct sh_node *n, struct arena *a)
+struct str sh_int_unwrap(struct sh_node *n, struct arena *a)
 {
     /* Most commands are no wrapper: they share one read-only list. */
     static const uint32_t first_only[1] = { 0 };
     if (n->argc == 0)
-        return;
+        return str_make("", 0);
     struct sh_call c0 = { n, n->argv, n->argc };
-    if (!find_wrapper(sh_call_name(&c0))) {
+    struct str name = sh_call_name(&c0);
+    if (!find_wrapper(name)) {
         n->runs = first_only;
         n->n_runs = 1;
-        return;
+        return name;
     }
     /* Each wrapper advances by at least one word, so argc bounds the runs. */
     uint32_t *runs = arena_alloc(a, (size_t)n->argc * sizeof *runs);
@@ -300,7 +306,8 @@ void sh_int_unwrap(struct sh_node *n, struct arena *a)
     runs[count++] = 0;
     for (;;) {
         struct sh_call c = { n, n->argv + at, n->argc - at };
-        const struct wrapper *w = find_wrapper(sh_call_name(&c));
+        name = sh_call_name(&c);
+        const struct wrapper *w = find_wrapper(name);
         if (!w)
             break;
         uint32_t next = wrapped_command(n, at, w);
@@ -311,6 +318,7 @@ void sh_int_unwrap(struct sh_node *n, struct arena *a)
     }
     n->runs = runs;
     n->n_runs = count;
+    return name;
 }
 
 /* ---------------------------------------------------------------- sh -c */
@@ -329,13 +337,11 @@ static bool is_shell(struct str name)
     return false;
 }
 
-int32_t sh_int_shell_c(const struct sh_node *n, bool *pipefail)
+int32_t sh_int_shell_c(const struct sh_node *n, struct str name, bool *pipefail)
 {
     if (n->n_runs == 0)
         return -1;
     uint32_t at = n->runs[n->n_runs - 1];
-    struct sh_call c = { n, n->argv + at, n->argc - at };
-    struct str name = sh_call_name(&c);
     if (str_eq_cstr(name, "busybox") && at + 1 < n->argc && is_shell(n->argv[at + 1].value))
         at++;
     else if (!is_shell(name))

@@ -580,6 +580,43 @@ static void test_wrappers(void **state)
     /* The wrapper as an argument is not a wrapper. */
     s = parse("apt-get install -y sudo");
     assert_int_equal(s->n_cmds, 1);
+    /* Names that share a wrapper's first byte or length, or are a prefix
+     * or an extension of one, are not wrappers. */
+    const char *near[] = { "c x",    "commands x", "en x",     "envy x",  "exe x",
+                           "exit x", "nic x",      "nohups x", "sudoo x", "stdbu x",
+                           "tim x",  "timeouts x", "timer x",  "xarg x",  "yes x" };
+    for (size_t k = 0; k < sizeof near / sizeof *near; k++) {
+        s = parse(near[k]);
+        assert_int_equal(s->n_cmds, 1);
+        assert_int_equal(s->root->kids[0]->n_runs, 1);
+    }
+    /* The shell behind the last wrapper is what `-c` is asked of. */
+    s = parse("timeout 5 sh -c 'a; b'");
+    assert_int_equal(s->n_cmds, 4);
+    assert_true(sh_call_is(&s->cmds[1].call, "sh"));
+    assert_true(sh_call_is(&s->cmds[3].call, "b"));
+    s = parse("sh timeout -c 'a'");
+    assert_int_equal(s->n_cmds, 1);
+}
+
+static void test_nul_in_word(void **state)
+{
+    (void)state;
+    /* A NUL byte inside the text is a plain byte of its word (the reader
+     * stops its runs at the text's final NUL only). */
+    static const char t[] = "echo ab\0cd ef\0";
+    const struct sh_script *s = sh_parse_range(t, 0, (uint32_t)sizeof t - 1, &A);
+    const struct sh_node *c = s->root->kids[0];
+    assert_int_equal(c->argc, 3);
+    assert_int_equal(c->argv[1].value.len, 5);
+    assert_memory_equal(c->argv[1].value.ptr, "ab\0cd", 6);
+    assert_int_equal(c->argv[1].flags, 0);
+    assert_span(c->argv[1].span, 5, 10);
+    assert_int_equal(c->argv[1].value_src[2], 7);
+    assert_int_equal(c->argv[1].value_src[5], 10);
+    assert_int_equal(c->argv[2].value.len, 3);
+    assert_memory_equal(c->argv[2].value.ptr, "ef\0", 4);
+    assert_span(c->argv[2].span, 11, 14);
 }
 
 static void test_sh_c(void **state)
@@ -1130,6 +1167,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_visit_ops_and_ctx, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pipeline_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expansions_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nul_in_word, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pipefail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deep_nesting_is_capped, setup, teardown),
