@@ -425,9 +425,12 @@ static struct {
     uint64_t always_rules[RULE_WORDS]; /* rules without keywords */
     struct keyword kw[MAX_KEYWORDS];
     size_t n_kw;
-    /* Keywords by their first byte: kw_order[kw_first_start[c] ..
-     * kw_first_start[c + 1]) are the indexes of those starting with c. */
-    uint8_t kw_first_start[257];
+    /* Keywords by the folded pair of their first two bytes (a bigram
+     * index, below): kw_order[kw_pair_start[p] .. kw_pair_start[p + 1])
+     * are the indexes of those of pair p, the only ones worth comparing
+     * at a place of the text whose first two bytes fold to p (a few, where
+     * a first byte has a dozen). */
+    uint8_t kw_pair_start[32 * 32 + 1];
     uint8_t kw_order[MAX_KEYWORDS];
     /* Bit (fold5(a) << 10 | fold5(b) << 5 | fold5(c)) is set when some
      * keyword starts with the bytes a b c (a two-byte keyword: a b and any
@@ -462,6 +465,13 @@ static int add_keyword(const char *p, size_t len)
         return -1;
     S.kw[S.n_kw] = (struct keyword){ p, (uint8_t)len };
     return (int)S.n_kw++;
+}
+
+/* The bigram index of a keyword's first two bytes. */
+static unsigned kw_pair(const struct keyword *kw)
+{
+    const unsigned char *k = (const unsigned char *)kw->text;
+    return fold5(k[0]) << 5 | fold5(k[1]);
 }
 
 static void init_fail(const char *what, const char *pattern, const char *why)
@@ -514,19 +524,19 @@ static void do_init(void)
         init_fail("has too many keywords", "type=secret", "");
         return;
     }
-    /* Counting sort of the keywords by first byte. */
-    size_t count[256] = { 0 };
+    /* Counting sort of the keywords by folded first pair. */
+    size_t count[32 * 32] = { 0 };
     for (size_t i = 0; i < S.n_kw; i++)
-        count[(unsigned char)S.kw[i].text[0]]++;
+        count[kw_pair(&S.kw[i])]++;
     size_t at = 0;
-    for (int c = 0; c < 256; c++) {
-        S.kw_first_start[c] = (uint8_t)at;
-        at += count[c];
+    for (unsigned p = 0; p < 32 * 32; p++) {
+        S.kw_pair_start[p] = (uint8_t)at;
+        at += count[p];
     }
-    S.kw_first_start[256] = (uint8_t)at;
+    S.kw_pair_start[32 * 32] = (uint8_t)at;
     for (size_t i = 0; i < S.n_kw; i++) {
         const unsigned char *k = (const unsigned char *)S.kw[i].text;
-        unsigned idx = fold5(k[0]) << 5 | fold5(k[1]);
+        unsigned idx = kw_pair(&S.kw[i]);
         S.bigram[idx / 64] |= (uint64_t)1 << (idx % 64);
         for (unsigned c = 0; c < 32; c++) {
             if (S.kw[i].len > 2 && c != fold5(k[2]))
@@ -535,11 +545,11 @@ static void do_init(void)
             S.trigram[t3 / 64] |= (uint64_t)1 << (t3 % 64);
         }
     }
-    size_t fill[256];
-    for (int c = 0; c < 256; c++)
-        fill[c] = S.kw_first_start[c];
+    size_t fill[32 * 32];
+    for (unsigned p = 0; p < 32 * 32; p++)
+        fill[p] = S.kw_pair_start[p];
     for (size_t i = 0; i < S.n_kw; i++)
-        S.kw_order[fill[(unsigned char)S.kw[i].text[0]]++] = (uint8_t)i;
+        S.kw_order[fill[kw_pair(&S.kw[i])]++] = (uint8_t)i;
 }
 
 /* Rule r's compiled pattern, compiled on the first call; NULL when it does
@@ -1224,13 +1234,12 @@ static bool kw_present(const struct scan *sc, int idx)
 #define STEMS_MAX 256
 
 /* Marks the keywords that start at t[i] as present (the exact test), and
- * notes a key stem there. */
-static void prefilter_at(struct scan *sc, size_t i)
+ * notes a key stem there; pair is the bigram index of t[i], t[i + 1]. */
+static void prefilter_at(struct scan *sc, size_t i, unsigned pair)
 {
     const unsigned char *t = (const unsigned char *)sc->t;
     size_t n = sc->n;
-    unsigned char c = lower(t[i]);
-    uint8_t a = S.kw_first_start[c], b = S.kw_first_start[c + 1];
+    uint8_t a = S.kw_pair_start[pair], b = S.kw_pair_start[pair + 1];
     for (uint8_t k = a; k < b; k++) {
         unsigned id = S.kw_order[k];
         uint64_t bit = (uint64_t)1 << (id % 64);
@@ -1242,7 +1251,7 @@ static void prefilter_at(struct scan *sc, size_t i)
         const struct keyword *kw = &S.kw[id];
         if (i + kw->len > n)
             continue;
-        size_t j = 1;
+        size_t j = 0; /* from the first byte: a pair of folded bytes is no match */
         while (j < kw->len && lower(t[i + j]) == (unsigned char)kw->text[j])
             j++;
         if (j < kw->len)
@@ -1272,12 +1281,12 @@ static void prefilter(struct scan *sc)
     for (size_t i = 0; i + 2 < n; i++) {
         idx = (idx << 5 | fold5(t[i + 2])) & 0x7FFFu;
         if ((S.trigram[idx / 64] >> (idx % 64)) & 1)
-            prefilter_at(sc, i);
+            prefilter_at(sc, i, idx >> 5);
     }
     /* The last position has two bytes: only a two-byte keyword fits. */
     idx = fold5(t[n - 2]) << 5 | fold5(t[n - 1]);
     if ((S.bigram[idx / 64] >> (idx % 64)) & 1)
-        prefilter_at(sc, n - 2);
+        prefilter_at(sc, n - 2, idx);
 }
 
 /* Whether the logical line (backslash continuations joined) around pos
@@ -1745,10 +1754,28 @@ static size_t next_key_stem(const struct scan *sc, size_t i)
     return n;
 }
 
+/* Whether the m-byte literal lit occurs in t[0, n), searched by its byte
+ * lit[r]: memchr on a rarer byte than the first stops less often. */
+static bool find_rare(const char *t, size_t n, const char *lit, size_t m, size_t r)
+{
+    for (size_t at = r; at + m - r <= n;) {
+        const char *p = memchr(t + at, lit[r], n - (m - r) + 1 - at);
+        if (!p)
+            return false;
+        size_t i = (size_t)(p - t);
+        if (memcmp(p - r, lit, m) == 0)
+            return true;
+        at = i + 1;
+    }
+    return false;
+}
+
 /* Whether the text holds a literal the rule's pattern cannot match
  * without (case-sensitive, as the patterns are): a keyword as common as
  * `curl` or `://` would otherwise compile and run a pattern that cannot
- * match, the dearest step of linting a small file. */
+ * match, the dearest step of linting a small file. The command-line
+ * rules' keywords (`configure`, `mysql`) come with many a build script;
+ * the word their patterns need is much rarer. */
 static bool has_needed_literal(const struct scan *sc, const struct rule *rule)
 {
     const char *t = sc->t;
@@ -1759,8 +1786,18 @@ static bool has_needed_literal(const struct scan *sc, const struct rule *rule)
         return memchr(t, '?', n) != NULL;
     if (rule->kind == K_NPM_AUTH) /* _authToken, _auth, _password */
         return find_bytes(t, n, "_auth", 5) || find_bytes(t, n, "_password", 9);
-    if (rule->kind == K_CLI && rule->keywords && strcmp(rule->keywords, "curl") == 0)
-        return find_bytes(t, n, "-u", 2) != NULL; /* -u, --user */
+    if (rule->kind != K_CLI || !rule->keywords)
+        return true;
+    const char *kw = rule->keywords;
+    if (strcmp(kw, "curl") == 0) /* -u, --user */
+        return find_bytes(t, n, "-u", 2) != NULL;
+    if (strcmp(kw, "-pass") == 0) /* -passin pass:... */
+        return find_rare(t, n, "pass:", 5, 4);
+    /* aws configure set aws_secret_access_key|aws_session_token */
+    if (strcmp(kw, "configure") == 0)
+        return find_rare(t, n, "aws_s", 5, 3);
+    if (strcmp(kw, "bundle") == 0) /* bundle config */
+        return find_rare(t, n, "config", 6, 3);
     return true;
 }
 

@@ -810,6 +810,39 @@ static void test_command_lines(void **state)
     expect_none(SEC_CTX_URL, "mysql -pZx9kQ2pL7w");
 }
 
+/* Command-line rules whose keyword is common (`configure`, `bundle`,
+ * `-pass`) run only when the word their pattern needs is there: at the
+ * text's ends, far from the keyword, or missing. */
+static void test_command_words(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *cmd, *value;
+    } hits[] = {
+        { "./configure && make && aws configure set aws_session_token Zx9kQ2pL7wR4vB8n",
+          "Zx9kQ2pL7wR4vB8n" },
+        { "aws configure set default.aws_secret_access_key Zx9kQ2pL7w", "Zx9kQ2pL7w" },
+        { "-passin pass:Zx9kQ2pL7w", "Zx9kQ2pL7w" },
+        { "openssl pkcs12 -passout 'pass:Zx9kQ2pL7w' -out k.p12", "Zx9kQ2pL7w" },
+        { "bundle config gems.corp.io ci:Zx9kQ2pL7w", "Zx9kQ2pL7w" },
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(hits); i++)
+        expect_one(SEC_CTX_RUN, hits[i].cmd, "cli-credential", hits[i].value);
+    static const char *const misses[] = {
+        "./configure --prefix=/usr && make",
+        "aws configure set region eu-west-1",
+        "openssl rsa -passin pass:",
+        "openssl rsa -passin env:PW",
+        "pass:",
+        "bundle install && bundle exec rake",
+        "bundle",
+        "configure",
+        "-pass",
+    };
+    for (size_t i = 0; i < DW_ARRAY_LEN(misses); i++)
+        expect_none(SEC_CTX_RUN, misses[i]);
+}
+
 /* The generic rule's keys among many key stems: the prefilter notes the
  * first 256 places, later ones are found by scanning on; a stem at the
  * very end of the text. */
@@ -1134,6 +1167,7 @@ int main(void)
         cmocka_unit_test(test_command_lines),
         cmocka_unit_test(test_option_names),
         cmocka_unit_test(test_many_stems),
+        cmocka_unit_test(test_command_words),
         cmocka_unit_test(test_allow_list),
         cmocka_unit_test(test_spans_and_order),
         cmocka_unit_test(test_limits),
