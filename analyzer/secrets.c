@@ -438,6 +438,10 @@ static struct {
      * bigram has the first two bytes, for the text's last position. */
     uint64_t trigram[32 * 32 * 32 / 64];
     uint64_t bigram[32 * 32 / 64];
+    /* Bit (fold5(b) << 5 | fold5(c)) is set when some trigram bit a b c or
+     * b c d is: the middle pair of four bytes tells whether a keyword may
+     * start at the first or the second (see prefilter). */
+    uint64_t mid[32 * 32 / 64];
     int kw_type_secret;  /* bit index of "type=secret" */
     uint64_t stem_kw[2]; /* keyword bits of key_stems */
     /* Bit (fold5(a) << 5 | fold5(b)) is set when a key stem starts with
@@ -543,6 +547,9 @@ static void do_init(void)
                 continue;
             unsigned t3 = idx << 5 | c;
             S.trigram[t3 / 64] |= (uint64_t)1 << (t3 % 64);
+            unsigned first = t3 >> 5, last = t3 & 0x3FFu;
+            S.mid[first / 64] |= (uint64_t)1 << (first % 64);
+            S.mid[last / 64] |= (uint64_t)1 << (last % 64);
         }
     }
     size_t fill[32 * 32];
@@ -1275,11 +1282,24 @@ static void prefilter(struct scan *sc)
     sc->stems_full = false;
     if (n < 2)
         return;
-    /* Three folded bytes slide along: one load and one bitmap test per
-     * byte for the positions no keyword starts at (most of them). */
-    unsigned idx = fold5(t[0]) << 5 | fold5(t[1]);
-    for (size_t i = 0; i + 2 < n; i++) {
-        idx = (idx << 5 | fold5(t[i + 2])) & 0x7FFFu;
+    /* Places go by two: one test of the folded pair t[i + 1], t[i + 2]
+     * (S.mid) rejects both i and i + 1 at most places of a text; where it
+     * does not, each place's three folded bytes are tested (S.trigram)
+     * before the exact comparison. */
+    size_t i = 0;
+    for (; i + 3 < n; i += 2) {
+        unsigned mid = fold5(t[i + 1]) << 5 | fold5(t[i + 2]);
+        if (!((S.mid[mid / 64] >> (mid % 64)) & 1))
+            continue;
+        unsigned a = fold5(t[i]) << 10 | mid, b = mid << 5 | fold5(t[i + 3]);
+        if ((S.trigram[a / 64] >> (a % 64)) & 1)
+            prefilter_at(sc, i, a >> 5);
+        if ((S.trigram[b / 64] >> (b % 64)) & 1)
+            prefilter_at(sc, i + 1, b >> 5);
+    }
+    unsigned idx;
+    if (i + 2 < n) { /* one place left with three bytes */
+        idx = fold5(t[i]) << 10 | fold5(t[i + 1]) << 5 | fold5(t[i + 2]);
         if ((S.trigram[idx / 64] >> (idx % 64)) & 1)
             prefilter_at(sc, i, idx >> 5);
     }

@@ -810,6 +810,25 @@ static void test_command_lines(void **state)
     expect_none(SEC_CTX_URL, "mysql -pZx9kQ2pL7w");
 }
 
+/* The prefilter goes over a text two places at a time: keywords at even
+ * and odd offsets, first and last in texts of even and odd length. */
+static void test_keyword_places(void **state)
+{
+    (void)state;
+    const char *gh = tok("ghp_", 36, ALNUM, 7);
+    const char *v = "Zx9kQ2pL7wR4vB8n";
+    static const char *const tails[] = { "", " ", " ;", "\n\n\n" };
+    for (int pad = 0; pad < 8; pad++) {
+        for (size_t k = 0; k < DW_ARRAY_LEN(tails); k++) {
+            expect_one(SEC_CTX_RUN, text("%*s%s%s", pad, "", gh, tails[k]), "github-token", gh);
+            expect_one(SEC_CTX_RUN, text("%*spw=%s%s", pad, "", v, tails[k]), "generic-password",
+                       v);
+            expect_one(SEC_CTX_RUN, text("%*sx-api-key: %s%s", pad, "", v, tails[k]),
+                       "http-auth-header", v);
+        }
+    }
+}
+
 /* Command-line rules whose keyword is common (`configure`, `bundle`,
  * `-pass`) run only when the word their pattern needs is there: at the
  * text's ends, far from the keyword, or missing. */
@@ -1168,6 +1187,7 @@ int main(void)
         cmocka_unit_test(test_option_names),
         cmocka_unit_test(test_many_stems),
         cmocka_unit_test(test_command_words),
+        cmocka_unit_test(test_keyword_places),
         cmocka_unit_test(test_allow_list),
         cmocka_unit_test(test_spans_and_order),
         cmocka_unit_test(test_limits),
