@@ -347,8 +347,18 @@ struct sh_script *sh_parse_range(const char *src, uint32_t start, uint32_t end, 
 /* -------------------------------------------------------- command queries */
 
 /* The program name of a call: argv[0]'s value after the last '/'
- * ("/usr/bin/apt-get" → "apt-get"). */
-struct str sh_call_name(const struct sh_call *c);
+ * ("/usr/bin/apt-get" → "apt-get"). Inline: rules ask it of every
+ * command, most of which have no '/' (one forward memchr then). */
+static inline struct str sh_call_name(const struct sh_call *c)
+{
+    struct str v = c->argv[0].value;
+    if (!v.len || !memchr(v.ptr, '/', v.len))
+        return v;
+    size_t k = v.len;
+    while (k > 0 && v.ptr[k - 1] != '/')
+        k--;
+    return str_make(v.ptr + k, v.len - k);
+}
 /* True when sh_call_name(c) equals name. Inline: rules ask it of every
  * command for many literal names, whose lengths the compiler then knows.
  * It compares the tail first, without finding the basename; a name with
@@ -405,7 +415,26 @@ struct sh_arg_iter {
  * not returned on their own. */
 void sh_arg_iter_init(struct sh_arg_iter *it, const struct sh_call *c, uint32_t from,
                       const struct sh_flag_spec *spec);
-bool sh_arg_next(struct sh_arg_iter *it, struct sh_arg *out);
+/* sh_arg_next for a word that starts with '-' while flags are read: not
+ * for callers (use sh_arg_next). */
+bool sh_arg_next_flag(struct sh_arg_iter *it, struct sh_arg *out);
+/* Inline: rules walk the words of every command with it, and most words
+ * are operands, answered here. */
+static inline bool sh_arg_next(struct sh_arg_iter *it, struct sh_arg *out)
+{
+    const struct sh_call *c = it->call;
+    uint32_t i = it->i;
+    if (i >= c->argc)
+        return false;
+    struct str v = c->argv[i].value;
+    if (!it->flags_done && v.len >= 2 && v.ptr[0] == '-')
+        return sh_arg_next_flag(it, out);
+    it->i = i + 1;
+    *out = (struct sh_arg){ .kind = SH_ARG_OPERAND, .index = i, .name = v, .value_index = i };
+    if (it->spec && it->spec->stop_at_operand)
+        it->flags_done = true;
+    return true;
+}
 
 /* True when call has the short flag `-c`, alone or in a cluster (`-y` in
  * `-qy`, but not after a letter that takes a value: `-oy` is -o with "y"). */

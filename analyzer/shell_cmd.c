@@ -9,19 +9,6 @@
 
 #include <string.h>
 
-struct str sh_call_name(const struct sh_call *c)
-{
-    struct str v = c->argv[0].value;
-    /* Rules ask this of every command, most of which have no '/': one
-     * forward memchr is cheaper than a byte loop from the end. */
-    if (!v.len || !memchr(v.ptr, '/', v.len))
-        return v;
-    size_t k = v.len;
-    while (k > 0 && v.ptr[k - 1] != '/')
-        k--;
-    return str_make(v.ptr + k, v.len - k);
-}
-
 /* ------------------------------------------------------------- arguments */
 
 static bool in_list(const char *const *list, struct str name)
@@ -49,20 +36,12 @@ void sh_arg_iter_init(struct sh_arg_iter *it, const struct sh_call *c, uint32_t 
     it->flags_done = false;
 }
 
-bool sh_arg_next(struct sh_arg_iter *it, struct sh_arg *out)
+bool sh_arg_next_flag(struct sh_arg_iter *it, struct sh_arg *out)
 {
     const struct sh_call *c = it->call;
-    if (it->i >= c->argc)
-        return false;
     uint32_t i = it->i;
     struct str v = c->argv[i].value;
     it->i = i + 1;
-    if (it->flags_done || v.len < 2 || v.ptr[0] != '-') {
-        *out = (struct sh_arg){ .kind = SH_ARG_OPERAND, .index = i, .name = v, .value_index = i };
-        if (it->spec && it->spec->stop_at_operand)
-            it->flags_done = true;
-        return true;
-    }
     *out = (struct sh_arg){ .index = i, .value_index = i };
     if (v.ptr[1] == '-') {
         if (v.len == 2) {

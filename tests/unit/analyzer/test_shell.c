@@ -548,6 +548,48 @@ static void test_flags(void **state)
     c = &s->cmds[0].call;
     assert_false(sh_call_has_short(c, 'i', &stop));
     assert_true(sh_call_has_short(c, 'i', NULL));
+    /* Every field of each answer: "-" and a lone word are operands, a
+     * flag after the first operand of a stop_at_operand spec is one too. */
+    s = parse("x - op -ab --k=v");
+    c = &s->cmds[0].call;
+    sh_arg_iter_init(&it, c, 1, &stop);
+    assert_true(sh_arg_next(&it, &a));
+    assert_int_equal(a.kind, SH_ARG_OPERAND);
+    assert_int_equal(a.index, 1);
+    assert_true(str_eq_cstr(a.name, "-"));
+    assert_false(a.has_value);
+    assert_int_equal(a.value.len, 0);
+    assert_int_equal(a.value_index, 1);
+    assert_true(sh_arg_next(&it, &a));
+    assert_int_equal(a.kind, SH_ARG_OPERAND);
+    assert_true(str_eq_cstr(a.name, "op"));
+    assert_true(sh_arg_next(&it, &a));
+    assert_int_equal(a.kind, SH_ARG_OPERAND);
+    assert_true(str_eq_cstr(a.name, "-ab"));
+    assert_int_equal(a.index, 3);
+    assert_true(sh_arg_next(&it, &a));
+    assert_int_equal(a.kind, SH_ARG_OPERAND);
+    assert_false(sh_arg_next(&it, &a));
+    sh_arg_iter_init(&it, c, 3, NULL);
+    assert_true(sh_arg_next(&it, &a));
+    assert_int_equal(a.kind, SH_ARG_SHORT);
+    assert_true(str_eq_cstr(a.name, "ab"));
+    assert_false(a.has_value);
+    assert_int_equal(a.value_index, 3);
+    assert_true(sh_arg_next(&it, &a));
+    assert_int_equal(a.kind, SH_ARG_LONG);
+    assert_true(str_eq_cstr(a.name, "k"));
+    assert_true(str_eq_cstr(a.value, "v"));
+    assert_int_equal(a.index, 4);
+    assert_false(sh_arg_next(&it, &a));
+    assert_int_equal(it.i, 5);
+    /* The program name after the last '/', and without one. */
+    s = parse("/usr/local/bin/pip3 x; ./y; z/; w");
+    assert_int_equal(s->n_cmds, 4);
+    assert_true(str_eq_cstr(sh_call_name(&s->cmds[0].call), "pip3"));
+    assert_true(str_eq_cstr(sh_call_name(&s->cmds[1].call), "y"));
+    assert_int_equal(sh_call_name(&s->cmds[2].call).len, 0);
+    assert_true(str_eq_cstr(sh_call_name(&s->cmds[3].call), "w"));
 }
 
 static void test_wrappers(void **state)
