@@ -956,6 +956,53 @@ static int report_conflict(struct builder *b, uint32_t state, uint32_t la, const
     return ERR_INVALID;
 }
 
+/* A conflict among the helpers of one chunked repetition (prepare.c,
+ * chunk_helpers) only: the reductions all complete helpers of one group
+ * and the shift items are all in it. A chain that can grow grows (the
+ * reduction of the longest chain wins, and a shift that extends a chain
+ * wins over pairing up); otherwise the one pairing reduction wins. Returns
+ * false, leaving e alone, for any other conflict. */
+static bool chunk_resolve(struct builder *b, struct tmp_entry *e, const uint32_t *shift_items,
+                          size_t n_shift, bool has_shift)
+{
+    const struct syntax_grammar *syn = b->syn;
+    uint32_t n_reduce = has_shift ? e->n - 1 : e->n;
+    if (n_reduce == 0)
+        return false;
+    uint32_t group = syn->vars[e->acts[0].var].chunk_group;
+    if (group == 0)
+        return false;
+    for (uint32_t r = 0; r < n_reduce; r++)
+        if (syn->vars[e->acts[r].var].chunk_group != group)
+            return false;
+    bool grows = false;
+    for (size_t i = 0; i < n_shift; i++) {
+        const struct syntax_var *v = &syn->vars[b->items[shift_items[i]].var];
+        if (v->chunk_group != group)
+            return false;
+        grows |= v->chunk_link >= 2;
+    }
+    /* The longest chain among the reductions, if any completes a chain. */
+    uint32_t best = UINT32_MAX;
+    for (uint32_t r = 0; r < n_reduce; r++) {
+        uint8_t link = syn->vars[e->acts[r].var].chunk_link;
+        if (link > 0 && (best == UINT32_MAX || link > syn->vars[e->acts[best].var].chunk_link))
+            best = r;
+    }
+    if (best != UINT32_MAX) {
+        e->acts[0] = e->acts[best];
+        e->n = 1;
+    } else if (has_shift && grows) {
+        e->acts[0] = e->acts[e->n - 1];
+        e->n = 1;
+    } else if (n_reduce == 1) {
+        e->n = 1; /* the pairing reduction, without the shift */
+    } else {
+        return false;
+    }
+    return true;
+}
+
 /* Resolves the actions on lookahead `la` of the state being built. The
  * closure is the state's item set. */
 static int resolve_conflict(struct builder *b, uint32_t state, uint32_t la)
@@ -987,6 +1034,10 @@ static int resolve_conflict(struct builder *b, uint32_t state, uint32_t la)
             VEC_PUSH(&reduce_items, id);
         }
     }
+
+    int rc = 0;
+    if (chunk_resolve(b, e, shift_items.items, shift_items.len, has_shift))
+        goto out;
 
     bool shift_more = false, shift_less = false;
     if (has_shift) {
@@ -1023,7 +1074,6 @@ static int resolve_conflict(struct builder *b, uint32_t state, uint32_t la)
             }
         }
     }
-    int rc = 0;
     if (e->n <= 1)
         goto out;
 

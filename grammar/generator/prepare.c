@@ -329,6 +329,8 @@ struct pvar {
     bool supertype;
     bool is_repeat;
     bool repeat_rule; /* a hidden rule that was a repetition at its top level */
+    uint32_t chunk_group;
+    uint8_t chunk_link;
     const char *path;
 };
 
@@ -446,6 +448,68 @@ static struct srule *pair_rule(struct prep *p, uint32_t r, struct srule *x, cons
     return c;
 }
 
+/* Whether a repetition's items may be chained in chunks: a sequence of
+ * symbols (or a choice of such sequences) with no field, alias, precedence
+ * or inlined rule in it, none of them a repetition. */
+static bool chunk_items(const struct expander *ex, const struct srule *s)
+{
+    switch (s->kind) {
+    case SR_SYMBOL: return item_symbols(ex, s) == 1;
+    case SR_SEQ:
+    case SR_CHOICE:
+        for (uint32_t i = 0; i < s->n_members; i++)
+            if (!chunk_items(ex, s->members[i]))
+                return false;
+        return s->n_members > 0;
+    default: return false;
+    }
+}
+
+/* Items of several symbols (x -> a b) chain in chunks of up to CHUNK_LINKS:
+ *     C_1 -> x      C_j -> C_(j-1) x  (j = 2..CHUNK_LINKS)
+ *     R -> X Y      for every X, Y among R and the C_j
+ *     T -> R | C_1 | ... | C_CHUNK_LINKS
+ * and the user takes T. A chunk costs one reduction per item, and chunks
+ * pair up into R as they fill (about 1 + 1/CHUNK_LINKS reductions per
+ * item, where tree-sitter's R -> R R | x costs 2). No chain node's first
+ * child has its own symbol, so the runtime's balancing only rotates R
+ * nodes, and any two of R and the C_j make an R: a node it rotates is still
+ * one of R's productions. A list of n items is at most CHUNK_LINKS chain
+ * nodes deep below a balanced R tree. The parse table builder resolves the
+ * conflicts among these helpers by the rule above: a chain grows while it
+ * can, a full one pairs up at once (parse_table.c, chunk_resolve). */
+#define CHUNK_LINKS 4u
+
+static struct srule *chunk_helpers(struct expander *ex, struct srule *body, const char *path)
+{
+    struct prep *p = ex->p;
+    uint32_t t = (uint32_t)ex->vars->len, r = t + 1, c1 = t + 2;
+    uint32_t n = CHUNK_LINKS + 1; /* R and the C_j */
+    struct srule *top = sr_new(p, SR_CHOICE, path);
+    top->n_members = n;
+    top->members = ARENA_NEW_ARRAY(p->a, struct srule *, n);
+    for (uint32_t k = 0; k < n; k++)
+        top->members[k] = sr_self(p, r + k, path);
+    add_helper(ex, top, path);
+    struct srule *pairs = sr_new(p, SR_CHOICE, path);
+    pairs->n_members = n * n;
+    pairs->members = ARENA_NEW_ARRAY(p->a, struct srule *, n * n);
+    for (uint32_t x = 0; x < n; x++)
+        for (uint32_t y = 0; y < n; y++)
+            pairs->members[x * n + y] =
+                sr_pair(p, SR_SEQ, sr_self(p, r + x, path), sr_self(p, r + y, path), path);
+    add_helper(ex, pairs, path);
+    add_helper(ex, body, path);
+    for (uint32_t j = 2; j <= CHUNK_LINKS; j++)
+        add_helper(ex, sr_pair(p, SR_SEQ, sr_self(p, c1 + j - 2, path), body, path), path);
+    for (uint32_t k = 0; k < n; k++) {
+        struct pvar *v = &ex->vars->items[r + k];
+        v->chunk_group = t + 1;
+        v->chunk_link = (uint8_t)k;
+    }
+    return sr_self(p, t, path);
+}
+
 static struct srule *repeat_use(struct expander *ex, struct srule *body, bool pair,
                                 const char *path)
 {
@@ -458,6 +522,8 @@ static struct srule *repeat_use(struct expander *ex, struct srule *body, bool pa
     if (pair) {
         add_helper(ex, pair_rule(p, r, body, path), path);
         use = sr_pair(p, SR_CHOICE, body, sr_self(p, r, path), path);
+    } else if (item_symbols(ex, body) == 0 && chunk_items(ex, body)) {
+        use = chunk_helpers(ex, body, path);
     } else {
         add_helper(ex, binary_rule(p, r, body, path), path);
         use = sr_self(p, r, path);
@@ -818,6 +884,8 @@ int grammar_prepare(const struct input_grammar *in, struct arena *a, struct synt
         sv->kind = vars.items[i].kind;
         sv->supertype = vars.items[i].supertype;
         sv->is_repeat = vars.items[i].is_repeat;
+        sv->chunk_group = vars.items[i].chunk_group;
+        sv->chunk_link = vars.items[i].chunk_link;
         sv->path = vars.items[i].path;
         flat_in[i] = vars.items[i].rule;
     }

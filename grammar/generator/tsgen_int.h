@@ -79,7 +79,12 @@ struct syntax_var {
     struct production *prods;
     uint32_t n_prods;
     bool supertype;
-    bool is_repeat;   /* a generated `<rule>_repeatN` helper (prepare.c) */
+    bool is_repeat; /* a generated `<rule>_repeatN` helper (prepare.c) */
+    /* Chunked repetition helpers (prepare.c): chunk_group is the index + 1
+     * of the repetition's top helper, 0 for every other rule; chunk_link is
+     * j for the chain helper C_j, 0 for the pairing helper R. */
+    uint32_t chunk_group;
+    uint8_t chunk_link;
     const char *path; /* "rules.<name>" for messages */
 };
 

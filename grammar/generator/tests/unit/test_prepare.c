@@ -163,8 +163,8 @@ static void test_repeat_expansion(void **state)
     prepared_release(&p);
 }
 
-/* Items that are labelled (a field, an alias), inlined, several symbols
- * long, a choice of many symbols or repetitions themselves keep tree-sitter's R -> R R | body: the
+/* Items that are labelled (a field, an alias), inlined, a choice of many
+ * symbols or repetitions themselves keep tree-sitter's R -> R R | body: the
  * runtime's balancing moves children between R nodes, which keeps each node one of R's productions
  * only when rotations move whole R nodes. */
 static void assert_binary_helper(struct prepared *p, const char *name)
@@ -204,9 +204,50 @@ static void test_repeat_labelled_body(void **state)
     assert_binary_helper(&p, "r1_repeat1"); /* a field */
     assert_binary_helper(&p, "r2_repeat1"); /* an alias */
     assert_binary_helper(&p, "r3_repeat1"); /* an inlined rule */
-    assert_binary_helper(&p, "r4_repeat1"); /* two symbols in a row */
     assert_binary_helper(&p, "r5_repeat1"); /* five symbols: 36 pair productions */
     assert_binary_helper(&p, "r6_repeat1"); /* a repetition repeated */
+    prepared_release(&p);
+}
+
+/* Items of several symbols chain in chunks: the user takes T -> R | C_1 |
+ * ... | C_K, the chain is C_1 -> item, C_j -> C_(j-1) item, and R pairs any
+ * two of R and the C_j; the helpers know their group and link for the
+ * conflict rule of the table builder. */
+static void test_repeat_chunks(void **state)
+{
+    (void)state;
+    struct prepared p;
+    prepare_json(&p, J_GRAMMAR(J_RULE("s", J_SEQ(J_STR("(") C J_REPEAT(
+                                               J_SEQ(J_SYM("item") C J_STR(","))) C J_STR(")")))
+                                   C J_RULE("item", J_SEQ(J_STR("i") C J_STR("j"))),
+                               ""));
+    assert_int_equal(p.rc, 0);
+    const struct syntax_var *s = var(&p, "s");
+    assert_int_equal(s->n_prods, 2); /* with and without the repetition: T is one symbol */
+    struct sym t = nt(&p, "s_repeat1"), r = nt(&p, "s_repeat2"), item = nt(&p, "item");
+    const struct syntax_var *tv = var(&p, "s_repeat1"), *rv = var(&p, "s_repeat2");
+    uint32_t k = tv->n_prods - 1; /* the chain's length */
+    assert_true(k >= 2);
+    assert_int_equal(tv->chunk_group, 0);
+    assert_int_equal(rv->chunk_group, t.index + 1);
+    assert_int_equal(rv->chunk_link, 0);
+    assert_int_equal(rv->n_prods, (k + 1) * (k + 1));
+    assert_true(has_pair(rv, r, r));
+    for (uint32_t j = 1; j <= k; j++) {
+        struct sym c = sym_make(SYM_NONTERMINAL, r.index + j);
+        const struct syntax_var *cv = &p.syn.vars[c.index];
+        assert_int_equal(cv->chunk_group, t.index + 1);
+        assert_int_equal(cv->chunk_link, j);
+        assert_true(has_pair(rv, r, c));
+        assert_true(has_pair(rv, c, r));
+        assert_int_equal(cv->n_prods, 1);
+        const struct production *pr = &cv->prods[0];
+        assert_int_equal(pr->n_steps, j == 1 ? 2 : 3);
+        if (j > 1)
+            assert_true(sym_eq(pr->steps[0].sym, sym_make(SYM_NONTERMINAL, c.index - 1)));
+        assert_true(sym_eq(pr->steps[j == 1 ? 0 : 1].sym, item));
+    }
+    assert_false(has_pair(tv, r, r));
     prepared_release(&p);
 }
 
@@ -366,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_externals),
         cmocka_unit_test(test_repeat_expansion),
         cmocka_unit_test(test_repeat_labelled_body),
+        cmocka_unit_test(test_repeat_chunks),
         cmocka_unit_test(test_flattening),
         cmocka_unit_test(test_default_aliases),
         cmocka_unit_test(test_inline),
