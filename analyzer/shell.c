@@ -542,8 +542,8 @@ static enum rw reserved_at(const struct lex *lx, uint32_t *len)
 }
 
 /* reserved_at, kept with peek's answer when the cursor is where peek
- * looked. */
-static enum rw reserved(struct parser *p, uint32_t *len)
+ * looked. Inline: the parser asks it several times per command. */
+static inline enum rw reserved(struct parser *p, uint32_t *len)
 {
     const struct lex *lx = p->lx;
     if (lx->i != p->peek_i)
@@ -2249,11 +2249,6 @@ struct str sh_word_assign_value(const struct sh_word *w)
     if (at > w->value.len)
         at = w->value.len;
     return str_make(w->value.ptr + at, w->value.len - at);
-}
-
-bool sh_word_is(const struct sh_word *w, const char *s)
-{
-    return str_eq_cstr(w->value, s);
 }
 
 struct span sh_word_value_span(const struct sh_word *w, uint32_t from, uint32_t to)

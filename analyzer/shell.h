@@ -124,8 +124,12 @@ struct sh_word {
  * (`b`, quotes removed); empty slices when w is not an assignment. */
 struct str sh_word_assign_name(const struct sh_word *w);
 struct str sh_word_assign_value(const struct sh_word *w);
-/* True when the value equals s (a NUL-terminated string). */
-bool sh_word_is(const struct sh_word *w, const char *s);
+/* True when the value equals s (a NUL-terminated string). Inline: rules
+ * ask it with literals, whose lengths the compiler then knows. */
+static inline bool sh_word_is(const struct sh_word *w, const char *s)
+{
+    return str_eq_cstr(w->value, s);
+}
 /* The src span of value bytes [from, to) of w (clamped to the value):
  * where a flag's value or a package name inside a word really is. */
 struct span sh_word_value_span(const struct sh_word *w, uint32_t from, uint32_t to);

@@ -138,9 +138,12 @@ static void walk_exps(struct collector *c, const struct sh_expansion *e, uint32_
             walk(c, e[k].body, s);
 }
 
+/* Only a word with a command or process substitution holds commands:
+ * the flag spares the others a look at their expansions. */
 static void walk_word(struct collector *c, const struct sh_word *w, const struct sh_script *s)
 {
-    walk_exps(c, w->exps, w->n_exps, s);
+    if (w->flags & SH_WORD_SUBST)
+        walk_exps(c, w->exps, w->n_exps, s);
 }
 
 static void walk(struct collector *c, const struct sh_node *n, const struct sh_script *s)
