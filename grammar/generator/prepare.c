@@ -328,7 +328,7 @@ struct pvar {
     struct srule *rule;
     bool supertype;
     bool is_repeat;
-    bool repeat_rule; /* a hidden rule that was a repetition at its top level */
+    bool repeat_rule; /* a rule that was a repetition at its top level */
     uint32_t chunk_group;
     uint8_t chunk_link;
     const char *path;
@@ -583,7 +583,9 @@ static void expand_repeats(struct prep *p, struct pvar_vec *vars_vec, const bool
                 v->is_repeat = true;
                 continue;
             }
-            ex.vars->items[i].rule = repeat_use(&ex, body, false, path);
+            struct srule *use = repeat_use(&ex, body, false, path); /* may grow vars */
+            ex.vars->items[i].rule = use;
+            ex.vars->items[i].repeat_rule = true;
             continue;
         }
         struct srule *r = expand(&ex, v->rule);
