@@ -201,7 +201,7 @@ static uint64_t hash_str(uint64_t h, const char *s)
 
 /* A hash consistent with production_equal, so that duplicates are found in
  * linear time (a rule can expand to many thousands of alternatives). */
-static uint64_t production_hash(const struct production *p)
+uint64_t production_hash(const struct production *p)
 {
     uint64_t h = tsgen_hash_bytes(0, &p->n_steps, sizeof p->n_steps);
     h = tsgen_hash_bytes(h, &p->dyn_prec, sizeof p->dyn_prec);

@@ -180,6 +180,8 @@ struct srule {
 int prepare_flatten(struct syntax_grammar *syn, struct srule **rules, struct arena *a,
                     struct err *err);
 bool production_equal(const struct production *a, const struct production *b);
+/* A hash that agrees with production_equal. */
+uint64_t production_hash(const struct production *p);
 void prepare_default_aliases(struct syntax_grammar *syn, const bool *inlined, struct arena *a);
 int prepare_inline(struct syntax_grammar *syn, const bool *inlined, struct arena *a,
                    struct err *err);
