@@ -70,6 +70,10 @@ struct scanner {
     /* Some external token was produced before: false only at the start of
      * the file (see the BOM case in scan()). */
     bool started;
+    /* The last external token is a line continuation that touches the text
+     * before it (no blank before its escape char): BuildKit joins the lines
+     * first, so a word cut there goes on at the next line's start. */
+    bool joins;
     uint8_t n_pending;
     struct heredoc pending[MAX_HEREDOCS];
 };
@@ -102,17 +106,18 @@ enum {
     STATE_STARTED = 1 << 2,
     STATE_PENDING_BACKSLASH = 1 << 3, /* pending_escape is '\\' */
     STATE_PENDING_BACKTICK = 1 << 4,  /* pending_escape is '`' */
-    STATE_STRIP_TABS = 1 << 7,        /* in a heredoc's length byte */
+    STATE_JOINS = 1 << 5,
+    STATE_STRIP_TABS = 1 << 7, /* in a heredoc's length byte */
 };
 
 unsigned tree_sitter_dockwright_dockerfile_external_scanner_serialize(void *payload, char *buf)
 {
     const struct scanner *s = payload;
-    unsigned flags = (s->escape == '`' ? STATE_BACKTICK : 0u) |
-                     (s->directives_done ? STATE_DIRECTIVES_DONE : 0u) |
-                     (s->started ? STATE_STARTED : 0u) |
-                     (s->pending_escape == '\\' ? STATE_PENDING_BACKSLASH : 0u) |
-                     (s->pending_escape == '`' ? STATE_PENDING_BACKTICK : 0u);
+    unsigned flags =
+        (s->escape == '`' ? STATE_BACKTICK : 0u) |
+        (s->directives_done ? STATE_DIRECTIVES_DONE : 0u) | (s->started ? STATE_STARTED : 0u) |
+        (s->pending_escape == '\\' ? STATE_PENDING_BACKSLASH : 0u) |
+        (s->pending_escape == '`' ? STATE_PENDING_BACKTICK : 0u) | (s->joins ? STATE_JOINS : 0u);
     if (flags == 0 && s->n_pending == 0)
         return 0;
     unsigned n = 0;
@@ -136,6 +141,7 @@ void tree_sitter_dockwright_dockerfile_external_scanner_deserialize(void *payloa
     s->pending_escape = 0;
     s->directives_done = false;
     s->started = false;
+    s->joins = false;
     s->n_pending = 0;
     if (len == 0)
         return;
@@ -148,6 +154,7 @@ void tree_sitter_dockwright_dockerfile_external_scanner_deserialize(void *payloa
         s->pending_escape = '`';
     s->directives_done = (flags & STATE_DIRECTIVES_DONE) != 0;
     s->started = (flags & STATE_STARTED) != 0;
+    s->joins = (flags & STATE_JOINS) != 0;
     unsigned n = 1;
     while (n < len && s->n_pending < MAX_HEREDOCS) {
         unsigned head = (unsigned char)buf[n++];
@@ -717,14 +724,18 @@ static bool scan_shell_fragment(struct scanner *s, TSLexer *lx, const bool *vali
 /* ------------------------------------------------------------------ */
 /* Entry point                                                         */
 
-static bool scan(struct scanner *s, TSLexer *lx, const bool *valid);
+static bool scan(struct scanner *s, TSLexer *lx, const bool *valid, bool joined);
 
 bool tree_sitter_dockwright_dockerfile_external_scanner_scan(void *payload, TSLexer *lx,
                                                              const bool *valid)
 {
     struct scanner *s = payload;
-    if (!scan(s, lx, valid))
+    bool joins = s->joins;
+    s->joins = false; /* a continuation's branch sets it again */
+    if (!scan(s, lx, valid, joins)) {
+        s->joins = joins;
         return false;
+    }
     s->started = true;
     return true;
 }
@@ -752,7 +763,7 @@ static bool starts_line(const struct scanner *s, TSLexer *lx, struct token_start
     return t->line_start;
 }
 
-static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
+static bool scan(struct scanner *s, TSLexer *lx, const bool *valid, bool joined)
 {
     bool recovering = valid[ERROR_SENTINEL];
 
@@ -778,6 +789,10 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
      * loop stopping on eof before moving back, which would give a token of
      * negative length.) */
     bool blank_before = t.skipped > 0;
+    /* At the start of the line after a continuation that touches a word,
+     * where that word may go on (a flag's value: then a shell command may
+     * start there too), the word goes on, as in BuildKit's joined line. */
+    bool glued = joined && !blank_before && valid[IMM_ESCAPE_SEQUENCE];
 
     if (at_end(lx)) {
         if (valid[HEREDOC_NL] && s->n_pending > 0 && !recovering) {
@@ -852,7 +867,7 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
                         ((want_escape && valid[ESCAPE_SEQUENCE] && valid[IMM_ESCAPE_SEQUENCE]) ||
                          (want_plain && valid[PLAIN_BACKSLASH] && valid[IMM_PLAIN_BACKSLASH]) ||
                          (!want_escape && !want_plain && valid[SHELL_FRAGMENT] && !recovering));
-        bool imm = need_imm && !starts_line(s, lx, &t);
+        bool imm = need_imm && (glued || !starts_line(s, lx, &t));
         advance(lx);
         if (want_plain)
             lx->mark_end(lx);
@@ -872,6 +887,7 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
             consume_newline(lx);
             lx->mark_end(lx);
             absorb_blank_lines(lx);
+            s->joins = !blank_before;
             lx->result_symbol = LINE_CONTINUATION;
             return true;
         }
@@ -898,7 +914,7 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
 
     if ((c == '\\' || c == '`') && (valid[PLAIN_BACKSLASH] || valid[IMM_PLAIN_BACKSLASH])) {
         bool imm = !blank_before && valid[PLAIN_BACKSLASH] && valid[IMM_PLAIN_BACKSLASH] &&
-                   !starts_line(s, lx, &t);
+                   (glued || !starts_line(s, lx, &t));
         advance(lx);
         lx->mark_end(lx);
         lx->result_symbol = (imm && valid[IMM_PLAIN_BACKSLASH]) || !valid[PLAIN_BACKSLASH]
@@ -910,7 +926,7 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
     if (recovering)
         return false;
 
-    if (c == '-' && valid[FLAG_START] && (blank_before || starts_line(s, lx, &t))) {
+    if (c == '-' && valid[FLAG_START] && (blank_before || (!glued && starts_line(s, lx, &t)))) {
         advance(lx);
         if (lx->lookahead == '-') {
             advance(lx);
@@ -957,7 +973,7 @@ static bool scan(struct scanner *s, TSLexer *lx, const bool *valid)
         return false;
     }
 
-    if (valid[SHELL_FRAGMENT] && (blank_before || starts_line(s, lx, &t)))
+    if (valid[SHELL_FRAGMENT] && (blank_before || (!glued && starts_line(s, lx, &t))))
         return scan_shell_fragment(s, lx, valid, false);
 
     return false;

@@ -8,5 +8,11 @@ ADD --chmod=644 --keep-git-dir --unpack=true https://github.com/moby/buildkit.gi
 RUN --network=none --security=insecure --device=vendor.com/gpu --device=other make
 RUN --network=default true
 RUN --network=host true
+# BuildKit joins continued lines first: the value goes on after the break.
+RUN --network=\
+none true
+RUN --network=ho\
+st --security=\
+insecure true
 HEALTHCHECK NONE
 CMD ["true"]
