@@ -149,6 +149,12 @@ DW_NODISCARD int out_rule_help_uri(const struct rule *r, struct buf *b);
 /* Appends s (n bytes) to b, replacing every byte that is not part of a
  * valid UTF-8 sequence with U+FFFD. */
 DW_NODISCARD int out_append_utf8(struct buf *b, const char *s, size_t n);
+/* Appends s as out_append_utf8 does, each byte c for which esc(c) is not
+ * NULL written as that string instead (esc sees only bytes below 0x80:
+ * bytes of multibyte sequences and U+FFFD stay as they are). raw is scratch
+ * space, kept between calls. For the escaping of a report format. */
+DW_NODISCARD int out_append_escaped(struct buf *b, struct buf *raw, const char *s,
+                                    const char *(*esc)(unsigned char c));
 /* Appends v in decimal, as "%u" (printf costs a report more than its
  * text). */
 DW_NODISCARD int out_append_u32(struct buf *b, uint32_t v);

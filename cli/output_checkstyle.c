@@ -6,37 +6,25 @@
  * replaced with U+FFFD. Clean files are left out. */
 #include "cli/output.h"
 
-#include <string.h>
+static const char *xml_escape(unsigned char c)
+{
+    switch (c) {
+    case '&': return "&amp;";
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '"': return "&quot;";
+    case '\'': return "&apos;";
+    case '\n': return "&#10;";
+    case '\r': return "&#13;";
+    case '\t': return "&#9;";
+    default: return c < 0x20 ? "\xEF\xBF\xBD" : NULL;
+    }
+}
 
 /* Appends s escaped; raw is scratch space, kept between calls. */
 static int attr(struct buf *b, struct buf *raw, const char *s)
 {
-    buf_truncate(raw, 0);
-    if (out_append_utf8(raw, s, strlen(s)))
-        return ERR_TOO_LARGE;
-    const char *p = buf_cstr(raw);
-    size_t from = 0; /* bytes not yet copied start here */
-    for (size_t i = 0; i < raw->len; i++) {
-        unsigned char c = (unsigned char)p[i];
-        const char *e;
-        switch (c) {
-        case '&': e = "&amp;"; break;
-        case '<': e = "&lt;"; break;
-        case '>': e = "&gt;"; break;
-        case '"': e = "&quot;"; break;
-        case '\'': e = "&apos;"; break;
-        case '\n': e = "&#10;"; break;
-        case '\r': e = "&#13;"; break;
-        case '\t': e = "&#9;"; break;
-        default: e = c < 0x20 ? "\xEF\xBF\xBD" : NULL; break;
-        }
-        if (!e)
-            continue;
-        if (buf_append(b, p + from, i - from) || buf_append_cstr(b, e))
-            return ERR_TOO_LARGE;
-        from = i + 1;
-    }
-    return buf_append(b, p + from, raw->len - from);
+    return out_append_escaped(b, raw, s, xml_escape);
 }
 
 static const char *severity_of(enum rule_severity s)

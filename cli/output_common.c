@@ -130,6 +130,26 @@ static size_t ascii_prefix(const unsigned char *p, size_t n)
     return i;
 }
 
+int out_append_escaped(struct buf *b, struct buf *raw, const char *s,
+                       const char *(*esc)(unsigned char c))
+{
+    buf_truncate(raw, 0);
+    if (out_append_utf8(raw, s, strlen(s)))
+        return ERR_TOO_LARGE;
+    const char *p = buf_cstr(raw);
+    size_t from = 0; /* bytes not yet copied start here */
+    for (size_t i = 0; i < raw->len; i++) {
+        unsigned char c = (unsigned char)p[i];
+        const char *e = c < 0x80 ? esc(c) : NULL;
+        if (!e)
+            continue;
+        if (buf_append(b, p + from, i - from) || buf_append_cstr(b, e))
+            return ERR_TOO_LARGE;
+        from = i + 1;
+    }
+    return buf_append(b, p + from, raw->len - from);
+}
+
 int out_append_utf8(struct buf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;

@@ -9,34 +9,30 @@
  * the message; also ':' and ',' in property values. */
 #include "cli/output.h"
 
-#include <string.h>
+static const char *message_escape(unsigned char c)
+{
+    switch (c) {
+    case '%': return "%25";
+    case '\r': return "%0D";
+    case '\n': return "%0A";
+    default: return NULL;
+    }
+}
 
-/* Appends s escaped; raw is scratch space, kept between calls. */
+static const char *property_escape(unsigned char c)
+{
+    switch (c) {
+    case ':': return "%3A";
+    case ',': return "%2C";
+    default: return message_escape(c);
+    }
+}
+
+/* Appends s escaped; raw is scratch space, kept between calls. Invalid
+ * UTF-8 would be mangled by the runner: it becomes U+FFFD first. */
 static int escape(struct buf *b, struct buf *raw, const char *s, bool property)
 {
-    buf_truncate(raw, 0);
-    /* Invalid UTF-8 would be mangled by the runner; make it U+FFFD first. */
-    if (out_append_utf8(raw, s, strlen(s)))
-        return ERR_TOO_LARGE;
-    const char *p = buf_cstr(raw);
-    size_t from = 0; /* bytes not yet copied start here */
-    for (size_t i = 0; i < raw->len; i++) {
-        const char *e;
-        switch (p[i]) {
-        case '%': e = "%25"; break;
-        case '\r': e = "%0D"; break;
-        case '\n': e = "%0A"; break;
-        case ':': e = property ? "%3A" : NULL; break;
-        case ',': e = property ? "%2C" : NULL; break;
-        default: e = NULL; break;
-        }
-        if (!e)
-            continue;
-        if (buf_append(b, p + from, i - from) || buf_append(b, e, 3))
-            return ERR_TOO_LARGE;
-        from = i + 1;
-    }
-    return buf_append(b, p + from, raw->len - from);
+    return out_append_escaped(b, raw, s, property ? property_escape : message_escape);
 }
 
 int out_github_file(const struct out_options *o, const struct out_file *f, struct out_chunk *c)

@@ -5,22 +5,16 @@
  * one line per finding, nothing else. */
 #include "cli/output.h"
 
-#include <string.h>
+static const char *line_break_escape(unsigned char c)
+{
+    return c == '\n' || c == '\r' ? " " : NULL;
+}
 
 /* Line breaks in a message would start a bogus entry: they become spaces.
  * raw is scratch space, kept between calls. */
 static int one_line(struct buf *b, struct buf *raw, const char *s)
 {
-    buf_truncate(raw, 0);
-    if (out_append_utf8(raw, s, strlen(s)))
-        return ERR_TOO_LARGE;
-    size_t at = b->len;
-    if (buf_append(b, buf_cstr(raw), raw->len))
-        return ERR_TOO_LARGE;
-    for (size_t i = at; i < b->len; i++)
-        if (b->data[i] == '\n' || b->data[i] == '\r')
-            b->data[i] = ' ';
-    return 0;
+    return out_append_escaped(b, raw, s, line_break_escape);
 }
 
 int out_gnu_file(const struct out_options *o, const struct out_file *f, struct out_chunk *c)
