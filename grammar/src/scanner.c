@@ -732,10 +732,8 @@ bool tree_sitter_dockwright_dockerfile_external_scanner_scan(void *payload, TSLe
     struct scanner *s = payload;
     bool joins = s->joins;
     s->joins = false; /* a continuation's branch sets it again */
-    if (!scan(s, lx, valid, joins)) {
-        s->joins = joins;
-        return false;
-    }
+    if (!scan(s, lx, valid, joins))
+        return false; /* the state is deserialized again before the next call */
     s->started = true;
     return true;
 }
